@@ -1,0 +1,52 @@
+# The facade over CMake: the commands a new user and CI run.
+#   make run    install what is missing, build, start on the embedded default (SQLite in ./data)
+#   make test   install, build, run every test (unit, integration, sanitizer build of the unit tests)
+#   make build  the server binary at build/aisafe
+#   make bench  micro-benchmarks and the server under wrk next to nginx
+#   make fmt / make lint
+
+BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: deps configure build run test test-unit test-asan bench fmt lint clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) --target aisafe -j $(JOBS)
+
+run: build
+	@mkdir -p data
+	@./$(BUILD_DIR)/aisafe serve
+
+test: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j 2
+	@$(MAKE) --no-print-directory test-asan
+
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAISAFE_SANITIZE=ON \
+		-DAISAFE_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(ASAN_DIR) -j $(JOBS) --target unit_core unit_detect unit_policy unit_http unit_storage
+	@cd $(ASAN_DIR) && ctest --output-on-failure -L unit -j 2
+
+bench: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aisafe bench_pipeline
+	@./$(BUILD_DIR)/bench/bench_pipeline --benchmark_min_time=0.5 --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	@bash bench/http/run.sh $(BUILD_DIR)/aisafe
+
+fmt:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+lint: configure
+	@git ls-files 'src/*.cc' | xargs clang-tidy -p $(BUILD_DIR) --quiet
+
+clean:
+	@rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The server under wrk, side by side with nginx answering a fixed 200 to the same POSTs on the
+# same machine, in the same run: prints both requests/second, p99 latency and the ratio.
+# Usage: bench/http/run.sh path/to/aisafe [seconds] [connections]
+set -euo pipefail
+AISAFE=${1:?path to the aisafe binary}
+DURATION=${2:-10}
+CONNECTIONS=${3:-64}
+HERE=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; echo "no answer on port $1" >&2; return 1; }
+
+NGINX_PORT=$(free_port)
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx;
+  proxy_temp_path $WORK/nginx;
+  fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx;
+  scgi_temp_path $WORK/nginx;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { default_type application/json; return 200 '{"decision":"allow"}'; }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -p "$WORK"
+wait_http "$NGINX_PORT" /
+
+AISAFE_PORT=$(free_port)
+DATABASE_URL="sqlite://$WORK/bench.db" LOG_LEVEL=warn "$AISAFE" serve --host 127.0.0.1 --port "$AISAFE_PORT" >"$WORK/aisafe.log" 2>&1 &
+wait_http "$AISAFE_PORT" /health
+
+run_wrk() {  # port -> "rps p99_ms"
+  local out
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$HERE/validate.lua" "http://127.0.0.1:$1/api/v1/validate")
+  local rps p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  echo "$rps $p99"
+}
+to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us/,"",v); print v/1000 } else if (v ~ /ms$/) { sub(/ms/,"",v); print v } else { sub(/s/,"",v); print v*1000 } }'; }
+
+# Warm-up, then the measured runs back to back.
+wrk -t2 -c"$CONNECTIONS" -d2s -s "$HERE/validate.lua" "http://127.0.0.1:$AISAFE_PORT/api/v1/validate" >/dev/null
+read -r NGINX_RPS NGINX_P99 < <(run_wrk "$NGINX_PORT")
+read -r AISAFE_RPS AISAFE_P99 < <(run_wrk "$AISAFE_PORT")
+RATIO=$(awk -v a="$AISAFE_RPS" -v n="$NGINX_RPS" 'BEGIN { printf "%.2f", a / n }')
+printf '\n%-28s %14s %12s\n' "POST /api/v1/validate (1 KB)" "requests/s" "p99 (ms)"
+printf '%-28s %14s %12s\n' "nginx, fixed 200 (baseline)" "$NGINX_RPS" "$(to_ms "$NGINX_P99")"
+printf '%-28s %14s %12s\n' "aisafe, default policy" "$AISAFE_RPS" "$(to_ms "$AISAFE_P99")"
+printf 'aisafe / nginx = %s (wrk -t2 -c%s -d%ss, same machine, same run)\n' "$RATIO" "$CONNECTIONS" "$DURATION"

@@ -1,0 +1,179 @@
+#include "app/app.h"
+
+#include <csignal>
+#include <fstream>
+#include <pthread.h>
+#include <thread>
+
+#include "app/routes.h"
+#include "http/server.h"
+#include "storage/migrator.h"
+#include "telemetry/logging.h"
+
+namespace aisafe::app {
+namespace beasthttp = boost::beast::http;
+
+Metrics::Metrics(telemetry::Registry& r)
+    : requests(r.counter("aisafe_http_requests_total", "HTTP requests by route, method and status")),
+      request_seconds(r.histogram("aisafe_http_request_duration_seconds",
+                                  "HTTP request latency by route",
+                                  {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                   0.5, 1, 2.5})),
+      validations(r.counter("aisafe_validations_total", "Validations by decision and surface")),
+      detector_hits(r.counter("aisafe_detector_hits_total",
+                              "Findings that counted toward a decision, by detector and category")),
+      scan_seconds(r.histogram("aisafe_scan_duration_seconds",
+                               "Time to scan one text and decide",
+                               {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005,
+                                0.01, 0.05})),
+      audit_failures(r.counter("aisafe_audit_write_failures_total",
+                               "Audit records that could not be written after retries")) {}
+
+Result<std::shared_ptr<const detect::Registry>> loadRegistry(const Config& config) {
+  return detect::Registry::builtins(detect::RuleSource(config.rules_dir));
+}
+
+App::~App() {
+  if (services_.audit) services_.audit->stop();
+}
+
+Result<std::unique_ptr<App>> App::create(const Config& config) {
+  std::unique_ptr<App> app(new App());
+  Services& s = app->services_;
+  s.config = config;
+  AISAFE_TRY(s.db, storage::Database::open(config.database_url, config.db_pool_size));
+  storage::Migrator migrator(*s.db);
+  if (config.migrate_on_start) {
+    AISAFE_TRY(int ran, migrator.up());
+    if (ran > 0) telemetry::logInfo("migrations applied", {{"count", ran}});
+  } else {
+    AISAFE_TRY(auto states, migrator.status());
+    for (const auto& m : states) {
+      if (!m.applied) {
+        return unavailable("migration " + m.name +
+                           " is pending and MIGRATE_ON_START=false: run `aisafe migrate up`");
+      }
+    }
+  }
+  AISAFE_TRY(s.registry, loadRegistry(config));
+  s.policy_repo = std::make_unique<storage::PolicyRepository>(*s.db);
+  s.validation_repo = std::make_unique<storage::ValidationRepository>(*s.db);
+  s.policies = std::make_unique<policy::PolicyService>(*s.policy_repo, s.registry);
+  AISAFE_RETURN_IF_ERROR(s.policies->loadAll());
+  s.metrics = std::make_unique<Metrics>(s.metrics_registry);
+  storage::AuditWriterOptions audit_options{config.audit_queue_size, config.audit_batch_size,
+                                            config.audit_flush_interval_ms};
+  Metrics* metrics = s.metrics.get();
+  s.audit = std::make_unique<storage::AuditWriter>(
+      *s.validation_repo, audit_options, [metrics](const aisafe::Status& st) {
+        metrics->audit_failures.inc();
+        telemetry::logError("audit batch could not be written", {{"error", st.message()}});
+      });
+  auto* audit = s.audit.get();
+  s.metrics_registry.gauge("aisafe_audit_queue_depth", "Validation records waiting to be written",
+                           [audit] { return static_cast<double>(audit->depth()); });
+  s.metrics_registry.gauge("aisafe_audit_dropped_total",
+                           "Validation records dropped because the audit queue was full",
+                           [audit] { return static_cast<double>(audit->dropped()); });
+  s.metrics_registry.gauge("aisafe_audit_written_total", "Validation records written",
+                           [audit] { return static_cast<double>(audit->written()); });
+  return app;
+}
+
+namespace {
+
+// Marks API answers as not cacheable by intermediaries: they carry per-request decisions.
+http::Middleware noStoreMiddleware() {
+  return [](http::RequestContext& ctx, const http::Request& req, const http::Next& next) {
+    http::Response res = next(ctx, req);
+    if (ctx.route.rfind("/api/", 0) == 0) res.set(beasthttp::field::cache_control, "no-store");
+    return res;
+  };
+}
+
+}  // namespace
+
+int App::serve(const std::string& port_file) {
+  Services& s = services_;
+  http::Router router;
+  addOpsRoutes(router, s);
+  addValidationRoutes(router, s);
+  addPolicyRoutes(router, s);
+  http::MiddlewareChain chain;
+  chain.add(noStoreMiddleware());
+
+  http::ServerOptions options;
+  options.host = s.config.host;
+  options.port = s.config.port;
+  options.threads = s.config.threads;
+  options.blocking_threads = static_cast<unsigned>(s.config.db_pool_size);
+  options.max_body_bytes = s.config.max_body_bytes;
+  options.max_header_bytes = s.config.max_header_bytes;
+  options.read_timeout = std::chrono::milliseconds(s.config.read_timeout_ms);
+  options.idle_timeout = std::chrono::milliseconds(s.config.idle_timeout_ms);
+  options.max_connections = s.config.max_connections;
+  options.shutdown_grace = std::chrono::milliseconds(s.config.shutdown_grace_ms);
+
+  // Signals are taken by sigwait() below; block them before any thread starts so that no
+  // worker thread is interrupted by one.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  http::Server server(options, std::move(router), std::move(chain));
+  Metrics* metrics = s.metrics.get();
+  server.setObserver([metrics](const http::RequestContext& ctx, const http::Request* req,
+                               unsigned status) {
+    const std::string route = ctx.route.empty() ? "unparsed" : ctx.route;
+    const std::string method = req != nullptr ? std::string(req->method_string()) : "unknown";
+    metrics->requests.inc({{"route", route}, {"method", method}, {"status", std::to_string(status)}});
+    metrics->request_seconds.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count(),
+        {{"route", route}});
+  });
+  if (auto st = server.listen(); !st.isOk()) {
+    telemetry::logError("cannot start", {{"error", st.message()}});
+    return 1;
+  }
+  s.metrics_registry.gauge("aisafe_http_open_connections", "Open client connections",
+                           [&server] { return static_cast<double>(server.openConnections()); });
+  server.start();
+  if (!port_file.empty()) {
+    std::ofstream(port_file + ".tmp") << server.port() << "\n";
+    std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+  }
+  telemetry::logInfo("aisafe listening",
+                     {{"host", s.config.host}, {"port", server.port()},
+                      {"threads", s.config.threads},
+                      {"database", s.db->dialect() == storage::Dialect::kSqlite ? "sqlite" : "postgresql"}});
+
+  // Policy changes made by other replicas sharing the database.
+  std::atomic<bool> stop_refresh{false};
+  std::thread refresher([&] {
+    const auto interval = std::chrono::milliseconds(s.config.policy_refresh_ms);
+    auto next = std::chrono::steady_clock::now() + interval;
+    while (!stop_refresh) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (std::chrono::steady_clock::now() < next) continue;
+      next += interval;
+      if (auto r = s.policies->refresh(); !r) {
+        telemetry::logWarn("policy refresh failed", {{"error", r.status().message()}});
+      }
+    }
+  });
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  telemetry::logInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  server.stop();
+  stop_refresh = true;
+  refresher.join();
+  s.audit->stop();
+  telemetry::logInfo("stopped", {{"audit_written", s.audit->written()},
+                                 {"audit_dropped", s.audit->dropped()}});
+  return 0;
+}
+
+}  // namespace aisafe::app

@@ -1,0 +1,32 @@
+// The one place that knows every module: builds the services from the configuration, wires
+// the HTTP routes and middlewares, runs the server until SIGTERM/SIGINT and shuts down in order
+// (stop accepting, finish in-flight requests, flush the audit queue).
+#pragma once
+
+#include <memory>
+
+#include "app/services.h"
+
+namespace aisafe::app {
+
+class App {
+ public:
+  // Opens the database, migrates (unless MIGRATE_ON_START=false), loads rules and policies.
+  static Result<std::unique_ptr<App>> create(const Config& config);
+  ~App();
+
+  // Serves until SIGTERM or SIGINT. `port_file`: where to write the bound port (tests, port 0).
+  // Returns the process exit code.
+  int serve(const std::string& port_file);
+
+  Services& services() { return services_; }
+
+ private:
+  App() = default;
+  Services services_;
+};
+
+// Rules from RULES_DIR or the embedded copies; shared by serve and the offline commands.
+Result<std::shared_ptr<const detect::Registry>> loadRegistry(const Config& config);
+
+}  // namespace aisafe::app

@@ -1,0 +1,97 @@
+// /api/v1/policies: create, list, get, replace (a new version), delete, versions.
+#include <boost/json.hpp>
+
+#include "app/routes.h"
+#include "core/clock.h"
+#include "http/json_body.h"
+
+namespace aisafe::app {
+namespace json = boost::json;
+namespace beasthttp = boost::beast::http;
+using http::errorResponse;
+using http::RequestContext;
+using http::Request;
+using http::Response;
+
+namespace {
+
+Response policyError(const RequestContext& ctx, const aisafe::Status& st) {
+  if (st.code() == StatusCode::kUnprocessable) {
+    return errorResponse(ctx, beasthttp::status::unprocessable_entity, "invalid_policy",
+                         st.message());
+  }
+  return errorResponse(ctx, st);
+}
+
+const std::string& pathId(const RequestContext& ctx) { return ctx.path_params.at("id"); }
+
+}  // namespace
+
+void addPolicyRoutes(http::Router& router, Services& s) {
+  constexpr auto kBlocking = http::Execution::kBlocking;
+  router.add(
+      beasthttp::verb::post, "/api/v1/policies",
+      [&s](RequestContext& ctx, const Request& req) {
+        auto body = http::parseJsonObject(ctx, req);
+        if (body.error) return std::move(*body.error);
+        auto created = s.policies->create(body.value);
+        if (!created) return policyError(ctx, created.status());
+        return http::jsonResponse(beasthttp::status::created, policy::toJson(*created));
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::get, "/api/v1/policies",
+      [&s](RequestContext& ctx, const Request&) {
+        auto all = s.policies->list();
+        if (!all) return errorResponse(ctx, all.status());
+        json::array data;
+        for (const auto& p : *all) data.push_back(policy::toJson(p));
+        return http::jsonResponse(beasthttp::status::ok, json::object{{"data", std::move(data)}});
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::get, "/api/v1/policies/{id}",
+      [&s](RequestContext& ctx, const Request&) {
+        auto p = s.policies->get(pathId(ctx));
+        if (!p) return errorResponse(ctx, p.status());
+        return http::jsonResponse(beasthttp::status::ok, policy::toJson(*p));
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::put, "/api/v1/policies/{id}",
+      [&s](RequestContext& ctx, const Request& req) {
+        auto body = http::parseJsonObject(ctx, req);
+        if (body.error) return std::move(*body.error);
+        auto updated = s.policies->update(pathId(ctx), body.value);
+        if (!updated) return policyError(ctx, updated.status());
+        return http::jsonResponse(beasthttp::status::ok, policy::toJson(*updated));
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::delete_, "/api/v1/policies/{id}",
+      [&s](RequestContext& ctx, const Request&) {
+        if (auto st = s.policies->remove(pathId(ctx)); !st.isOk()) return errorResponse(ctx, st);
+        Response res{beasthttp::status::no_content, 11};
+        res.prepare_payload();
+        return res;
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::get, "/api/v1/policies/{id}/versions",
+      [&s](RequestContext& ctx, const Request&) {
+        auto versions = s.policies->versions(pathId(ctx));
+        if (!versions) return errorResponse(ctx, versions.status());
+        json::array data;
+        for (const auto& v : *versions) {
+          json::object o;
+          o["version"] = v.version;
+          o["created_at"] = clock::toRfc3339(v.created_at);
+          o["policy"] = policy::toJson(v.spec);
+          data.push_back(std::move(o));
+        }
+        return http::jsonResponse(beasthttp::status::ok, json::object{{"data", std::move(data)}});
+      },
+      kBlocking);
+}
+
+}  // namespace aisafe::app

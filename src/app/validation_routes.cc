@@ -1,0 +1,240 @@
+// POST /api/v1/validate, POST /api/v1/validate/response, GET /api/v1/validations.
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include "app/routes.h"
+#include "core/clock.h"
+#include "core/hash.h"
+#include "core/ids.h"
+#include "http/json_body.h"
+#include "policy/decision_json.h"
+
+namespace aisafe::app {
+namespace json = boost::json;
+namespace beasthttp = boost::beast::http;
+using http::errorResponse;
+using http::RequestContext;
+using http::Request;
+using http::Response;
+
+namespace {
+
+// One scratch per I/O thread: vectorscan scratch space and normalization buffers are reused
+// across requests without locks.
+detect::ScanScratch& threadScratch() {
+  thread_local detect::ScanScratch scratch;
+  return scratch;
+}
+
+std::string detectorList(const policy::Decision& d) {
+  std::string out = ",";
+  for (const auto& f : d.findings) {
+    const std::string item = f.detector + ",";
+    if (out.find("," + item) == std::string::npos) out += item;
+  }
+  return out;
+}
+
+// Shared by both validation routes: `text_field` is "prompt" or "response".
+Response validate(Services& s, RequestContext& ctx, const Request& req,
+                  const std::string& text_field, detect::Surface surface) {
+  auto body = http::parseJsonObject(ctx, req);
+  if (body.error) return std::move(*body.error);
+  const auto& obj = body.value.get_object();
+  const bool output = surface == detect::Surface::kOutput;
+  if (auto err = output ? http::rejectUnknownFields(ctx, obj, {"response", "prompt", "policy_id", "metadata"})
+                        : http::rejectUnknownFields(ctx, obj, {"prompt", "policy_id", "metadata"})) {
+    return std::move(*err);
+  }
+  const json::value* text = obj.if_contains(text_field);
+  if (text == nullptr) {
+    return errorResponse(ctx, beasthttp::status::bad_request, "missing_field",
+                         "\"" + text_field + "\" is required");
+  }
+  if (!text->is_string()) {
+    return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
+                         "\"" + text_field + "\" must be a string");
+  }
+  if (output) {
+    if (const auto* p = obj.if_contains("prompt"); p != nullptr && !p->is_string() && !p->is_null()) {
+      return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
+                           "\"prompt\" must be a string");
+    }
+  }
+  std::string policy_id;
+  if (const auto* p = obj.if_contains("policy_id"); p != nullptr && !p->is_null()) {
+    if (!p->is_string()) {
+      return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
+                           "\"policy_id\" must be a string");
+    }
+    policy_id = std::string(p->get_string());
+  }
+  if (const auto* m = obj.if_contains("metadata"); m != nullptr && !m->is_object() && !m->is_null()) {
+    return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
+                         "\"metadata\" must be an object");
+  }
+
+  auto compiled = s.policies->compiled(policy_id);
+  if (!compiled) {
+    if (compiled.status().code() == StatusCode::kNotFound) {
+      return errorResponse(ctx, beasthttp::status::not_found, "policy_not_found",
+                           "no policy with id \"" + policy_id.substr(0, 100) + "\"");
+    }
+    return errorResponse(ctx, compiled.status());
+  }
+  const policy::CompiledPolicy& pol = **compiled;
+  const std::string_view input(text->get_string().data(), text->get_string().size());
+
+  const auto scan_start = std::chrono::steady_clock::now();
+  detect::Findings findings;
+  if (auto st = pol.pipeline->scan(input, surface, threadScratch(), findings); !st.isOk()) {
+    return errorResponse(ctx, st);
+  }
+  policy::Decision decision = policy::decide(pol.spec, std::move(findings), input);
+  const auto scan_end = std::chrono::steady_clock::now();
+  s.metrics->scan_seconds.observe(std::chrono::duration<double>(scan_end - scan_start).count());
+
+  const std::string decision_name(policy::decisionName(decision.action));
+  ctx.decision = decision_name;
+  const char* surface_name = output ? "output" : "input";
+  s.metrics->validations.inc({{"decision", decision_name}, {"surface", surface_name}});
+  for (const auto& f : decision.findings) {
+    s.metrics->detector_hits.inc({{"detector", f.detector}, {"category", f.category}});
+  }
+
+  json::object out = policy::decisionJson(decision, pol, text_field);
+  out["request_id"] = ctx.request_id;
+  const auto latency = std::chrono::steady_clock::now() - ctx.started;
+  const auto latency_us = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
+  out["latency_ms"] = static_cast<double>(latency_us) / 1000.0;
+
+  storage::ValidationRecord record;
+  record.id = ids::random("val_");
+  record.request_id = ctx.request_id;
+  record.organization_id = ctx.organization_id;
+  record.policy_id = pol.id;
+  record.policy_version = pol.version;
+  record.surface = surface_name;
+  record.decision = decision_name;
+  record.risk_score = decision.risk_score;
+  record.detectors = detectorList(decision);
+  record.detections = json::serialize(out["detections"]);
+  record.text_sha256 = hash::sha256Hex(input);
+  record.text_length = static_cast<std::int64_t>(input.size());
+  record.latency_us = latency_us;
+  if (pol.spec.log_raw_text) record.raw_text = std::string(input);
+  record.created_at = clock::nowMs();
+  s.audit->enqueue(std::move(record));
+
+  return http::jsonResponse(beasthttp::status::ok, out);
+}
+
+json::object recordJson(const storage::ValidationRecord& r) {
+  json::object o;
+  o["id"] = r.id;
+  o["request_id"] = r.request_id;
+  o["policy"] = json::object{{"id", r.policy_id}, {"version", r.policy_version}};
+  o["surface"] = r.surface;
+  o["decision"] = r.decision;
+  o["risk_score"] = r.risk_score;
+  json::array detectors;
+  std::size_t i = 1;
+  while (i < r.detectors.size()) {
+    const std::size_t j = r.detectors.find(',', i);
+    if (j == std::string::npos) break;
+    detectors.emplace_back(r.detectors.substr(i, j - i));
+    i = j + 1;
+  }
+  o["detectors"] = std::move(detectors);
+  boost::system::error_code ec;
+  json::value detections = json::parse(r.detections, ec);
+  o["detections"] = ec ? json::value(json::array()) : std::move(detections);
+  o["text_sha256"] = r.text_sha256;
+  o["text_length"] = r.text_length;
+  o["latency_ms"] = static_cast<double>(r.latency_us) / 1000.0;
+  if (r.raw_text) o["raw_text"] = *r.raw_text;
+  o["created_at"] = clock::toRfc3339(r.created_at);
+  return o;
+}
+
+// "since"/"until" accept RFC 3339 or epoch milliseconds.
+bool parseTime(const std::string& v, std::int64_t& out) {
+  if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos && v.size() <= 15) {
+    out = std::stoll(v);
+    return true;
+  }
+  return clock::parseRfc3339(v, out);
+}
+
+Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
+  const std::string_view target(req.target().data(), req.target().size());
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) {
+    return errorResponse(ctx, beasthttp::status::bad_request, "invalid_query",
+                         "malformed query string");
+  }
+  storage::ValidationQuery q;
+  q.organization_id = ctx.organization_id;
+  auto bad = [&](const std::string& msg) {
+    return errorResponse(ctx, beasthttp::status::bad_request, "invalid_query", msg);
+  };
+  for (const auto& param : url->params()) {
+    const std::string key(param.key), value(param.value);
+    if (key == "decision") {
+      if (value != "allow" && value != "block" && value != "redact") {
+        return bad("decision: expected allow, block or redact");
+      }
+      q.decision = value;
+    } else if (key == "detector") {
+      if (s.registry->find(value) == nullptr) return bad("detector: unknown detector");
+      q.detector = value;
+    } else if (key == "since" || key == "until") {
+      std::int64_t t = 0;
+      if (!parseTime(value, t)) return bad(key + ": expected RFC 3339 time or epoch milliseconds");
+      (key == "since" ? q.since : q.until) = t;
+    } else if (key == "limit") {
+      if (value.empty() || value.size() > 3 || value.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoi(value) < 1 || std::stoi(value) > 200) {
+        return bad("limit: expected an integer from 1 to 200");
+      }
+      q.limit = std::stoi(value);
+    } else if (key == "cursor") {
+      const auto dot = value.find('.');
+      if (dot == std::string::npos || dot == 0 || dot > 15 ||
+          value.find_first_not_of("0123456789") != dot || dot + 1 >= value.size() || value.size() > 200) {
+        return bad("cursor: not a cursor returned by this API");
+      }
+      q.after = std::pair{std::stoll(value.substr(0, dot)), value.substr(dot + 1)};
+    } else {
+      return bad("unknown query parameter \"" + key.substr(0, 100) + "\"");
+    }
+  }
+  auto rows = s.validation_repo->list(q);
+  if (!rows) return errorResponse(ctx, rows.status());
+  json::array data;
+  for (const auto& r : *rows) data.push_back(recordJson(r));
+  json::value next = nullptr;
+  if (static_cast<int>(rows->size()) == q.limit && !rows->empty()) {
+    next = std::to_string(rows->back().created_at) + "." + rows->back().id;
+  }
+  return http::jsonResponse(beasthttp::status::ok,
+                            json::object{{"data", std::move(data)}, {"next_cursor", next}});
+}
+
+}  // namespace
+
+void addValidationRoutes(http::Router& router, Services& s) {
+  router.add(beasthttp::verb::post, "/api/v1/validate", [&s](RequestContext& ctx, const Request& req) {
+    return validate(s, ctx, req, "prompt", detect::Surface::kInput);
+  });
+  router.add(beasthttp::verb::post, "/api/v1/validate/response",
+             [&s](RequestContext& ctx, const Request& req) {
+               return validate(s, ctx, req, "response", detect::Surface::kOutput);
+             });
+  router.add(
+      beasthttp::verb::get, "/api/v1/validations",
+      [&s](RequestContext& ctx, const Request& req) { return listValidations(s, ctx, req); },
+      http::Execution::kBlocking);
+}
+
+}  // namespace aisafe::app

@@ -1,0 +1,48 @@
+#include "cli/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace aisafe::cli {
+
+int run(int argc, char** argv) {
+  CLI::App app{"aisafe: checks LLM prompts and answers against your organization's policy"};
+  app.require_subcommand(1);
+
+  std::string host;
+  int port = -1;
+  std::string port_file;
+  auto* serve_cmd = app.add_subcommand("serve", "run the HTTP server");
+  serve_cmd->add_option("--host", host, "address to listen on (overrides HOST)");
+  serve_cmd->add_option("--port", port, "port to listen on, 0 for any (overrides PORT)")
+      ->check(CLI::Range(0, 65535));
+  serve_cmd->add_option("--port-file", port_file, "write the bound port to this file");
+
+  std::string direction = "up";
+  int steps = 1;
+  auto* migrate_cmd = app.add_subcommand("migrate", "apply or undo database migrations");
+  migrate_cmd->add_option("direction", direction, "up, down or status")
+      ->check(CLI::IsMember({"up", "down", "status"}));
+  migrate_cmd->add_option("--steps", steps, "with down: how many migrations to undo")
+      ->check(CLI::Range(1, 1000));
+
+  std::string policy_file;
+  std::string input = "-";
+  bool response = false;
+  auto* scan_cmd = app.add_subcommand("scan", "scan a text offline and print the decision JSON");
+  scan_cmd->add_option("--policy", policy_file, "policy JSON file (default: the default policy)");
+  scan_cmd->add_flag("--response", response, "scan as a model's answer instead of a prompt");
+  scan_cmd->add_option("input", input, "file to scan, - for standard input");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (*serve_cmd) return serve(host.empty() ? nullptr : host.c_str(), port, port_file.c_str());
+  if (*migrate_cmd) return migrate(direction.c_str(), steps);
+  return scan(policy_file.empty() ? nullptr : policy_file.c_str(), input.c_str(), response);
+}
+
+}  // namespace aisafe::cli

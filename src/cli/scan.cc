@@ -1,0 +1,77 @@
+#include <boost/json.hpp>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/app.h"
+#include "cli/commands.h"
+#include "core/utf8.h"
+#include "policy/decision_json.h"
+
+namespace aisafe::cli {
+namespace json = boost::json;
+
+namespace {
+
+bool readAll(const char* path, std::string& out) {
+  std::stringstream ss;
+  if (std::strcmp(path, "-") == 0) {
+    ss << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    ss << in.rdbuf();
+  }
+  out = ss.str();
+  return true;
+}
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "aisafe scan: %s\n", message.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int scan(const char* policy_file, const char* input_file, bool response) {
+  auto config = loadConfigFromProcess();
+  if (!config) return fail(config.status().message());
+  auto registry = app::loadRegistry(*config);
+  if (!registry) return fail(registry.status().message());
+
+  policy::PolicySpec spec = policy::defaultPolicySpec();
+  std::string policy_id = "default";
+  if (policy_file != nullptr) {
+    std::string text;
+    if (!readAll(policy_file, text)) return fail(std::string("cannot read ") + policy_file);
+    boost::system::error_code ec;
+    json::value doc = json::parse(text, ec);
+    if (ec) return fail(std::string(policy_file) + ": not valid JSON: " + ec.message());
+    auto parsed = policy::parsePolicySpec(doc, **registry);
+    if (!parsed) return fail(std::string(policy_file) + ": " + parsed.status().message());
+    spec = std::move(parsed).value();
+    policy_id = policy_file;
+  }
+  auto compiled = policy::compilePolicy(policy_id, 1, spec, **registry);
+  if (!compiled) return fail(compiled.status().message());
+
+  std::string text;
+  if (!readAll(input_file, text)) return fail(std::string("cannot read ") + input_file);
+  if (auto bad = utf8::firstInvalid(text)) {
+    return fail("input is not valid UTF-8 (byte " + std::to_string(*bad) + ")");
+  }
+  detect::ScanScratch scratch;
+  detect::Findings findings;
+  const auto surface = response ? detect::Surface::kOutput : detect::Surface::kInput;
+  if (auto st = (*compiled)->pipeline->scan(text, surface, scratch, findings); !st.isOk()) {
+    return fail(st.message());
+  }
+  auto decision = policy::decide((*compiled)->spec, std::move(findings), text);
+  const auto out = policy::decisionJson(decision, **compiled, response ? "response" : "prompt");
+  std::printf("%s\n", json::serialize(out).c_str());
+  return decision.action == policy::Action::kBlock ? 1 : 0;
+}
+
+}  // namespace aisafe::cli

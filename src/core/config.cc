@@ -1,0 +1,159 @@
+#include "core/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace aisafe {
+namespace {
+
+std::string trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+class Reader {
+ public:
+  Reader(const EnvLookup& env, const std::map<std::string, std::string>& dotenv)
+      : env_(env), dotenv_(dotenv) {}
+
+  std::optional<std::string> raw(const std::string& key) const {
+    if (auto v = env_(key)) return v;
+    if (auto it = dotenv_.find(key); it != dotenv_.end()) return it->second;
+    return std::nullopt;
+  }
+
+  void string(const std::string& key, std::string& out) {
+    if (auto v = raw(key)) out = *v;
+  }
+
+  template <typename Int>
+  void integer(const std::string& key, Int& out, std::uint64_t min, std::uint64_t max) {
+    auto v = raw(key);
+    if (!v) return;
+    std::uint64_t parsed = 0;
+    const auto* end = v->data() + v->size();
+    auto [ptr, ec] = std::from_chars(v->data(), end, parsed);
+    if (ec != std::errc() || ptr != end || parsed < min || parsed > max) {
+      errors_.push_back(key + "=" + *v + ": expected an integer from " + std::to_string(min) +
+                        " to " + std::to_string(max));
+      return;
+    }
+    out = static_cast<Int>(parsed);
+  }
+
+  void boolean(const std::string& key, bool& out) {
+    auto v = raw(key);
+    if (!v) return;
+    if (*v == "true" || *v == "1" || *v == "yes") {
+      out = true;
+    } else if (*v == "false" || *v == "0" || *v == "no") {
+      out = false;
+    } else {
+      errors_.push_back(key + "=" + *v + ": expected true or false");
+    }
+  }
+
+  void oneOf(const std::string& key, std::string& out, std::initializer_list<const char*> allowed) {
+    auto v = raw(key);
+    if (!v) return;
+    for (const char* a : allowed) {
+      if (*v == a) {
+        out = *v;
+        return;
+      }
+    }
+    std::string list;
+    for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+    errors_.push_back(key + "=" + *v + ": expected one of " + list);
+  }
+
+  void error(std::string e) { errors_.push_back(std::move(e)); }
+  const std::vector<std::string>& errors() const { return errors_; }
+
+ private:
+  const EnvLookup& env_;
+  const std::map<std::string, std::string>& dotenv_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace
+
+std::map<std::string, std::string> parseDotEnv(const std::string& content) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(content);
+  std::string line;
+  while (std::getline(in, line)) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("export ", 0) == 0) line = trim(line.substr(7));
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std::string>& dotenv) {
+  Config c;
+  Reader r(env, dotenv);
+  r.string("HOST", c.host);
+  r.integer("PORT", c.port, 0, 65535);
+  r.integer("THREADS", c.threads, 0, 256);
+  r.string("DATABASE_URL", c.database_url);
+  r.oneOf("LOG_LEVEL", c.log_level, {"trace", "debug", "info", "warn", "error", "off"});
+  r.oneOf("LOG_FORMAT", c.log_format, {"json", "text"});
+  r.boolean("MIGRATE_ON_START", c.migrate_on_start);
+  r.string("RULES_DIR", c.rules_dir);
+  r.integer("MAX_BODY_BYTES", c.max_body_bytes, 1024, 64ULL << 20);
+  r.integer("MAX_HEADER_BYTES", c.max_header_bytes, 1024, 1ULL << 20);
+  r.integer("READ_TIMEOUT_MS", c.read_timeout_ms, 10, 3'600'000);
+  r.integer("IDLE_TIMEOUT_MS", c.idle_timeout_ms, 10, 3'600'000);
+  r.integer("MAX_CONNECTIONS", c.max_connections, 1, 1'000'000);
+  r.integer("SHUTDOWN_GRACE_MS", c.shutdown_grace_ms, 0, 600'000);
+  r.integer("POLICY_REFRESH_MS", c.policy_refresh_ms, 100, 3'600'000);
+  r.integer("DB_POOL_SIZE", c.db_pool_size, 1, 256);
+  r.integer("AUDIT_QUEUE_SIZE", c.audit_queue_size, 1, 10'000'000);
+  r.integer("AUDIT_BATCH_SIZE", c.audit_batch_size, 1, 100'000);
+  r.integer("AUDIT_FLUSH_INTERVAL_MS", c.audit_flush_interval_ms, 1, 60'000);
+
+  if (c.database_url.rfind("sqlite://", 0) != 0 && c.database_url.rfind("postgresql://", 0) != 0 &&
+      c.database_url.rfind("postgres://", 0) != 0) {
+    r.error("DATABASE_URL=" + c.database_url + ": expected sqlite://PATH or postgresql://...");
+  }
+  if (!r.errors().empty()) {
+    std::string msg = "invalid configuration:";
+    for (const auto& e : r.errors()) msg += "\n  " + e;
+    return invalidArgument(msg);
+  }
+  if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
+  return c;
+}
+
+Result<Config> loadConfigFromProcess() {
+  std::map<std::string, std::string> dotenv;
+  if (std::ifstream f(".env"); f) {
+    std::stringstream ss;
+    ss << f.rdbuf();
+    dotenv = parseDotEnv(ss.str());
+  }
+  EnvLookup env = [](const std::string& key) -> std::optional<std::string> {
+    const char* v = std::getenv(key.c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+  return loadConfig(env, dotenv);
+}
+
+}  // namespace aisafe

@@ -1,0 +1,54 @@
+// Server configuration: read once at start from the environment and an optional .env file
+// (the environment wins), validated as a whole so every problem is reported at once.
+// Immutable after start; shared read-only by all threads. docs/configuration.md lists every variable.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+
+namespace aisafe {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;
+  unsigned threads = 0;  // 0: one per core
+  std::string database_url = "sqlite://./data/aisafe.db";
+  std::string log_level = "info";
+  std::string log_format = "json";
+  bool migrate_on_start = true;
+  std::string rules_dir;  // empty: the rule sets compiled into the binary
+
+  std::size_t max_body_bytes = 1 << 20;        // larger bodies get 413 before any detector runs
+  std::size_t max_header_bytes = 16 * 1024;    // larger header blocks get 431
+  std::uint32_t read_timeout_ms = 10'000;      // a request not fully read by then gets 408
+  std::uint32_t idle_timeout_ms = 60'000;      // keep-alive connections idle this long are closed
+  std::size_t max_connections = 10'000;        // past this, new connections get 503 and are closed
+  std::uint32_t shutdown_grace_ms = 10'000;    // in-flight requests get this long after SIGTERM
+
+  std::uint32_t policy_refresh_ms = 2'000;     // replicas pick up each other's policy changes this often
+  std::size_t db_pool_size = 4;
+  std::size_t audit_queue_size = 50'000;       // validations waiting to be written; past it, drops are counted
+  std::size_t audit_batch_size = 500;
+  std::uint32_t audit_flush_interval_ms = 200;
+};
+
+// Looks up a variable; the default reads the process environment.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// Parses KEY=VALUE lines (comments, blank lines, `export ` prefixes and quotes allowed).
+std::map<std::string, std::string> parseDotEnv(const std::string& content);
+
+// Builds the configuration from `env`, falling back to `dotenv` entries, then defaults.
+// Errors name every bad variable and why.
+Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std::string>& dotenv);
+
+// The process environment plus ./.env when present.
+Result<Config> loadConfigFromProcess();
+
+}  // namespace aisafe

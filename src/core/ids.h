@@ -1,0 +1,20 @@
+// Identifiers: random ids for resources and requests, and the check for client-sent request ids.
+// Thread-safe: randomness comes from OpenSSL's CSPRNG.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace aisafe::ids {
+
+// `prefix` + 24 lowercase hex characters (96 random bits), e.g. "pol_3f9a...".
+std::string random(std::string_view prefix);
+
+// A fresh request id: "req_" + 24 hex characters.
+std::string newRequestId();
+
+// A client-supplied X-Request-ID is echoed only when it is 1..128 characters of [A-Za-z0-9._:-],
+// so it cannot inject into logs or headers.
+bool isSaneRequestId(std::string_view id);
+
+}  // namespace aisafe::ids

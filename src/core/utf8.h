@@ -1,0 +1,25 @@
+// UTF-8 helpers shared by the HTTP layer (request validation) and the detector engine.
+// Pure functions, no allocation unless they return a string.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace aisafe::utf8 {
+
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
+bool isValid(std::string_view text);
+
+// Byte offset of the first invalid sequence, or nullopt when valid.
+std::optional<std::size_t> firstInvalid(std::string_view text);
+
+// Decodes the code point starting at `pos` of valid UTF-8; sets `len` to its byte length.
+char32_t decode(std::string_view text, std::size_t pos, std::size_t& len);
+
+// Appends the UTF-8 encoding of `cp` to `out`.
+void append(std::string& out, char32_t cp);
+
+}  // namespace aisafe::utf8

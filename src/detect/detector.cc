@@ -1,0 +1,33 @@
+#include "detect/detector.h"
+
+#include <hs/hs.h>
+
+namespace aisafe::detect {
+
+ScanScratch::~ScanScratch() {
+  if (hs_ != nullptr) hs_free_scratch(hs_);
+}
+
+Result<hs_scratch*> ScanScratch::forDatabase(const hs_database* db, std::uint64_t serial) {
+  if (serial != sized_for_ || hs_ == nullptr) {
+    // Grows the existing scratch in place when needed, so one per thread serves every policy.
+    if (hs_alloc_scratch(db, &hs_) != HS_SUCCESS) {
+      return internalError("cannot allocate vectorscan scratch space");
+    }
+    sized_for_ = serial;
+  }
+  return hs_;
+}
+
+const std::vector<PatternRule>& Detector::patterns() const {
+  static const std::vector<PatternRule> kNone;
+  return kNone;
+}
+
+bool Detector::confirm(const PatternRule& rule, std::string_view matched) const {
+  return rule.validator == nullptr || rule.validator(matched);
+}
+
+Status Detector::scan(const ScanInput&, ScanScratch&, Findings&) const { return Status::ok(); }
+
+}  // namespace aisafe::detect

@@ -1,0 +1,86 @@
+// The detector seam. A detector is a small immutable object built once from configuration by its
+// factory and shared by all threads (Envoy's filter shape). Detectors contribute pattern rules to
+// the policy's ONE combined vectorscan database and confirm candidate matches; detectors that
+// need the whole text (invisible characters, later a classifier) implement scan().
+// Per-request mutable state lives in ScanScratch, one per thread (vectorscan's scratch rule).
+// Adding a detector: a folder under src/detectors/<name>/ and one line in registry.cc.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "detect/finding.h"
+#include "detect/normalizer.h"
+#include "detect/rule_set.h"
+
+struct hs_scratch;
+struct hs_database;
+
+namespace aisafe::detect {
+
+struct ScanInput {
+  std::string_view original;         // the text as sent; finding offsets point into it
+  const NormalizedText& normalized;  // what patterns ran over
+  Surface surface;
+};
+
+struct RawMatch {
+  unsigned id;
+  unsigned long long from;
+  unsigned long long to;
+};
+
+// Mutable scan state for one thread. Not thread-safe: keep one per thread (thread_local).
+class ScanScratch {
+ public:
+  ScanScratch() = default;
+  ScanScratch(const ScanScratch&) = delete;
+  ScanScratch& operator=(const ScanScratch&) = delete;
+  ~ScanScratch();
+
+  // vectorscan scratch space large enough for `db` (grown on first use with a new database).
+  // `serial` identifies the database for its whole life: addresses can be reused after a free.
+  Result<hs_scratch*> forDatabase(const hs_database* db, std::uint64_t serial);
+
+  NormalizedText normalized;
+  std::vector<RawMatch> matches;
+  bool matches_truncated = false;
+
+ private:
+  hs_scratch* hs_ = nullptr;
+  std::uint64_t sized_for_ = 0;
+};
+
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  virtual std::string_view name() const = 0;
+  virtual SurfaceSet surfaces() const = 0;
+
+  // Rules added to the combined database. The pipeline calls confirm() for each candidate.
+  virtual const std::vector<PatternRule>& patterns() const;
+
+  // Accepts or rejects a candidate match (`matched` is the normalized text of the match).
+  // Default: the rule's validator, if any.
+  virtual bool confirm(const PatternRule& rule, std::string_view matched) const;
+
+  // Whole-text checks beyond patterns. Thread-safe, non-blocking, never throws.
+  virtual Status scan(const ScanInput& in, ScanScratch& scratch, Findings& out) const;
+};
+
+class DetectorFactory {
+ public:
+  virtual ~DetectorFactory() = default;
+  // The name policies use, e.g. "pii".
+  virtual std::string_view name() const = 0;
+  virtual std::string_view description() const = 0;
+  // Builds a detector from the policy's configuration for it (null when the policy has none).
+  // Errors are the policy author's: they say which field is wrong and why.
+  virtual Result<std::unique_ptr<const Detector>> create(const boost::json::value& config) const = 0;
+};
+
+}  // namespace aisafe::detect

@@ -1,0 +1,44 @@
+// The vocabulary shared by detectors, the pipeline and policies: severities, the surface a
+// detector scans, and a Finding (one piece of evidence with a byte span into the original text).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aisafe::detect {
+
+// Ordered: comparisons mean "at least as severe as".
+enum class Severity { kLow, kMedium, kHigh, kCritical };
+
+std::string_view toString(Severity s);
+std::optional<Severity> parseSeverity(std::string_view s);
+
+// Which text a detector looks at: the prompt sent to a model, the model's answer, or both.
+enum class Surface { kInput, kOutput };
+
+struct SurfaceSet {
+  bool input = true;
+  bool output = true;
+  bool covers(Surface s) const { return s == Surface::kInput ? input : output; }
+};
+
+struct Finding {
+  std::string detector;   // registry name, e.g. "pii"
+  std::string rule_id;    // the rule that produced it, e.g. "pii.email"
+  std::string category;   // what policies act on, e.g. "pii", "prompt_injection"
+  std::string type;       // finer kind within the category, e.g. "email"
+  Severity severity = Severity::kMedium;
+  double score = 0.0;     // 0..1 confidence
+  std::size_t start = 0;  // byte offsets into the original text, [start, end)
+  std::size_t end = 0;
+  std::string message;
+  std::string redact_as;  // placeholder name for redaction, e.g. "EMAIL"; empty: not redactable
+  std::string layer;      // where it was found: "text" (as sent) or a decoding layer
+};
+
+using Findings = std::vector<Finding>;
+
+}  // namespace aisafe::detect

@@ -1,0 +1,63 @@
+// Normalization before scanning, so that one set of patterns sees through cheap disguises:
+//  - compatibility folding of full-width forms, mathematical alphanumerics, circled letters and
+//    exotic spaces to their ASCII counterparts;
+//  - Cyrillic/Greek look-alike letters folded to Latin inside words that also contain Latin
+//    letters (a pure Cyrillic or Greek word is left alone, so Russian and Greek rules still match);
+//  - removal of zero-width, bidi-control, Unicode tag and other invisible characters, whose
+//    spans are reported because their presence is itself evidence of smuggling.
+// Case is not folded here: patterns match case-insensitively in the matcher (HS_FLAG_CASELESS),
+// so detectors for case-sensitive things (API keys) see the text's real case.
+// Every byte of the normalized text maps back to the original code point it came from.
+// The Normalizer is stateless; a NormalizedText is per request and reused to avoid allocations.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aisafe::detect {
+
+// Kinds of invisible characters, in order of how strongly they suggest smuggling.
+enum class InvisibleKind {
+  kZeroWidth,        // U+200B..U+200D, U+2060, U+FEFF, U+180E, soft hyphen, ...
+  kBidiControl,      // U+202A..U+202E, U+2066..U+2069, U+200E/U+200F
+  kTag,              // U+E0000..U+E007F: can spell out a whole hidden ASCII message
+  kVariationSelector // U+E0100..U+E01EF: used to hide bytes after an emoji
+};
+
+struct InvisibleSpan {
+  std::size_t start;  // original byte offsets
+  std::size_t end;
+  InvisibleKind kind;
+  bool splits_word;   // between two letters: "ig\u200Bnore"
+};
+
+class NormalizedText {
+ public:
+  // The text patterns are matched against; valid UTF-8 when the input was.
+  std::string_view text() const { return text_; }
+  // Original byte span of normalized bytes [start, end). Requires start < end <= text().size().
+  std::pair<std::size_t, std::size_t> toOriginal(std::size_t start, std::size_t end) const;
+  const std::vector<InvisibleSpan>& invisible() const { return invisible_; }
+  // True when the normalized text is the original unchanged (fast path for plain ASCII).
+  bool unchanged() const { return unchanged_; }
+  // Number of words whose look-alike letters were folded to Latin.
+  std::size_t foldedMixedScriptWords() const { return folded_words_; }
+
+ private:
+  friend void normalize(std::string_view original, NormalizedText& out);
+  std::string_view text_;
+  std::string buffer_;
+  std::vector<std::uint32_t> orig_start_;  // per normalized byte
+  std::vector<std::uint32_t> orig_end_;
+  std::vector<InvisibleSpan> invisible_;
+  bool unchanged_ = true;
+  std::size_t folded_words_ = 0;
+};
+
+// Normalizes `original` (must be valid UTF-8 and outlive `out`) into `out`.
+void normalize(std::string_view original, NormalizedText& out);
+
+}  // namespace aisafe::detect

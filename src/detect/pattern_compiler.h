@@ -1,0 +1,30 @@
+// Compiling pattern rules into vectorscan databases. A compiled database is immutable and shared
+// by all threads; each thread brings its own scratch (ScanScratch).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "detect/rule_set.h"
+
+struct hs_database;
+
+namespace aisafe::detect {
+
+struct HsDatabaseDeleter {
+  void operator()(hs_database* db) const;
+};
+using HsDatabase = std::unique_ptr<hs_database, HsDatabaseDeleter>;
+
+// The vectorscan flags a rule compiles with: UTF-8, leftmost start of match, caseless if asked.
+unsigned flagsFor(bool caseless);
+
+// Checks one pattern alone; the error is vectorscan's reason (for 422 answers to policy authors).
+Status checkPattern(const std::string& pattern, bool caseless);
+
+// Compiles all `rules` into one block-mode database; pattern i gets id i. Errors name the rule.
+Result<HsDatabase> compileRules(const std::vector<const PatternRule*>& rules);
+
+}  // namespace aisafe::detect

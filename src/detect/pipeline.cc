@@ -1,0 +1,122 @@
+#include "detect/pipeline.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <atomic>
+
+namespace aisafe::detect {
+namespace {
+
+std::atomic<std::uint64_t> next_serial{1};
+
+int onMatch(unsigned id, unsigned long long from, unsigned long long to, unsigned /*flags*/,
+            void* ctx) {
+  auto* scratch = static_cast<ScanScratch*>(ctx);
+  if (scratch->matches.size() >= Pipeline::kMaxRawMatches) {
+    scratch->matches_truncated = true;
+    return 1;  // stop scanning
+  }
+  scratch->matches.push_back({id, from, to});
+  return 0;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Pipeline>> Pipeline::build(
+    std::vector<std::unique_ptr<const Detector>> detectors) {
+  std::shared_ptr<Pipeline> p(new Pipeline());
+  p->detectors_ = std::move(detectors);
+  for (const auto& d : p->detectors_) {
+    for (const auto& rule : d->patterns()) {
+      p->rules_.push_back(&rule);
+      p->rule_owner_.push_back(d.get());
+    }
+  }
+  if (!p->rules_.empty()) {
+    AISAFE_TRY(p->db_, compileRules(p->rules_));
+  }
+  p->serial_ = next_serial.fetch_add(1);
+  return std::shared_ptr<const Pipeline>(std::move(p));
+}
+
+Status Pipeline::scan(std::string_view text, Surface surface, ScanScratch& scratch,
+                      Findings& out) const {
+  normalize(text, scratch.normalized);
+  const NormalizedText& norm = scratch.normalized;
+  const std::string_view ntext = norm.text();
+  scratch.matches.clear();
+  scratch.matches_truncated = false;
+
+  if (db_ && !ntext.empty()) {
+    AISAFE_TRY(hs_scratch * hs, scratch.forDatabase(db_.get(), serial_));
+    const hs_error_t rc = hs_scan(db_.get(), ntext.data(), static_cast<unsigned>(ntext.size()), 0,
+                                  hs, onMatch, &scratch);
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+      return internalError("vectorscan scan failed with code " + std::to_string(rc));
+    }
+  }
+
+  // Longest confirmed end per (rule, start); then per rule, no overlapping findings.
+  auto& m = scratch.matches;
+  std::sort(m.begin(), m.end(), [](const RawMatch& a, const RawMatch& b) {
+    if (a.id != b.id) return a.id < b.id;
+    if (a.from != b.from) return a.from < b.from;
+    return a.to > b.to;
+  });
+  const std::size_t first_new = out.size();
+  for (std::size_t i = 0; i < m.size();) {
+    const unsigned id = m[i].id;
+    const PatternRule& rule = *rules_[id];
+    const Detector& owner = *rule_owner_[id];
+    const bool applies = owner.surfaces().covers(surface);
+    unsigned long long accepted_end = 0;
+    bool have_accepted = false;
+    while (i < m.size() && m[i].id == id) {
+      const unsigned long long from = m[i].from;
+      std::size_t j = i;
+      bool confirmed = false;
+      unsigned long long end = 0;
+      for (std::size_t tried = 0; j < m.size() && m[j].id == id && m[j].from == from; ++j) {
+        if (confirmed || !applies || tried >= kMaxEndsTried) continue;
+        if (have_accepted && from < accepted_end) continue;
+        ++tried;
+        if (m[j].to <= from) continue;
+        if (owner.confirm(rule, ntext.substr(from, m[j].to - from))) {
+          confirmed = true;
+          end = m[j].to;
+        }
+      }
+      if (confirmed) {
+        auto [ostart, oend] = norm.toOriginal(from, end);
+        Finding f;
+        f.detector = std::string(owner.name());
+        f.rule_id = rule.id;
+        f.category = rule.category;
+        f.type = rule.type;
+        f.severity = rule.severity;
+        f.score = rule.score;
+        f.start = ostart;
+        f.end = oend;
+        f.message = rule.description;
+        f.redact_as = rule.redact_as;
+        f.layer = "text";
+        out.push_back(std::move(f));
+        accepted_end = end;
+        have_accepted = true;
+      }
+      i = j;
+    }
+  }
+
+  const ScanInput input{text, norm, surface};
+  for (const auto& d : detectors_) {
+    if (!d->surfaces().covers(surface)) continue;
+    AISAFE_RETURN_IF_ERROR(d->scan(input, scratch, out));
+  }
+  std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
+                   [](const Finding& a, const Finding& b) { return a.start < b.start; });
+  return Status::ok();
+}
+
+}  // namespace aisafe::detect

@@ -1,0 +1,48 @@
+// A Pipeline is what a policy compiles into: its detectors plus ONE vectorscan database holding
+// every pattern of every detector, scanned once over the normalized text. Candidate matches are
+// confirmed by their detector (validators), mapped back to byte spans of the original text and
+// returned as findings; turning findings into a decision is the policy's job.
+// Immutable once built and shared by all threads; swap pipelines with shared_ptr so requests in
+// flight finish on the one they started with.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "detect/detector.h"
+#include "detect/pattern_compiler.h"
+
+namespace aisafe::detect {
+
+class Pipeline {
+ public:
+  // Past this many raw matches in one text the scan stops: bounded work per request, whatever
+  // the text. Findings up to that point are kept and the report says the scan was truncated.
+  static constexpr std::size_t kMaxRawMatches = 100'000;
+  // Only the longest few ends of matches sharing a start are offered to validators.
+  static constexpr std::size_t kMaxEndsTried = 8;
+
+  static Result<std::shared_ptr<const Pipeline>> build(
+      std::vector<std::unique_ptr<const Detector>> detectors);
+
+  // Scans valid UTF-8 `text` as `surface`, appending findings (ordered by start offset).
+  // Thread-safe; `scratch` must belong to the calling thread. Never throws.
+  Status scan(std::string_view text, Surface surface, ScanScratch& scratch, Findings& out) const;
+
+  std::size_t patternCount() const { return rules_.size(); }
+  const std::vector<std::unique_ptr<const Detector>>& detectors() const { return detectors_; }
+
+ private:
+  Pipeline() = default;
+
+  std::vector<std::unique_ptr<const Detector>> detectors_;
+  std::vector<const PatternRule*> rules_;      // index = vectorscan id
+  std::vector<const Detector*> rule_owner_;    // index = vectorscan id
+  HsDatabase db_;
+  std::uint64_t serial_ = 0;
+};
+
+}  // namespace aisafe::detect

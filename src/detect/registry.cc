@@ -1,0 +1,31 @@
+#include "detect/registry.h"
+
+#include "detectors/custom/custom_detector.h"
+#include "detectors/invisible_text/invisible_text_detector.h"
+#include "detectors/pii/pii_detector.h"
+#include "detectors/prompt_injection/prompt_injection_detector.h"
+#include "detectors/secrets/secrets_detector.h"
+
+namespace aisafe::detect {
+
+Result<std::shared_ptr<const Registry>> Registry::builtins(const RuleSource& rules) {
+  auto registry = std::make_shared<Registry>();
+  AISAFE_TRY(auto injection, detectors::makePromptInjectionFactory(rules));
+  registry->factories_.push_back(std::move(injection));
+  AISAFE_TRY(auto pii, detectors::makePiiFactory(rules));
+  registry->factories_.push_back(std::move(pii));
+  AISAFE_TRY(auto secrets, detectors::makeSecretsFactory(rules));
+  registry->factories_.push_back(std::move(secrets));
+  registry->factories_.push_back(detectors::makeInvisibleTextFactory());
+  registry->factories_.push_back(detectors::makeCustomFactory());
+  return std::shared_ptr<const Registry>(std::move(registry));
+}
+
+const DetectorFactory* Registry::find(std::string_view name) const {
+  for (const auto& f : factories_) {
+    if (f->name() == name) return f.get();
+  }
+  return nullptr;
+}
+
+}  // namespace aisafe::detect

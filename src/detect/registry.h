@@ -1,0 +1,29 @@
+// The detector registry: every detector aisafe ships, by the name policies use. The list is
+// explicit in registry.cc (no self-registration: unreferenced objects in static libraries are
+// dropped by the linker). Built once at start, read-only afterwards.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "detect/detector.h"
+#include "detect/rule_set.h"
+
+namespace aisafe::detect {
+
+class Registry {
+ public:
+  // Every built-in detector, with rule data from `rules`. Errors name the detector and rule.
+  static Result<std::shared_ptr<const Registry>> builtins(const RuleSource& rules);
+
+  // The factory registered under `name`, or nullptr.
+  const DetectorFactory* find(std::string_view name) const;
+  const std::vector<std::unique_ptr<DetectorFactory>>& factories() const { return factories_; }
+
+ private:
+  std::vector<std::unique_ptr<DetectorFactory>> factories_;
+};
+
+}  // namespace aisafe::detect

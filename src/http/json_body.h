@@ -1,0 +1,33 @@
+// Reading JSON request bodies with clear 400 answers: invalid UTF-8, malformed JSON, nesting
+// deeper than kMaxJsonDepth, a body that is not an object. Field helpers check types and refuse
+// unknown fields, naming the field.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/response.h"
+
+namespace aisafe::http {
+
+// Deep enough for any real policy or metadata object; far below what would exhaust the stack.
+constexpr std::size_t kMaxJsonDepth = 64;
+
+// Parsed body, or the error response to send.
+struct JsonBody {
+  boost::json::value value;
+  std::optional<Response> error;
+};
+
+// Parses `req`'s body as a JSON object.
+JsonBody parseJsonObject(const RequestContext& ctx, const Request& req);
+
+// An error response for the first key of `obj` not in `allowed`, if any.
+std::optional<Response> rejectUnknownFields(const RequestContext& ctx,
+                                            const boost::json::object& obj,
+                                            std::initializer_list<std::string_view> allowed);
+
+}  // namespace aisafe::http

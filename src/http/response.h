@@ -1,0 +1,27 @@
+// Building responses: JSON bodies and the one error shape every failure uses,
+// {"error": {"code", "message", "request_id"}}.
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <boost/json/value.hpp>
+#include <string_view>
+
+#include "core/status.h"
+#include "http/request_context.h"
+
+namespace aisafe::http {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+using Status = boost::beast::http::status;
+
+Response jsonResponse(Status status, const boost::json::value& body);
+
+// `code` is a stable machine-readable string (e.g. "invalid_json"); `message` is for people.
+Response errorResponse(const RequestContext& ctx, Status status, std::string_view code,
+                       std::string_view message);
+
+// Maps an aisafe::Status to its HTTP status and error code.
+Response errorResponse(const RequestContext& ctx, const aisafe::Status& status);
+
+}  // namespace aisafe::http

@@ -1,0 +1,46 @@
+// Routes by method and path pattern ("/api/v1/policies/{id}"). Unknown paths answer 404,
+// known paths with another method 405 with an Allow header. Routes that block (database
+// access) are marked so the server runs them on the blocking pool, off the I/O threads.
+// Built at start, read-only afterwards.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "http/request_context.h"
+#include "http/response.h"
+
+namespace aisafe::http {
+
+using Handler = std::function<Response(RequestContext&, const Request&)>;
+
+enum class Execution { kInline, kBlocking };
+
+struct Route {
+  boost::beast::http::verb method;
+  std::string pattern;
+  Handler handler;
+  Execution execution = Execution::kInline;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;           // null: see status
+  std::map<std::string, std::string> params;
+  Status status = Status::ok;             // not_found or method_not_allowed when route is null
+  std::string allow;                      // for 405
+};
+
+class Router {
+ public:
+  void add(boost::beast::http::verb method, std::string pattern, Handler handler,
+           Execution execution = Execution::kInline);
+  // `path` without the query string.
+  RouteMatch match(boost::beast::http::verb method, std::string_view path) const;
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace aisafe::http

@@ -1,0 +1,370 @@
+#include "http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <list>
+#include <thread>
+#include <unordered_set>
+
+#include "core/ids.h"
+#include "telemetry/logging.h"
+
+namespace aisafe::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto kTuple = asio::experimental::as_tuple(use_awaitable);
+
+namespace {
+
+// After an error answer, unread request bytes are drained for this long before closing, so the
+// client reads our answer instead of a connection reset.
+constexpr auto kLingerTime = std::chrono::milliseconds(500);
+constexpr std::size_t kLingerMaxBytes = 8 << 20;
+
+// State shared by a connection's coroutine and its timer handler.
+struct Connection {
+  explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+  tcp::socket socket;
+  asio::steady_timer timer;
+  std::uint64_t generation = 0;  // a deadline only fires for the phase that armed it
+  bool timed_out = false;
+};
+
+// Arms the connection's deadline: when it passes, pending socket operations are cancelled and
+// timed_out is set, so the coroutine can still answer (408) on the open socket.
+void arm(const std::shared_ptr<Connection>& c, std::chrono::milliseconds d) {
+  c->timed_out = false;
+  const std::uint64_t gen = ++c->generation;
+  c->timer.expires_after(d);
+  c->timer.async_wait([c, gen](beast::error_code ec) {
+    if (ec || c->generation != gen) return;
+    c->timed_out = true;
+    beast::error_code ignored;
+    c->socket.cancel(ignored);
+  });
+}
+
+void disarm(const std::shared_ptr<Connection>& c) {
+  ++c->generation;
+  c->timer.cancel();
+}
+
+struct Worker {
+  asio::io_context ioc{1};
+  std::unordered_set<Connection*> idle;  // touched only on this worker's thread
+};
+
+// Completion handler for connection coroutines: logs an escaped exception.
+auto logFailure(const char* what) {
+  return [what](std::exception_ptr e) {
+    if (!e) return;  // completion without an exception hands us a null pointer
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      telemetry::logError("connection coroutine failed", {{"where", what}, {"error", ex.what()}});
+    } catch (...) {
+      telemetry::logError("connection coroutine failed", {{"where", what}});
+    }
+  };
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  Router router;
+  MiddlewareChain chain;
+  RequestObserver observer;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::vector<std::thread> threads;
+  asio::thread_pool blocking_pool;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::uint16_t bound_port = 0;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> open_connections{0};
+  std::atomic<std::size_t> active_requests{0};
+  std::size_t next_worker = 0;
+
+  Impl(ServerOptions o, Router r, MiddlewareChain c)
+      : options(std::move(o)),
+        router(std::move(r)),
+        chain(std::move(c)),
+        blocking_pool(std::max(1u, options.blocking_threads)) {
+    for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
+      workers.push_back(std::make_unique<Worker>());
+    }
+  }
+
+  Response runChain(RequestContext& ctx, const Request& req, const Handler& handler) {
+    try {
+      return chain.run(ctx, req, handler);
+    } catch (const std::exception& e) {
+      telemetry::logError("unhandled exception in request handler",
+                          {{"request_id", ctx.request_id}, {"route", ctx.route},
+                           {"error", e.what()}});
+    } catch (...) {
+      telemetry::logError("unhandled non-standard exception in request handler",
+                          {{"request_id", ctx.request_id}, {"route", ctx.route}});
+    }
+    return errorResponse(ctx, Status::internal_server_error, "internal_error",
+                         "internal error; quote the request_id when reporting it");
+  }
+
+  awaitable<Response> dispatch(RequestContext& ctx, const Request& req) {
+    const std::string_view target(req.target().data(), req.target().size());
+    const std::string_view path = target.substr(0, target.find('?'));
+    RouteMatch m = router.match(req.method(), path);
+    Handler handler;
+    if (m.route != nullptr) {
+      ctx.route = m.route->pattern;
+      ctx.path_params = std::move(m.params);
+      handler = m.route->handler;
+    } else if (m.status == Status::method_not_allowed) {
+      ctx.route = "method_not_allowed";
+      handler = [allow = m.allow](RequestContext& c, const Request& r) {
+        Response res = errorResponse(c, Status::method_not_allowed, "method_not_allowed",
+                                     "method " + std::string(r.method_string()) +
+                                         " is not allowed here; allowed: " + allow);
+        res.set(bhttp::field::allow, allow);
+        return res;
+      };
+    } else {
+      ctx.route = "unmatched";
+      handler = [](RequestContext& c, const Request&) {
+        return errorResponse(c, Status::not_found, "not_found", "no such route");
+      };
+    }
+    if (m.route != nullptr && m.route->execution == Execution::kBlocking) {
+      co_return co_await asio::co_spawn(
+          blocking_pool,
+          [&]() -> awaitable<Response> { co_return runChain(ctx, req, handler); }, use_awaitable);
+    }
+    co_return runChain(ctx, req, handler);
+  }
+
+  // Writes `res` with a deadline; returns false when the write failed.
+  awaitable<bool> write(const std::shared_ptr<Connection>& c, Response& res) {
+    arm(c, options.read_timeout);
+    auto [ec, n] = co_await bhttp::async_write(c->socket, res, kTuple);
+    disarm(c);
+    co_return !ec;
+  }
+
+  // Answers an error and closes politely: stop sending, drain what the client is still
+  // sending for a moment, then close.
+  awaitable<void> failAndClose(const std::shared_ptr<Connection>& c, beast::flat_buffer& buffer,
+                               RequestContext& ctx, Status status, std::string_view code,
+                               std::string_view message) {
+    Response res = errorResponse(ctx, status, code, message);
+    res.set("X-Request-ID", ctx.request_id);
+    res.keep_alive(false);
+    const bool written = co_await write(c, res);
+    if (observer) observer(ctx, nullptr, static_cast<unsigned>(status));
+    beast::error_code ignored;
+    if (written) {
+      c->socket.shutdown(tcp::socket::shutdown_send, ignored);
+      arm(c, kLingerTime);
+      std::size_t drained = 0;
+      buffer.clear();
+      while (drained < kLingerMaxBytes) {
+        auto [ec, n] = co_await c->socket.async_read_some(buffer.prepare(64 * 1024), kTuple);
+        if (ec) break;
+        drained += n;
+      }
+      disarm(c);
+    }
+    c->socket.close(ignored);
+  }
+
+  awaitable<void> session(Worker& w, std::shared_ptr<Connection> c) {
+    struct Count {
+      std::atomic<std::size_t>& n;
+      explicit Count(std::atomic<std::size_t>& x) : n(x) { ++n; }
+      ~Count() { --n; }
+    } open(open_connections);
+    beast::flat_buffer buffer;
+    std::string remote;
+    {
+      beast::error_code ec;
+      auto ep = c->socket.remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+    }
+    for (;;) {
+      if (buffer.size() == 0) {  // wait for the first byte of the next request
+        if (stopping) break;
+        w.idle.insert(c.get());
+        arm(c, options.idle_timeout);
+        auto [ec] = co_await c->socket.async_wait(tcp::socket::wait_read, kTuple);
+        w.idle.erase(c.get());
+        disarm(c);
+        if (ec || stopping) break;
+      }
+      Count active(active_requests);
+      RequestContext ctx;
+      ctx.request_id = ids::newRequestId();
+      ctx.remote_address = remote;
+
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+      parser.body_limit(options.max_body_bytes);
+      arm(c, options.read_timeout);
+      auto [ec, n] = co_await bhttp::async_read_header(c->socket, buffer, parser, kTuple);
+      if (!ec) {
+        const auto& h = parser.get();
+        if (auto id = h["X-Request-ID"]; ids::isSaneRequestId(std::string_view(id.data(), id.size()))) {
+          ctx.request_id = std::string(id);
+        }
+        if (beast::iequals(h[bhttp::field::expect], "100-continue") && !parser.is_done()) {
+          bhttp::response<bhttp::empty_body> cont{Status::continue_, h.version()};
+          auto [wec, wn] = co_await bhttp::async_write(c->socket, cont, kTuple);
+          ec = wec;
+        }
+        if (!ec && !parser.is_done()) {
+          auto [rec, rn] = co_await bhttp::async_read(c->socket, buffer, parser, kTuple);
+          ec = rec;
+        }
+      }
+      const bool timed_out = c->timed_out;
+      disarm(c);
+      if (ec) {
+        if (timed_out) {
+          co_await failAndClose(c, buffer, ctx, Status::request_timeout, "request_timeout",
+                                "the request was not received in time");
+        } else if (ec == bhttp::error::body_limit) {
+          co_await failAndClose(c, buffer, ctx, Status::payload_too_large, "payload_too_large",
+                                "the body is larger than " +
+                                    std::to_string(options.max_body_bytes) + " bytes");
+        } else if (ec == bhttp::error::header_limit) {
+          co_await failAndClose(c, buffer, ctx, Status::request_header_fields_too_large,
+                                "headers_too_large",
+                                "the request headers are larger than " +
+                                    std::to_string(options.max_header_bytes) + " bytes");
+        } else if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+                   ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+          // The client went away (or we are stopping): nothing to answer.
+        } else {
+          co_await failAndClose(c, buffer, ctx, Status::bad_request, "malformed_request",
+                                "malformed HTTP request: " + ec.message());
+        }
+        break;
+      }
+
+      Request req = parser.release();
+      Response res = co_await dispatch(ctx, req);
+      res.set("X-Request-ID", ctx.request_id);
+      res.keep_alive(req.keep_alive() && !stopping);
+      const unsigned status = res.result_int();
+      const bool keep = res.keep_alive();
+      const bool ok = co_await write(c, res);
+      if (observer) observer(ctx, &req, status);
+      if (!ok || !keep) break;
+    }
+    beast::error_code ignored;
+    c->socket.shutdown(tcp::socket::shutdown_both, ignored);
+    c->socket.close(ignored);
+  }
+
+  awaitable<void> refuse(std::shared_ptr<Connection> c) {
+    beast::flat_buffer buffer;
+    RequestContext ctx;
+    ctx.request_id = ids::newRequestId();
+    co_await failAndClose(c, buffer, ctx, Status::service_unavailable, "too_many_connections",
+                          "the server has too many open connections; retry shortly");
+  }
+
+  awaitable<void> acceptLoop() {
+    for (;;) {
+      Worker& w = *workers[next_worker++ % workers.size()];
+      auto [ec, socket] = co_await acceptor->async_accept(w.ioc, kTuple);
+      if (stopping) co_return;
+      if (ec) {
+        if (ec == asio::error::operation_aborted) co_return;
+        // Out of file descriptors or a transient error: back off instead of spinning.
+        telemetry::logWarn("accept failed", {{"error", ec.message()}});
+        asio::steady_timer pause(acceptor->get_executor(), std::chrono::milliseconds(50));
+        co_await pause.async_wait(kTuple);
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto conn = std::make_shared<Connection>(std::move(socket));
+      if (open_connections.load() >= options.max_connections) {
+        asio::co_spawn(w.ioc, refuse(std::move(conn)), logFailure("refuse"));
+        continue;
+      }
+      asio::co_spawn(w.ioc, session(w, std::move(conn)), logFailure("session"));
+    }
+  }
+
+};
+
+Server::Server(ServerOptions options, Router router, MiddlewareChain chain)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router), std::move(chain))) {}
+
+Server::~Server() { stop(); }
+
+aisafe::Status Server::listen() {
+  try {
+    auto& ioc = impl_->workers[0]->ioc;
+    const auto address = asio::ip::make_address(impl_->options.host);
+    const tcp::endpoint endpoint(address, impl_->options.port);
+    impl_->acceptor = std::make_unique<tcp::acceptor>(ioc);
+    impl_->acceptor->open(endpoint.protocol());
+    impl_->acceptor->set_option(asio::socket_base::reuse_address(true));
+    impl_->acceptor->bind(endpoint);
+    impl_->acceptor->listen(asio::socket_base::max_listen_connections);
+    impl_->bound_port = impl_->acceptor->local_endpoint().port();
+  } catch (const std::exception& e) {
+    return unavailable("cannot listen on " + impl_->options.host + ":" +
+                       std::to_string(impl_->options.port) + ": " + e.what());
+  }
+  return aisafe::Status::ok();
+}
+
+std::uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::start() {
+  asio::co_spawn(impl_->workers[0]->ioc, impl_->acceptLoop(), logFailure("accept"));
+  for (auto& w : impl_->workers) {
+    impl_->guards.push_back(asio::make_work_guard(w->ioc));
+    impl_->threads.emplace_back([&ioc = w->ioc] { ioc.run(); });
+  }
+}
+
+void Server::stop() {
+  if (impl_->stopping.exchange(true)) return;
+  if (impl_->threads.empty()) return;
+  asio::post(impl_->workers[0]->ioc, [this] {
+    beast::error_code ignored;
+    impl_->acceptor->close(ignored);
+  });
+  for (auto& w : impl_->workers) {
+    asio::post(w->ioc, [&worker = *w] {
+      for (Connection* c : worker.idle) {
+        beast::error_code ignored;
+        c->socket.cancel(ignored);
+      }
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + impl_->options.shutdown_grace;
+  while (impl_->active_requests.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  for (auto& g : impl_->guards) g.reset();
+  for (auto& w : impl_->workers) w->ioc.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+  impl_->blocking_pool.join();
+}
+
+std::size_t Server::openConnections() const { return impl_->open_connections.load(); }
+std::size_t Server::activeRequests() const { return impl_->active_requests.load(); }
+void Server::setObserver(RequestObserver observer) { impl_->observer = std::move(observer); }
+
+}  // namespace aisafe::http

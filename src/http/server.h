@@ -1,0 +1,64 @@
+// The HTTP/1.1 server: Boost.Beast over Asio, one io_context per I/O thread (connections stay
+// on the thread that accepted them, so per-thread state like vectorscan scratch needs no locks),
+// C++20 coroutines per connection, keep-alive. Limits answer clearly: body size 413, header
+// size 431, slow request 408, too many connections 503; anything the parser rejects is a 400.
+// Every response carries X-Request-ID. Routes marked blocking run on a separate thread pool.
+// stop() stops accepting, lets in-flight requests finish (up to a grace period), then returns.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "http/middleware.h"
+#include "http/router.h"
+
+namespace aisafe::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;          // 0: any free port (see Server::port())
+  unsigned threads = 1;
+  unsigned blocking_threads = 4;
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::size_t max_connections = 10'000;
+  std::chrono::milliseconds shutdown_grace{10'000};
+};
+
+// Called once per finished request (metrics, access log).
+using RequestObserver = std::function<void(const RequestContext&, const Request*, unsigned status)>;
+
+class Server {
+ public:
+  Server(ServerOptions options, Router router, MiddlewareChain chain);
+  ~Server();
+
+  // Binds and listens; the port is known afterwards.
+  aisafe::Status listen();
+  std::uint16_t port() const;
+
+  // Starts the I/O threads and returns.
+  void start();
+  // Stops accepting, waits for in-flight requests (bounded by shutdown_grace), then stops and
+  // joins the threads. Call from a thread that is not one of the server's (e.g. main).
+  void stop();
+
+  // Count of open connections and of requests being handled (for metrics).
+  std::size_t openConnections() const;
+  std::size_t activeRequests() const;
+
+  void setObserver(RequestObserver observer);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aisafe::http

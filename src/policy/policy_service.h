@@ -1,0 +1,85 @@
+// Policies as a service: CRUD with versioning over the PolicyRepository, and the cache of
+// compiled policies the validation path reads. Compilation happens on write (so an invalid
+// policy is refused before it is stored) and the compiled pipeline is swapped atomically;
+// requests in flight keep the one they started with.
+// Replicas sharing one database converge through refresh(), which the app calls periodically:
+// it compares stored versions with the cache and recompiles what changed elsewhere.
+// Thread-safe. Methods that touch the database block: call them off the I/O threads.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "policy/compiled_policy.h"
+#include "storage/policy_repository.h"
+
+namespace aisafe::policy {
+
+constexpr const char* kDefaultPolicyId = "default";
+
+struct StoredPolicy {
+  std::string id;
+  int version = 0;
+  bool is_default = false;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  PolicySpec spec;
+};
+
+struct PolicyVersion {
+  int version = 0;
+  std::int64_t created_at = 0;
+  PolicySpec spec;
+};
+
+// What changed, for listeners (later: webhooks, cache invalidation across replicas).
+struct PolicyEvent {
+  enum class Kind { kCreated, kUpdated, kDeleted } kind;
+  std::string id;
+  int version = 0;
+};
+
+boost::json::object toJson(const StoredPolicy& p);
+
+class PolicyService {
+ public:
+  PolicyService(storage::PolicyRepository& repo, std::shared_ptr<const detect::Registry> registry);
+
+  // Compiles every stored policy; fails when one cannot be (start-up error).
+  Status loadAll();
+  // Picks up changes made by other replicas. Returns how many policies were (re)compiled.
+  Result<int> refresh();
+
+  // The compiled policy to validate with (empty id: the default). kNotFound when unknown.
+  // Never touches the database: the cache is filled by loadAll(), writes and refresh(), so a
+  // stream of unknown ids costs nothing but a map lookup.
+  Result<std::shared_ptr<const CompiledPolicy>> compiled(const std::string& id);
+
+  Result<StoredPolicy> create(const boost::json::value& document);
+  Result<StoredPolicy> update(const std::string& id, const boost::json::value& document);
+  Status remove(const std::string& id);
+  Result<StoredPolicy> get(const std::string& id);
+  Result<std::vector<StoredPolicy>> list();
+  Result<std::vector<PolicyVersion>> versions(const std::string& id);
+
+  void onChange(std::function<void(const PolicyEvent&)> listener);
+  const detect::Registry& registry() const { return *registry_; }
+
+ private:
+  Result<StoredPolicy> fromRow(const storage::PolicyRow& row) const;
+  Result<std::shared_ptr<const CompiledPolicy>> compileRow(const storage::PolicyRow& row) const;
+  void install(std::shared_ptr<const CompiledPolicy> compiled);
+  void notify(const PolicyEvent& e);
+
+  storage::PolicyRepository& repo_;
+  std::shared_ptr<const detect::Registry> registry_;
+  mutable std::shared_mutex mu_;
+  std::map<std::string, std::shared_ptr<const CompiledPolicy>> cache_;
+  std::vector<std::function<void(const PolicyEvent&)>> listeners_;
+};
+
+}  // namespace aisafe::policy

@@ -1,0 +1,134 @@
+#include "storage/database.h"
+
+#include <soci/connection-pool.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <boost/url/parse.hpp>
+#include <filesystem>
+
+namespace aisafe::storage {
+namespace {
+
+// Quotes a value for a libpq/SOCI "key=value" connection string.
+std::string quoteConnValue(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+Result<std::pair<Dialect, std::string>> sociConnectString(const std::string& url) {
+  if (url.rfind("sqlite://", 0) == 0) {
+    std::string path = url.substr(9);
+    if (path.empty()) return invalidArgument("DATABASE_URL: sqlite:// needs a file path");
+    // SOCI's SQLite backend takes the value up to the next space and does not unquote it.
+    if (path.find_first_of(" \t'\"") != std::string::npos) {
+      return invalidArgument("DATABASE_URL: the SQLite path must not contain spaces or quotes");
+    }
+    // timeout: seconds SQLite waits on a locked database before answering "busy".
+    return std::pair{Dialect::kSqlite, "db=" + path + " timeout=5"};
+  }
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    auto parsed = boost::urls::parse_uri(url);
+    if (!parsed) return invalidArgument("DATABASE_URL: not a valid URL: " + parsed.error().message());
+    const auto& u = *parsed;
+    std::string conn;
+    if (u.has_authority() && !u.encoded_host().empty()) {
+      conn += "host=" + quoteConnValue(std::string(u.host()));
+    }
+    if (u.has_port()) conn += " port=" + std::string(u.port());
+    if (u.has_userinfo()) {
+      conn += " user=" + quoteConnValue(std::string(u.user()));
+      if (u.has_password()) conn += " password=" + quoteConnValue(std::string(u.password()));
+    }
+    std::string db(u.path());
+    if (!db.empty() && db.front() == '/') db.erase(0, 1);
+    if (!db.empty()) conn += " dbname=" + quoteConnValue(db);
+    for (const auto& param : u.params()) {
+      conn += " " + std::string(param.key) + "=" + quoteConnValue(std::string(param.value));
+    }
+    return std::pair{Dialect::kPostgres, conn};
+  }
+  return invalidArgument("DATABASE_URL: expected sqlite://PATH or postgresql://...");
+}
+
+Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::size_t pool_size) {
+  AISAFE_TRY(auto target, sociConnectString(url));
+  std::unique_ptr<Database> db(new Database());
+  db->dialect_ = target.first;
+  db->pool_size_ = pool_size;
+  try {
+    if (db->dialect_ == Dialect::kSqlite) {
+      const std::filesystem::path file(url.substr(9));
+      if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    }
+    db->pool_ = std::make_unique<soci::connection_pool>(pool_size);
+    for (std::size_t i = 0; i < pool_size; ++i) {
+      soci::session& s = db->pool_->at(i);
+      if (db->dialect_ == Dialect::kSqlite) {
+        s.open(*soci::factory_sqlite3(), target.second);
+        // WAL lets readers (GET /validations) run while the audit writer writes.
+        s << "PRAGMA journal_mode=WAL";
+        s << "PRAGMA synchronous=NORMAL";
+        s << "PRAGMA foreign_keys=ON";
+      } else {
+        s.open(*soci::factory_postgresql(), target.second);
+      }
+    }
+  } catch (const std::exception& e) {
+    return unavailable(std::string("cannot open database: ") + e.what());
+  }
+  return db;
+}
+
+Database::~Database() = default;
+
+Status Database::run(const std::function<void(soci::session&)>& fn) const {
+  try {
+    soci::session s(*pool_);
+    try {
+      fn(s);
+    } catch (...) {
+      // A PostgreSQL session in a failed state must not go back to the pool as is.
+      if (dialect_ == Dialect::kPostgres) {
+        try {
+          s.reconnect();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): the original error is the one to report
+        }
+      }
+      throw;
+    }
+    return Status::ok();
+  } catch (const soci::soci_error& e) {
+    const auto category = e.get_error_category();
+    if (category == soci::soci_error::connection_error) {
+      return unavailable(std::string("database unavailable: ") + e.get_error_message());
+    }
+    return internalError(std::string("database error: ") + e.get_error_message());
+  } catch (const std::exception& e) {
+    return internalError(std::string("database error: ") + e.what());
+  }
+}
+
+Status Database::transaction(const std::function<void(soci::session&)>& fn) const {
+  return run([&](soci::session& s) {
+    soci::transaction tr(s);
+    fn(s);
+    tr.commit();
+  });
+}
+
+Status Database::ping() const {
+  return run([](soci::session& s) {
+    int one = 0;
+    s << "SELECT 1", soci::into(one);
+  });
+}
+
+}  // namespace aisafe::storage

@@ -1,0 +1,122 @@
+#include "storage/policy_repository.h"
+
+#include <soci/soci.h>
+
+#include "core/clock.h"
+
+namespace aisafe::storage {
+namespace {
+
+constexpr const char* kSelectCurrent =
+    "SELECT p.id, p.name, p.current_version, p.is_default, v.document, p.created_at, "
+    "p.updated_at FROM policies p JOIN policy_versions v "
+    "ON v.policy_id = p.id AND v.version = p.current_version WHERE p.deleted_at IS NULL";
+
+PolicyRow fromRow(const soci::row& r) {
+  PolicyRow p;
+  p.id = r.get<std::string>(0);
+  p.name = r.get<std::string>(1);
+  p.version = r.get<int>(2);
+  p.is_default = r.get<int>(3) != 0;
+  p.document = r.get<std::string>(4);
+  p.created_at = r.get<long long>(5);
+  p.updated_at = r.get<long long>(6);
+  return p;
+}
+
+}  // namespace
+
+Status PolicyRepository::create(const PolicyRow& row) {
+  const long long now = row.created_at;
+  const int is_default = row.is_default ? 1 : 0;
+  return db_.transaction([&](soci::session& s) {
+    s << "INSERT INTO policies (id, name, current_version, is_default, created_at, updated_at) "
+         "VALUES (:id, :name, 1, :d, :c, :u)",
+        soci::use(row.id), soci::use(row.name), soci::use(is_default), soci::use(now),
+        soci::use(now);
+    s << "INSERT INTO policy_versions (policy_id, version, document, created_at) "
+         "VALUES (:id, 1, :doc, :c)",
+        soci::use(row.id), soci::use(row.document), soci::use(now);
+  });
+}
+
+Result<PolicyRow> PolicyRepository::update(const std::string& id, const std::string& name,
+                                           const std::string& document) {
+  bool found = false;
+  const long long now = clock::nowMs();
+  AISAFE_RETURN_IF_ERROR(db_.transaction([&](soci::session& s) {
+    int current = 0;
+    soci::indicator ind = soci::i_null;
+    // Bumping first takes the row lock on PostgreSQL, so concurrent updates get distinct versions.
+    s << "UPDATE policies SET current_version = current_version + 1, name = :n, updated_at = :u "
+         "WHERE id = :id AND deleted_at IS NULL",
+        soci::use(name), soci::use(now), soci::use(id);
+    s << "SELECT current_version FROM policies WHERE id = :id AND deleted_at IS NULL",
+        soci::into(current, ind), soci::use(id);
+    if (!s.got_data() || ind != soci::i_ok) return;
+    found = true;
+    s << "INSERT INTO policy_versions (policy_id, version, document, created_at) "
+         "VALUES (:id, :v, :doc, :c)",
+        soci::use(id), soci::use(current), soci::use(document), soci::use(now);
+  }));
+  if (!found) return notFound("policy " + id + " not found");
+  return get(id);
+}
+
+Status PolicyRepository::remove(const std::string& id) {
+  long long affected = 0;
+  const long long now = clock::nowMs();
+  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    soci::statement st = (s.prepare << "UPDATE policies SET deleted_at = :t WHERE id = :id AND "
+                                       "deleted_at IS NULL",
+                          soci::use(now), soci::use(id));
+    st.execute(true);
+    affected = st.get_affected_rows();
+  }));
+  if (affected == 0) return notFound("policy " + id + " not found");
+  return Status::ok();
+}
+
+Result<PolicyRow> PolicyRepository::get(const std::string& id) {
+  std::optional<PolicyRow> out;
+  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << std::string(kSelectCurrent) + " AND p.id = :id", soci::use(id));
+    for (const auto& r : rows) out = fromRow(r);
+  }));
+  if (!out) return notFound("policy " + id + " not found");
+  return *out;
+}
+
+Result<std::vector<PolicyRow>> PolicyRepository::list() {
+  std::vector<PolicyRow> out;
+  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << std::string(kSelectCurrent) + " ORDER BY p.created_at, p.id");
+    for (const auto& r : rows) out.push_back(fromRow(r));
+  }));
+  return out;
+}
+
+Result<std::vector<PolicyVersionRow>> PolicyRepository::versions(const std::string& id) {
+  std::vector<PolicyVersionRow> out;
+  bool exists = false;
+  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    int n = 0;
+    s << "SELECT COUNT(*) FROM policies WHERE id = :id AND deleted_at IS NULL", soci::into(n),
+        soci::use(id);
+    exists = n > 0;
+    if (!exists) return;
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT version, document, created_at FROM policy_versions "
+                      "WHERE policy_id = :id ORDER BY version DESC",
+         soci::use(id));
+    for (const auto& r : rows) {
+      out.push_back({r.get<int>(0), r.get<std::string>(1), r.get<long long>(2)});
+    }
+  }));
+  if (!exists) return notFound("policy " + id + " not found");
+  return out;
+}
+
+}  // namespace aisafe::storage

@@ -1,0 +1,51 @@
+// Policies and their versions in the database. A policy's document (its JSON form) is stored
+// per version; changing a policy appends a version and moves current_version, in one transaction.
+// This layer stores documents; what a valid document is belongs to src/policy.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "storage/database.h"
+
+namespace aisafe::storage {
+
+struct PolicyRow {
+  std::string id;
+  std::string name;
+  int version = 0;            // current version
+  bool is_default = false;
+  std::string document;       // JSON of the current version
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct PolicyVersionRow {
+  int version = 0;
+  std::string document;
+  std::int64_t created_at = 0;
+};
+
+class PolicyRepository {
+ public:
+  explicit PolicyRepository(const Database& db) : db_(db) {}
+
+  Status create(const PolicyRow& row);
+  // Appends version current+1 with `document`; kNotFound when missing or deleted.
+  Result<PolicyRow> update(const std::string& id, const std::string& name,
+                           const std::string& document);
+  // Soft delete: the versions stay for the audit trail. kNotFound when missing.
+  Status remove(const std::string& id);
+  Result<PolicyRow> get(const std::string& id);
+  // All live policies, by creation time.
+  Result<std::vector<PolicyRow>> list();
+  Result<std::vector<PolicyVersionRow>> versions(const std::string& id);
+
+ private:
+  const Database& db_;
+};
+
+}  // namespace aisafe::storage

@@ -1,0 +1,145 @@
+#include "storage/validation_repository.h"
+
+#include <soci/soci.h>
+
+namespace aisafe::storage {
+namespace {
+
+constexpr int kColumns = 15;
+constexpr const char* kColumnList =
+    "id, request_id, organization_id, policy_id, policy_version, surface, decision, risk_score, "
+    "detectors, detections, text_sha256, text_length, latency_us, raw_text, created_at";
+
+// Values of one record in the types SOCI binds, kept alive until the statement runs.
+struct Bound {
+  std::string id, request_id, organization_id, policy_id;
+  int policy_version;
+  std::string surface, decision;
+  double risk_score;
+  std::string detectors, detections, text_sha256;
+  long long text_length, latency_us;
+  std::string raw_text;
+  soci::indicator raw_ind;
+  long long created_at;
+};
+
+Bound bind(const ValidationRecord& r) {
+  return Bound{r.id,         r.request_id,  r.organization_id, r.policy_id, r.policy_version,
+               r.surface,    r.decision,    r.risk_score,      r.detectors, r.detections,
+               r.text_sha256, r.text_length, r.latency_us,      r.raw_text.value_or(""),
+               r.raw_text ? soci::i_ok : soci::i_null, r.created_at};
+}
+
+}  // namespace
+
+Status ValidationRepository::insertBatch(const std::vector<ValidationRecord>& records) {
+  if (records.empty()) return Status::ok();
+  return db_.transaction([&](soci::session& s) {
+    for (std::size_t begin = 0; begin < records.size(); begin += kInsertChunk) {
+      const std::size_t end = std::min(records.size(), begin + kInsertChunk);
+      std::vector<Bound> rows;
+      rows.reserve(end - begin);
+      for (std::size_t i = begin; i < end; ++i) rows.push_back(bind(records[i]));
+
+      std::string sql = std::string("INSERT INTO validations (") + kColumnList + ") VALUES ";
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        sql += i == 0 ? "(" : ",(";
+        for (int c = 0; c < kColumns; ++c) {
+          sql += (c == 0 ? ":p" : ",:p") + std::to_string(i * kColumns + static_cast<std::size_t>(c));
+        }
+        sql += ")";
+      }
+      soci::statement st(s);
+      for (auto& b : rows) {
+        st.exchange(soci::use(b.id));
+        st.exchange(soci::use(b.request_id));
+        st.exchange(soci::use(b.organization_id));
+        st.exchange(soci::use(b.policy_id));
+        st.exchange(soci::use(b.policy_version));
+        st.exchange(soci::use(b.surface));
+        st.exchange(soci::use(b.decision));
+        st.exchange(soci::use(b.risk_score));
+        st.exchange(soci::use(b.detectors));
+        st.exchange(soci::use(b.detections));
+        st.exchange(soci::use(b.text_sha256));
+        st.exchange(soci::use(b.text_length));
+        st.exchange(soci::use(b.latency_us));
+        st.exchange(soci::use(b.raw_text, b.raw_ind));
+        st.exchange(soci::use(b.created_at));
+      }
+      st.alloc();
+      st.prepare(sql);
+      st.define_and_bind();
+      st.execute(true);
+    }
+  });
+}
+
+Result<std::vector<ValidationRecord>> ValidationRepository::list(const ValidationQuery& q) {
+  std::vector<ValidationRecord> out;
+  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    std::string sql = std::string("SELECT ") + kColumnList +
+                      " FROM validations WHERE organization_id = :org";
+    std::string decision = q.decision.value_or("");
+    std::string detector = q.detector ? "%," + *q.detector + ",%" : "";
+    long long since = q.since.value_or(0), until = q.until.value_or(0);
+    long long after_ts = q.after ? q.after->first : 0;
+    std::string after_id = q.after ? q.after->second : "";
+    int limit = q.limit;
+    if (q.decision) sql += " AND decision = :decision";
+    if (q.detector) sql += " AND detectors LIKE :detector";
+    if (q.since) sql += " AND created_at >= :since";
+    if (q.until) sql += " AND created_at < :until";
+    if (q.after) sql += " AND (created_at < :ats OR (created_at = :ats2 AND id < :aid))";
+    sql += " ORDER BY created_at DESC, id DESC LIMIT :limit";
+
+    soci::statement st(s);
+    std::string org = q.organization_id;
+    st.exchange(soci::use(org));
+    if (q.decision) st.exchange(soci::use(decision));
+    if (q.detector) st.exchange(soci::use(detector));
+    if (q.since) st.exchange(soci::use(since));
+    if (q.until) st.exchange(soci::use(until));
+    if (q.after) {
+      st.exchange(soci::use(after_ts));
+      st.exchange(soci::use(after_ts));
+      st.exchange(soci::use(after_id));
+    }
+    st.exchange(soci::use(limit));
+
+    ValidationRecord r;
+    long long text_length = 0, latency_us = 0, created_at = 0;
+    std::string raw;
+    soci::indicator raw_ind = soci::i_null;
+    st.exchange(soci::into(r.id));
+    st.exchange(soci::into(r.request_id));
+    st.exchange(soci::into(r.organization_id));
+    st.exchange(soci::into(r.policy_id));
+    st.exchange(soci::into(r.policy_version));
+    st.exchange(soci::into(r.surface));
+    st.exchange(soci::into(r.decision));
+    st.exchange(soci::into(r.risk_score));
+    st.exchange(soci::into(r.detectors));
+    st.exchange(soci::into(r.detections));
+    st.exchange(soci::into(r.text_sha256));
+    st.exchange(soci::into(text_length));
+    st.exchange(soci::into(latency_us));
+    st.exchange(soci::into(raw, raw_ind));
+    st.exchange(soci::into(created_at));
+    st.alloc();
+    st.prepare(sql);
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) {
+      ValidationRecord copy = r;
+      copy.text_length = text_length;
+      copy.latency_us = latency_us;
+      copy.created_at = created_at;
+      if (raw_ind == soci::i_ok) copy.raw_text = raw;
+      out.push_back(std::move(copy));
+    }
+  }));
+  return out;
+}
+
+}  // namespace aisafe::storage

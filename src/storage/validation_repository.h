@@ -1,0 +1,60 @@
+// The audit trail of decisions (table validations): written in batches by the AuditWriter,
+// read newest first with filters and cursor pagination by GET /api/v1/validations.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "storage/database.h"
+
+namespace aisafe::storage {
+
+struct ValidationRecord {
+  std::string id;
+  std::string request_id;
+  std::string organization_id;
+  std::string policy_id;
+  int policy_version = 0;
+  std::string surface;       // "input" | "output"
+  std::string decision;      // "allow" | "block" | "redact"
+  double risk_score = 0;
+  std::string detectors;     // ",pii,secrets," : delimited on both sides for exact filtering
+  std::string detections;    // JSON array of findings (no text)
+  std::string text_sha256;
+  std::int64_t text_length = 0;
+  std::int64_t latency_us = 0;
+  std::optional<std::string> raw_text;  // only when the policy says so
+  std::int64_t created_at = 0;
+};
+
+struct ValidationQuery {
+  std::string organization_id;
+  std::optional<std::string> decision;
+  std::optional<std::string> detector;
+  std::optional<std::int64_t> since;   // created_at >= since (epoch ms)
+  std::optional<std::int64_t> until;   // created_at < until
+  // Continue after this (created_at, id) position, from a previous page's cursor.
+  std::optional<std::pair<std::int64_t, std::string>> after;
+  int limit = 50;
+};
+
+class ValidationRepository {
+ public:
+  // Rows per multi-row INSERT: one round trip per chunk, well under SQLite's bound-parameter limit.
+  static constexpr std::size_t kInsertChunk = 100;
+
+  explicit ValidationRepository(const Database& db) : db_(db) {}
+
+  // Inserts all records in one transaction.
+  Status insertBatch(const std::vector<ValidationRecord>& records);
+  // Newest first. Returns up to query.limit records.
+  Result<std::vector<ValidationRecord>> list(const ValidationQuery& query);
+
+ private:
+  const Database& db_;
+};
+
+}  // namespace aisafe::storage

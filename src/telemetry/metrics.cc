@@ -1,0 +1,135 @@
+#include "telemetry/metrics.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace aisafe::telemetry {
+namespace {
+
+std::string formatValue(double v) {
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  // Shortest text that reads back as the same double: "0.1", not "0.10000000000000001".
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  if (std::strtod(buf, nullptr) != v) std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+void header(std::string& out, const std::string& name, const std::string& help,
+            const char* type) {
+  out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+
+// Adds one label to an already rendered label set "{a="b"}".
+std::string withLabel(const std::string& rendered, const std::string& key, const std::string& v) {
+  const std::string extra = key + "=\"" + v + "\"";
+  if (rendered.empty()) return "{" + extra + "}";
+  return rendered.substr(0, rendered.size() - 1) + "," + extra + "}";
+}
+
+}  // namespace
+
+std::string escapeLabelValue(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string renderLabels(const Labels& labels) {
+  if (labels.empty()) return {};
+  std::string out = "{";
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (i > 0) out += ",";
+    out += labels[i].first + "=\"" + escapeLabelValue(labels[i].second) + "\"";
+  }
+  return out + "}";
+}
+
+void Counter::inc(const Labels& labels, double by) {
+  const std::string key = renderLabels(labels);
+  std::lock_guard lock(mu_);
+  values_[key] += by;
+}
+
+double Counter::value(const Labels& labels) const {
+  std::lock_guard lock(mu_);
+  auto it = values_.find(renderLabels(labels));
+  return it == values_.end() ? 0.0 : it->second;
+}
+
+void Counter::render(std::string& out) const {
+  header(out, name_, help_, "counter");
+  std::lock_guard lock(mu_);
+  for (const auto& [labels, v] : values_) out += name_ + labels + " " + formatValue(v) + "\n";
+}
+
+void Histogram::observe(double value, const Labels& labels) {
+  const std::string key = renderLabels(labels);
+  std::lock_guard lock(mu_);
+  Series& s = series_[key];
+  if (s.buckets.empty()) s.buckets.assign(bounds_.size(), 0);
+  for (std::size_t i = 0; i < bounds_.size(); ++i) {
+    if (value <= bounds_[i]) ++s.buckets[i];
+  }
+  s.sum += value;
+  ++s.count;
+}
+
+void Histogram::render(std::string& out) const {
+  header(out, name_, help_, "histogram");
+  std::lock_guard lock(mu_);
+  for (const auto& [labels, s] : series_) {
+    for (std::size_t i = 0; i < bounds_.size(); ++i) {
+      out += name_ + "_bucket" + withLabel(labels, "le", formatValue(bounds_[i])) + " " +
+             std::to_string(s.buckets[i]) + "\n";
+    }
+    out += name_ + "_bucket" + withLabel(labels, "le", "+Inf") + " " + std::to_string(s.count) +
+           "\n";
+    out += name_ + "_sum" + labels + " " + formatValue(s.sum) + "\n";
+    out += name_ + "_count" + labels + " " + std::to_string(s.count) + "\n";
+  }
+}
+
+Counter& Registry::counter(const std::string& name, const std::string& help) {
+  std::lock_guard lock(mu_);
+  counters_.push_back(std::make_unique<Counter>(name, help));
+  return *counters_.back();
+}
+
+Histogram& Registry::histogram(const std::string& name, const std::string& help,
+                               std::vector<double> bounds) {
+  std::lock_guard lock(mu_);
+  histograms_.push_back(std::make_unique<Histogram>(name, help, std::move(bounds)));
+  return *histograms_.back();
+}
+
+void Registry::gauge(const std::string& name, const std::string& help,
+                     std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  gauges_.push_back({name, help, std::move(read)});
+}
+
+std::string Registry::render() const {
+  std::string out;
+  std::lock_guard lock(mu_);
+  for (const auto& c : counters_) c->render(out);
+  for (const auto& h : histograms_) h->render(out);
+  for (const auto& g : gauges_) {
+    header(out, g.name, g.help, "gauge");
+    out += g.name + " " + formatValue(g.read()) + "\n";
+  }
+  return out;
+}
+
+}  // namespace aisafe::telemetry

@@ -1,0 +1,76 @@
+// Prometheus metrics: counters and histograms with a small, bounded set of label values
+// (routes, statuses, decisions, detector names — never prompts, users or secrets), and gauges
+// read at scrape time. render() produces the text exposition format for GET /metrics.
+// Thread-safe. Increments take a short mutex per family; families are created at start.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace aisafe::telemetry {
+
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+class Counter {
+ public:
+  Counter(std::string name, std::string help) : name_(std::move(name)), help_(std::move(help)) {}
+  void inc(const Labels& labels = {}, double by = 1.0);
+  double value(const Labels& labels = {}) const;
+  void render(std::string& out) const;
+
+ private:
+  std::string name_, help_;
+  mutable std::mutex mu_;
+  std::map<std::string, double> values_;  // key: rendered label set
+};
+
+class Histogram {
+ public:
+  Histogram(std::string name, std::string help, std::vector<double> bounds)
+      : name_(std::move(name)), help_(std::move(help)), bounds_(std::move(bounds)) {}
+  void observe(double value, const Labels& labels = {});
+  void render(std::string& out) const;
+
+ private:
+  struct Series {
+    std::vector<std::uint64_t> buckets;
+    double sum = 0;
+    std::uint64_t count = 0;
+  };
+  std::string name_, help_;
+  std::vector<double> bounds_;
+  mutable std::mutex mu_;
+  std::map<std::string, Series> series_;
+};
+
+class Registry {
+ public:
+  Counter& counter(const std::string& name, const std::string& help);
+  Histogram& histogram(const std::string& name, const std::string& help,
+                       std::vector<double> bounds);
+  // A value read at scrape time (queue depths, pool sizes).
+  void gauge(const std::string& name, const std::string& help, std::function<double()> read);
+
+  std::string render() const;
+
+ private:
+  struct Gauge {
+    std::string name, help;
+    std::function<double()> read;
+  };
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<Counter>> counters_;
+  std::vector<std::unique_ptr<Histogram>> histograms_;
+  std::vector<Gauge> gauges_;
+};
+
+// Escapes a label value for the exposition format.
+std::string escapeLabelValue(const std::string& v);
+std::string renderLabels(const Labels& labels);
+
+}  // namespace aisafe::telemetry

@@ -1,0 +1,55 @@
+#include "core/utf8.h"
+
+#include <gtest/gtest.h>
+
+#include "core/clock.h"
+#include "core/ids.h"
+
+namespace aisafe {
+namespace {
+
+TEST(Utf8Test, AcceptsWellFormedText) {
+  EXPECT_TRUE(utf8::isValid("plain"));
+  EXPECT_TRUE(utf8::isValid("caf\xC3\xA9 \xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80"));
+}
+
+TEST(Utf8Test, RefusesMalformedSequences) {
+  EXPECT_EQ(utf8::firstInvalid("ab\xFF"), 2u);
+  EXPECT_FALSE(utf8::isValid("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(utf8::isValid("\xED\xA0\x80"));      // surrogate U+D800
+  EXPECT_FALSE(utf8::isValid("\xF4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(utf8::isValid("\xE4\xBD"));          // truncated
+}
+
+TEST(Utf8Test, EncodeDecodeRoundTrip) {
+  for (char32_t cp : {U'a', U'\u00E9', U'\u4F60', U'\U0001F600', U'\U000E0041'}) {
+    std::string s;
+    utf8::append(s, cp);
+    std::size_t len = 0;
+    EXPECT_EQ(utf8::decode(s, 0, len), cp);
+    EXPECT_EQ(len, s.size());
+  }
+}
+
+TEST(IdsTest, RequestIdsAreSaneAndClientIdsAreChecked) {
+  EXPECT_TRUE(ids::isSaneRequestId(ids::newRequestId()));
+  EXPECT_NE(ids::newRequestId(), ids::newRequestId());
+  EXPECT_TRUE(ids::isSaneRequestId("abc-123_x.y:z"));
+  EXPECT_FALSE(ids::isSaneRequestId(""));
+  EXPECT_FALSE(ids::isSaneRequestId("a b"));
+  EXPECT_FALSE(ids::isSaneRequestId("x\r\nSet-Cookie: y"));
+  EXPECT_FALSE(ids::isSaneRequestId(std::string(129, 'a')));
+}
+
+TEST(ClockTest, Rfc3339RoundTrip) {
+  std::int64_t ms = 0;
+  ASSERT_TRUE(clock::parseRfc3339("2026-11-28T04:19:24.123Z", ms));
+  EXPECT_EQ(clock::toRfc3339(ms), "2026-11-28T04:19:24.123Z");
+  ASSERT_TRUE(clock::parseRfc3339("2026-11-28T05:19:24+01:00", ms));
+  EXPECT_EQ(clock::toRfc3339(ms), "2026-11-28T04:19:24.000Z");
+  EXPECT_FALSE(clock::parseRfc3339("yesterday", ms));
+  EXPECT_FALSE(clock::parseRfc3339("2026-13-01T00:00:00Z", ms));
+}
+
+}  // namespace
+}  // namespace aisafe

@@ -1,0 +1,115 @@
+#include "detect/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include "detect/rule_set_detector.h"
+
+namespace aisafe::detect {
+namespace {
+
+// A detector with hand-made rules, to test the pipeline apart from the shipped rule data.
+class FixedDetector final : public Detector {
+ public:
+  FixedDetector(std::string name, std::vector<PatternRule> rules, SurfaceSet surfaces = {})
+      : name_(std::move(name)), rules_(std::move(rules)), surfaces_(surfaces) {}
+  std::string_view name() const override { return name_; }
+  SurfaceSet surfaces() const override { return surfaces_; }
+  const std::vector<PatternRule>& patterns() const override { return rules_; }
+
+ private:
+  std::string name_;
+  std::vector<PatternRule> rules_;
+  SurfaceSet surfaces_;
+};
+
+PatternRule rule(std::string id, std::string pattern, Validator v = nullptr) {
+  PatternRule r;
+  r.id = std::move(id);
+  r.category = "test";
+  r.pattern = std::move(pattern);
+  r.validator = v;
+  return r;
+}
+
+std::shared_ptr<const Pipeline> build(std::vector<PatternRule> rules, SurfaceSet surfaces = {}) {
+  std::vector<std::unique_ptr<const Detector>> ds;
+  ds.push_back(std::make_unique<FixedDetector>("fixed", std::move(rules), surfaces));
+  auto p = Pipeline::build(std::move(ds));
+  EXPECT_TRUE(p.isOk()) << p.status().message();
+  return *p;
+}
+
+TEST(PipelineTest, LongestConfirmedMatchWithOriginalOffsets) {
+  auto p = build({rule("email", "[a-z0-9._-]+@[a-z0-9.-]+\\.[a-z]{2,}")});
+  ScanScratch scratch;
+  Findings out;
+  const std::string text = "mail bob.smith@example.com now";
+  ASSERT_TRUE(p->scan(text, Surface::kInput, scratch, out).isOk());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(text.substr(out[0].start, out[0].end - out[0].start), "bob.smith@example.com");
+}
+
+TEST(PipelineTest, ValidatorRejectsCandidates) {
+  auto p = build({rule("card", "\\b\\d{16}\\b", findValidator("luhn"))});
+  ScanScratch scratch;
+  Findings out;
+  ASSERT_TRUE(p->scan("4111111111111112 and 4111111111111111", Surface::kInput, scratch, out).isOk());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].start, 21u);
+}
+
+TEST(PipelineTest, OffsetsPointIntoTheTextAsSent) {
+  auto p = build({rule("ignore", "ignore previous")});
+  ScanScratch scratch;
+  Findings out;
+  // Full-width "ｉｇｎｏｒｅ" after a zero-width space: the finding spans the original bytes.
+  const std::string text = "\xE2\x80\x8B\xEF\xBD\x89\xEF\xBD\x87\xEF\xBD\x8E\xEF\xBD\x8F\xEF\xBD\x92\xEF\xBD\x85 previous";
+  ASSERT_TRUE(p->scan(text, Surface::kInput, scratch, out).isOk());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].start, 3u);
+  EXPECT_EQ(out[0].end, text.size());
+}
+
+TEST(PipelineTest, SurfaceFiltersDetectors) {
+  auto p = build({rule("word", "secret")}, SurfaceSet{.input = true, .output = false});
+  ScanScratch scratch;
+  Findings out;
+  ASSERT_TRUE(p->scan("secret", Surface::kOutput, scratch, out).isOk());
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(p->scan("secret", Surface::kInput, scratch, out).isOk());
+  EXPECT_EQ(out.size(), 1u);
+}
+
+TEST(PipelineTest, BadPatternNamesTheRule) {
+  std::vector<std::unique_ptr<const Detector>> ds;
+  ds.push_back(std::make_unique<FixedDetector>(
+      "fixed", std::vector<PatternRule>{rule("ok", "fine"), rule("broken", "(unclosed")}));
+  auto p = Pipeline::build(std::move(ds));
+  ASSERT_FALSE(p.isOk());
+  EXPECT_NE(p.status().message().find("broken"), std::string::npos);
+}
+
+TEST(PipelineTest, PathologicalInputStaysBounded) {
+  auto p = build({rule("a", "a+")});
+  ScanScratch scratch;
+  Findings out;
+  const std::string text(1 << 20, 'a');
+  ASSERT_TRUE(p->scan(text, Surface::kInput, scratch, out).isOk());
+  EXPECT_LE(out.size(), Pipeline::kMaxRawMatches);
+  EXPECT_TRUE(scratch.matches_truncated);
+}
+
+TEST(PipelineTest, ScratchServesSeveralPipelines) {
+  auto a = build({rule("a", "alpha")});
+  auto b = build({rule("b", "beta"), rule("c", "gamma[0-9]{1,40}delta")});
+  ScanScratch scratch;
+  for (int i = 0; i < 3; ++i) {
+    Findings out;
+    ASSERT_TRUE(a->scan("alpha", Surface::kInput, scratch, out).isOk());
+    ASSERT_TRUE(b->scan("beta", Surface::kInput, scratch, out).isOk());
+    EXPECT_EQ(out.size(), 2u);
+  }
+}
+
+}  // namespace
+}  // namespace aisafe::detect

@@ -1,0 +1,87 @@
+#include "policy/policy_service.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "storage/migrator.h"
+#include "support/temp_dir.h"
+
+namespace aisafe::policy {
+namespace {
+
+class PolicyServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = storage::Database::open("sqlite://" + dir_.path() + "/p.db", 2);
+    ASSERT_TRUE(db.isOk());
+    db_ = std::move(db).value();
+    storage::Migrator m(*db_);
+    ASSERT_TRUE(m.up().isOk());
+    repo_ = std::make_unique<storage::PolicyRepository>(*db_);
+    registry_ = *detect::Registry::builtins(detect::RuleSource(""));
+    service_ = std::make_unique<PolicyService>(*repo_, registry_);
+    ASSERT_TRUE(service_->loadAll().isOk());
+  }
+
+  testsupport::TempDir dir_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::PolicyRepository> repo_;
+  std::shared_ptr<const detect::Registry> registry_;
+  std::unique_ptr<PolicyService> service_;
+};
+
+TEST_F(PolicyServiceTest, DefaultPolicyIsCompiledAtStart) {
+  auto c = service_->compiled("");
+  ASSERT_TRUE(c.isOk());
+  EXPECT_EQ((*c)->id, "default");
+  EXPECT_GT((*c)->pipeline->patternCount(), 20u);
+}
+
+TEST_F(PolicyServiceTest, UpdatesSwapThePipelineAndKeepOldOnesAlive) {
+  auto created = service_->create(boost::json::parse(R"({"name":"kw","custom":{"keywords":["zebra"]}})"));
+  ASSERT_TRUE(created.isOk()) << created.status().message();
+  auto v1 = *service_->compiled(created->id);
+  auto updated = service_->update(created->id,
+                                  boost::json::parse(R"({"name":"kw","custom":{"keywords":["lion"]}})"));
+  ASSERT_TRUE(updated.isOk());
+  EXPECT_EQ(updated->version, 2);
+  auto v2 = *service_->compiled(created->id);
+  EXPECT_EQ(v2->version, 2);
+  EXPECT_EQ(v1->version, 1);  // a request holding v1 still has a working pipeline
+  detect::ScanScratch scratch;
+  detect::Findings f1, f2;
+  ASSERT_TRUE(v1->pipeline->scan("a zebra", detect::Surface::kInput, scratch, f1).isOk());
+  ASSERT_TRUE(v2->pipeline->scan("a zebra", detect::Surface::kInput, scratch, f2).isOk());
+  EXPECT_EQ(f1.size(), 1u);
+  EXPECT_TRUE(f2.empty());
+}
+
+TEST_F(PolicyServiceTest, InvalidPoliciesAreNeverStored) {
+  auto bad = service_->create(boost::json::parse(R"({"name":"x","custom":{"regexes":["(a"]}})"));
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_EQ(bad.status().code(), StatusCode::kUnprocessable);
+  EXPECT_EQ(service_->list()->size(), 1u);
+}
+
+TEST_F(PolicyServiceTest, DefaultCannotBeDeleted) {
+  EXPECT_EQ(service_->remove("default").code(), StatusCode::kConflict);
+}
+
+TEST_F(PolicyServiceTest, RefreshPicksUpChangesFromAnotherReplica) {
+  PolicyService other(*repo_, registry_);  // a second replica on the same database
+  ASSERT_TRUE(other.loadAll().isOk());
+  auto created = other.create(boost::json::parse(R"({"name":"elsewhere"})"));
+  ASSERT_TRUE(created.isOk());
+  EXPECT_FALSE(service_->compiled(created->id).isOk());
+  auto n = service_->refresh();
+  ASSERT_TRUE(n.isOk());
+  EXPECT_EQ(*n, 1);
+  EXPECT_TRUE(service_->compiled(created->id).isOk());
+  ASSERT_TRUE(other.remove(created->id).isOk());
+  ASSERT_TRUE(service_->refresh().isOk());
+  EXPECT_FALSE(service_->compiled(created->id).isOk());
+}
+
+}  // namespace
+}  // namespace aisafe::policy

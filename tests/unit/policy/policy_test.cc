@@ -1,0 +1,66 @@
+#include "policy/policy.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace aisafe::policy {
+namespace {
+
+std::shared_ptr<const detect::Registry> registry() {
+  static auto r = detect::Registry::builtins(detect::RuleSource(""));
+  return *r;
+}
+
+Result<PolicySpec> parse(const char* json) {
+  return parsePolicySpec(boost::json::parse(json), *registry());
+}
+
+TEST(PolicyTest, LeftOutFieldsTakeDefaults) {
+  auto p = parse(R"({"name": "strict"})");
+  ASSERT_TRUE(p.isOk()) << p.status().message();
+  EXPECT_EQ(p->detectors, defaultPolicySpec().detectors);
+  EXPECT_EQ(p->actions.at("pii"), Action::kRedact);
+  EXPECT_FALSE(p->log_raw_text);
+}
+
+TEST(PolicyTest, RoundTripsThroughJson) {
+  auto p = parse(R"({"name":"x","detectors":["pii"],"actions":{"pii":"block","pii.email":"allow"},
+                     "thresholds":{"min_severity":"high","min_score":0.7,"block_risk_score":0.9},
+                     "custom":{"keywords":["a"]},"log_raw_text":true})");
+  ASSERT_TRUE(p.isOk()) << p.status().message();
+  auto again = parsePolicySpec(toJson(*p), *registry());
+  ASSERT_TRUE(again.isOk());
+  EXPECT_EQ(boost::json::serialize(toJson(*again)), boost::json::serialize(toJson(*p)));
+}
+
+struct BadCase {
+  const char* json;
+  const char* field;
+};
+
+TEST(PolicyTest, InvalidPoliciesNameTheField) {
+  const BadCase cases[] = {
+      {R"({})", "name"},
+      {R"({"name": 5})", "name"},
+      {R"({"name": "x", "detectors": ["pii", "telepathy"]})", "detectors[1]"},
+      {R"({"name": "x", "detectors": "pii"})", "detectors"},
+      {R"({"name": "x", "actions": {"pii": "shred"}})", "actions.pii"},
+      {R"({"name": "x", "actions": {"weather": "block"}})", "actions.weather"},
+      {R"({"name": "x", "thresholds": {"min_score": 1.5}})", "thresholds.min_score"},
+      {R"({"name": "x", "thresholds": {"min_severity": "urgent"}})", "thresholds.min_severity"},
+      {R"({"name": "x", "thresholds": {"speed": 1}})", "thresholds.speed"},
+      {R"({"name": "x", "custom": {"words": []}})", "custom.words"},
+      {R"({"name": "x", "log_raw_text": "yes"})", "log_raw_text"},
+      {R"({"name": "x", "colour": "blue"})", "colour"},
+  };
+  for (const auto& c : cases) {
+    auto p = parse(c.json);
+    ASSERT_FALSE(p.isOk()) << c.json;
+    EXPECT_EQ(p.status().code(), StatusCode::kUnprocessable);
+    EXPECT_EQ(p.status().message().rfind(c.field, 0), 0u) << p.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace aisafe::policy

@@ -1,0 +1,202 @@
+// Storage against both databases: SQLite in a temp dir and a real PostgreSQL server the test
+// starts (tests/support/postgres_server.h). Every test runs on both.
+#include <gtest/gtest.h>
+
+#include <soci/soci.h>
+
+#include <set>
+
+#include "storage/audit_writer.h"
+#include "storage/migrator.h"
+#include "storage/policy_repository.h"
+#include "storage/validation_repository.h"
+#include "support/postgres_env.h"
+#include "support/temp_dir.h"
+
+namespace aisafe::storage {
+namespace {
+
+class StorageTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string url;
+    if (GetParam() == "sqlite") {
+      url = "sqlite://" + dir_.path() + "/test.db";
+    } else {
+      auto* pg = testsupport::sharedPostgres();
+      AISAFE_REQUIRE_POSTGRES(pg);
+      static int n = 0;
+      url = pg->createDatabase("storage_" + std::to_string(++n));
+      ASSERT_FALSE(url.empty());
+    }
+    auto db = Database::open(url, 2);
+    ASSERT_TRUE(db.isOk()) << db.status().message();
+    db_ = std::move(db).value();
+  }
+
+  Status migrateUp() {
+    Migrator m(*db_);
+    auto r = m.up();
+    return r.status();
+  }
+
+  testsupport::TempDir dir_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_P(StorageTest, MigrationsGoUpDownAndUpAgain) {
+  Migrator m(*db_);
+  auto up = m.up();
+  ASSERT_TRUE(up.isOk()) << up.status().message();
+  EXPECT_EQ(*up, m.latestVersion());
+  EXPECT_EQ(*m.up(), 0);  // idempotent
+  auto st = m.status();
+  ASSERT_TRUE(st.isOk());
+  for (const auto& s : *st) EXPECT_TRUE(s.applied) << s.name;
+
+  PolicyRepository policies(*db_);
+  ASSERT_TRUE(policies.get("default").isOk());
+
+  auto down = m.down(m.latestVersion());
+  ASSERT_TRUE(down.isOk()) << down.status().message();
+  EXPECT_EQ(*down, m.latestVersion());
+  // Everything 001 created is gone: the table can be created again from scratch.
+  EXPECT_FALSE(policies.get("default").isOk());
+  ASSERT_TRUE(db_->run([](soci::session& s) { s << "CREATE TABLE policies (x INTEGER)"; }).isOk());
+  ASSERT_TRUE(db_->run([](soci::session& s) { s << "DROP TABLE policies"; }).isOk());
+
+  ASSERT_TRUE(m.up().isOk());
+  EXPECT_TRUE(policies.get("default").isOk());
+}
+
+TEST_P(StorageTest, PolicyVersionsAccumulate) {
+  ASSERT_TRUE(migrateUp().isOk());
+  PolicyRepository repo(*db_);
+  PolicyRow row{"pol_test", "first", 1, false, R"({"name":"first"})", 1000, 1000};
+  ASSERT_TRUE(repo.create(row).isOk());
+  auto updated = repo.update("pol_test", "second", R"({"name":"second"})");
+  ASSERT_TRUE(updated.isOk()) << updated.status().message();
+  EXPECT_EQ(updated->version, 2);
+  EXPECT_EQ(updated->document, R"({"name":"second"})");
+  auto versions = repo.versions("pol_test");
+  ASSERT_TRUE(versions.isOk());
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0].version, 2);
+
+  ASSERT_TRUE(repo.remove("pol_test").isOk());
+  EXPECT_EQ(repo.get("pol_test").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(repo.remove("pol_test").code(), StatusCode::kNotFound);
+  EXPECT_EQ(repo.update("missing", "x", "{}").status().code(), StatusCode::kNotFound);
+  auto all = repo.list();
+  ASSERT_TRUE(all.isOk());
+  EXPECT_EQ(all->size(), 1u);  // only the default remains
+}
+
+ValidationRecord record(int i, const std::string& decision, const std::string& org = "default") {
+  ValidationRecord r;
+  r.id = "val_" + std::to_string(1000 + i);
+  r.request_id = "req_" + std::to_string(i);
+  r.organization_id = org;
+  r.policy_id = "default";
+  r.policy_version = 1;
+  r.surface = "input";
+  r.decision = decision;
+  r.risk_score = 0.5;
+  r.detectors = decision == "block" ? ",prompt_injection," : ",";
+  r.detections = "[]";
+  r.text_sha256 = std::string(64, 'a');
+  r.text_length = 10;
+  r.latency_us = 42;
+  if (i % 2 == 0) r.raw_text = "text " + std::to_string(i);
+  r.created_at = 1'700'000'000'000 + i / 3;  // several records share a millisecond
+  return r;
+}
+
+TEST_P(StorageTest, ValidationsPageNewestFirstWithFilters) {
+  ASSERT_TRUE(migrateUp().isOk());
+  ValidationRepository repo(*db_);
+  std::vector<ValidationRecord> batch;
+  for (int i = 0; i < 250; ++i) batch.push_back(record(i, i % 5 == 0 ? "block" : "allow"));
+  batch.push_back(record(999, "block", "other_org"));
+  ASSERT_TRUE(repo.insertBatch(batch).isOk());
+
+  std::vector<std::string> seen;
+  ValidationQuery q;
+  q.organization_id = "default";
+  q.limit = 40;
+  for (;;) {
+    auto page = repo.list(q);
+    ASSERT_TRUE(page.isOk()) << page.status().message();
+    for (const auto& r : *page) seen.push_back(r.id);
+    if (static_cast<int>(page->size()) < q.limit) break;
+    q.after = std::pair{page->back().created_at, page->back().id};
+  }
+  ASSERT_EQ(seen.size(), 250u);  // every record once, none of the other organization
+  EXPECT_EQ(seen.front(), "val_1249");
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 250u);
+
+  ValidationQuery blocked;
+  blocked.organization_id = "default";
+  blocked.decision = "block";
+  blocked.detector = "prompt_injection";
+  blocked.limit = 200;
+  auto b = repo.list(blocked);
+  ASSERT_TRUE(b.isOk());
+  EXPECT_EQ(b->size(), 50u);
+  EXPECT_TRUE((*b)[0].raw_text.has_value() || (*b)[1].raw_text.has_value());
+
+  ValidationQuery window;
+  window.organization_id = "default";
+  window.since = 1'700'000'000'010;
+  window.until = 1'700'000'000'020;
+  window.limit = 200;
+  auto w = repo.list(window);
+  ASSERT_TRUE(w.isOk());
+  EXPECT_EQ(w->size(), 30u);
+}
+
+TEST_P(StorageTest, AuditWriterFlushesEverythingOnStop) {
+  ASSERT_TRUE(migrateUp().isOk());
+  ValidationRepository repo(*db_);
+  {
+    AuditWriter writer(repo, {.queue_capacity = 10'000, .batch_size = 64, .flush_interval_ms = 1000});
+    for (int i = 0; i < 1000; ++i) ASSERT_TRUE(writer.enqueue(record(i, "allow")));
+    writer.stop();
+    EXPECT_EQ(writer.written(), 1000u);
+    EXPECT_EQ(writer.dropped(), 0u);
+    EXPECT_FALSE(writer.enqueue(record(5000, "allow")));  // stopped: counted as dropped
+    EXPECT_EQ(writer.dropped(), 1u);
+  }
+  ValidationQuery q;
+  q.organization_id = "default";
+  q.limit = 200;
+  EXPECT_EQ(repo.list(q)->size(), 200u);
+}
+
+TEST_P(StorageTest, AuditWriterDropsWhenFull) {
+  ASSERT_TRUE(migrateUp().isOk());
+  ValidationRepository repo(*db_);
+  AuditWriter writer(repo, {.queue_capacity = 10, .batch_size = 1000, .flush_interval_ms = 60'000});
+  int accepted = 0;
+  for (int i = 0; i < 50; ++i) accepted += writer.enqueue(record(i, "allow")) ? 1 : 0;
+  EXPECT_EQ(accepted, 10);
+  EXPECT_EQ(writer.dropped(), 40u);
+  writer.flush();
+  EXPECT_EQ(writer.written(), 10u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, StorageTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+TEST(DatabaseUrlTest, PostgresUrlBecomesConnectionString) {
+  auto c = sociConnectString("postgresql://app:s%40cret@db.internal:5433/aisafe?sslmode=require");
+  ASSERT_TRUE(c.isOk());
+  EXPECT_EQ(c->first, Dialect::kPostgres);
+  EXPECT_EQ(c->second,
+            "host='db.internal' port=5433 user='app' password='s@cret' dbname='aisafe' "
+            "sslmode='require'");
+  EXPECT_FALSE(sociConnectString("mysql://x").isOk());
+}
+
+}  // namespace
+}  // namespace aisafe::storage
