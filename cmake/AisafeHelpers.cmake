@@ -29,5 +29,7 @@ function(aisafe_test name)
     AISAFE_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     AISAFE_BINARY="$<TARGET_FILE:aisafe>")
   add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
-  set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 600)
+  # Compiling the shipped rules takes seconds; every test process shares one on-disk cache.
+  set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 600
+    ENVIRONMENT "COMPILED_RULES_CACHE_DIR=${PROJECT_BINARY_DIR}/compiled-rules-cache")
 endfunction()

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "app/routes.h"
+#include "detect/database_cache.h"
 #include "http/server.h"
 #include "storage/migrator.h"
 #include "telemetry/logging.h"
@@ -30,7 +31,16 @@ Metrics::Metrics(telemetry::Registry& r)
                                "Audit records that could not be written after retries")) {}
 
 Result<std::shared_ptr<const detect::Registry>> loadRegistry(const Config& config) {
+  detect::setCompiledCacheDir(config.compiled_rules_cache_dir);
   return detect::Registry::builtins(detect::RuleSource(config.rules_dir));
+}
+
+void blockShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
 App::~App() {
@@ -114,13 +124,11 @@ int App::serve(const std::string& port_file) {
   options.max_connections = s.config.max_connections;
   options.shutdown_grace = std::chrono::milliseconds(s.config.shutdown_grace_ms);
 
-  // Signals are taken by sigwait() below; block them before any thread starts so that no
-  // worker thread is interrupted by one.
+  // blockShutdownSignals() ran before any thread started; sigwait() below takes them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   http::Server server(options, std::move(router), std::move(chain));
   Metrics* metrics = s.metrics.get();

@@ -26,6 +26,11 @@ class App {
   Services services_;
 };
 
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts afterwards, so
+// that serve()'s sigwait() receives them instead of the default action killing the process
+// (the audit writer and pools start threads in create()). Call first thing in main's thread.
+void blockShutdownSignals();
+
 // Rules from RULES_DIR or the embedded copies; shared by serve and the offline commands.
 Result<std::shared_ptr<const detect::Registry>> loadRegistry(const Config& config);
 

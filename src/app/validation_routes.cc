@@ -109,7 +109,7 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   out["latency_ms"] = static_cast<double>(latency_us) / 1000.0;
 
   storage::ValidationRecord record;
-  record.id = ids::random("val_");
+  record.id = ids::timeOrdered("val_");
   record.request_id = ctx.request_id;
   record.organization_id = ctx.organization_id;
   record.policy_id = pol.id;

@@ -1,5 +1,6 @@
 #include <boost/json.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -38,6 +39,8 @@ int fail(const std::string& message) {
 int scan(const char* policy_file, const char* input_file, bool response) {
   auto config = loadConfigFromProcess();
   if (!config) return fail(config.status().message());
+  // Offline scans keep compiled rules only where COMPILED_RULES_CACHE_DIR says, never in ./data.
+  if (std::getenv("COMPILED_RULES_CACHE_DIR") == nullptr) config->compiled_rules_cache_dir.clear();
   auto registry = app::loadRegistry(*config);
   if (!registry) return fail(registry.status().message());
 

@@ -7,6 +7,7 @@
 namespace aisafe::cli {
 
 int serve(const char* host, int port, const char* port_file) {
+  app::blockShutdownSignals();
   auto config = loadConfigFromProcess();
   if (!config) {
     std::fprintf(stderr, "aisafe: %s\n", config.status().message().c_str());

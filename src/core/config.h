@@ -23,6 +23,7 @@ struct Config {
   std::string log_format = "json";
   bool migrate_on_start = true;
   std::string rules_dir;  // empty: the rule sets compiled into the binary
+  std::string compiled_rules_cache_dir = "./data/cache";  // compiled databases kept across restarts; empty: off
 
   std::size_t max_body_bytes = 1 << 20;        // larger bodies get 413 before any detector runs
   std::size_t max_header_bytes = 16 * 1024;    // larger header blocks get 431

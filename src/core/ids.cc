@@ -3,6 +3,9 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <cstdint>
 
 namespace aisafe::ids {
@@ -22,6 +25,17 @@ std::string random(std::string_view prefix) {
     out.push_back(kHex[b & 0xF]);
   }
   return out;
+}
+
+std::string timeOrdered(std::string_view prefix) {
+  static std::atomic<std::uint32_t> counter{0};
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  char head[32];
+  std::snprintf(head, sizeof head, "%012llx%06x", static_cast<unsigned long long>(ms) & 0xFFFFFFFFFFFFULL,
+                counter.fetch_add(1) & 0xFFFFFFu);
+  return random(std::string(prefix) + head).substr(0, prefix.size() + 18 + 6);
 }
 
 std::string newRequestId() { return random("req_"); }

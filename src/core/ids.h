@@ -10,6 +10,10 @@ namespace aisafe::ids {
 // `prefix` + 24 lowercase hex characters (96 random bits), e.g. "pol_3f9a...".
 std::string random(std::string_view prefix);
 
+// `prefix` + 12 hex digits of the Unix time in ms + 6 of a process counter + 6 random: ids made
+// later sort after ids made earlier by this process, so (created_at, id) pages in order.
+std::string timeOrdered(std::string_view prefix);
+
 // A fresh request id: "req_" + 24 hex characters.
 std::string newRequestId();
 

@@ -9,13 +9,16 @@ ScanScratch::~ScanScratch() {
 }
 
 Result<hs_scratch*> ScanScratch::forDatabase(const hs_database* db, std::uint64_t serial) {
-  if (serial != sized_for_ || hs_ == nullptr) {
-    // Grows the existing scratch in place when needed, so one per thread serves every policy.
-    if (hs_alloc_scratch(db, &hs_) != HS_SUCCESS) {
-      return internalError("cannot allocate vectorscan scratch space");
-    }
-    sized_for_ = serial;
+  for (std::uint64_t s : sized_for_) {
+    if (s == serial) return hs_;
   }
+  // Grows the scratch when needed and never shrinks it, so it keeps fitting every database it
+  // was sized for: one scratch per thread serves every policy.
+  if (hs_alloc_scratch(db, &hs_) != HS_SUCCESS) {
+    return internalError("cannot allocate vectorscan scratch space");
+  }
+  if (sized_for_.size() >= 256) sized_for_.clear();  // bounded; a re-check is cheap
+  sized_for_.push_back(serial);
   return hs_;
 }
 

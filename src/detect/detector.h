@@ -52,7 +52,7 @@ class ScanScratch {
 
  private:
   hs_scratch* hs_ = nullptr;
-  std::uint64_t sized_for_ = 0;
+  std::vector<std::uint64_t> sized_for_;  // databases the scratch is known to fit
 };
 
 class Detector {
@@ -67,6 +67,10 @@ class Detector {
   // Accepts or rejects a candidate match (`matched` is the normalized text of the match).
   // Default: the rule's validator, if any.
   virtual bool confirm(const PatternRule& rule, std::string_view matched) const;
+
+  // True when patterns() differ from policy to policy (custom lists): they are compiled into a
+  // small database of the policy's own, so saving a policy never recompiles the shipped rules.
+  virtual bool patternsPerPolicy() const { return false; }
 
   // Whole-text checks beyond patterns. Thread-safe, non-blocking, never throws.
   virtual Status scan(const ScanInput& in, ScanScratch& scratch, Findings& out) const;

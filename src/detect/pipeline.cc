@@ -3,12 +3,9 @@
 #include <hs/hs.h>
 
 #include <algorithm>
-#include <atomic>
 
 namespace aisafe::detect {
 namespace {
-
-std::atomic<std::uint64_t> next_serial{1};
 
 int onMatch(unsigned id, unsigned long long from, unsigned long long to, unsigned /*flags*/,
             void* ctx) {
@@ -27,48 +24,54 @@ Result<std::shared_ptr<const Pipeline>> Pipeline::build(
     std::vector<std::unique_ptr<const Detector>> detectors) {
   std::shared_ptr<Pipeline> p(new Pipeline());
   p->detectors_ = std::move(detectors);
+  Group shipped, own;
   for (const auto& d : p->detectors_) {
+    Group& g = d->patternsPerPolicy() ? own : shipped;
     for (const auto& rule : d->patterns()) {
-      p->rules_.push_back(&rule);
-      p->rule_owner_.push_back(d.get());
+      g.rules.push_back(&rule);
+      g.owners.push_back(d.get());
     }
   }
-  if (!p->rules_.empty()) {
-    AISAFE_TRY(p->db_, compileRules(p->rules_));
+  for (Group* g : {&shipped, &own}) {
+    if (g->rules.empty()) continue;
+    AISAFE_TRY(g->db, sharedDatabase(g->rules));
+    p->groups_.push_back(std::move(*g));
   }
-  p->serial_ = next_serial.fetch_add(1);
   return std::shared_ptr<const Pipeline>(std::move(p));
 }
 
-Status Pipeline::scan(std::string_view text, Surface surface, ScanScratch& scratch,
-                      Findings& out) const {
-  normalize(text, scratch.normalized);
-  const NormalizedText& norm = scratch.normalized;
-  const std::string_view ntext = norm.text();
+std::size_t Pipeline::patternCount() const {
+  std::size_t n = 0;
+  for (const auto& g : groups_) n += g.rules.size();
+  return n;
+}
+
+Status Pipeline::scanGroup(const Group& g, std::string_view ntext, ScanScratch& scratch) const {
   scratch.matches.clear();
-  scratch.matches_truncated = false;
-
-  if (db_ && !ntext.empty()) {
-    AISAFE_TRY(hs_scratch * hs, scratch.forDatabase(db_.get(), serial_));
-    const hs_error_t rc = hs_scan(db_.get(), ntext.data(), static_cast<unsigned>(ntext.size()), 0,
-                                  hs, onMatch, &scratch);
-    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
-      return internalError("vectorscan scan failed with code " + std::to_string(rc));
-    }
+  if (ntext.empty()) return Status::ok();
+  AISAFE_TRY(hs_scratch * hs, scratch.forDatabase(g.db->get(), g.db->serial()));
+  const hs_error_t rc = hs_scan(g.db->get(), ntext.data(), static_cast<unsigned>(ntext.size()), 0,
+                                hs, onMatch, &scratch);
+  if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+    return internalError("vectorscan scan failed with code " + std::to_string(rc));
   }
+  return Status::ok();
+}
 
-  // Longest confirmed end per (rule, start); then per rule, no overlapping findings.
+// Longest confirmed end per (rule, start); then per rule, no overlapping findings.
+void Pipeline::confirmMatches(const Group& g, const NormalizedText& norm, Surface surface,
+                              ScanScratch& scratch, Findings& out) const {
+  const std::string_view ntext = norm.text();
   auto& m = scratch.matches;
   std::sort(m.begin(), m.end(), [](const RawMatch& a, const RawMatch& b) {
     if (a.id != b.id) return a.id < b.id;
     if (a.from != b.from) return a.from < b.from;
     return a.to > b.to;
   });
-  const std::size_t first_new = out.size();
   for (std::size_t i = 0; i < m.size();) {
     const unsigned id = m[i].id;
-    const PatternRule& rule = *rules_[id];
-    const Detector& owner = *rule_owner_[id];
+    const PatternRule& rule = *g.rules[id];
+    const Detector& owner = *g.owners[id];
     const bool applies = owner.surfaces().covers(surface);
     unsigned long long accepted_end = 0;
     bool have_accepted = false;
@@ -108,7 +111,18 @@ Status Pipeline::scan(std::string_view text, Surface surface, ScanScratch& scrat
       i = j;
     }
   }
+}
 
+Status Pipeline::scan(std::string_view text, Surface surface, ScanScratch& scratch,
+                      Findings& out) const {
+  normalize(text, scratch.normalized);
+  const NormalizedText& norm = scratch.normalized;
+  const std::size_t first_new = out.size();
+  scratch.matches_truncated = false;
+  for (const auto& g : groups_) {
+    AISAFE_RETURN_IF_ERROR(scanGroup(g, norm.text(), scratch));
+    confirmMatches(g, norm, surface, scratch, out);
+  }
   const ScanInput input{text, norm, surface};
   for (const auto& d : detectors_) {
     if (!d->surfaces().covers(surface)) continue;

@@ -1,5 +1,6 @@
 // A Pipeline is what a policy compiles into: its detectors plus ONE vectorscan database holding
-// every pattern of every detector, scanned once over the normalized text. Candidate matches are
+// every pattern of the shipped detectors, scanned once over the normalized text (and, only when
+// the policy has custom lists, a second small database of its own: see decision 0006). Candidate matches are
 // confirmed by their detector (validators), mapped back to byte spans of the original text and
 // returned as findings; turning findings into a decision is the policy's job.
 // Immutable once built and shared by all threads; swap pipelines with shared_ptr so requests in
@@ -13,7 +14,7 @@
 
 #include "core/status.h"
 #include "detect/detector.h"
-#include "detect/pattern_compiler.h"
+#include "detect/database_cache.h"
 
 namespace aisafe::detect {
 
@@ -32,17 +33,25 @@ class Pipeline {
   // Thread-safe; `scratch` must belong to the calling thread. Never throws.
   Status scan(std::string_view text, Surface surface, ScanScratch& scratch, Findings& out) const;
 
-  std::size_t patternCount() const { return rules_.size(); }
+  std::size_t patternCount() const;
   const std::vector<std::unique_ptr<const Detector>>& detectors() const { return detectors_; }
 
  private:
   Pipeline() = default;
 
+  // One compiled database and the rules behind its ids.
+  struct Group {
+    std::vector<const PatternRule*> rules;     // index = vectorscan id
+    std::vector<const Detector*> owners;       // index = vectorscan id
+    std::shared_ptr<const CompiledDatabase> db;
+  };
+
+  Status scanGroup(const Group& g, std::string_view ntext, ScanScratch& scratch) const;
+  void confirmMatches(const Group& g, const NormalizedText& norm, Surface surface,
+                      ScanScratch& scratch, Findings& out) const;
+
   std::vector<std::unique_ptr<const Detector>> detectors_;
-  std::vector<const PatternRule*> rules_;      // index = vectorscan id
-  std::vector<const Detector*> rule_owner_;    // index = vectorscan id
-  HsDatabase db_;
-  std::uint64_t serial_ = 0;
+  std::vector<Group> groups_;  // shipped rules first, then the policy's own
 };
 
 }  // namespace aisafe::detect

@@ -76,7 +76,7 @@ TEST_P(ApiTest, BlocksRedactsAndAllows) {
 
 TEST_P(ApiTest, ChecksModelAnswers) {
   auto leak = post("/api/v1/validate/response",
-                   R"({"response": "Sure, the key is AKIAIOSFODNN7EXAMPLE.", "prompt": "hi"})");
+                   R"({"response": "Sure, the key is AKIA4RZQW7NV2KLPX3TB.", "prompt": "hi"})");
   ASSERT_EQ(leak.status, 200) << leak.body;
   EXPECT_EQ(leak.json().as_object()["decision"], "block");
   auto pii = post("/api/v1/validate/response", R"({"response": "Her SSN is 536-22-1234."})");

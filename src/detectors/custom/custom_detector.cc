@@ -70,6 +70,7 @@ class CustomDetector final : public detect::Detector {
   std::string_view name() const override { return "custom"; }
   detect::SurfaceSet surfaces() const override { return {.input = true, .output = true}; }
   const std::vector<detect::PatternRule>& patterns() const override { return rules_; }
+  bool patternsPerPolicy() const override { return true; }
 
  private:
   std::vector<detect::PatternRule> rules_;

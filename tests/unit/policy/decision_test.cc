@@ -34,7 +34,7 @@ TEST(DecisionTest, DefaultPolicyRedactsPii) {
 }
 
 TEST(DecisionTest, DefaultPolicyBlocksSecrets) {
-  auto d = run("my key is AKIAIOSFODNN7EXAMPLE ok");
+  auto d = run("my key is AKIA4RZQW7NV2KLPX3TB ok");
   EXPECT_EQ(d.action, Action::kBlock);
 }
 
