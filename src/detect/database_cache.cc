@@ -41,12 +41,12 @@ std::string cacheDir() {
   return c.dir;
 }
 
-std::string fingerprint(const std::vector<const PatternRule*>& rules) {
+std::string fingerprint(const std::vector<const PatternRule*>& rules, bool som) {
   std::string key = std::string("aisafe-db-v1|") + hs_version() + "|";
   for (const auto* r : rules) {
     key += r->pattern;
     key.push_back('\0');
-    key += std::to_string(flagsFor(r->caseless));
+    key += std::to_string(flagsFor(r->caseless, som));
     key.push_back('\0');
   }
   return hash::sha256Hex(key);
@@ -97,8 +97,8 @@ void setCompiledCacheDir(std::string dir) {
 }
 
 Result<std::shared_ptr<const CompiledDatabase>> sharedDatabase(
-    const std::vector<const PatternRule*>& rules) {
-  const std::string key = fingerprint(rules);
+    const std::vector<const PatternRule*>& rules, bool som) {
+  const std::string key = fingerprint(rules, som);
   Cache& c = cache();
   {
     std::lock_guard lock(c.mu);
@@ -120,7 +120,7 @@ Result<std::shared_ptr<const CompiledDatabase>> sharedDatabase(
   if (raw != nullptr) {
     db = std::make_shared<const CompiledDatabase>(raw);
   } else {
-    AISAFE_TRY(HsDatabase compiled, compileRules(rules));
+    AISAFE_TRY(HsDatabase compiled, compileRules(rules, som));
     if (!path.empty()) saveToDisk(dir, path, compiled.get());
     db = std::make_shared<const CompiledDatabase>(compiled.release());
   }

@@ -39,7 +39,8 @@ class CompiledDatabase {
 void setCompiledCacheDir(std::string dir);
 
 // The database for `rules` (pattern i gets id i): from memory, from disk, or compiled now.
+// `som`: with leftmost start-of-match positions.
 Result<std::shared_ptr<const CompiledDatabase>> sharedDatabase(
-    const std::vector<const PatternRule*>& rules);
+    const std::vector<const PatternRule*>& rules, bool som = true);
 
 }  // namespace aisafe::detect

@@ -6,8 +6,8 @@ namespace aisafe::detect {
 
 void HsDatabaseDeleter::operator()(hs_database* db) const { hs_free_database(db); }
 
-unsigned flagsFor(bool caseless) {
-  return HS_FLAG_UTF8 | HS_FLAG_SOM_LEFTMOST | (caseless ? HS_FLAG_CASELESS : 0u);
+unsigned flagsFor(bool caseless, bool som) {
+  return HS_FLAG_UTF8 | (som ? HS_FLAG_SOM_LEFTMOST : 0u) | (caseless ? HS_FLAG_CASELESS : 0u);
 }
 
 Status checkPattern(const std::string& pattern, bool caseless) {
@@ -23,13 +23,13 @@ Status checkPattern(const std::string& pattern, bool caseless) {
   return Status::ok();
 }
 
-Result<HsDatabase> compileRules(const std::vector<const PatternRule*>& rules) {
+Result<HsDatabase> compileRules(const std::vector<const PatternRule*>& rules, bool som) {
   std::vector<const char*> expressions;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     expressions.push_back(rules[i]->pattern.c_str());
-    flags.push_back(flagsFor(rules[i]->caseless));
+    flags.push_back(flagsFor(rules[i]->caseless, som));
     ids.push_back(static_cast<unsigned>(i));
   }
   hs_database_t* db = nullptr;

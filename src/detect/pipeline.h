@@ -25,6 +25,12 @@ class Pipeline {
   static constexpr std::size_t kMaxRawMatches = 100'000;
   // Only the longest few ends of matches sharing a start are offered to validators.
   static constexpr std::size_t kMaxEndsTried = 8;
+  // Rules scanned without start positions find their start by rescanning at most this many
+  // bytes before the match end with a database of that rule alone (the whole prefix if needed).
+  static constexpr std::size_t kLocateWindow = 4096;
+  // Bound on such rescans per text and group: an adversarial text full of attack phrases
+  // costs at most this many small scans; the decision needs only one.
+  static constexpr std::size_t kMaxLocates = 64;
 
   static Result<std::shared_ptr<const Pipeline>> build(
       std::vector<std::unique_ptr<const Detector>> detectors);
@@ -44,14 +50,21 @@ class Pipeline {
     std::vector<const PatternRule*> rules;     // index = vectorscan id
     std::vector<const Detector*> owners;       // index = vectorscan id
     std::shared_ptr<const CompiledDatabase> db;
+    bool som = true;                           // matches carry their leftmost start
+    // Without som: one database per rule, with start positions, to locate a hit's start.
+    std::vector<std::shared_ptr<const CompiledDatabase>> locators;
   };
 
   Status scanGroup(const Group& g, std::string_view ntext, ScanScratch& scratch) const;
   void confirmMatches(const Group& g, const NormalizedText& norm, Surface surface,
                       ScanScratch& scratch, Findings& out) const;
+  Status locateMatches(const Group& g, const NormalizedText& norm, Surface surface,
+                       ScanScratch& scratch, Findings& out) const;
+  static Finding makeFinding(const Detector& owner, const PatternRule& rule,
+                             const NormalizedText& norm, std::size_t from, std::size_t to);
 
   std::vector<std::unique_ptr<const Detector>> detectors_;
-  std::vector<Group> groups_;  // shipped rules first, then the policy's own
+  std::vector<Group> groups_;  // shipped rules (located, then detect-only), then the policy's own
 };
 
 }  // namespace aisafe::detect

@@ -165,8 +165,8 @@ struct Server::Impl {
     Response res = errorResponse(ctx, status, code, message);
     res.set("X-Request-ID", ctx.request_id);
     res.keep_alive(false);
-    const bool written = co_await write(c, res);
     if (observer) observer(ctx, nullptr, static_cast<unsigned>(status));
+    const bool written = co_await write(c, res);
     beast::error_code ignored;
     if (written) {
       c->socket.shutdown(tcp::socket::shutdown_send, ignored);
@@ -260,10 +260,11 @@ struct Server::Impl {
       Response res = co_await dispatch(ctx, req);
       res.set("X-Request-ID", ctx.request_id);
       res.keep_alive(req.keep_alive() && !stopping);
-      const unsigned status = res.result_int();
       const bool keep = res.keep_alive();
+      // Counted before the write, so a client that reads /metrics right after its answer
+      // already sees its own request.
+      if (observer) observer(ctx, &req, res.result_int());
       const bool ok = co_await write(c, res);
-      if (observer) observer(ctx, &req, status);
       if (!ok || !keep) break;
     }
     beast::error_code ignored;
