@@ -1,11 +1,28 @@
 #include "detect/pipeline.h"
 
+#include "detect/pattern_compiler.h"
+
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdlib>
 
 namespace aisafe::detect {
 namespace {
+
+// The longest a match of `rule` can be, in bytes; 0 when unbounded.
+std::size_t maxWidth(const PatternRule& rule) {
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_expression_info(rule.pattern.c_str(), flagsFor(rule.caseless), &info, &err) != HS_SUCCESS) {
+    hs_free_compile_error(err);
+    return 0;
+  }
+  const unsigned w = info->max_width;
+  std::free(info);
+  return w == UINT_MAX ? 0 : w;
+}
 
 int onMatch(unsigned id, unsigned long long from, unsigned long long to, unsigned /*flags*/,
             void* ctx) {
@@ -24,26 +41,25 @@ Result<std::shared_ptr<const Pipeline>> Pipeline::build(
     std::vector<std::unique_ptr<const Detector>> detectors) {
   std::shared_ptr<Pipeline> p(new Pipeline());
   p->detectors_ = std::move(detectors);
-  // Rules whose span must be exact before they are confirmed (validators) or used (redaction)
-  // are scanned with start positions; the others (attack phrasing) without, which scans about
-  // five times faster, and their rare hits are located afterwards.
-  Group located, detect_only, own;
-  detect_only.som = false;
+  // The shipped rules go into one database scanned without start positions; the policy's own
+  // (custom lists, small) into a second one with them.
+  Group shipped, own;
+  shipped.som = false;
   for (const auto& d : p->detectors_) {
+    Group& g = d->patternsPerPolicy() ? own : shipped;
     for (const auto& rule : d->patterns()) {
-      const bool exact = rule.validator != nullptr || !rule.redact_as.empty();
-      Group& g = d->patternsPerPolicy() ? own : (exact ? located : detect_only);
       g.rules.push_back(&rule);
       g.owners.push_back(d.get());
     }
   }
-  for (Group* g : {&located, &detect_only, &own}) {
+  for (Group* g : {&shipped, &own}) {
     if (g->rules.empty()) continue;
     AISAFE_TRY(g->db, sharedDatabase(g->rules, g->som));
     if (!g->som) {
       for (const PatternRule* rule : g->rules) {
         AISAFE_TRY(auto locator, sharedDatabase({rule}, true));
         g->locators.push_back(std::move(locator));
+        g->max_widths.push_back(maxWidth(*rule));
       }
     }
     p->groups_.push_back(std::move(*g));
@@ -165,15 +181,24 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
     const PatternRule& rule = *g.rules[id];
     const Detector& owner = *g.owners[id];
     const bool applies = owner.surfaces().covers(surface);
-    unsigned long long limit = ~0ULL;  // ends above this lie inside the last located hit
+    const std::size_t width = g.max_widths[id];
+    const CompiledDatabase& locator = *g.locators[id];
+    unsigned long long limit = ~0ULL;   // ends above this lie inside the last accepted hit
+    unsigned long long previous = ~0ULL;
     for (; i < m.size() && m[i].id == id; ++i) {
       const unsigned long long end = m[i].to;
-      if (!applies || end > limit || end == 0 || locates >= kMaxLocates) continue;
+      if (end == previous) continue;  // the same end reported twice
+      previous = end;
+      if (!applies || end > limit || end == 0) continue;
+      if (locates >= kMaxLocates) {
+        scratch.matches_truncated = true;
+        continue;
+      }
       ++locates;
-      const CompiledDatabase& locator = *g.locators[id];
       AISAFE_TRY(hs_scratch * hs, scratch.forDatabase(locator.get(), locator.serial()));
+      const unsigned long long back = width != 0 ? width : kLocateWindow;
       LocateState st{0, 0, false};
-      for (unsigned long long begin : {end > kLocateWindow ? end - kLocateWindow : 0ULL, 0ULL}) {
+      for (unsigned long long begin : {end > back ? end - back : 0ULL, 0ULL}) {
         st = LocateState{end - begin, 0, false};
         const hs_error_t rc = hs_scan(locator.get(), ntext.data() + begin,
                                       static_cast<unsigned>(end - begin), 0, hs, onLocate, &st);
@@ -184,9 +209,9 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
           st.start += begin;
           break;
         }
-        if (begin == 0) break;
+        if (begin == 0 || width != 0) break;  // a bounded rule's start cannot be further back
       }
-      if (!st.found) continue;  // the window cut context the rule needs; nothing reliable to report
+      if (!st.found || st.start >= end) continue;
       if (!owner.confirm(rule, ntext.substr(st.start, end - st.start))) continue;
       out.push_back(makeFinding(owner, rule, norm, st.start, end));
       limit = st.start;

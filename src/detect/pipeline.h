@@ -51,8 +51,10 @@ class Pipeline {
     std::vector<const Detector*> owners;       // index = vectorscan id
     std::shared_ptr<const CompiledDatabase> db;
     bool som = true;                           // matches carry their leftmost start
-    // Without som: one database per rule, with start positions, to locate a hit's start.
+    // Without som: one database per rule, with start positions, to locate a hit's start, and
+    // how far back from a hit's end its start can be (0: unbounded).
     std::vector<std::shared_ptr<const CompiledDatabase>> locators;
+    std::vector<std::size_t> max_widths;
   };
 
   Status scanGroup(const Group& g, std::string_view ntext, ScanScratch& scratch) const;
@@ -64,7 +66,7 @@ class Pipeline {
                              const NormalizedText& norm, std::size_t from, std::size_t to);
 
   std::vector<std::unique_ptr<const Detector>> detectors_;
-  std::vector<Group> groups_;  // shipped rules (located, then detect-only), then the policy's own
+  std::vector<Group> groups_;  // the shipped rules, then the policy's own
 };
 
 }  // namespace aisafe::detect

@@ -34,9 +34,11 @@ Bound bind(const ValidationRecord& r) {
 
 Status ValidationRepository::insertBatch(const std::vector<ValidationRecord>& records) {
   if (records.empty()) return Status::ok();
+  const std::size_t chunk =
+      db_.dialect() == Dialect::kPostgres ? kInsertChunkPostgres : kInsertChunkSqlite;
   return db_.transaction([&](soci::session& s) {
-    for (std::size_t begin = 0; begin < records.size(); begin += kInsertChunk) {
-      const std::size_t end = std::min(records.size(), begin + kInsertChunk);
+    for (std::size_t begin = 0; begin < records.size(); begin += chunk) {
+      const std::size_t end = std::min(records.size(), begin + chunk);
       std::vector<Bound> rows;
       rows.reserve(end - begin);
       for (std::size_t i = begin; i < end; ++i) rows.push_back(bind(records[i]));
