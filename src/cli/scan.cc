@@ -9,6 +9,7 @@
 #include "app/app.h"
 #include "cli/commands.h"
 #include "core/utf8.h"
+#include "http/response.h"
 #include "policy/decision_json.h"
 
 namespace aisafe::cli {
@@ -73,7 +74,7 @@ int scan(const char* policy_file, const char* input_file, bool response) {
   }
   auto decision = policy::decide((*compiled)->spec, std::move(findings), text);
   const auto out = policy::decisionJson(decision, **compiled, response ? "response" : "prompt");
-  std::printf("%s\n", json::serialize(out).c_str());
+  std::printf("%s\n", http::serializeJson(out).c_str());
   return decision.action == policy::Action::kBlock ? 1 : 0;
 }
 

@@ -1,14 +1,66 @@
 #include "http/response.h"
 
 #include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstring>
 
 namespace aisafe::http {
 namespace beasthttp = boost::beast::http;
 
+std::string serializeJson(const boost::json::value& v) {
+  const std::string in = boost::json::serialize(v);
+  if (in.find_first_of("Ee") == std::string::npos) return in;
+  std::string out;
+  out.reserve(in.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < in.size()) {
+        out.push_back(in[++i]);
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out.push_back(c);
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) {
+      out.push_back(c);
+      continue;
+    }
+    std::size_t j = i;
+    while (j < in.size() && std::strchr("0123456789+-.eE", in[j]) != nullptr) ++j;
+    const std::string_view token(in.data() + i, j - i);
+    double value = 0;
+    const auto parsed = std::from_chars(token.data(), token.data() + token.size(), value);
+    char buf[64];
+    std::to_chars_result printed{};
+    const bool plain = token.find_first_of("Ee") != std::string_view::npos &&
+                       parsed.ec == std::errc() && parsed.ptr == token.data() + token.size() &&
+                       (value == 0 || (std::fabs(value) >= 1e-6 && std::fabs(value) < 1e15));
+    if (plain) printed = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
+    if (plain && printed.ec == std::errc()) {
+      out.append(buf, printed.ptr);
+      // Still a double to a reader: "0.0", not the integer "0".
+      if (std::memchr(buf, '.', static_cast<std::size_t>(printed.ptr - buf)) == nullptr) out += ".0";
+    } else {
+      out.append(token);
+    }
+    i = j - 1;
+  }
+  return out;
+}
+
 Response jsonResponse(Status status, const boost::json::value& body) {
   Response res{status, 11};
   res.set(beasthttp::field::content_type, "application/json");
-  res.body() = boost::json::serialize(body);
+  res.body() = serializeJson(body);
   res.prepare_payload();
   return res;
 }

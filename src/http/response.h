@@ -17,6 +17,11 @@ using Status = boost::beast::http::status;
 
 Response jsonResponse(Status status, const boost::json::value& body);
 
+// Boost.JSON 1.81 writes every double in exponent form ("9.5E-1"); valid JSON, but hard to
+// read in a terminal. Rewrites such numbers outside strings to plain decimals ("0.95") when
+// that is exact and short. Used for every JSON answer.
+std::string serializeJson(const boost::json::value& v);
+
 // `code` is a stable machine-readable string (e.g. "invalid_json"); `message` is for people.
 Response errorResponse(const RequestContext& ctx, Status status, std::string_view code,
                        std::string_view message);

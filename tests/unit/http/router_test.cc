@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <boost/json.hpp>
+
 #include <gtest/gtest.h>
 
 namespace aisafe::http {
@@ -29,6 +31,24 @@ TEST(RouterTest, UnknownPathIs404AndWrongMethodIs405) {
   auto wrong = r.match(bh::verb::post, "/api/v1/policies/x");
   EXPECT_EQ(wrong.status, Status::method_not_allowed);
   EXPECT_EQ(wrong.allow, "GET, PUT");
+}
+
+}  // namespace
+}  // namespace aisafe::http
+
+namespace aisafe::http {
+namespace {
+
+TEST(SerializeJsonTest, DoublesArePlainDecimalsAndStringsUntouched) {
+  boost::json::value v = {{"a", 0.95}, {"b", 0.0}, {"c", 1.5e-9}, {"d", "9.5E-1 stays"}, {"e", 42},
+                          {"f", "q\"1E5"}};
+  const std::string s = serializeJson(v);
+  EXPECT_NE(s.find("\"a\":0.95"), std::string::npos) << s;
+  EXPECT_NE(s.find("\"b\":0.0"), std::string::npos) << s;
+  EXPECT_NE(s.find("\"d\":\"9.5E-1 stays\""), std::string::npos) << s;
+  EXPECT_NE(s.find("\"e\":42"), std::string::npos) << s;
+  EXPECT_NE(s.find("\"f\":\"q\\\"1E5\""), std::string::npos) << s;
+  EXPECT_EQ(boost::json::parse(s), v);  // same values, whatever the spelling
 }
 
 }  // namespace
