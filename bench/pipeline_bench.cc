@@ -1,8 +1,8 @@
 // The detector pipeline with the default policy: the work one validation does, without HTTP.
 // Goals (issue 2): under 20 us median for 1 KB on one core; at least 200 MB/s on 64 KB.
-#include <benchmark/benchmark.h>
-
 #include <string>
+
+#include <benchmark/benchmark.h>
 
 #include "detect/registry.h"
 #include "policy/compiled_policy.h"
@@ -38,7 +38,8 @@ std::string prompt(std::size_t bytes, bool non_ascii) {
 
 std::shared_ptr<const policy::CompiledPolicy> defaultPolicy() {
   static auto registry = *detect::Registry::builtins(detect::RuleSource(""));
-  static auto compiled = *policy::compilePolicy("default", 1, policy::defaultPolicySpec(), *registry);
+  static auto compiled =
+      *policy::compilePolicy("default", 1, policy::defaultPolicySpec(), *registry);
   return compiled;
 }
 

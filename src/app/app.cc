@@ -2,8 +2,9 @@
 
 #include <csignal>
 #include <fstream>
-#include <pthread.h>
 #include <thread>
+
+#include <pthread.h>
 
 #include "app/routes.h"
 #include "detect/database_cache.h"
@@ -15,18 +16,17 @@ namespace aisafe::app {
 namespace beasthttp = boost::beast::http;
 
 Metrics::Metrics(telemetry::Registry& r)
-    : requests(r.counter("aisafe_http_requests_total", "HTTP requests by route, method and status")),
-      request_seconds(r.histogram("aisafe_http_request_duration_seconds",
-                                  "HTTP request latency by route",
-                                  {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                   0.5, 1, 2.5})),
+    : requests(
+          r.counter("aisafe_http_requests_total", "HTTP requests by route, method and status")),
+      request_seconds(
+          r.histogram("aisafe_http_request_duration_seconds", "HTTP request latency by route",
+                      {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})),
       validations(r.counter("aisafe_validations_total", "Validations by decision and surface")),
       detector_hits(r.counter("aisafe_detector_hits_total",
                               "Findings that counted toward a decision, by detector and category")),
-      scan_seconds(r.histogram("aisafe_scan_duration_seconds",
-                               "Time to scan one text and decide",
-                               {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005,
-                                0.01, 0.05})),
+      scan_seconds(r.histogram(
+          "aisafe_scan_duration_seconds", "Time to scan one text and decide",
+          {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.01, 0.05})),
       audit_failures(r.counter("aisafe_audit_write_failures_total",
                                "Audit records that could not be written after retries")) {}
 
@@ -132,15 +132,16 @@ int App::serve(const std::string& port_file) {
 
   http::Server server(options, std::move(router), std::move(chain));
   Metrics* metrics = s.metrics.get();
-  server.setObserver([metrics](const http::RequestContext& ctx, const http::Request* req,
-                               unsigned status) {
-    const std::string route = ctx.route.empty() ? "unparsed" : ctx.route;
-    const std::string method = req != nullptr ? std::string(req->method_string()) : "unknown";
-    metrics->requests.inc({{"route", route}, {"method", method}, {"status", std::to_string(status)}});
-    metrics->request_seconds.observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count(),
-        {{"route", route}});
-  });
+  server.setObserver(
+      [metrics](const http::RequestContext& ctx, const http::Request* req, unsigned status) {
+        const std::string route = ctx.route.empty() ? "unparsed" : ctx.route;
+        const std::string method = req != nullptr ? std::string(req->method_string()) : "unknown";
+        metrics->requests.inc(
+            {{"route", route}, {"method", method}, {"status", std::to_string(status)}});
+        metrics->request_seconds.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count(),
+            {{"route", route}});
+      });
   if (auto st = server.listen(); !st.isOk()) {
     telemetry::logError("cannot start", {{"error", st.message()}});
     return 1;
@@ -152,10 +153,12 @@ int App::serve(const std::string& port_file) {
     std::ofstream(port_file + ".tmp") << server.port() << "\n";
     std::rename((port_file + ".tmp").c_str(), port_file.c_str());
   }
-  telemetry::logInfo("aisafe listening",
-                     {{"host", s.config.host}, {"port", server.port()},
-                      {"threads", s.config.threads},
-                      {"database", s.db->dialect() == storage::Dialect::kSqlite ? "sqlite" : "postgresql"}});
+  telemetry::logInfo(
+      "aisafe listening",
+      {{"host", s.config.host},
+       {"port", server.port()},
+       {"threads", s.config.threads},
+       {"database", s.db->dialect() == storage::Dialect::kSqlite ? "sqlite" : "postgresql"}});
 
   // Policy changes made by other replicas sharing the database.
   std::atomic<bool> stop_refresh{false};
@@ -179,8 +182,8 @@ int App::serve(const std::string& port_file) {
   stop_refresh = true;
   refresher.join();
   s.audit->stop();
-  telemetry::logInfo("stopped", {{"audit_written", s.audit->written()},
-                                 {"audit_dropped", s.audit->dropped()}});
+  telemetry::logInfo(
+      "stopped", {{"audit_written", s.audit->written()}, {"audit_dropped", s.audit->dropped()}});
   return 0;
 }
 

@@ -7,8 +7,8 @@
 namespace aisafe::app {
 namespace json = boost::json;
 namespace beasthttp = boost::beast::http;
-using http::RequestContext;
 using http::Request;
+using http::RequestContext;
 using http::Response;
 
 void addOpsRoutes(http::Router& router, Services& s) {

@@ -9,8 +9,8 @@ namespace aisafe::app {
 namespace json = boost::json;
 namespace beasthttp = boost::beast::http;
 using http::errorResponse;
-using http::RequestContext;
 using http::Request;
+using http::RequestContext;
 using http::Response;
 
 namespace {

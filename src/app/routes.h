@@ -6,8 +6,9 @@
 
 namespace aisafe::app {
 
-void addValidationRoutes(http::Router& router, Services& s);  // validate, validate/response, validations
-void addPolicyRoutes(http::Router& router, Services& s);      // /api/v1/policies
-void addOpsRoutes(http::Router& router, Services& s);         // health, ready, metrics
+void addValidationRoutes(http::Router& router,
+                         Services& s);  // validate, validate/response, validations
+void addPolicyRoutes(http::Router& router, Services& s);  // /api/v1/policies
+void addOpsRoutes(http::Router& router, Services& s);     // health, ready, metrics
 
 }  // namespace aisafe::app

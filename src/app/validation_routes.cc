@@ -13,8 +13,8 @@ namespace aisafe::app {
 namespace json = boost::json;
 namespace beasthttp = boost::beast::http;
 using http::errorResponse;
-using http::RequestContext;
 using http::Request;
+using http::RequestContext;
 using http::Response;
 
 namespace {
@@ -42,8 +42,10 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   if (body.error) return std::move(*body.error);
   const auto& obj = body.value.get_object();
   const bool output = surface == detect::Surface::kOutput;
-  if (auto err = output ? http::rejectUnknownFields(ctx, obj, {"response", "prompt", "policy_id", "metadata"})
-                        : http::rejectUnknownFields(ctx, obj, {"prompt", "policy_id", "metadata"})) {
+  if (auto err =
+          output
+              ? http::rejectUnknownFields(ctx, obj, {"response", "prompt", "policy_id", "metadata"})
+              : http::rejectUnknownFields(ctx, obj, {"prompt", "policy_id", "metadata"})) {
     return std::move(*err);
   }
   const json::value* text = obj.if_contains(text_field);
@@ -56,7 +58,8 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
                          "\"" + text_field + "\" must be a string");
   }
   if (output) {
-    if (const auto* p = obj.if_contains("prompt"); p != nullptr && !p->is_string() && !p->is_null()) {
+    if (const auto* p = obj.if_contains("prompt");
+        p != nullptr && !p->is_string() && !p->is_null()) {
       return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
                            "\"prompt\" must be a string");
     }
@@ -69,7 +72,8 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
     }
     policy_id = std::string(p->get_string());
   }
-  if (const auto* m = obj.if_contains("metadata"); m != nullptr && !m->is_object() && !m->is_null()) {
+  if (const auto* m = obj.if_contains("metadata");
+      m != nullptr && !m->is_object() && !m->is_null()) {
     return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
                          "\"metadata\" must be an object");
   }
@@ -193,15 +197,17 @@ Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
       if (!parseTime(value, t)) return bad(key + ": expected RFC 3339 time or epoch milliseconds");
       (key == "since" ? q.since : q.until) = t;
     } else if (key == "limit") {
-      if (value.empty() || value.size() > 3 || value.find_first_not_of("0123456789") != std::string::npos ||
-          std::stoi(value) < 1 || std::stoi(value) > 200) {
+      if (value.empty() || value.size() > 3 ||
+          value.find_first_not_of("0123456789") != std::string::npos || std::stoi(value) < 1 ||
+          std::stoi(value) > 200) {
         return bad("limit: expected an integer from 1 to 200");
       }
       q.limit = std::stoi(value);
     } else if (key == "cursor") {
       const auto dot = value.find('.');
       if (dot == std::string::npos || dot == 0 || dot > 15 ||
-          value.find_first_not_of("0123456789") != dot || dot + 1 >= value.size() || value.size() > 200) {
+          value.find_first_not_of("0123456789") != dot || dot + 1 >= value.size() ||
+          value.size() > 200) {
         return bad("cursor: not a cursor returned by this API");
       }
       q.after = std::pair{std::stoll(value.substr(0, dot)), value.substr(dot + 1)};
@@ -224,9 +230,10 @@ Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
 }  // namespace
 
 void addValidationRoutes(http::Router& router, Services& s) {
-  router.add(beasthttp::verb::post, "/api/v1/validate", [&s](RequestContext& ctx, const Request& req) {
-    return validate(s, ctx, req, "prompt", detect::Surface::kInput);
-  });
+  router.add(beasthttp::verb::post, "/api/v1/validate",
+             [&s](RequestContext& ctx, const Request& req) {
+               return validate(s, ctx, req, "prompt", detect::Surface::kInput);
+             });
   router.add(beasthttp::verb::post, "/api/v1/validate/response",
              [&s](RequestContext& ctx, const Request& req) {
                return validate(s, ctx, req, "response", detect::Surface::kOutput);

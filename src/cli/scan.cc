@@ -1,10 +1,11 @@
-#include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include <boost/json.hpp>
 
 #include "app/app.h"
 #include "cli/commands.h"

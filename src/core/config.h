@@ -1,6 +1,7 @@
 // Server configuration: read once at start from the environment and an optional .env file
 // (the environment wins), validated as a whole so every problem is reported at once.
-// Immutable after start; shared read-only by all threads. docs/configuration.md lists every variable.
+// Immutable after start; shared read-only by all threads. docs/configuration.md lists every
+// variable.
 #pragma once
 
 #include <cstddef>
@@ -23,18 +24,21 @@ struct Config {
   std::string log_format = "json";
   bool migrate_on_start = true;
   std::string rules_dir;  // empty: the rule sets compiled into the binary
-  std::string compiled_rules_cache_dir = "./data/cache";  // compiled databases kept across restarts; empty: off
+  std::string compiled_rules_cache_dir =
+      "./data/cache";  // compiled databases kept across restarts; empty: off
 
-  std::size_t max_body_bytes = 1 << 20;        // larger bodies get 413 before any detector runs
-  std::size_t max_header_bytes = 16 * 1024;    // larger header blocks get 431
-  std::uint32_t read_timeout_ms = 10'000;      // a request not fully read by then gets 408
-  std::uint32_t idle_timeout_ms = 60'000;      // keep-alive connections idle this long are closed
-  std::size_t max_connections = 10'000;        // past this, new connections get 503 and are closed
-  std::uint32_t shutdown_grace_ms = 10'000;    // in-flight requests get this long after SIGTERM
+  std::size_t max_body_bytes = 1 << 20;      // larger bodies get 413 before any detector runs
+  std::size_t max_header_bytes = 16 * 1024;  // larger header blocks get 431
+  std::uint32_t read_timeout_ms = 10'000;    // a request not fully read by then gets 408
+  std::uint32_t idle_timeout_ms = 60'000;    // keep-alive connections idle this long are closed
+  std::size_t max_connections = 10'000;      // past this, new connections get 503 and are closed
+  std::uint32_t shutdown_grace_ms = 10'000;  // in-flight requests get this long after SIGTERM
 
-  std::uint32_t policy_refresh_ms = 2'000;     // replicas pick up each other's policy changes this often
+  std::uint32_t policy_refresh_ms =
+      2'000;  // replicas pick up each other's policy changes this often
   std::size_t db_pool_size = 4;
-  std::size_t audit_queue_size = 50'000;       // validations waiting to be written; past it, drops are counted
+  std::size_t audit_queue_size =
+      50'000;  // validations waiting to be written; past it, drops are counted
   std::size_t audit_batch_size = 500;
   std::uint32_t audit_flush_interval_ms = 200;
 };

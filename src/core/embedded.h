@@ -7,7 +7,7 @@
 namespace aisafe {
 
 struct EmbeddedFile {
-  std::string_view name;     // file name without directories, e.g. "001_initial.up.sql"
+  std::string_view name;  // file name without directories, e.g. "001_initial.up.sql"
   std::string_view content;
 };
 

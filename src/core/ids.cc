@@ -1,12 +1,12 @@
 #include "core/ids.h"
 
-#include <openssl/rand.h>
-
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
+
+#include <openssl/rand.h>
 
 namespace aisafe::ids {
 
@@ -33,7 +33,8 @@ std::string timeOrdered(std::string_view prefix) {
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
   char head[32];
-  std::snprintf(head, sizeof head, "%012llx%06x", static_cast<unsigned long long>(ms) & 0xFFFFFFFFFFFFULL,
+  std::snprintf(head, sizeof head, "%012llx%06x",
+                static_cast<unsigned long long>(ms) & 0xFFFFFFFFFFFFULL,
                 counter.fetch_add(1) & 0xFFFFFFu);
   return random(std::string(prefix) + head).substr(0, prefix.size() + 18 + 6);
 }

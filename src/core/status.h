@@ -12,12 +12,12 @@ namespace aisafe {
 // Error codes double as the `code` of JSON error bodies, so each maps to one HTTP status.
 enum class StatusCode {
   kOk,
-  kInvalidArgument,   // the caller sent something wrong (400)
-  kUnprocessable,     // well-formed but semantically invalid, e.g. a policy (422)
-  kNotFound,          // (404)
-  kConflict,          // (409)
-  kUnavailable,       // a dependency is down (503)
-  kInternal,          // a bug or an unexpected failure (500)
+  kInvalidArgument,  // the caller sent something wrong (400)
+  kUnprocessable,    // well-formed but semantically invalid, e.g. a policy (422)
+  kNotFound,         // (404)
+  kConflict,         // (409)
+  kUnavailable,      // a dependency is down (503)
+  kInternal,         // a bug or an unexpected failure (500)
 };
 
 class [[nodiscard]] Status {
@@ -35,7 +35,9 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status invalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status invalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status unprocessable(std::string m) { return {StatusCode::kUnprocessable, std::move(m)}; }
 inline Status notFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
@@ -45,7 +47,7 @@ inline Status internalError(std::string m) { return {StatusCode::kInternal, std:
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(data_).isOk() && "a Result built from a Status must carry an error");
   }
@@ -74,15 +76,15 @@ class [[nodiscard]] Result {
 #define AISAFE_CONCAT(a, b) AISAFE_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function when `expr` is not ok.
-#define AISAFE_RETURN_IF_ERROR(expr)              \
-  do {                                            \
-    ::aisafe::Status aisafe_status_ = (expr);     \
+#define AISAFE_RETURN_IF_ERROR(expr)                   \
+  do {                                                 \
+    ::aisafe::Status aisafe_status_ = (expr);          \
     if (!aisafe_status_.isOk()) return aisafe_status_; \
   } while (0)
 
 // AISAFE_TRY(auto x, makeX()); binds the value or returns the error.
 #define AISAFE_TRY(decl, expr) AISAFE_TRY_IMPL(AISAFE_CONCAT(aisafe_result_, __LINE__), decl, expr)
-#define AISAFE_TRY_IMPL(tmp, decl, expr)      \
-  auto tmp = (expr);                          \
-  if (!tmp.isOk()) return tmp.status();       \
+#define AISAFE_TRY_IMPL(tmp, decl, expr) \
+  auto tmp = (expr);                     \
+  if (!tmp.isOk()) return tmp.status();  \
   decl = std::move(tmp).value()

@@ -1,7 +1,5 @@
 #include "detect/database_cache.h"
 
-#include <hs/hs.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -9,6 +7,8 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+
+#include <hs/hs.h>
 
 #include "core/hash.h"
 #include "core/ids.h"

@@ -6,11 +6,12 @@
 // Adding a detector: a folder under src/detectors/<name>/ and one line in registry.cc.
 #pragma once
 
-#include <boost/json/value.hpp>
 #include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
+
+#include <boost/json/value.hpp>
 
 #include "core/status.h"
 #include "detect/finding.h"
@@ -84,7 +85,8 @@ class DetectorFactory {
   virtual std::string_view description() const = 0;
   // Builds a detector from the policy's configuration for it (null when the policy has none).
   // Errors are the policy author's: they say which field is wrong and why.
-  virtual Result<std::unique_ptr<const Detector>> create(const boost::json::value& config) const = 0;
+  virtual Result<std::unique_ptr<const Detector>> create(
+      const boost::json::value& config) const = 0;
 };
 
 }  // namespace aisafe::detect

@@ -26,10 +26,10 @@ struct SurfaceSet {
 };
 
 struct Finding {
-  std::string detector;   // registry name, e.g. "pii"
-  std::string rule_id;    // the rule that produced it, e.g. "pii.email"
-  std::string category;   // what policies act on, e.g. "pii", "prompt_injection"
-  std::string type;       // finer kind within the category, e.g. "email"
+  std::string detector;  // registry name, e.g. "pii"
+  std::string rule_id;   // the rule that produced it, e.g. "pii.email"
+  std::string category;  // what policies act on, e.g. "pii", "prompt_injection"
+  std::string type;      // finer kind within the category, e.g. "email"
   Severity severity = Severity::kMedium;
   double score = 0.0;     // 0..1 confidence
   std::size_t start = 0;  // byte offsets into the original text, [start, end)

@@ -15,13 +15,31 @@ struct CodePoint {
 
 std::optional<InvisibleKind> invisibleKind(char32_t cp) {
   switch (cp) {
-    case 0x00AD: case 0x034F: case 0x115F: case 0x1160: case 0x17B4: case 0x17B5: case 0x180E:
-    case 0x200B: case 0x200C: case 0x200D: case 0x2060: case 0x2061: case 0x2062: case 0x2063:
-    case 0x2064: case 0x3164: case 0xFEFF: case 0xFFA0:
+    case 0x00AD:
+    case 0x034F:
+    case 0x115F:
+    case 0x1160:
+    case 0x17B4:
+    case 0x17B5:
+    case 0x180E:
+    case 0x200B:
+    case 0x200C:
+    case 0x200D:
+    case 0x2060:
+    case 0x2061:
+    case 0x2062:
+    case 0x2063:
+    case 0x2064:
+    case 0x3164:
+    case 0xFEFF:
+    case 0xFFA0:
       return InvisibleKind::kZeroWidth;
-    case 0x200E: case 0x200F: case 0x061C:
+    case 0x200E:
+    case 0x200F:
+    case 0x061C:
       return InvisibleKind::kBidiControl;
-    default: break;
+    default:
+      break;
   }
   if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
     return InvisibleKind::kBidiControl;
@@ -45,9 +63,9 @@ char32_t foldCompatibility(char32_t cp) {
   if (cp >= 0x1D7CE && cp <= 0x1D7FF) return U'0' + (cp - 0x1D7CE) % 10;  // mathematical digits
   if (cp >= 0x24B6 && cp <= 0x24CF) return U'A' + (cp - 0x24B6);          // circled capitals
   if (cp >= 0x24D0 && cp <= 0x24E9) return U'a' + (cp - 0x24D0);          // circled small
-  if (cp >= 0x1F130 && cp <= 0x1F149) return U'A' + (cp - 0x1F130);      // squared capitals
-  if (cp >= 0x1F150 && cp <= 0x1F169) return U'A' + (cp - 0x1F150);      // negative circled
-  if (cp >= 0x1F170 && cp <= 0x1F189) return U'A' + (cp - 0x1F170);      // negative squared
+  if (cp >= 0x1F130 && cp <= 0x1F149) return U'A' + (cp - 0x1F130);       // squared capitals
+  if (cp >= 0x1F150 && cp <= 0x1F169) return U'A' + (cp - 0x1F150);       // negative circled
+  if (cp >= 0x1F170 && cp <= 0x1F189) return U'A' + (cp - 0x1F170);       // negative squared
   if (cp == 0x2018 || cp == 0x2019 || cp == 0x2032) return U'\'';
   if (cp == 0x201C || cp == 0x201D || cp == 0x2033) return U'"';
   if (cp >= 0x2010 && cp <= 0x2015) return U'-';
@@ -58,31 +76,127 @@ char32_t foldCompatibility(char32_t cp) {
 char32_t latinLookAlike(char32_t cp) {
   switch (cp) {
     // Cyrillic small
-    case 0x0430: return U'a'; case 0x0435: return U'e'; case 0x043E: return U'o';
-    case 0x0440: return U'p'; case 0x0441: return U'c'; case 0x0443: return U'y';
-    case 0x0445: return U'x'; case 0x0455: return U's'; case 0x0456: return U'i';
-    case 0x0458: return U'j'; case 0x04BB: return U'h'; case 0x0501: return U'd';
-    case 0x051B: return U'q'; case 0x051D: return U'w'; case 0x0432: return U'b';
-    case 0x043A: return U'k'; case 0x043C: return U'm'; case 0x043D: return U'h';
-    case 0x0442: return U't';
+    case 0x0430:
+      return U'a';
+    case 0x0435:
+      return U'e';
+    case 0x043E:
+      return U'o';
+    case 0x0440:
+      return U'p';
+    case 0x0441:
+      return U'c';
+    case 0x0443:
+      return U'y';
+    case 0x0445:
+      return U'x';
+    case 0x0455:
+      return U's';
+    case 0x0456:
+      return U'i';
+    case 0x0458:
+      return U'j';
+    case 0x04BB:
+      return U'h';
+    case 0x0501:
+      return U'd';
+    case 0x051B:
+      return U'q';
+    case 0x051D:
+      return U'w';
+    case 0x0432:
+      return U'b';
+    case 0x043A:
+      return U'k';
+    case 0x043C:
+      return U'm';
+    case 0x043D:
+      return U'h';
+    case 0x0442:
+      return U't';
     // Cyrillic capital
-    case 0x0410: return U'A'; case 0x0412: return U'B'; case 0x0415: return U'E';
-    case 0x041A: return U'K'; case 0x041C: return U'M'; case 0x041D: return U'H';
-    case 0x041E: return U'O'; case 0x0420: return U'P'; case 0x0421: return U'C';
-    case 0x0422: return U'T'; case 0x0425: return U'X'; case 0x0405: return U'S';
-    case 0x0406: return U'I'; case 0x0408: return U'J'; case 0x0423: return U'Y';
+    case 0x0410:
+      return U'A';
+    case 0x0412:
+      return U'B';
+    case 0x0415:
+      return U'E';
+    case 0x041A:
+      return U'K';
+    case 0x041C:
+      return U'M';
+    case 0x041D:
+      return U'H';
+    case 0x041E:
+      return U'O';
+    case 0x0420:
+      return U'P';
+    case 0x0421:
+      return U'C';
+    case 0x0422:
+      return U'T';
+    case 0x0425:
+      return U'X';
+    case 0x0405:
+      return U'S';
+    case 0x0406:
+      return U'I';
+    case 0x0408:
+      return U'J';
+    case 0x0423:
+      return U'Y';
     // Greek small
-    case 0x03B1: return U'a'; case 0x03BF: return U'o'; case 0x03BD: return U'v';
-    case 0x03B9: return U'i'; case 0x03BA: return U'k'; case 0x03C1: return U'p';
-    case 0x03C5: return U'u'; case 0x03C7: return U'x'; case 0x03B5: return U'e';
-    case 0x03C4: return U't';
+    case 0x03B1:
+      return U'a';
+    case 0x03BF:
+      return U'o';
+    case 0x03BD:
+      return U'v';
+    case 0x03B9:
+      return U'i';
+    case 0x03BA:
+      return U'k';
+    case 0x03C1:
+      return U'p';
+    case 0x03C5:
+      return U'u';
+    case 0x03C7:
+      return U'x';
+    case 0x03B5:
+      return U'e';
+    case 0x03C4:
+      return U't';
     // Greek capital
-    case 0x0391: return U'A'; case 0x0392: return U'B'; case 0x0395: return U'E';
-    case 0x0396: return U'Z'; case 0x0397: return U'H'; case 0x0399: return U'I';
-    case 0x039A: return U'K'; case 0x039C: return U'M'; case 0x039D: return U'N';
-    case 0x039F: return U'O'; case 0x03A1: return U'P'; case 0x03A4: return U'T';
-    case 0x03A5: return U'Y'; case 0x03A7: return U'X';
-    default: return 0;
+    case 0x0391:
+      return U'A';
+    case 0x0392:
+      return U'B';
+    case 0x0395:
+      return U'E';
+    case 0x0396:
+      return U'Z';
+    case 0x0397:
+      return U'H';
+    case 0x0399:
+      return U'I';
+    case 0x039A:
+      return U'K';
+    case 0x039C:
+      return U'M';
+    case 0x039D:
+      return U'N';
+    case 0x039F:
+      return U'O';
+    case 0x03A1:
+      return U'P';
+    case 0x03A4:
+      return U'T';
+    case 0x03A5:
+      return U'Y';
+    case 0x03A7:
+      return U'X';
+    default:
+      return 0;
   }
 }
 

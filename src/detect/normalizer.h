@@ -21,17 +21,17 @@ namespace aisafe::detect {
 
 // Kinds of invisible characters, in order of how strongly they suggest smuggling.
 enum class InvisibleKind {
-  kZeroWidth,        // U+200B..U+200D, U+2060, U+FEFF, U+180E, soft hyphen, ...
-  kBidiControl,      // U+202A..U+202E, U+2066..U+2069, U+200E/U+200F
-  kTag,              // U+E0000..U+E007F: can spell out a whole hidden ASCII message
-  kVariationSelector // U+E0100..U+E01EF: used to hide bytes after an emoji
+  kZeroWidth,         // U+200B..U+200D, U+2060, U+FEFF, U+180E, soft hyphen, ...
+  kBidiControl,       // U+202A..U+202E, U+2066..U+2069, U+200E/U+200F
+  kTag,               // U+E0000..U+E007F: can spell out a whole hidden ASCII message
+  kVariationSelector  // U+E0100..U+E01EF: used to hide bytes after an emoji
 };
 
 struct InvisibleSpan {
   std::size_t start;  // original byte offsets
   std::size_t end;
   InvisibleKind kind;
-  bool splits_word;   // between two letters: "ig\u200Bnore"
+  bool splits_word;  // between two letters: "ig\u200Bnore"
 };
 
 class NormalizedText {

@@ -1,12 +1,12 @@
 #include "detect/pipeline.h"
 
-#include "detect/pattern_compiler.h"
-
-#include <hs/hs.h>
-
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+
+#include <hs/hs.h>
+
+#include "detect/pattern_compiler.h"
 
 namespace aisafe::detect {
 namespace {
@@ -15,7 +15,8 @@ namespace {
 std::size_t maxWidth(const PatternRule& rule) {
   hs_expr_info_t* info = nullptr;
   hs_compile_error_t* err = nullptr;
-  if (hs_expression_info(rule.pattern.c_str(), flagsFor(rule.caseless), &info, &err) != HS_SUCCESS) {
+  if (hs_expression_info(rule.pattern.c_str(), flagsFor(rule.caseless), &info, &err) !=
+      HS_SUCCESS) {
     hs_free_compile_error(err);
     return 0;
   }
@@ -183,7 +184,7 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
     const bool applies = owner.surfaces().covers(surface);
     const std::size_t width = g.max_widths[id];
     const CompiledDatabase& locator = *g.locators[id];
-    unsigned long long limit = ~0ULL;   // ends above this lie inside the last accepted hit
+    unsigned long long limit = ~0ULL;  // ends above this lie inside the last accepted hit
     unsigned long long previous = ~0ULL;
     for (; i < m.size() && m[i].id == id; ++i) {
       const unsigned long long end = m[i].to;

@@ -1,10 +1,10 @@
 // A Pipeline is what a policy compiles into: its detectors plus ONE vectorscan database holding
 // every pattern of the shipped detectors, scanned once over the normalized text (and, only when
-// the policy has custom lists, a second small database of its own: see decision 0006). Candidate matches are
-// confirmed by their detector (validators), mapped back to byte spans of the original text and
-// returned as findings; turning findings into a decision is the policy's job.
-// Immutable once built and shared by all threads; swap pipelines with shared_ptr so requests in
-// flight finish on the one they started with.
+// the policy has custom lists, a second small database of its own: see decision 0006). Candidate
+// matches are confirmed by their detector (validators), mapped back to byte spans of the original
+// text and returned as findings; turning findings into a decision is the policy's job. Immutable
+// once built and shared by all threads; swap pipelines with shared_ptr so requests in flight finish
+// on the one they started with.
 #pragma once
 
 #include <cstdint>
@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "detect/detector.h"
 #include "detect/database_cache.h"
+#include "detect/detector.h"
 
 namespace aisafe::detect {
 
@@ -47,10 +47,10 @@ class Pipeline {
 
   // One compiled database and the rules behind its ids.
   struct Group {
-    std::vector<const PatternRule*> rules;     // index = vectorscan id
-    std::vector<const Detector*> owners;       // index = vectorscan id
+    std::vector<const PatternRule*> rules;  // index = vectorscan id
+    std::vector<const Detector*> owners;    // index = vectorscan id
     std::shared_ptr<const CompiledDatabase> db;
-    bool som = true;                           // matches carry their leftmost start
+    bool som = true;  // matches carry their leftmost start
     // Without som: one database per rule, with start positions, to locate a hit's start, and
     // how far back from a hit's end its start can be (0: unbounded).
     std::vector<std::shared_ptr<const CompiledDatabase>> locators;

@@ -1,8 +1,9 @@
 #include "detect/rule_set.h"
 
-#include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
+
+#include <boost/json.hpp>
 
 #include "core/embedded.h"
 
@@ -21,7 +22,8 @@ Result<std::string> stringField(const json::object& o, std::string_view key, boo
     if (required) return invalidArgument(where + ": missing \"" + std::string(key) + "\"");
     return std::string();
   }
-  if (!v->is_string()) return invalidArgument(where + "." + std::string(key) + ": expected a string");
+  if (!v->is_string())
+    return invalidArgument(where + "." + std::string(key) + ": expected a string");
   return std::string(v->get_string());
 }
 
@@ -30,7 +32,8 @@ Result<std::vector<std::string>> stringList(const json::object& o, std::string_v
   std::vector<std::string> out;
   const json::value* v = o.if_contains(key);
   if (v == nullptr) return out;
-  if (!v->is_array()) return invalidArgument(where + "." + std::string(key) + ": expected an array");
+  if (!v->is_array())
+    return invalidArgument(where + "." + std::string(key) + ": expected an array");
   for (const auto& item : v->get_array()) {
     if (!item.is_string()) {
       return invalidArgument(where + "." + std::string(key) + ": expected strings");

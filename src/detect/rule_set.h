@@ -20,7 +20,7 @@ struct PatternRule {
   std::string type;
   Severity severity = Severity::kMedium;
   double score = 0.9;
-  std::string pattern;         // vectorscan syntax
+  std::string pattern;  // vectorscan syntax
   bool caseless = true;
   Validator validator = nullptr;
   std::string validator_name;

@@ -2,9 +2,11 @@
 
 namespace aisafe::detect {
 
-Result<std::unique_ptr<DetectorFactory>> RuleSetDetectorFactory::load(
-    const RuleSource& source, std::string name, std::string description, SurfaceSet surfaces,
-    bool default_caseless) {
+Result<std::unique_ptr<DetectorFactory>> RuleSetDetectorFactory::load(const RuleSource& source,
+                                                                      std::string name,
+                                                                      std::string description,
+                                                                      SurfaceSet surfaces,
+                                                                      bool default_caseless) {
   AISAFE_TRY(std::string text, source.read(name));
   auto parsed = parseRuleSet(text, default_caseless);
   if (!parsed) return invalidArgument(name + ".json: " + parsed.status().message());

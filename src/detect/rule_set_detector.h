@@ -31,8 +31,8 @@ class RuleSetDetectorFactory final : public DetectorFactory {
  public:
   // Loads the rule file; fails when it is missing, malformed or names another detector.
   static Result<std::unique_ptr<DetectorFactory>> load(const RuleSource& source, std::string name,
-                                                       std::string description,
-                                                       SurfaceSet surfaces, bool default_caseless);
+                                                       std::string description, SurfaceSet surfaces,
+                                                       bool default_caseless);
 
   std::string_view name() const override { return name_; }
   std::string_view description() const override { return description_; }

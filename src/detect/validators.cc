@@ -1,11 +1,11 @@
 #include "detect/validators.h"
 
-#include <arpa/inet.h>
-
 #include <array>
 #include <cctype>
 #include <cmath>
 #include <string>
+
+#include <arpa/inet.h>
 
 namespace aisafe::detect {
 namespace validators {
@@ -173,9 +173,9 @@ bool entropy(std::string_view s) {
   std::string_view value = s;
   if (auto p = value.find_first_of("=:"); p != std::string_view::npos) value = value.substr(p + 1);
   auto strip = [](std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '"' || v.front() == '\'' ||
-                          v.front() == '`' || v.front() == '=' || v.front() == ':' ||
-                          v.front() == '>')) {
+    while (!v.empty() &&
+           (v.front() == ' ' || v.front() == '"' || v.front() == '\'' || v.front() == '`' ||
+            v.front() == '=' || v.front() == ':' || v.front() == '>')) {
       v.remove_prefix(1);
     }
     while (!v.empty() && (v.back() == ' ' || v.back() == '"' || v.back() == '\'' ||
@@ -188,9 +188,9 @@ bool entropy(std::string_view s) {
   if (value.size() < 8) return false;
   const std::string low = lower(value);
   static constexpr std::array<std::string_view, 22> kPlaceholders = {
-      "changeme", "password", "passw0rd", "secret", "example", "xxxx", "****", "<", "${", "{{",
-      "%s", "your_", "your-", "placeholder", "dummy", "redacted", "none", "null", "todo",
-      "test1234", "123456", "abcdef"};
+      "changeme", "password", "passw0rd", "secret",   "example", "xxxx",        "****",  "<",
+      "${",       "{{",       "%s",       "your_",    "your-",   "placeholder", "dummy", "redacted",
+      "none",     "null",     "todo",     "test1234", "123456",  "abcdef"};
   for (std::string_view p : kPlaceholders) {
     if (low.find(p) != std::string::npos) return false;
   }

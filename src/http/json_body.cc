@@ -35,8 +35,8 @@ JsonBody parseJsonObject(const RequestContext& ctx, const Request& req) {
     return out;
   }
   if (!v.is_object()) {
-    out.error = errorResponse(ctx, Status::bad_request, "invalid_json",
-                              "the body must be a JSON object");
+    out.error =
+        errorResponse(ctx, Status::bad_request, "invalid_json", "the body must be a JSON object");
     return out;
   }
   out.value = std::move(v);
@@ -52,8 +52,9 @@ std::optional<Response> rejectUnknownFields(const RequestContext& ctx, const jso
     if (!known) {
       std::string list;
       for (auto a : allowed) list += std::string(list.empty() ? "" : ", ") + std::string(a);
-      return errorResponse(ctx, Status::bad_request, "unknown_field",
-                           "unknown field \"" + std::string(key.substr(0, 100)) + "\" (allowed: " + list + ")");
+      return errorResponse(
+          ctx, Status::bad_request, "unknown_field",
+          "unknown field \"" + std::string(key.substr(0, 100)) + "\" (allowed: " + list + ")");
     }
   }
   return std::nullopt;

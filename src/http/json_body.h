@@ -3,11 +3,12 @@
 // unknown fields, naming the field.
 #pragma once
 
-#include <boost/json/value.hpp>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <boost/json/value.hpp>
 
 #include "http/response.h"
 

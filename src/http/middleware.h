@@ -27,9 +27,8 @@ class MiddlewareChain {
   Response step(std::size_t i, RequestContext& ctx, const Request& req,
                 const Handler& handler) const {
     if (i == middlewares_.size()) return handler(ctx, req);
-    return middlewares_[i](ctx, req, [&](RequestContext& c, const Request& r) {
-      return step(i + 1, c, r, handler);
-    });
+    return middlewares_[i](
+        ctx, req, [&](RequestContext& c, const Request& r) { return step(i + 1, c, r, handler); });
   }
 
   std::vector<Middleware> middlewares_;

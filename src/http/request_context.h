@@ -27,9 +27,9 @@ struct RequestContext {
   Principal principal;
   std::string remote_address;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  std::string route;                                // matched pattern, e.g. "/api/v1/policies/{id}"
-  std::map<std::string, std::string> path_params;   // from the pattern's {names}
-  std::string decision;                             // set by validation handlers
+  std::string route;                               // matched pattern, e.g. "/api/v1/policies/{id}"
+  std::map<std::string, std::string> path_params;  // from the pattern's {names}
+  std::string decision;                            // set by validation handlers
 };
 
 }  // namespace aisafe::http

@@ -1,9 +1,10 @@
 #include "http/response.h"
 
-#include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+
+#include <boost/json.hpp>
 
 namespace aisafe::http {
 namespace beasthttp = boost::beast::http;
@@ -48,7 +49,8 @@ std::string serializeJson(const boost::json::value& v) {
     if (plain && printed.ec == std::errc()) {
       out.append(buf, printed.ptr);
       // Still a double to a reader: "0.0", not the integer "0".
-      if (std::memchr(buf, '.', static_cast<std::size_t>(printed.ptr - buf)) == nullptr) out += ".0";
+      if (std::memchr(buf, '.', static_cast<std::size_t>(printed.ptr - buf)) == nullptr)
+        out += ".0";
     } else {
       out.append(token);
     }

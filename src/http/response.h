@@ -2,9 +2,10 @@
 // {"error": {"code", "message", "request_id"}}.
 #pragma once
 
+#include <string_view>
+
 #include <boost/beast/http.hpp>
 #include <boost/json/value.hpp>
-#include <string_view>
 
 #include "core/status.h"
 #include "http/request_context.h"

@@ -26,10 +26,10 @@ struct Route {
 };
 
 struct RouteMatch {
-  const Route* route = nullptr;           // null: see status
+  const Route* route = nullptr;  // null: see status
   std::map<std::string, std::string> params;
-  Status status = Status::ok;             // not_found or method_not_allowed when route is null
-  std::string allow;                      // for 405
+  Status status = Status::ok;  // not_found or method_not_allowed when route is null
+  std::string allow;           // for 405
 };
 
 class Router {

@@ -1,12 +1,13 @@
 #include "http/server.h"
 
+#include <list>
+#include <thread>
+#include <unordered_set>
+
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <list>
-#include <thread>
-#include <unordered_set>
 
 #include "core/ids.h"
 #include "telemetry/logging.h"
@@ -106,9 +107,9 @@ struct Server::Impl {
     try {
       return chain.run(ctx, req, handler);
     } catch (const std::exception& e) {
-      telemetry::logError("unhandled exception in request handler",
-                          {{"request_id", ctx.request_id}, {"route", ctx.route},
-                           {"error", e.what()}});
+      telemetry::logError(
+          "unhandled exception in request handler",
+          {{"request_id", ctx.request_id}, {"route", ctx.route}, {"error", e.what()}});
     } catch (...) {
       telemetry::logError("unhandled non-standard exception in request handler",
                           {{"request_id", ctx.request_id}, {"route", ctx.route}});
@@ -129,9 +130,9 @@ struct Server::Impl {
     } else if (m.status == Status::method_not_allowed) {
       ctx.route = "method_not_allowed";
       handler = [allow = m.allow](RequestContext& c, const Request& r) {
-        Response res = errorResponse(c, Status::method_not_allowed, "method_not_allowed",
-                                     "method " + std::string(r.method_string()) +
-                                         " is not allowed here; allowed: " + allow);
+        Response res = errorResponse(
+            c, Status::method_not_allowed, "method_not_allowed",
+            "method " + std::string(r.method_string()) + " is not allowed here; allowed: " + allow);
         res.set(bhttp::field::allow, allow);
         return res;
       };
@@ -143,8 +144,8 @@ struct Server::Impl {
     }
     if (m.route != nullptr && m.route->execution == Execution::kBlocking) {
       co_return co_await asio::co_spawn(
-          blocking_pool,
-          [&]() -> awaitable<Response> { co_return runChain(ctx, req, handler); }, use_awaitable);
+          blocking_pool, [&]() -> awaitable<Response> { co_return runChain(ctx, req, handler); },
+          use_awaitable);
     }
     co_return runChain(ctx, req, handler);
   }
@@ -218,7 +219,8 @@ struct Server::Impl {
       auto [ec, n] = co_await bhttp::async_read_header(c->socket, buffer, parser, kTuple);
       if (!ec) {
         const auto& h = parser.get();
-        if (auto id = h["X-Request-ID"]; ids::isSaneRequestId(std::string_view(id.data(), id.size()))) {
+        if (auto id = h["X-Request-ID"];
+            ids::isSaneRequestId(std::string_view(id.data(), id.size()))) {
           ctx.request_id = std::string(id);
         }
         if (beast::iequals(h[bhttp::field::expect], "100-continue") && !parser.is_done()) {
@@ -238,9 +240,9 @@ struct Server::Impl {
           co_await failAndClose(c, buffer, ctx, Status::request_timeout, "request_timeout",
                                 "the request was not received in time");
         } else if (ec == bhttp::error::body_limit) {
-          co_await failAndClose(c, buffer, ctx, Status::payload_too_large, "payload_too_large",
-                                "the body is larger than " +
-                                    std::to_string(options.max_body_bytes) + " bytes");
+          co_await failAndClose(
+              c, buffer, ctx, Status::payload_too_large, "payload_too_large",
+              "the body is larger than " + std::to_string(options.max_body_bytes) + " bytes");
         } else if (ec == bhttp::error::header_limit) {
           co_await failAndClose(c, buffer, ctx, Status::request_header_fields_too_large,
                                 "headers_too_large",
@@ -302,7 +304,6 @@ struct Server::Impl {
       asio::co_spawn(w.ioc, session(w, std::move(conn)), logFailure("session"));
     }
   }
-
 };
 
 Server::Server(ServerOptions options, Router router, MiddlewareChain chain)

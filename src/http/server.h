@@ -21,7 +21,7 @@ namespace aisafe::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8000;          // 0: any free port (see Server::port())
+  std::uint16_t port = 8000;  // 0: any free port (see Server::port())
   unsigned threads = 1;
   unsigned blocking_threads = 4;
   std::size_t max_body_bytes = 1 << 20;

@@ -28,10 +28,14 @@ namespace {
 
 double severityWeight(detect::Severity s) {
   switch (s) {
-    case detect::Severity::kLow: return 0.25;
-    case detect::Severity::kMedium: return 0.5;
-    case detect::Severity::kHigh: return 0.85;
-    case detect::Severity::kCritical: return 1.0;
+    case detect::Severity::kLow:
+      return 0.25;
+    case detect::Severity::kMedium:
+      return 0.5;
+    case detect::Severity::kHigh:
+      return 0.85;
+    case detect::Severity::kCritical:
+      return 1.0;
   }
   return 0.5;
 }
@@ -71,7 +75,8 @@ Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_v
   for (auto& f : findings) {
     if (f.severity < spec.thresholds.min_severity || f.score < spec.thresholds.min_score) continue;
     const Action a = spec.actionFor(f);
-    if (a != Action::kAllow) keep *= 1.0 - std::clamp(f.score, 0.0, 1.0) * severityWeight(f.severity);
+    if (a != Action::kAllow)
+      keep *= 1.0 - std::clamp(f.score, 0.0, 1.0) * severityWeight(f.severity);
     if (a == Action::kRedact) to_redact.push_back(f);
     if (a == Action::kBlock || a == Action::kRedact) d.action = std::max(d.action, a);
     d.finding_actions.push_back(a);

@@ -27,11 +27,11 @@ Result<std::shared_ptr<const CompiledPolicy>> compilePolicy(std::string id, int 
                                                             const detect::Registry& registry);
 
 struct Decision {
-  Action action = Action::kAllow;       // never kFlag: flagged findings allow with evidence
+  Action action = Action::kAllow;  // never kFlag: flagged findings allow with evidence
   double risk_score = 0.0;
-  detect::Findings findings;            // the findings that passed the thresholds
-  std::vector<Action> finding_actions;  // parallel to findings
-  std::optional<std::string> sanitized; // with kRedact: the text with placeholders
+  detect::Findings findings;             // the findings that passed the thresholds
+  std::vector<Action> finding_actions;   // parallel to findings
+  std::optional<std::string> sanitized;  // with kRedact: the text with placeholders
 };
 
 // Merges findings into one decision. Findings under min_severity or min_score are dropped;

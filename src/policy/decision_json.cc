@@ -1,15 +1,18 @@
 #include "policy/decision_json.h"
 
-#include <boost/json.hpp>
 #include <cmath>
+
+#include <boost/json.hpp>
 
 namespace aisafe::policy {
 namespace json = boost::json;
 
 std::string_view decisionName(Action a) {
   switch (a) {
-    case Action::kBlock: return "block";
-    case Action::kRedact: return "redact";
+    case Action::kBlock:
+      return "block";
+    case Action::kRedact:
+      return "redact";
     case Action::kAllow:
     case Action::kFlag:
       break;

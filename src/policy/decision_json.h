@@ -1,8 +1,9 @@
 // The JSON form of a decision, shared by the HTTP API and `aisafe scan` so both answer alike.
 #pragma once
 
-#include <boost/json/object.hpp>
 #include <string>
+
+#include <boost/json/object.hpp>
 
 #include "policy/compiled_policy.h"
 

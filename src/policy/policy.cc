@@ -11,10 +11,14 @@ constexpr std::size_t kMaxActions = 200;
 
 std::string_view toString(Action a) {
   switch (a) {
-    case Action::kAllow: return "allow";
-    case Action::kFlag: return "flag";
-    case Action::kRedact: return "redact";
-    case Action::kBlock: return "block";
+    case Action::kAllow:
+      return "allow";
+    case Action::kFlag:
+      return "flag";
+    case Action::kRedact:
+      return "redact";
+    case Action::kBlock:
+      return "block";
   }
   return "flag";
 }
@@ -43,9 +47,12 @@ PolicySpec defaultPolicySpec() {
   PolicySpec p;
   p.name = "default";
   p.detectors = {"prompt_injection", "pii", "secrets", "invisible_text", "custom"};
-  p.actions = {{"prompt_injection", Action::kBlock}, {"jailbreak", Action::kBlock},
-               {"invisible_text", Action::kBlock},   {"secrets", Action::kBlock},
-               {"pii", Action::kRedact},             {"custom", Action::kBlock}};
+  p.actions = {{"prompt_injection", Action::kBlock},
+               {"jailbreak", Action::kBlock},
+               {"invisible_text", Action::kBlock},
+               {"secrets", Action::kBlock},
+               {"pii", Action::kRedact},
+               {"custom", Action::kBlock}};
   p.custom = json::object{{"keywords", json::array{}}, {"regexes", json::array{}}};
   return p;
 }
@@ -69,7 +76,8 @@ Status parseThresholds(const json::value& v, Thresholds& t) {
     if (key == "min_severity") {
       if (!value.is_string()) return fieldError("thresholds.min_severity", "expected a string");
       auto s = detect::parseSeverity(value.get_string());
-      if (!s) return fieldError("thresholds.min_severity", "expected low, medium, high or critical");
+      if (!s)
+        return fieldError("thresholds.min_severity", "expected low, medium, high or critical");
       t.min_severity = *s;
     } else if (key == "min_score" || key == "block_risk_score") {
       const std::string field = "thresholds." + std::string(key);

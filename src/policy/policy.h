@@ -4,11 +4,12 @@
 // with the field it concerns (the API turns them into 422).
 #pragma once
 
-#include <boost/json/value.hpp>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/json/value.hpp>
 
 #include "core/status.h"
 #include "detect/finding.h"
@@ -37,7 +38,7 @@ struct PolicySpec {
   std::vector<std::string> detectors;
   std::map<std::string, Action> actions;  // "category" or "category.type"
   Thresholds thresholds;
-  boost::json::value custom;              // {"keywords": [...], "regexes": [...]}
+  boost::json::value custom;  // {"keywords": [...], "regexes": [...]}
   bool log_raw_text = false;
 
   // The action for a finding: "category.type" wins over "category"; unlisted categories flag.

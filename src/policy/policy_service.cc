@@ -1,8 +1,9 @@
 #include "policy/policy_service.h"
 
-#include <boost/json.hpp>
 #include <mutex>
 #include <set>
+
+#include <boost/json.hpp>
 
 #include "core/clock.h"
 #include "core/ids.h"
@@ -34,8 +35,8 @@ Result<StoredPolicy> PolicyService::fromRow(const storage::PolicyRow& row) const
     return internalError("stored policy " + row.id + " v" + std::to_string(row.version) +
                          " is invalid: " + spec.status().message());
   }
-  return StoredPolicy{row.id, row.version, row.is_default, row.created_at, row.updated_at,
-                      std::move(spec).value()};
+  return StoredPolicy{row.id,         row.version,    row.is_default,
+                      row.created_at, row.updated_at, std::move(spec).value()};
 }
 
 Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compileRow(

@@ -52,8 +52,8 @@ class AuditWriter {
   std::condition_variable wake_;
   std::condition_variable drained_;
   std::deque<ValidationRecord> queue_;
-  std::uint64_t enqueued_seq_ = 0;   // records ever accepted
-  std::uint64_t done_seq_ = 0;       // records handled (written or failed)
+  std::uint64_t enqueued_seq_ = 0;  // records ever accepted
+  std::uint64_t done_seq_ = 0;      // records handled (written or failed)
   int flush_waiters_ = 0;
   bool stopping_ = false;
   std::atomic<std::uint64_t> written_{0}, dropped_{0}, failed_{0};

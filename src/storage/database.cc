@@ -1,12 +1,12 @@
 #include "storage/database.h"
 
+#include <filesystem>
+
+#include <boost/url/parse.hpp>
 #include <soci/connection-pool.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
-
-#include <boost/url/parse.hpp>
-#include <filesystem>
 
 namespace aisafe::storage {
 namespace {
@@ -36,7 +36,8 @@ Result<std::pair<Dialect, std::string>> sociConnectString(const std::string& url
   }
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     auto parsed = boost::urls::parse_uri(url);
-    if (!parsed) return invalidArgument("DATABASE_URL: not a valid URL: " + parsed.error().message());
+    if (!parsed)
+      return invalidArgument("DATABASE_URL: not a valid URL: " + parsed.error().message());
     const auto& u = *parsed;
     std::string conn;
     if (u.has_authority() && !u.encoded_host().empty()) {

@@ -1,10 +1,10 @@
 #include "storage/migrator.h"
 
-#include <soci/soci.h>
-
 #include <algorithm>
 #include <map>
 #include <sstream>
+
+#include <soci/soci.h>
 
 #include "core/clock.h"
 #include "core/embedded.h"
@@ -83,7 +83,8 @@ Status Migrator::ensureTable() {
 Result<std::vector<int>> Migrator::appliedVersions() {
   std::vector<int> versions;
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
-    soci::rowset<int> rows = (s.prepare << "SELECT version FROM schema_migrations ORDER BY version");
+    soci::rowset<int> rows =
+        (s.prepare << "SELECT version FROM schema_migrations ORDER BY version");
     for (int v : rows) versions.push_back(v);
   }));
   return versions;
@@ -100,7 +101,8 @@ Result<int> Migrator::up() {
     Status st = db_.transaction([&](soci::session& s) {
       for (const auto& sql : statements) s << sql;
       s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
-          soci::use(m.version), soci::use(m.name), soci::use(static_cast<long long>(clock::nowMs()));
+          soci::use(m.version), soci::use(m.name),
+          soci::use(static_cast<long long>(clock::nowMs()));
     });
     if (!st.isOk()) return Status(st.code(), "migration " + m.name + " failed: " + st.message());
     ++ran;
@@ -142,8 +144,8 @@ Result<std::vector<MigrationState>> Migrator::status() {
   std::vector<MigrationState> out;
   for (const auto& m : migrations_) {
     auto it = applied_at.find(m.version);
-    out.push_back({m.version, m.name, it != applied_at.end(),
-                   it != applied_at.end() ? it->second : 0});
+    out.push_back(
+        {m.version, m.name, it != applied_at.end(), it != applied_at.end() ? it->second : 0});
   }
   return out;
 }

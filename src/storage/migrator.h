@@ -13,7 +13,7 @@ namespace aisafe::storage {
 
 struct Migration {
   int version;
-  std::string name;     // "001_initial"
+  std::string name;  // "001_initial"
   std::string up_sql;
   std::string down_sql;
 };

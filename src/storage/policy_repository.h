@@ -16,9 +16,9 @@ namespace aisafe::storage {
 struct PolicyRow {
   std::string id;
   std::string name;
-  int version = 0;            // current version
+  int version = 0;  // current version
   bool is_default = false;
-  std::string document;       // JSON of the current version
+  std::string document;  // JSON of the current version
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
 };

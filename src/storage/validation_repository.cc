@@ -24,10 +24,22 @@ struct Bound {
 };
 
 Bound bind(const ValidationRecord& r) {
-  return Bound{r.id,         r.request_id,  r.organization_id, r.policy_id, r.policy_version,
-               r.surface,    r.decision,    r.risk_score,      r.detectors, r.detections,
-               r.text_sha256, r.text_length, r.latency_us,      r.raw_text.value_or(""),
-               r.raw_text ? soci::i_ok : soci::i_null, r.created_at};
+  return Bound{r.id,
+               r.request_id,
+               r.organization_id,
+               r.policy_id,
+               r.policy_version,
+               r.surface,
+               r.decision,
+               r.risk_score,
+               r.detectors,
+               r.detections,
+               r.text_sha256,
+               r.text_length,
+               r.latency_us,
+               r.raw_text.value_or(""),
+               r.raw_text ? soci::i_ok : soci::i_null,
+               r.created_at};
 }
 
 }  // namespace
@@ -47,7 +59,8 @@ Status ValidationRepository::insertBatch(const std::vector<ValidationRecord>& re
       for (std::size_t i = 0; i < rows.size(); ++i) {
         sql += i == 0 ? "(" : ",(";
         for (int c = 0; c < kColumns; ++c) {
-          sql += (c == 0 ? ":p" : ",:p") + std::to_string(i * kColumns + static_cast<std::size_t>(c));
+          sql +=
+              (c == 0 ? ":p" : ",:p") + std::to_string(i * kColumns + static_cast<std::size_t>(c));
         }
         sql += ")";
       }
@@ -80,8 +93,8 @@ Status ValidationRepository::insertBatch(const std::vector<ValidationRecord>& re
 Result<std::vector<ValidationRecord>> ValidationRepository::list(const ValidationQuery& q) {
   std::vector<ValidationRecord> out;
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
-    std::string sql = std::string("SELECT ") + kColumnList +
-                      " FROM validations WHERE organization_id = :org";
+    std::string sql =
+        std::string("SELECT ") + kColumnList + " FROM validations WHERE organization_id = :org";
     std::string decision = q.decision.value_or("");
     std::string detector = q.detector ? "%," + *q.detector + ",%" : "";
     long long since = q.since.value_or(0), until = q.until.value_or(0);

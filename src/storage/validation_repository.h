@@ -18,11 +18,11 @@ struct ValidationRecord {
   std::string organization_id;
   std::string policy_id;
   int policy_version = 0;
-  std::string surface;       // "input" | "output"
-  std::string decision;      // "allow" | "block" | "redact"
+  std::string surface;   // "input" | "output"
+  std::string decision;  // "allow" | "block" | "redact"
   double risk_score = 0;
-  std::string detectors;     // ",pii,secrets," : delimited on both sides for exact filtering
-  std::string detections;    // JSON array of findings (no text)
+  std::string detectors;   // ",pii,secrets," : delimited on both sides for exact filtering
+  std::string detections;  // JSON array of findings (no text)
   std::string text_sha256;
   std::int64_t text_length = 0;
   std::int64_t latency_us = 0;
@@ -34,8 +34,8 @@ struct ValidationQuery {
   std::string organization_id;
   std::optional<std::string> decision;
   std::optional<std::string> detector;
-  std::optional<std::int64_t> since;   // created_at >= since (epoch ms)
-  std::optional<std::int64_t> until;   // created_at < until
+  std::optional<std::int64_t> since;  // created_at >= since (epoch ms)
+  std::optional<std::int64_t> until;  // created_at < until
   // Continue after this (created_at, id) position, from a previous page's cursor.
   std::optional<std::pair<std::int64_t, std::string>> after;
   int limit = 50;

@@ -1,11 +1,11 @@
 #include "telemetry/logging.h"
 
+#include <atomic>
+#include <chrono>
+
+#include <boost/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <atomic>
-#include <boost/json.hpp>
-#include <chrono>
 
 #include "core/clock.h"
 
@@ -16,12 +16,18 @@ std::atomic<bool> json_format{true};
 
 spdlog::level::level_enum toSpd(LogLevel l) {
   switch (l) {
-    case LogLevel::kTrace: return spdlog::level::trace;
-    case LogLevel::kDebug: return spdlog::level::debug;
-    case LogLevel::kInfo: return spdlog::level::info;
-    case LogLevel::kWarn: return spdlog::level::warn;
-    case LogLevel::kError: return spdlog::level::err;
-    case LogLevel::kOff: return spdlog::level::off;
+    case LogLevel::kTrace:
+      return spdlog::level::trace;
+    case LogLevel::kDebug:
+      return spdlog::level::debug;
+    case LogLevel::kInfo:
+      return spdlog::level::info;
+    case LogLevel::kWarn:
+      return spdlog::level::warn;
+    case LogLevel::kError:
+      return spdlog::level::err;
+    case LogLevel::kOff:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
@@ -52,9 +58,10 @@ void log(LogLevel level, std::string_view message, boost::json::object fields) {
     for (auto& [k, v] : fields) line[k] = std::move(v);
     logger->log(spd, "{}", boost::json::serialize(line));
   } else {
-    std::string text = time + " " + std::string(level_name.data(), level_name.size()) + " " +
-                       std::string(message);
-    for (const auto& [k, v] : fields) text += " " + std::string(k) + "=" + boost::json::serialize(v);
+    std::string text =
+        time + " " + std::string(level_name.data(), level_name.size()) + " " + std::string(message);
+    for (const auto& [k, v] : fields)
+      text += " " + std::string(k) + "=" + boost::json::serialize(v);
     logger->log(spd, "{}", text);
   }
 }

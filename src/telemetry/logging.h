@@ -3,9 +3,10 @@
 // policy allows it.
 #pragma once
 
-#include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
+
+#include <boost/json/object.hpp>
 
 namespace aisafe::telemetry {
 
@@ -16,8 +17,14 @@ enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError, kOff };
 void setupLogging(const std::string& level, const std::string& format);
 
 void log(LogLevel level, std::string_view message, boost::json::object fields = {});
-inline void logInfo(std::string_view m, boost::json::object f = {}) { log(LogLevel::kInfo, m, std::move(f)); }
-inline void logWarn(std::string_view m, boost::json::object f = {}) { log(LogLevel::kWarn, m, std::move(f)); }
-inline void logError(std::string_view m, boost::json::object f = {}) { log(LogLevel::kError, m, std::move(f)); }
+inline void logInfo(std::string_view m, boost::json::object f = {}) {
+  log(LogLevel::kInfo, m, std::move(f));
+}
+inline void logWarn(std::string_view m, boost::json::object f = {}) {
+  log(LogLevel::kWarn, m, std::move(f));
+}
+inline void logError(std::string_view m, boost::json::object f = {}) {
+  log(LogLevel::kError, m, std::move(f));
+}
 
 }  // namespace aisafe::telemetry

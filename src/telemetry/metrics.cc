@@ -16,8 +16,7 @@ std::string formatValue(double v) {
   return buf;
 }
 
-void header(std::string& out, const std::string& name, const std::string& help,
-            const char* type) {
+void header(std::string& out, const std::string& name, const std::string& help, const char* type) {
   out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
 }
 
@@ -94,8 +93,8 @@ void Histogram::render(std::string& out) const {
       out += name_ + "_bucket" + withLabel(labels, "le", formatValue(bounds_[i])) + " " +
              std::to_string(s.buckets[i]) + "\n";
     }
-    out += name_ + "_bucket" + withLabel(labels, "le", "+Inf") + " " + std::to_string(s.count) +
-           "\n";
+    out +=
+        name_ + "_bucket" + withLabel(labels, "le", "+Inf") + " " + std::to_string(s.count) + "\n";
     out += name_ + "_sum" + labels + " " + formatValue(s.sum) + "\n";
     out += name_ + "_count" + labels + " " + std::to_string(s.count) + "\n";
   }

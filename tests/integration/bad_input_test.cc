@@ -1,9 +1,9 @@
 // Whatever a client sends, the server answers a clear JSON error with a 4xx and keeps serving.
-#include <gtest/gtest.h>
+#include <thread>
 
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
-#include <thread>
+#include <gtest/gtest.h>
 
 #include "support/aisafe_server.h"
 
@@ -30,7 +30,8 @@ class BadInputTest : public ::testing::Test {
     EXPECT_EQ(server_->client().request("GET", "/health").status, 200);
   }
 
-  static HttpResponse post(const std::string& body, const std::string& target = "/api/v1/validate") {
+  static HttpResponse post(const std::string& body,
+                           const std::string& target = "/api/v1/validate") {
     return server_->client().request("POST", target, body, {{"Content-Type", "application/json"}});
   }
 
@@ -109,7 +110,8 @@ TEST_F(BadInputTest, HugeBody) {
 
 TEST_F(BadInputTest, HugeHeaders) {
   const std::string reply = testsupport::rawExchange(
-      server_->port(), "GET /health HTTP/1.1\r\nHost: x\r\nX-Filler: " + std::string(64 * 1024, 'h') + "\r\n\r\n",
+      server_->port(),
+      "GET /health HTTP/1.1\r\nHost: x\r\nX-Filler: " + std::string(64 * 1024, 'h') + "\r\n\r\n",
       std::chrono::milliseconds(3000));
   EXPECT_EQ(reply.substr(0, reply.find("\r\n")), "HTTP/1.1 431 Request Header Fields Too Large");
   EXPECT_NE(reply.find("\"code\":\"headers_too_large\""), std::string::npos) << reply;
@@ -118,7 +120,8 @@ TEST_F(BadInputTest, HugeHeaders) {
 TEST_F(BadInputTest, SlowClientGets408) {
   // Headers that never finish: the read deadline (400 ms here) answers 408.
   const auto started = std::chrono::steady_clock::now();
-  EXPECT_EQ(rawStatusLine("POST /api/v1/validate HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"pro"),
+  EXPECT_EQ(rawStatusLine(
+                "POST /api/v1/validate HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"pro"),
             "HTTP/1.1 408 Request Timeout");
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
 }
@@ -157,7 +160,8 @@ TEST_F(BadInputTest, TooManyConnectionsGet503) {
   std::vector<asio::ip::tcp::socket> idle;
   for (int i = 0; i < 16; ++i) {
     idle.emplace_back(ioc);
-    idle.back().connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server_->port())});
+    idle.back().connect(
+        {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server_->port())});
   }
   // Let the server accept them all before the one too many.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -1,10 +1,10 @@
 // The process as operators see it: graceful shutdown that loses no audit record, start-up
 // errors that explain themselves, and the offline commands (scan, migrate).
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
 #include <fstream>
 #include <thread>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "support/aisafe_server.h"
 #include "support/process.h"
@@ -34,14 +34,15 @@ TEST(LifecycleTest, SigtermFlushesEveryAuditRecordAndExitsZero) {
   const std::string db = "sqlite://" + dir.path() + "/audit.db";
   std::string error;
   // A long flush interval: records only reach the database because shutdown flushes them.
-  auto server = AisafeServer::start({{"DATABASE_URL", db}, {"AUDIT_FLUSH_INTERVAL_MS", "60000"},
-                                     {"AUDIT_BATCH_SIZE", "100000"}},
-                                    error);
+  auto server = AisafeServer::start(
+      {{"DATABASE_URL", db}, {"AUDIT_FLUSH_INTERVAL_MS", "60000"}, {"AUDIT_BATCH_SIZE", "100000"}},
+      error);
   ASSERT_NE(server, nullptr) << error;
   auto client = server->client();
   for (int i = 0; i < 300; ++i) {
-    ASSERT_EQ(client.request("POST", "/api/v1/validate",
-                             json::serialize(json::object{{"prompt", "hello " + std::to_string(i)}}))
+    ASSERT_EQ(client
+                  .request("POST", "/api/v1/validate",
+                           json::serialize(json::object{{"prompt", "hello " + std::to_string(i)}}))
                   .status,
               200);
   }
@@ -71,7 +72,8 @@ TEST(LifecycleTest, InFlightRequestsFinishDuringShutdown) {
   // A large prompt keeps a request busy while SIGTERM arrives.
   const std::string body = json::serialize(json::object{{"prompt", std::string(900'000, 'x')}});
   std::atomic<int> status{0};
-  std::thread t([&] { status = server->client().request("POST", "/api/v1/validate", body).status; });
+  std::thread t(
+      [&] { status = server->client().request("POST", "/api/v1/validate", body).status; });
   std::this_thread::sleep_for(std::chrono::milliseconds(2));
   server->process().signal(SIGTERM);
   t.join();

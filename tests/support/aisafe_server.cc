@@ -1,7 +1,5 @@
 #include "support/aisafe_server.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -9,6 +7,8 @@
 #include <cstdlib>
 #include <string_view>
 #include <thread>
+
+#include <unistd.h>
 
 namespace aisafe::testsupport {
 namespace {
@@ -46,8 +46,7 @@ std::string aisafeBinaryPath() {
   return from_env != nullptr ? from_env : "";
 }
 
-AisafeServer::AisafeServer(TempDir dir, std::unique_ptr<ChildProcess> process,
-                           std::string log_path)
+AisafeServer::AisafeServer(TempDir dir, std::unique_ptr<ChildProcess> process, std::string log_path)
     : temp_dir_(std::move(dir)), process_(std::move(process)), log_path_(std::move(log_path)) {}
 
 AisafeServer::~AisafeServer() = default;  // ~ChildProcess kills, then ~TempDir cleans up
@@ -57,8 +56,9 @@ std::unique_ptr<AisafeServer> AisafeServer::start(
     std::vector<std::string> extra_args) {
   const std::string binary = aisafeBinaryPath();
   if (binary.empty()) {
-    error = "aisafe binary unknown: neither the AISAFE_BINARY compile definition nor the "
-            "AISAFE_BINARY environment variable is set";
+    error =
+        "aisafe binary unknown: neither the AISAFE_BINARY compile definition nor the "
+        "AISAFE_BINARY environment variable is set";
     return nullptr;
   }
   if (::access(binary.c_str(), X_OK) != 0) {
@@ -80,8 +80,8 @@ std::unique_ptr<AisafeServer> AisafeServer::start(
   }
   if (!hasVar(env, "LOG_LEVEL")) full_env.emplace_back("LOG_LEVEL", "warn");
 
-  std::vector<std::string> argv = {binary,   "serve",  "--host",      "127.0.0.1",
-                                   "--port", "0",      "--port-file", port_file};
+  std::vector<std::string> argv = {binary,   "serve", "--host",      "127.0.0.1",
+                                   "--port", "0",     "--port-file", port_file};
   argv.insert(argv.end(), std::make_move_iterator(extra_args.begin()),
               std::make_move_iterator(extra_args.end()));
 

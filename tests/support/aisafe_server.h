@@ -3,12 +3,12 @@
 // GET /health answers 200, and stops/kills it again.
 #pragma once
 
-#include <signal.h>
-
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <signal.h>
 
 #include "support/http_client.h"
 #include "support/process.h"

@@ -1,5 +1,9 @@
 #include "support/http_client.h"
 
+#include <array>
+#include <cctype>
+#include <cstdint>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -7,10 +11,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
-
-#include <array>
-#include <cctype>
-#include <cstdint>
 
 namespace aisafe::testsupport {
 namespace {
@@ -91,8 +91,7 @@ HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
-HttpResponse HttpClient::request(std::string_view method, std::string_view target,
-                                 std::string body,
+HttpResponse HttpClient::request(std::string_view method, std::string_view target, std::string body,
                                  std::vector<std::pair<std::string, std::string>> headers) {
   if (!conn_) return transportFailure("HttpClient used after move");
   Connection& conn = *conn_;

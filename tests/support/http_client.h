@@ -4,8 +4,6 @@
 // status 0 rather than thrown, so a dead server fails assertions, not the run.
 #pragma once
 
-#include <boost/json/value.hpp>
-
 #include <chrono>
 #include <map>
 #include <memory>
@@ -14,10 +12,12 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json/value.hpp>
+
 namespace aisafe::testsupport {
 
 struct HttpResponse {
-  int status = 0;  // 0: no HTTP response (see error)
+  int status = 0;                              // 0: no HTTP response (see error)
   std::map<std::string, std::string> headers;  // lower-cased names; repeats joined with ", "
   std::string body;
   std::string error;  // transport failure description when status == 0

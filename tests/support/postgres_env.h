@@ -3,13 +3,13 @@
 // a test when PostgreSQL is unavailable locally but fails it in CI.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "support/postgres_server.h"
 
@@ -63,14 +63,14 @@ inline const std::string& sharedPostgresError() { return detail::sharedPostgresS
 //   auto* pg = aisafe::testsupport::sharedPostgres();
 //   AISAFE_REQUIRE_POSTGRES(pg);
 // Returns from the enclosing function: a fatal failure under CI, a skip elsewhere.
-#define AISAFE_REQUIRE_POSTGRES(ptr)                                                    \
-  do {                                                                                  \
-    if ((ptr) == nullptr) {                                                             \
-      if (::aisafe::testsupport::runningInCi()) {                                       \
-        GTEST_FAIL() << "PostgreSQL is required when CI is set: "                       \
-                     << ::aisafe::testsupport::sharedPostgresError();                   \
-      }                                                                                 \
-      GTEST_SKIP() << "PostgreSQL not available: "                                      \
-                   << ::aisafe::testsupport::sharedPostgresError();                     \
-    }                                                                                   \
+#define AISAFE_REQUIRE_POSTGRES(ptr)                                  \
+  do {                                                                \
+    if ((ptr) == nullptr) {                                           \
+      if (::aisafe::testsupport::runningInCi()) {                     \
+        GTEST_FAIL() << "PostgreSQL is required when CI is set: "     \
+                     << ::aisafe::testsupport::sharedPostgresError(); \
+      }                                                               \
+      GTEST_SKIP() << "PostgreSQL not available: "                    \
+                   << ::aisafe::testsupport::sharedPostgresError();   \
+    }                                                                 \
   } while (false)

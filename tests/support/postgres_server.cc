@@ -1,10 +1,5 @@
 #include "support/postgres_server.h"
 
-#include <pwd.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -15,6 +10,11 @@
 #include <system_error>
 #include <thread>
 #include <utility>
+
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "support/free_port.h"
 #include "support/process.h"
@@ -78,9 +78,8 @@ bool chownRecursive(const std::string& root, uid_t uid, gid_t gid, std::string& 
 
 bool validDatabaseName(const std::string& name) {
   return !name.empty() && name.size() <= 63 &&
-         std::all_of(name.begin(), name.end(), [](unsigned char c) {
-           return std::isalnum(c) != 0 || c == '_';
-         });
+         std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) != 0 || c == '_'; });
 }
 
 // Keeps locale-dependent tool output and behaviour identical on every machine.
@@ -130,8 +129,9 @@ PostgresServer::PostgresServer(TempDir dir, std::string bin_dir, bool as_postgre
 std::unique_ptr<PostgresServer> PostgresServer::start(std::string& error) {
   std::string bin_dir = findPostgresBinDir();
   if (bin_dir.empty()) {
-    error = "PostgreSQL server binaries not found (initdb/pg_ctl neither in PATH "
-            "nor in /usr/lib/postgresql/*/bin)";
+    error =
+        "PostgreSQL server binaries not found (initdb/pg_ctl neither in PATH "
+        "nor in /usr/lib/postgresql/*/bin)";
     return nullptr;
   }
   const bool as_root = ::geteuid() == 0;

@@ -1,11 +1,5 @@
 #include "support/process.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -13,6 +7,12 @@
 #include <sstream>
 #include <string_view>
 #include <thread>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace aisafe::testsupport {
 namespace {
@@ -67,8 +67,7 @@ struct SpawnSetup {
 }  // namespace
 
 std::unique_ptr<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
-                                                  const EnvVars& env,
-                                                  const std::string& log_path,
+                                                  const EnvVars& env, const std::string& log_path,
                                                   std::string& error,
                                                   const std::string& working_dir) {
   if (argv.empty()) {
@@ -77,8 +76,7 @@ std::unique_ptr<ChildProcess> ChildProcess::spawn(const std::vector<std::string>
   }
 
   SpawnSetup setup;
-  int rc = posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null",
-                                            O_RDONLY, 0);
+  int rc = posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   if (rc == 0) {
     // O_APPEND so several commands (initdb, pg_ctl, ...) can share one log.
     rc = posix_spawn_file_actions_addopen(&setup.actions, STDOUT_FILENO, log_path.c_str(),
@@ -174,15 +172,14 @@ void ChildProcess::kill() {
 }
 
 std::optional<int> runProcess(const std::vector<std::string>& argv, const EnvVars& env,
-                              const std::string& log_path,
-                              std::chrono::milliseconds deadline, std::string& error,
-                              const std::string& working_dir) {
+                              const std::string& log_path, std::chrono::milliseconds deadline,
+                              std::string& error, const std::string& working_dir) {
   auto child = ChildProcess::spawn(argv, env, log_path, error, working_dir);
   if (!child) return std::nullopt;
   if (auto status = child->waitExit(deadline)) return status;
   child->kill();
-  error = argv[0] + " did not finish within " + std::to_string(deadline.count()) +
-          " ms and was killed";
+  error =
+      argv[0] + " did not finish within " + std::to_string(deadline.count()) + " ms and was killed";
   return std::nullopt;
 }
 

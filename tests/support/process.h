@@ -3,8 +3,6 @@
 // wait for or kill it. Nothing here throws; failures are reported via values.
 #pragma once
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <climits>
 #include <cstddef>
@@ -13,6 +11,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace aisafe::testsupport {
 
@@ -30,8 +30,7 @@ class ChildProcess {
   // stdout and stderr are appended to `log_path`. `working_dir` empty means
   // inherit. Returns nullptr and sets `error` on failure.
   static std::unique_ptr<ChildProcess> spawn(const std::vector<std::string>& argv,
-                                             const EnvVars& env,
-                                             const std::string& log_path,
+                                             const EnvVars& env, const std::string& log_path,
                                              std::string& error,
                                              const std::string& working_dir = {});
 
@@ -71,9 +70,8 @@ class ChildProcess {
 // status as ChildProcess::waitExit does; nullopt (with `error` set) if it
 // could not be started or had to be killed at the deadline.
 std::optional<int> runProcess(const std::vector<std::string>& argv, const EnvVars& env,
-                              const std::string& log_path,
-                              std::chrono::milliseconds deadline, std::string& error,
-                              const std::string& working_dir = {});
+                              const std::string& log_path, std::chrono::milliseconds deadline,
+                              std::string& error, const std::string& working_dir = {});
 
 // Whole file contents, or "" if it cannot be read.
 std::string readFile(const std::string& path);

@@ -1,8 +1,9 @@
 #include "detectors/custom/custom_detector.h"
 
-#include <boost/json.hpp>
 #include <cctype>
 #include <cstdio>
+
+#include <boost/json.hpp>
 
 #include "core/utf8.h"
 #include "detect/pattern_compiler.h"
@@ -83,8 +84,7 @@ class CustomFactory final : public detect::DetectorFactory {
     return "the policy's own keyword and regex lists";
   }
 
-  Result<std::unique_ptr<const detect::Detector>> create(
-      const json::value& config) const override {
+  Result<std::unique_ptr<const detect::Detector>> create(const json::value& config) const override {
     AISAFE_TRY(auto keywords, entries(config, "keywords", kMaxCustomKeywords));
     AISAFE_TRY(auto regexes, entries(config, "regexes", kMaxCustomRegexes));
     std::vector<detect::PatternRule> rules;

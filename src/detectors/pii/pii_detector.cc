@@ -5,7 +5,9 @@
 namespace aisafe::detectors {
 
 Result<std::unique_ptr<detect::DetectorFactory>> makePiiFactory(const detect::RuleSource& rules) {
-  return detect::RuleSetDetectorFactory::load(rules, "pii", "personal data (email, phone, payment cards, US SSN, IBAN, IP addresses), confirmed by validators.",
+  return detect::RuleSetDetectorFactory::load(rules, "pii",
+                                              "personal data (email, phone, payment cards, US SSN, "
+                                              "IBAN, IP addresses), confirmed by validators.",
                                               detect::SurfaceSet{.input = true, .output = true},
                                               /*default_caseless=*/false);
 }

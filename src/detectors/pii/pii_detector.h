@@ -1,5 +1,6 @@
-// The "pii" detector: personal data (email, phone, payment cards, US SSN, IBAN, IP addresses), confirmed by validators.
-// Its patterns are data in rules/pii.json; this folder only names them and says what it scans.
+// The "pii" detector: personal data (email, phone, payment cards, US SSN, IBAN, IP addresses),
+// confirmed by validators. Its patterns are data in rules/pii.json; this folder only names them and
+// says what it scans.
 #pragma once
 
 #include <memory>

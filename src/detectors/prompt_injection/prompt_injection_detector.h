@@ -1,5 +1,6 @@
-// The "prompt_injection" detector: instruction override, jailbreak personas, system-prompt extraction, developer mode and fake system messages, in several languages.
-// Its patterns are data in rules/prompt_injection.json; this folder only names them and says what it scans.
+// The "prompt_injection" detector: instruction override, jailbreak personas, system-prompt
+// extraction, developer mode and fake system messages, in several languages. Its patterns are data
+// in rules/prompt_injection.json; this folder only names them and says what it scans.
 #pragma once
 
 #include <memory>
@@ -8,6 +9,7 @@
 
 namespace aisafe::detectors {
 
-Result<std::unique_ptr<detect::DetectorFactory>> makePromptInjectionFactory(const detect::RuleSource& rules);
+Result<std::unique_ptr<detect::DetectorFactory>> makePromptInjectionFactory(
+    const detect::RuleSource& rules);
 
 }  // namespace aisafe::detectors

@@ -4,10 +4,14 @@
 
 namespace aisafe::detectors {
 
-Result<std::unique_ptr<detect::DetectorFactory>> makeSecretsFactory(const detect::RuleSource& rules) {
-  return detect::RuleSetDetectorFactory::load(rules, "secrets", "credentials (cloud and SaaS API keys, tokens, private keys, JWTs, high-entropy password assignments).",
-                                              detect::SurfaceSet{.input = true, .output = true},
-                                              /*default_caseless=*/false);
+Result<std::unique_ptr<detect::DetectorFactory>> makeSecretsFactory(
+    const detect::RuleSource& rules) {
+  return detect::RuleSetDetectorFactory::load(
+      rules, "secrets",
+      "credentials (cloud and SaaS API keys, tokens, private keys, JWTs, high-entropy password "
+      "assignments).",
+      detect::SurfaceSet{.input = true, .output = true},
+      /*default_caseless=*/false);
 }
 
 }  // namespace aisafe::detectors

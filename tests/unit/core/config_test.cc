@@ -32,7 +32,9 @@ TEST(ConfigTest, EnvironmentWinsOverDotEnv) {
 }
 
 TEST(ConfigTest, EveryBadVariableIsReported) {
-  auto c = loadConfig(envOf({{"PORT", "http"}, {"LOG_LEVEL", "loud"}, {"DATABASE_URL", "mysql://x"},
+  auto c = loadConfig(envOf({{"PORT", "http"},
+                             {"LOG_LEVEL", "loud"},
+                             {"DATABASE_URL", "mysql://x"},
                              {"MIGRATE_ON_START", "maybe"}}),
                       {});
   ASSERT_FALSE(c.isOk());

@@ -23,7 +23,8 @@ TEST(NormalizerTest, PlainAsciiIsScannedAsIs) {
 
 TEST(NormalizerTest, FullWidthFoldsToAsciiAndMapsBack) {
   NormalizedText n;
-  const std::string text = "say \xEF\xBD\x89\xEF\xBD\x87\xEF\xBD\x8E\xEF\xBD\x8F\xEF\xBD\x92\xEF\xBD\x85 now";  // ｉｇｎｏｒｅ
+  const std::string text =
+      "say \xEF\xBD\x89\xEF\xBD\x87\xEF\xBD\x8E\xEF\xBD\x8F\xEF\xBD\x92\xEF\xBD\x85 now";  // ｉｇｎｏｒｅ
   normalize(text, n);
   EXPECT_EQ(n.text(), "say ignore now");
   const auto pos = n.text().find("ignore");

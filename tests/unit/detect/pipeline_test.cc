@@ -53,7 +53,8 @@ TEST(PipelineTest, ValidatorRejectsCandidates) {
   auto p = build({rule("card", "\\b\\d{16}\\b", findValidator("luhn"))});
   ScanScratch scratch;
   Findings out;
-  ASSERT_TRUE(p->scan("4111111111111112 and 4111111111111111", Surface::kInput, scratch, out).isOk());
+  ASSERT_TRUE(
+      p->scan("4111111111111112 and 4111111111111111", Surface::kInput, scratch, out).isOk());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].start, 21u);
 }
@@ -63,7 +64,9 @@ TEST(PipelineTest, OffsetsPointIntoTheTextAsSent) {
   ScanScratch scratch;
   Findings out;
   // Full-width "ｉｇｎｏｒｅ" after a zero-width space: the finding spans the original bytes.
-  const std::string text = "\xE2\x80\x8B\xEF\xBD\x89\xEF\xBD\x87\xEF\xBD\x8E\xEF\xBD\x8F\xEF\xBD\x92\xEF\xBD\x85 previous";
+  const std::string text =
+      "\xE2\x80\x8B\xEF\xBD\x89\xEF\xBD\x87\xEF\xBD\x8E\xEF\xBD\x8F\xEF\xBD\x92\xEF\xBD\x85 "
+      "previous";
   ASSERT_TRUE(p->scan(text, Surface::kInput, scratch, out).isOk());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].start, 3u);

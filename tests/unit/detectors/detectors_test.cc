@@ -1,6 +1,5 @@
-#include <gtest/gtest.h>
-
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "detect/pipeline.h"
 #include "detect/registry.h"
@@ -39,15 +38,19 @@ TEST(InvisibleTextTest, TagsAndWordSplittersAreFindings) {
   ASSERT_EQ(split.size(), 1u);
   EXPECT_EQ(split[0].type, "zero_width");
 
-  auto bidi = scanWith("invisible_text", nullptr, "invoice \xE2\x80\xAE" "fdp.exe");
+  auto bidi = scanWith("invisible_text", nullptr,
+                       "invoice \xE2\x80\xAE"
+                       "fdp.exe");
   ASSERT_EQ(bidi.size(), 1u);
   EXPECT_EQ(bidi[0].type, "bidi_control");
 }
 
 TEST(InvisibleTextTest, EmojiSequencesAreNotFindings) {
-  EXPECT_TRUE(scanWith("invisible_text", nullptr,
-                       "our family \xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7")
-                  .empty());
+  EXPECT_TRUE(
+      scanWith(
+          "invisible_text", nullptr,
+          "our family \xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7")
+          .empty());
 }
 
 TEST(CustomDetectorTest, KeywordsMatchWholeWordsCaselessly) {
@@ -61,7 +64,8 @@ TEST(CustomDetectorTest, KeywordsMatchWholeWordsCaselessly) {
 }
 
 TEST(CustomDetectorTest, BadEntriesNameTheField) {
-  auto bad_regex = registry()->find("custom")->create(boost::json::parse(R"({"regexes": ["ok", "(x"]})"));
+  auto bad_regex =
+      registry()->find("custom")->create(boost::json::parse(R"({"regexes": ["ok", "(x"]})"));
   ASSERT_FALSE(bad_regex.isOk());
   EXPECT_NE(bad_regex.status().message().find("custom.regexes[1]"), std::string::npos);
   auto bad_type = registry()->find("custom")->create(boost::json::parse(R"({"keywords": [1]})"));

@@ -22,8 +22,7 @@ bool hasRule(const Findings& fs, const std::string& id) {
 TEST_P(RuleExamplesTest, EveryExampleBehaves) {
   auto registry = Registry::builtins(RuleSource(AISAFE_SOURCE_DIR "/rules"));
   ASSERT_TRUE(registry.isOk()) << registry.status().message();
-  const auto* factory =
-      dynamic_cast<const RuleSetDetectorFactory*>((*registry)->find(GetParam()));
+  const auto* factory = dynamic_cast<const RuleSetDetectorFactory*>((*registry)->find(GetParam()));
   ASSERT_NE(factory, nullptr);
   auto detector = factory->create(boost::json::value());
   ASSERT_TRUE(detector.isOk());
@@ -36,8 +35,8 @@ TEST_P(RuleExamplesTest, EveryExampleBehaves) {
   std::size_t checked = 0;
   for (const auto& rule : factory->rules().rules) {
     EXPECT_FALSE(rule.must_match.empty()) << rule.id << " has no positive example";
-    const auto surface = (*pipeline)->detectors()[0]->surfaces().input ? Surface::kInput
-                                                                       : Surface::kOutput;
+    const auto surface =
+        (*pipeline)->detectors()[0]->surfaces().input ? Surface::kInput : Surface::kOutput;
     for (const auto& text : rule.must_match) {
       Findings out;
       ASSERT_TRUE((*pipeline)->scan(text, surface, scratch, out).isOk());

@@ -1,7 +1,6 @@
 #include "http/router.h"
 
 #include <boost/json.hpp>
-
 #include <gtest/gtest.h>
 
 namespace aisafe::http {
@@ -40,8 +39,8 @@ namespace aisafe::http {
 namespace {
 
 TEST(SerializeJsonTest, DoublesArePlainDecimalsAndStringsUntouched) {
-  boost::json::value v = {{"a", 0.95}, {"b", 0.0}, {"c", 1.5e-9}, {"d", "9.5E-1 stays"}, {"e", 42},
-                          {"f", "q\"1E5"}};
+  boost::json::value v = {{"a", 0.95},           {"b", 0.0}, {"c", 1.5e-9},
+                          {"d", "9.5E-1 stays"}, {"e", 42},  {"f", "q\"1E5"}};
   const std::string s = serializeJson(v);
   EXPECT_NE(s.find("\"a\":0.95"), std::string::npos) << s;
   EXPECT_NE(s.find("\"b\":0.0"), std::string::npos) << s;

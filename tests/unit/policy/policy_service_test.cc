@@ -1,8 +1,7 @@
 #include "policy/policy_service.h"
 
-#include <gtest/gtest.h>
-
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "storage/migrator.h"
 #include "support/temp_dir.h"
@@ -39,11 +38,12 @@ TEST_F(PolicyServiceTest, DefaultPolicyIsCompiledAtStart) {
 }
 
 TEST_F(PolicyServiceTest, UpdatesSwapThePipelineAndKeepOldOnesAlive) {
-  auto created = service_->create(boost::json::parse(R"({"name":"kw","custom":{"keywords":["zebra"]}})"));
+  auto created =
+      service_->create(boost::json::parse(R"({"name":"kw","custom":{"keywords":["zebra"]}})"));
   ASSERT_TRUE(created.isOk()) << created.status().message();
   auto v1 = *service_->compiled(created->id);
-  auto updated = service_->update(created->id,
-                                  boost::json::parse(R"({"name":"kw","custom":{"keywords":["lion"]}})"));
+  auto updated = service_->update(
+      created->id, boost::json::parse(R"({"name":"kw","custom":{"keywords":["lion"]}})"));
   ASSERT_TRUE(updated.isOk());
   EXPECT_EQ(updated->version, 2);
   auto v2 = *service_->compiled(created->id);

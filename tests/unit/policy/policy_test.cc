@@ -1,8 +1,7 @@
 #include "policy/policy.h"
 
-#include <gtest/gtest.h>
-
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 namespace aisafe::policy {
 namespace {

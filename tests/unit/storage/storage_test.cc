@@ -1,10 +1,9 @@
 // Storage against both databases: SQLite in a temp dir and a real PostgreSQL server the test
 // starts (tests/support/postgres_server.h). Every test runs on both.
-#include <gtest/gtest.h>
-
-#include <soci/soci.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
+#include <soci/soci.h>
 
 #include "storage/audit_writer.h"
 #include "storage/migrator.h"
@@ -159,7 +158,8 @@ TEST_P(StorageTest, AuditWriterFlushesEverythingOnStop) {
   ASSERT_TRUE(migrateUp().isOk());
   ValidationRepository repo(*db_);
   {
-    AuditWriter writer(repo, {.queue_capacity = 10'000, .batch_size = 64, .flush_interval_ms = 1000});
+    AuditWriter writer(repo,
+                       {.queue_capacity = 10'000, .batch_size = 64, .flush_interval_ms = 1000});
     for (int i = 0; i < 1000; ++i) ASSERT_TRUE(writer.enqueue(record(i, "allow")));
     writer.stop();
     EXPECT_EQ(writer.written(), 1000u);
