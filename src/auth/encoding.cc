@@ -1,0 +1,161 @@
+// Base64, base64url and base62 codecs, constant-time comparison and CSPRNG bytes (see encoding.h).
+#include "auth/encoding.h"
+
+#include <array>
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+namespace aisafe::auth {
+namespace {
+
+constexpr std::string_view kBase64Alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kBase64UrlAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::string_view kBase62Alphabet =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+// Character -> 6-bit value, or -1 for characters outside the alphabet (including '=').
+using DecodeTable = std::array<int, 256>;
+
+constexpr DecodeTable makeDecodeTable(std::string_view alphabet) {
+  DecodeTable table{};
+  for (auto& v : table) v = -1;
+  for (std::size_t i = 0; i < alphabet.size(); ++i) {
+    table[static_cast<unsigned char>(alphabet[i])] = static_cast<int>(i);
+  }
+  return table;
+}
+
+constexpr DecodeTable kBase64Table = makeDecodeTable(kBase64Alphabet);
+constexpr DecodeTable kBase64UrlTable = makeDecodeTable(kBase64UrlAlphabet);
+
+std::string encode64(std::string_view bytes, std::string_view alphabet, bool pad) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  auto byte_at = [&](std::size_t i) -> std::uint32_t {
+    return static_cast<unsigned char>(bytes[i]);
+  };
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v = byte_at(i) << 16 | byte_at(i + 1) << 8 | byte_at(i + 2);
+    out.push_back(alphabet[v >> 18]);
+    out.push_back(alphabet[(v >> 12) & 0x3F]);
+    out.push_back(alphabet[(v >> 6) & 0x3F]);
+    out.push_back(alphabet[v & 0x3F]);
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    const std::uint32_t v = byte_at(i) << 16;
+    out.push_back(alphabet[v >> 18]);
+    out.push_back(alphabet[(v >> 12) & 0x3F]);
+    if (pad) out.append("==");
+  } else if (rest == 2) {
+    const std::uint32_t v = byte_at(i) << 16 | byte_at(i + 1) << 8;
+    out.push_back(alphabet[v >> 18]);
+    out.push_back(alphabet[(v >> 12) & 0x3F]);
+    out.push_back(alphabet[(v >> 6) & 0x3F]);
+    if (pad) out.push_back('=');
+  }
+  return out;
+}
+
+// Decodes characters that carry data (padding already removed).
+std::optional<std::string> decode64(std::string_view text, const DecodeTable& table) {
+  // One leftover character holds only 6 bits: no encoder produces that length.
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3 + 2);
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    const int v = table[static_cast<unsigned char>(c)];
+    if (v < 0) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+      buffer &= (1u << bits) - 1;
+    }
+  }
+  // Non-zero leftover bits would let several strings decode to the same bytes.
+  if (buffer != 0) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+std::string base64UrlEncode(std::string_view bytes) {
+  return encode64(bytes, kBase64UrlAlphabet, /*pad=*/false);
+}
+
+std::optional<std::string> base64UrlDecode(std::string_view text) {
+  return decode64(text, kBase64UrlTable);
+}
+
+std::string base64Encode(std::string_view bytes) {
+  return encode64(bytes, kBase64Alphabet, /*pad=*/true);
+}
+
+std::optional<std::string> base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t padding = 0;
+  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') {
+    ++padding;
+  }
+  // A third '=' stays in the data part, where the table refuses it.
+  return decode64(text.substr(0, text.size() - padding), kBase64Table);
+}
+
+std::string base62Encode(std::string_view bytes) {
+  // The smallest width w with 62^w >= 256^n. 62^w is never a power of two, so the quotient is
+  // never an exact integer and double precision places the ceiling correctly for any key size.
+  const auto width =
+      static_cast<std::size_t>(std::ceil(static_cast<double>(bytes.size()) * 8 / std::log2(62.0)));
+  std::string out(width, kBase62Alphabet[0]);
+  std::vector<unsigned char> number(bytes.begin(), bytes.end());
+  std::size_t start = 0;  // first non-zero byte of the shrinking quotient
+  while (start < number.size() && number[start] == 0) ++start;
+  std::size_t pos = width;
+  while (start < number.size()) {
+    // Long division of the big-endian number by 62; the remainder is the next digit.
+    unsigned remainder = 0;
+    for (std::size_t i = start; i < number.size(); ++i) {
+      const unsigned current = remainder * 256 + number[i];
+      number[i] = static_cast<unsigned char>(current / 62);
+      remainder = current % 62;
+    }
+    out[--pos] = kBase62Alphabet[remainder];
+    while (start < number.size() && number[start] == 0) ++start;
+  }
+  return out;
+}
+
+bool constantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    // Same work as an equal-length comparison, so only the length (public anyway) shows.
+    (void)CRYPTO_memcmp(a.data(), a.data(), a.size());
+    return false;
+  }
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string randomBytes(std::size_t n) {
+  std::string out(n, '\0');
+  if (n > static_cast<std::size_t>(INT_MAX) ||
+      RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    std::fputs("aisafe: the OpenSSL CSPRNG failed; refusing to make a guessable secret\n", stderr);
+    std::abort();
+  }
+  return out;
+}
+
+}  // namespace aisafe::auth
