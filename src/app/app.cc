@@ -1,6 +1,7 @@
 #include "app/app.h"
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -28,7 +29,9 @@ Metrics::Metrics(telemetry::Registry& r)
           "aisafe_scan_duration_seconds", "Time to scan one text and decide",
           {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.01, 0.05})),
       audit_failures(r.counter("aisafe_audit_write_failures_total",
-                               "Audit records that could not be written after retries")) {}
+                               "Audit records that could not be written after retries")),
+      auth_failures(
+          r.counter("aisafe_auth_failures_total", "Refused credentials and logins, by reason")) {}
 
 Result<std::shared_ptr<const detect::Registry>> loadRegistry(const Config& config) {
   detect::setCompiledCacheDir(config.compiled_rules_cache_dir);
@@ -43,6 +46,58 @@ void blockShutdownSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
+namespace {
+
+// Organizations, accounts and keys; then the platform admin on first start.
+Status createIdentityServices(Services& s) {
+  const Config& config = s.config;
+  AISAFE_TRY(std::string secret, resolveSecretKey(config));
+  s.user_repo = std::make_unique<storage::UserRepository>(*s.db);
+  s.org_repo = std::make_unique<storage::OrganizationRepository>(*s.db);
+  s.refresh_repo = std::make_unique<storage::RefreshTokenRepository>(*s.db);
+  s.key_repo = std::make_unique<storage::ApiKeyRepository>(*s.db);
+  s.login_failure_repo = std::make_unique<storage::LoginFailureRepository>(*s.db);
+  s.organizations =
+      std::make_unique<tenancy::OrganizationService>(*s.org_repo, *s.user_repo, *s.policies);
+  s.hash_pool =
+      std::make_unique<auth::BoundedPool>(config.password_hash_threads, config.password_hash_queue);
+  auth::AuthOptions options;
+  options.secret = secret;
+  options.issuer = config.jwt_issuer;
+  options.audience = config.jwt_audience;
+  options.access_ttl_s = static_cast<std::int64_t>(config.jwt_expiration_hours) * 3600;
+  options.refresh_ttl_ms = static_cast<std::int64_t>(config.refresh_token_days) * 86'400'000;
+  options.bcrypt_cost = config.bcrypt_cost;
+  options.max_failures_per_account = config.login_max_failures_per_account;
+  options.max_failures_per_address = config.login_max_failures_per_address;
+  options.failure_window_ms = static_cast<std::int64_t>(config.login_failure_window_s) * 1000;
+  options.cache_ttl_ms = config.auth_cache_ttl_ms;
+  s.auth = std::make_unique<auth::AuthService>(options, *s.user_repo, *s.refresh_repo,
+                                               *s.login_failure_repo, *s.org_repo, *s.organizations,
+                                               *s.hash_pool);
+  auth::ApiKeyOptions key_options;
+  key_options.rotation_grace_ms =
+      static_cast<std::int64_t>(config.api_key_rotation_grace_hours) * 3'600'000;
+  key_options.cache_ttl_ms = config.auth_cache_ttl_ms;
+  s.api_keys = std::make_unique<auth::ApiKeyService>(key_options, *s.key_repo);
+
+  const std::string email = config.admin_email.empty() ? "admin@localhost" : config.admin_email;
+  AISAFE_TRY(std::string generated,
+             s.auth->bootstrapAdmin(config.default_organization_id, email, config.admin_password));
+  if (!generated.empty()) {
+    // Printed once, to the terminal only: the log never carries it.
+    std::fprintf(stderr,
+                 "\n  aisafe: created the platform admin %s with the password\n\n    %s\n\n"
+                 "  It is shown only now. Log in with POST /api/v1/auth/login.\n\n",
+                 email.c_str(), generated.c_str());
+  } else if (auto n = s.user_repo->count(); n && *n == 1 && !config.admin_password.empty()) {
+    telemetry::logInfo("platform admin ready", {{"email", email}});
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 App::~App() {
   if (services_.audit) services_.audit->stop();
 }
@@ -53,6 +108,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   s.config = config;
   AISAFE_TRY(s.db, storage::Database::open(config.database_url, config.db_pool_size));
   storage::Migrator migrator(*s.db);
+  AISAFE_RETURN_IF_ERROR(
+      migrator.define("DEFAULT_ORGANIZATION_ID", config.default_organization_id));
   if (config.migrate_on_start) {
     AISAFE_TRY(int ran, migrator.up());
     if (ran > 0) telemetry::logInfo("migrations applied", {{"count", ran}});
@@ -70,6 +127,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   s.validation_repo = std::make_unique<storage::ValidationRepository>(*s.db);
   s.policies = std::make_unique<policy::PolicyService>(*s.policy_repo, s.registry);
   AISAFE_RETURN_IF_ERROR(s.policies->loadAll());
+  AISAFE_RETURN_IF_ERROR(createIdentityServices(s));
   s.metrics = std::make_unique<Metrics>(s.metrics_registry);
   storage::AuditWriterOptions audit_options{config.audit_queue_size, config.audit_batch_size,
                                             config.audit_flush_interval_ms};
@@ -109,8 +167,12 @@ int App::serve(const std::string& port_file) {
   addOpsRoutes(router, s);
   addValidationRoutes(router, s);
   addPolicyRoutes(router, s);
+  addAuthRoutes(router, s);
+  addApiKeyRoutes(router, s);
+  addOrganizationRoutes(router, s);
   http::MiddlewareChain chain;
   chain.add(noStoreMiddleware());
+  chain.add(authMiddleware(s));
 
   http::ServerOptions options;
   options.host = s.config.host;
@@ -162,12 +224,22 @@ int App::serve(const std::string& port_file) {
 
   // Policy changes made by other replicas sharing the database.
   std::atomic<bool> stop_refresh{false};
+  // Also writes API key usage counters, batched, off the request path.
   std::thread refresher([&] {
     const auto interval = std::chrono::milliseconds(s.config.policy_refresh_ms);
+    const auto usage_interval = std::chrono::milliseconds(s.config.key_usage_flush_ms);
     auto next = std::chrono::steady_clock::now() + interval;
+    auto next_usage = std::chrono::steady_clock::now() + usage_interval;
     while (!stop_refresh) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      if (std::chrono::steady_clock::now() < next) continue;
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= next_usage) {
+        next_usage = now + usage_interval;
+        if (auto st = s.api_keys->flushUsage(); !st.isOk()) {
+          telemetry::logWarn("API key usage not written yet", {{"error", st.message()}});
+        }
+      }
+      if (now < next) continue;
       next += interval;
       if (auto r = s.policies->refresh(); !r) {
         telemetry::logWarn("policy refresh failed", {{"error", r.status().message()}});
@@ -181,6 +253,9 @@ int App::serve(const std::string& port_file) {
   server.stop();
   stop_refresh = true;
   refresher.join();
+  if (auto st = s.api_keys->flushUsage(); !st.isOk()) {
+    telemetry::logWarn("API key usage lost at shutdown", {{"error", st.message()}});
+  }
   s.audit->stop();
   telemetry::logInfo(
       "stopped", {{"audit_written", s.audit->written()}, {"audit_dropped", s.audit->dropped()}});

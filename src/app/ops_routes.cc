@@ -20,7 +20,7 @@ void addOpsRoutes(http::Router& router, Services& s) {
       [&s](RequestContext&, const Request&) {
         const aisafe::Status db = s.db->ping();
         const bool rules = s.registry != nullptr && !s.registry->factories().empty();
-        const bool policy = s.policies->compiled("").isOk();
+        const bool policy = s.policies->compiled(s.config.default_organization_id, "").isOk();
         json::object checks;
         checks["database"] = db.isOk() ? "ok" : db.message();
         checks["rules"] = rules ? "ok" : "not loaded";

@@ -34,7 +34,7 @@ void addPolicyRoutes(http::Router& router, Services& s) {
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
         if (body.error) return std::move(*body.error);
-        auto created = s.policies->create(body.value);
+        auto created = s.policies->create(ctx.organization_id, body.value);
         if (!created) return policyError(ctx, created.status());
         return http::jsonResponse(beasthttp::status::created, policy::toJson(*created));
       },
@@ -42,7 +42,7 @@ void addPolicyRoutes(http::Router& router, Services& s) {
   router.add(
       beasthttp::verb::get, "/api/v1/policies",
       [&s](RequestContext& ctx, const Request&) {
-        auto all = s.policies->list();
+        auto all = s.policies->list(ctx.organization_id);
         if (!all) return errorResponse(ctx, all.status());
         json::array data;
         for (const auto& p : *all) data.push_back(policy::toJson(p));
@@ -52,7 +52,7 @@ void addPolicyRoutes(http::Router& router, Services& s) {
   router.add(
       beasthttp::verb::get, "/api/v1/policies/{id}",
       [&s](RequestContext& ctx, const Request&) {
-        auto p = s.policies->get(pathId(ctx));
+        auto p = s.policies->get(ctx.organization_id, pathId(ctx));
         if (!p) return errorResponse(ctx, p.status());
         return http::jsonResponse(beasthttp::status::ok, policy::toJson(*p));
       },
@@ -62,7 +62,7 @@ void addPolicyRoutes(http::Router& router, Services& s) {
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
         if (body.error) return std::move(*body.error);
-        auto updated = s.policies->update(pathId(ctx), body.value);
+        auto updated = s.policies->update(ctx.organization_id, pathId(ctx), body.value);
         if (!updated) return policyError(ctx, updated.status());
         return http::jsonResponse(beasthttp::status::ok, policy::toJson(*updated));
       },
@@ -70,7 +70,8 @@ void addPolicyRoutes(http::Router& router, Services& s) {
   router.add(
       beasthttp::verb::delete_, "/api/v1/policies/{id}",
       [&s](RequestContext& ctx, const Request&) {
-        if (auto st = s.policies->remove(pathId(ctx)); !st.isOk()) return errorResponse(ctx, st);
+        if (auto st = s.policies->remove(ctx.organization_id, pathId(ctx)); !st.isOk())
+          return errorResponse(ctx, st);
         Response res{beasthttp::status::no_content, 11};
         res.prepare_payload();
         return res;
@@ -79,7 +80,7 @@ void addPolicyRoutes(http::Router& router, Services& s) {
   router.add(
       beasthttp::verb::get, "/api/v1/policies/{id}/versions",
       [&s](RequestContext& ctx, const Request&) {
-        auto versions = s.policies->versions(pathId(ctx));
+        auto versions = s.policies->versions(ctx.organization_id, pathId(ctx));
         if (!versions) return errorResponse(ctx, versions.status());
         json::array data;
         for (const auto& v : *versions) {

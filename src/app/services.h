@@ -4,14 +4,23 @@
 
 #include <memory>
 
+#include "auth/api_key_service.h"
+#include "auth/auth_service.h"
+#include "auth/bounded_pool.h"
 #include "core/config.h"
 #include "detect/registry.h"
 #include "policy/policy_service.h"
+#include "storage/api_key_repository.h"
 #include "storage/audit_writer.h"
 #include "storage/database.h"
+#include "storage/login_failure_repository.h"
+#include "storage/organization_repository.h"
 #include "storage/policy_repository.h"
+#include "storage/refresh_token_repository.h"
+#include "storage/user_repository.h"
 #include "storage/validation_repository.h"
 #include "telemetry/metrics.h"
+#include "tenancy/organization_service.h"
 
 namespace aisafe::app {
 
@@ -23,6 +32,7 @@ struct Metrics {
   telemetry::Counter& detector_hits;
   telemetry::Histogram& scan_seconds;
   telemetry::Counter& audit_failures;
+  telemetry::Counter& auth_failures;
 };
 
 struct Services {
@@ -33,6 +43,15 @@ struct Services {
   std::unique_ptr<storage::AuditWriter> audit;
   std::shared_ptr<const detect::Registry> registry;
   std::unique_ptr<policy::PolicyService> policies;
+  std::unique_ptr<storage::UserRepository> user_repo;
+  std::unique_ptr<storage::OrganizationRepository> org_repo;
+  std::unique_ptr<storage::RefreshTokenRepository> refresh_repo;
+  std::unique_ptr<storage::ApiKeyRepository> key_repo;
+  std::unique_ptr<storage::LoginFailureRepository> login_failure_repo;
+  std::unique_ptr<tenancy::OrganizationService> organizations;
+  std::unique_ptr<auth::BoundedPool> hash_pool;
+  std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<auth::ApiKeyService> api_keys;
   telemetry::Registry metrics_registry;
   std::unique_ptr<Metrics> metrics;
 };

@@ -78,7 +78,7 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
                          "\"metadata\" must be an object");
   }
 
-  auto compiled = s.policies->compiled(policy_id);
+  auto compiled = s.policies->compiled(ctx.organization_id, policy_id);
   if (!compiled) {
     if (compiled.status().code() == StatusCode::kNotFound) {
       return errorResponse(ctx, beasthttp::status::not_found, "policy_not_found",
@@ -116,6 +116,8 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   record.id = ids::timeOrdered("val_");
   record.request_id = ctx.request_id;
   record.organization_id = ctx.organization_id;
+  if (ctx.principal.kind == http::Principal::Kind::kApiKey) record.api_key_id = ctx.principal.id;
+  record.user_id = ctx.principal.user_id;
   record.policy_id = pol.id;
   record.policy_version = pol.version;
   record.surface = surface_name;
@@ -156,6 +158,9 @@ json::object recordJson(const storage::ValidationRecord& r) {
   o["text_sha256"] = r.text_sha256;
   o["text_length"] = r.text_length;
   o["latency_ms"] = static_cast<double>(r.latency_us) / 1000.0;
+  o["organization_id"] = r.organization_id;
+  o["api_key_id"] = r.api_key_id.empty() ? json::value(nullptr) : json::value(r.api_key_id);
+  o["user_id"] = r.user_id.empty() ? json::value(nullptr) : json::value(r.user_id);
   if (r.raw_text) o["raw_text"] = *r.raw_text;
   o["created_at"] = clock::toRfc3339(r.created_at);
   return o;

@@ -20,6 +20,11 @@ int migrate(const char* direction, int steps) {
     return 1;
   }
   storage::Migrator migrator(**db);
+  if (auto st = migrator.define("DEFAULT_ORGANIZATION_ID", config->default_organization_id);
+      !st.isOk()) {
+    std::fprintf(stderr, "aisafe: %s\n", st.message().c_str());
+    return 2;
+  }
   if (std::strcmp(direction, "status") == 0) {
     auto states = migrator.status();
     if (!states) {

@@ -129,6 +129,33 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("AUDIT_BATCH_SIZE", c.audit_batch_size, 1, 100'000);
   r.integer("AUDIT_FLUSH_INTERVAL_MS", c.audit_flush_interval_ms, 1, 60'000);
 
+  if (auto secret = r.raw("SECRET_KEY")) {
+    // Never echoed: the message names the rule, not the value.
+    if (secret->size() < 32) r.error("SECRET_KEY: must be at least 32 characters");
+    c.secret_key = *secret;
+  }
+  r.string("SECRET_KEY_FILE", c.secret_key_file);
+  r.integer("JWT_EXPIRATION_HOURS", c.jwt_expiration_hours, 1, 24 * 30);
+  r.integer("REFRESH_TOKEN_DAYS", c.refresh_token_days, 1, 365);
+  r.string("JWT_ISSUER", c.jwt_issuer);
+  r.string("JWT_AUDIENCE", c.jwt_audience);
+  r.integer("BCRYPT_COST", c.bcrypt_cost, 4, 31);
+  r.string("DEFAULT_ORGANIZATION_ID", c.default_organization_id);
+  r.string("ADMIN_EMAIL", c.admin_email);
+  if (auto pw = r.raw("ADMIN_PASSWORD")) c.admin_password = *pw;
+  r.boolean("ALLOW_ANONYMOUS_VALIDATE", c.allow_anonymous_validate);
+  r.integer("API_KEY_ROTATION_GRACE_HOURS", c.api_key_rotation_grace_hours, 0, 24 * 365);
+  r.integer("LOGIN_MAX_FAILURES_PER_ACCOUNT", c.login_max_failures_per_account, 1, 1'000'000);
+  r.integer("LOGIN_MAX_FAILURES_PER_ADDRESS", c.login_max_failures_per_address, 1, 1'000'000);
+  r.integer("LOGIN_FAILURE_WINDOW_S", c.login_failure_window_s, 1, 86'400);
+  r.integer("PASSWORD_HASH_THREADS", c.password_hash_threads, 1, 64);
+  r.integer("PASSWORD_HASH_QUEUE", c.password_hash_queue, 1, 100'000);
+  r.integer("AUTH_CACHE_TTL_MS", c.auth_cache_ttl_ms, 0, 60'000);
+  r.integer("KEY_USAGE_FLUSH_MS", c.key_usage_flush_ms, 10, 600'000);
+  if (c.jwt_issuer.empty() || c.jwt_audience.empty()) {
+    r.error("JWT_ISSUER and JWT_AUDIENCE must not be empty");
+  }
+
   if (c.database_url.rfind("sqlite://", 0) != 0 && c.database_url.rfind("postgresql://", 0) != 0 &&
       c.database_url.rfind("postgres://", 0) != 0) {
     r.error("DATABASE_URL=" + c.database_url + ": expected sqlite://PATH or postgresql://...");

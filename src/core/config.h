@@ -41,6 +41,27 @@ struct Config {
       50'000;  // validations waiting to be written; past it, drops are counted
   std::size_t audit_batch_size = 500;
   std::uint32_t audit_flush_interval_ms = 200;
+
+  // Identity and access (docs/configuration.md).
+  std::string secret_key;  // signs access tokens; empty: read or create secret_key_file
+  std::string secret_key_file = "./data/secret.key";  // the embedded default's generated key
+  std::uint32_t jwt_expiration_hours = 1;
+  std::uint32_t refresh_token_days = 30;
+  std::string jwt_issuer = "aisafe";
+  std::string jwt_audience = "aisafe-api";
+  int bcrypt_cost = 12;
+  std::string default_organization_id = "default";  // where rows made before tenancy belong
+  std::string admin_email;                          // the platform admin created on first start
+  std::string admin_password;                       // empty: generated and printed once
+  bool allow_anonymous_validate = false;  // validate without credentials, as the default org
+  std::uint32_t api_key_rotation_grace_hours = 24;
+  std::uint32_t login_max_failures_per_account = 5;
+  std::uint32_t login_max_failures_per_address = 20;
+  std::uint32_t login_failure_window_s = 900;
+  unsigned password_hash_threads = 2;      // bcrypt never runs on the I/O threads
+  std::size_t password_hash_queue = 32;    // waiting hashes past this get 503 busy
+  std::uint32_t auth_cache_ttl_ms = 1000;  // key and session lookups; bounds revocation delay
+  std::uint32_t key_usage_flush_ms = 1000;
 };
 
 // Looks up a variable; the default reads the process environment.

@@ -12,27 +12,36 @@ namespace aisafe {
 // Error codes double as the `code` of JSON error bodies, so each maps to one HTTP status.
 enum class StatusCode {
   kOk,
-  kInvalidArgument,  // the caller sent something wrong (400)
-  kUnprocessable,    // well-formed but semantically invalid, e.g. a policy (422)
-  kNotFound,         // (404)
-  kConflict,         // (409)
-  kUnavailable,      // a dependency is down (503)
-  kInternal,         // a bug or an unexpected failure (500)
+  kInvalidArgument,   // the caller sent something wrong (400)
+  kUnprocessable,     // well-formed but semantically invalid, e.g. a policy (422)
+  kNotFound,          // (404)
+  kConflict,          // (409)
+  kUnauthenticated,   // missing, invalid or expired credentials (401)
+  kPermissionDenied,  // valid credentials without the right (403)
+  kTooManyRequests,   // throttled; retry later (429)
+  kUnavailable,       // a dependency is down (503)
+  kInternal,          // a bug or an unexpected failure (500)
 };
 
 class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  // `reason`: a stable machine-readable refinement of the code ("token_expired"), used as the
+  // JSON error code when set.
+  Status(StatusCode code, std::string message, std::string reason)
+      : code_(code), message_(std::move(message)), reason_(std::move(reason)) {}
 
   static Status ok() { return {}; }
   bool isOk() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  const std::string& reason() const { return reason_; }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string reason_;
 };
 
 inline Status invalidArgument(std::string m) {
@@ -42,6 +51,12 @@ inline Status unprocessable(std::string m) { return {StatusCode::kUnprocessable,
 inline Status notFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status internalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status unauthenticated(std::string reason, std::string m) {
+  return {StatusCode::kUnauthenticated, std::move(m), std::move(reason)};
+}
+inline Status permissionDenied(std::string reason, std::string m) {
+  return {StatusCode::kPermissionDenied, std::move(m), std::move(reason)};
+}
 
 // A value or the Status explaining why there is none.
 template <typename T>

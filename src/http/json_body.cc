@@ -60,4 +60,21 @@ std::optional<Response> rejectUnknownFields(const RequestContext& ctx, const jso
   return std::nullopt;
 }
 
+std::optional<Response> readString(const RequestContext& ctx, const boost::json::object& obj,
+                                   std::string_view field, std::optional<std::string>& out,
+                                   bool required) {
+  const auto* v = obj.if_contains(field);
+  if (v == nullptr || v->is_null()) {
+    if (!required) return std::nullopt;
+    return errorResponse(ctx, Status::bad_request, "missing_field",
+                         "\"" + std::string(field) + "\" is required");
+  }
+  if (!v->is_string()) {
+    return errorResponse(ctx, Status::bad_request, "invalid_type",
+                         "\"" + std::string(field) + "\" must be a string");
+  }
+  out = std::string(v->get_string());
+  return std::nullopt;
+}
+
 }  // namespace aisafe::http

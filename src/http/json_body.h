@@ -31,4 +31,10 @@ std::optional<Response> rejectUnknownFields(const RequestContext& ctx,
                                             const boost::json::object& obj,
                                             std::initializer_list<std::string_view> allowed);
 
+// Reads `field` as a string into `out` (left empty when absent or null). An error response when
+// it has another type, or when `required` and it is missing.
+std::optional<Response> readString(const RequestContext& ctx, const boost::json::object& obj,
+                                   std::string_view field, std::optional<std::string>& out,
+                                   bool required);
+
 }  // namespace aisafe::http

@@ -10,20 +10,21 @@
 
 namespace aisafe::http {
 
-// The organization every request belongs to until identity and tenancy (API keys, JWT) set it.
-constexpr const char* kDefaultOrganizationId = "default";
-
+// Who is calling, as the authentication middleware established it.
 struct Principal {
   enum class Kind { kAnonymous, kUser, kApiKey };
   Kind kind = Kind::kAnonymous;
   std::string id;                   // user id or API key id
-  std::string role;                 // owner, admin, member, viewer...
+  std::string role;                 // owner, admin, member, viewer (users)
   std::vector<std::string> scopes;  // API key scopes
+  bool is_superadmin = false;       // platform administrator (users)
+  std::string session_id;           // the refresh-token family behind a user's access token
+  std::string user_id;              // users: their id; API keys: the user who created the key
 };
 
 struct RequestContext {
   std::string request_id;
-  std::string organization_id = kDefaultOrganizationId;
+  std::string organization_id;  // set by authentication; empty for anonymous callers
   Principal principal;
   std::string remote_address;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -77,21 +77,35 @@ Response errorResponse(const RequestContext& ctx, Status status, std::string_vie
 }
 
 Response errorResponse(const RequestContext& ctx, const aisafe::Status& status) {
+  auto code = [&](std::string_view fallback) {
+    return status.reason().empty() ? fallback : std::string_view(status.reason());
+  };
   switch (status.code()) {
     case StatusCode::kOk:
     case StatusCode::kInternal:
       break;
     case StatusCode::kInvalidArgument:
-      return errorResponse(ctx, Status::bad_request, "invalid_request", status.message());
+      return errorResponse(ctx, Status::bad_request, code("invalid_request"), status.message());
     case StatusCode::kUnprocessable:
-      return errorResponse(ctx, Status::unprocessable_entity, "validation_failed",
+      return errorResponse(ctx, Status::unprocessable_entity, code("validation_failed"),
                            status.message());
     case StatusCode::kNotFound:
-      return errorResponse(ctx, Status::not_found, "not_found", status.message());
+      return errorResponse(ctx, Status::not_found, code("not_found"), status.message());
     case StatusCode::kConflict:
-      return errorResponse(ctx, Status::conflict, "conflict", status.message());
+      return errorResponse(ctx, Status::conflict, code("conflict"), status.message());
+    case StatusCode::kUnauthenticated: {
+      Response res =
+          errorResponse(ctx, Status::unauthorized, code("unauthenticated"), status.message());
+      res.set(boost::beast::http::field::www_authenticate, "Bearer");
+      return res;
+    }
+    case StatusCode::kPermissionDenied:
+      return errorResponse(ctx, Status::forbidden, code("forbidden"), status.message());
+    case StatusCode::kTooManyRequests:
+      return errorResponse(ctx, Status::too_many_requests, code("too_many_requests"),
+                           status.message());
     case StatusCode::kUnavailable:
-      return errorResponse(ctx, Status::service_unavailable, "unavailable", status.message());
+      return errorResponse(ctx, Status::service_unavailable, code("unavailable"), status.message());
   }
   // Internal details stay in the log; the client gets the request id to quote.
   return errorResponse(ctx, Status::internal_server_error, "internal_error",

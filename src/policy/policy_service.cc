@@ -35,8 +35,9 @@ Result<StoredPolicy> PolicyService::fromRow(const storage::PolicyRow& row) const
     return internalError("stored policy " + row.id + " v" + std::to_string(row.version) +
                          " is invalid: " + spec.status().message());
   }
-  return StoredPolicy{row.id,         row.version,    row.is_default,
-                      row.created_at, row.updated_at, std::move(spec).value()};
+  return StoredPolicy{
+      row.id,         row.organization_id,    row.version, row.is_default, row.created_at,
+      row.updated_at, std::move(spec).value()};
 }
 
 Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compileRow(
@@ -45,39 +46,65 @@ Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compileRow(
   return compilePolicy(p.id, p.version, std::move(p.spec), *registry_);
 }
 
-void PolicyService::install(std::shared_ptr<const CompiledPolicy> compiled) {
+void PolicyService::install(const std::string& organization_id,
+                            std::shared_ptr<const CompiledPolicy> compiled) {
   std::unique_lock lock(mu_);
   auto& slot = cache_[compiled->id];
   // Never go back: a slower refresh must not replace a newer version installed by a write.
-  if (!slot || slot->version <= compiled->version) slot = std::move(compiled);
+  if (!slot.compiled || slot.compiled->version <= compiled->version) {
+    slot = Entry{organization_id, std::move(compiled)};
+  }
 }
 
 Status PolicyService::loadAll() {
-  AISAFE_TRY(auto rows, repo_.list());
+  AISAFE_TRY(auto rows, repo_.listAll());
+  std::map<std::string, std::string> defaults;
   for (const auto& row : rows) {
     AISAFE_TRY(auto compiled, compileRow(row));
-    install(std::move(compiled));
+    install(row.organization_id, std::move(compiled));
+    if (row.is_default) defaults[row.organization_id] = row.id;
+  }
+  std::unique_lock lock(mu_);
+  default_ids_ = std::move(defaults);
+  return Status::ok();
+}
+
+Status PolicyService::reloadOrganization(const std::string& organization_id) {
+  AISAFE_TRY(auto rows, repo_.list(organization_id));
+  for (const auto& row : rows) {
+    AISAFE_TRY(auto compiled, compileRow(row));
+    install(row.organization_id, std::move(compiled));
+    if (row.is_default) {
+      std::unique_lock lock(mu_);
+      default_ids_[organization_id] = row.id;
+    }
   }
   return Status::ok();
 }
 
 Result<int> PolicyService::refresh() {
-  AISAFE_TRY(auto rows, repo_.list());
+  AISAFE_TRY(auto rows, repo_.listAll());
   int changed = 0;
   std::set<std::string> live;
+  std::map<std::string, std::string> defaults;
   for (const auto& row : rows) {
     live.insert(row.id);
+    if (row.is_default) defaults[row.organization_id] = row.id;
     {
       std::shared_lock lock(mu_);
       auto it = cache_.find(row.id);
-      if (it != cache_.end() && it->second->version >= row.version) continue;
+      if (it != cache_.end() && it->second.compiled->version >= row.version) continue;
     }
     auto compiled = compileRow(row);
     if (!compiled) continue;  // keep serving the last good version
-    install(std::move(compiled).value());
+    install(row.organization_id, std::move(compiled).value());
     ++changed;
   }
   std::unique_lock lock(mu_);
+  if (defaults != default_ids_) {
+    default_ids_ = std::move(defaults);
+    ++changed;
+  }
   for (auto it = cache_.begin(); it != cache_.end();) {
     if (live.count(it->first) == 0) {
       it = cache_.erase(it);
@@ -89,17 +116,48 @@ Result<int> PolicyService::refresh() {
   return changed;
 }
 
-Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compiled(const std::string& id) {
-  const std::string& key = id.empty() ? std::string(kDefaultPolicyId) : id;
+Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compiled(
+    const std::string& organization_id, const std::string& id) {
   std::shared_lock lock(mu_);
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  return notFound("policy " + key + " not found");
+  const std::string* key = &id;
+  if (id.empty()) {
+    auto d = default_ids_.find(organization_id);
+    if (d == default_ids_.end()) return notFound("the organization has no default policy");
+    key = &d->second;
+  }
+  if (auto it = cache_.find(*key);
+      it != cache_.end() && it->second.organization_id == organization_id) {
+    return it->second.compiled;
+  }
+  return notFound("policy " + *key + " not found");
 }
 
-Result<StoredPolicy> PolicyService::create(const json::value& document) {
+storage::PolicyRow PolicyService::newDefaultPolicyRow(const std::string& organization_id) {
+  storage::PolicyRow row;
+  row.id = ids::random("pol_");
+  row.organization_id = organization_id;
+  PolicySpec spec = defaultPolicySpec();
+  row.name = spec.name;
+  row.version = 1;
+  row.is_default = true;
+  row.document = json::serialize(toJson(spec));
+  row.created_at = row.updated_at = clock::nowMs();
+  return row;
+}
+
+Status PolicyService::setDefault(const std::string& organization_id, const std::string& id) {
+  AISAFE_RETURN_IF_ERROR(repo_.setDefault(organization_id, id));
+  std::unique_lock lock(mu_);
+  default_ids_[organization_id] = id;
+  return Status::ok();
+}
+
+Result<StoredPolicy> PolicyService::create(const std::string& organization_id,
+                                           const json::value& document) {
   AISAFE_TRY(PolicySpec spec, parsePolicySpec(document, *registry_));
   storage::PolicyRow row;
   row.id = ids::random("pol_");
+  row.organization_id = organization_id;
   row.name = spec.name;
   row.version = 1;
   row.document = json::serialize(toJson(spec));
@@ -107,44 +165,46 @@ Result<StoredPolicy> PolicyService::create(const json::value& document) {
   // Compile before storing: a policy that cannot run is never saved.
   AISAFE_TRY(auto compiled, compilePolicy(row.id, 1, spec, *registry_));
   AISAFE_RETURN_IF_ERROR(repo_.create(row));
-  install(std::move(compiled));
-  notify({PolicyEvent::Kind::kCreated, row.id, 1});
-  return StoredPolicy{row.id, 1, false, row.created_at, row.updated_at, std::move(spec)};
+  install(organization_id, std::move(compiled));
+  notify({PolicyEvent::Kind::kCreated, organization_id, row.id, 1});
+  return StoredPolicy{row.id,         organization_id, 1, false, row.created_at,
+                      row.updated_at, std::move(spec)};
 }
 
-Result<StoredPolicy> PolicyService::update(const std::string& id, const json::value& document) {
+Result<StoredPolicy> PolicyService::update(const std::string& organization_id,
+                                           const std::string& id, const json::value& document) {
   AISAFE_TRY(PolicySpec spec, parsePolicySpec(document, *registry_));
   // Compile before storing, once; the stored version number is filled in afterwards.
   AISAFE_TRY(auto checked, compilePolicy(id, 0, spec, *registry_));
-  AISAFE_TRY(auto row, repo_.update(id, spec.name, json::serialize(toJson(spec))));
+  AISAFE_TRY(auto row, repo_.update(organization_id, id, spec.name, json::serialize(toJson(spec))));
   auto compiled = std::make_shared<CompiledPolicy>(*checked);
   compiled->version = row.version;
-  install(std::move(compiled));
-  notify({PolicyEvent::Kind::kUpdated, id, row.version});
+  install(organization_id, std::move(compiled));
+  notify({PolicyEvent::Kind::kUpdated, organization_id, id, row.version});
   return fromRow(row);
 }
 
-Status PolicyService::remove(const std::string& id) {
-  AISAFE_TRY(auto row, repo_.get(id));
+Status PolicyService::remove(const std::string& organization_id, const std::string& id) {
+  AISAFE_TRY(auto row, repo_.get(organization_id, id));
   if (row.is_default) {
     return Status(StatusCode::kConflict, "the default policy cannot be deleted; update it instead");
   }
-  AISAFE_RETURN_IF_ERROR(repo_.remove(id));
+  AISAFE_RETURN_IF_ERROR(repo_.remove(organization_id, id));
   {
     std::unique_lock lock(mu_);
     cache_.erase(id);
   }
-  notify({PolicyEvent::Kind::kDeleted, id, row.version});
+  notify({PolicyEvent::Kind::kDeleted, organization_id, id, row.version});
   return Status::ok();
 }
 
-Result<StoredPolicy> PolicyService::get(const std::string& id) {
-  AISAFE_TRY(auto row, repo_.get(id));
+Result<StoredPolicy> PolicyService::get(const std::string& organization_id, const std::string& id) {
+  AISAFE_TRY(auto row, repo_.get(organization_id, id));
   return fromRow(row);
 }
 
-Result<std::vector<StoredPolicy>> PolicyService::list() {
-  AISAFE_TRY(auto rows, repo_.list());
+Result<std::vector<StoredPolicy>> PolicyService::list(const std::string& organization_id) {
+  AISAFE_TRY(auto rows, repo_.list(organization_id));
   std::vector<StoredPolicy> out;
   for (const auto& row : rows) {
     AISAFE_TRY(auto p, fromRow(row));
@@ -153,11 +213,17 @@ Result<std::vector<StoredPolicy>> PolicyService::list() {
   return out;
 }
 
-Result<std::vector<PolicyVersion>> PolicyService::versions(const std::string& id) {
-  AISAFE_TRY(auto rows, repo_.versions(id));
+Result<std::vector<PolicyVersion>> PolicyService::versions(const std::string& organization_id,
+                                                           const std::string& id) {
+  AISAFE_TRY(auto rows, repo_.versions(organization_id, id));
   std::vector<PolicyVersion> out;
   for (const auto& v : rows) {
-    storage::PolicyRow row{id, "", v.version, false, v.document, v.created_at, v.created_at};
+    storage::PolicyRow row;
+    row.id = id;
+    row.organization_id = organization_id;
+    row.version = v.version;
+    row.document = v.document;
+    row.created_at = row.updated_at = v.created_at;
     AISAFE_TRY(auto p, fromRow(row));
     out.push_back({v.version, v.created_at, std::move(p.spec)});
   }

@@ -4,6 +4,8 @@
 // requests in flight keep the one they started with.
 // Replicas sharing one database converge through refresh(), which the app calls periodically:
 // it compares stored versions with the cache and recompiles what changed elsewhere.
+// Every operation is scoped to an organization: another organization's policy answers
+// kNotFound, exactly like a missing one.
 // Thread-safe. Methods that touch the database block: call them off the I/O threads.
 #pragma once
 
@@ -23,6 +25,7 @@ constexpr const char* kDefaultPolicyId = "default";
 
 struct StoredPolicy {
   std::string id;
+  std::string organization_id;
   int version = 0;
   bool is_default = false;
   std::int64_t created_at = 0;
@@ -39,6 +42,7 @@ struct PolicyVersion {
 // What changed, for listeners (later: webhooks, cache invalidation across replicas).
 struct PolicyEvent {
   enum class Kind { kCreated, kUpdated, kDeleted } kind;
+  std::string organization_id;
   std::string id;
   int version = 0;
 };
@@ -54,17 +58,29 @@ class PolicyService {
   // Picks up changes made by other replicas. Returns how many policies were (re)compiled.
   Result<int> refresh();
 
-  // The compiled policy to validate with (empty id: the default). kNotFound when unknown.
-  // Never touches the database: the cache is filled by loadAll(), writes and refresh(), so a
-  // stream of unknown ids costs nothing but a map lookup.
-  Result<std::shared_ptr<const CompiledPolicy>> compiled(const std::string& id);
+  // The compiled policy to validate with (empty id: the organization's default). kNotFound
+  // when unknown. Never touches the database: the cache is filled by loadAll(), writes and
+  // refresh(), so a stream of unknown ids costs nothing but a map lookup.
+  Result<std::shared_ptr<const CompiledPolicy>> compiled(const std::string& organization_id,
+                                                         const std::string& id);
 
-  Result<StoredPolicy> create(const boost::json::value& document);
-  Result<StoredPolicy> update(const std::string& id, const boost::json::value& document);
-  Status remove(const std::string& id);
-  Result<StoredPolicy> get(const std::string& id);
-  Result<std::vector<StoredPolicy>> list();
-  Result<std::vector<PolicyVersion>> versions(const std::string& id);
+  Result<StoredPolicy> create(const std::string& organization_id,
+                              const boost::json::value& document);
+  Result<StoredPolicy> update(const std::string& organization_id, const std::string& id,
+                              const boost::json::value& document);
+  Status remove(const std::string& organization_id, const std::string& id);
+  Result<StoredPolicy> get(const std::string& organization_id, const std::string& id);
+  Result<std::vector<StoredPolicy>> list(const std::string& organization_id);
+  Result<std::vector<PolicyVersion>> versions(const std::string& organization_id,
+                                              const std::string& id);
+  // Compiles one organization's policies now (a new organization; faster than refresh()).
+  Status reloadOrganization(const std::string& organization_id);
+  // Makes `id` the organization's default policy.
+  Status setDefault(const std::string& organization_id, const std::string& id);
+
+  // The default policy row a new organization starts with (stored by the caller, in the same
+  // transaction as the organization). Call reloadOrganization() once it is stored.
+  static storage::PolicyRow newDefaultPolicyRow(const std::string& organization_id);
 
   void onChange(std::function<void(const PolicyEvent&)> listener);
   const detect::Registry& registry() const { return *registry_; }
@@ -72,13 +88,19 @@ class PolicyService {
  private:
   Result<StoredPolicy> fromRow(const storage::PolicyRow& row) const;
   Result<std::shared_ptr<const CompiledPolicy>> compileRow(const storage::PolicyRow& row) const;
-  void install(std::shared_ptr<const CompiledPolicy> compiled);
+  void install(const std::string& organization_id, std::shared_ptr<const CompiledPolicy> compiled);
   void notify(const PolicyEvent& e);
+
+  struct Entry {
+    std::string organization_id;
+    std::shared_ptr<const CompiledPolicy> compiled;
+  };
 
   storage::PolicyRepository& repo_;
   std::shared_ptr<const detect::Registry> registry_;
   mutable std::shared_mutex mu_;
-  std::map<std::string, std::shared_ptr<const CompiledPolicy>> cache_;
+  std::map<std::string, Entry> cache_;              // by policy id
+  std::map<std::string, std::string> default_ids_;  // organization -> its default policy id
   std::vector<std::function<void(const PolicyEvent&)>> listeners_;
 };
 

@@ -1,6 +1,7 @@
 #include "storage/migrator.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <sstream>
 
@@ -71,6 +72,22 @@ Migrator::Migrator(const Database& db, std::vector<Migration> migrations)
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
 }
 
+Status Migrator::define(const std::string& name, const std::string& value) {
+  const bool safe =
+      !value.empty() && value.size() <= 64 && std::all_of(value.begin(), value.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+      });
+  if (!safe) return invalidArgument(name + " must be 1-64 characters of [A-Za-z0-9_-]");
+  variables_[name] = value;
+  return Status::ok();
+}
+
+std::string Migrator::expand(const std::string& sql) const {
+  std::string out = replaceAll(sql, "{{NOW_MS}}", std::to_string(clock::nowMs()));
+  for (const auto& [name, value] : variables_) out = replaceAll(out, "{{" + name + "}}", value);
+  return out;
+}
+
 int Migrator::latestVersion() const { return migrations_.empty() ? 0 : migrations_.back().version; }
 
 Status Migrator::ensureTable() {
@@ -96,8 +113,7 @@ Result<int> Migrator::up() {
   int ran = 0;
   for (const auto& m : migrations_) {
     if (std::find(applied.begin(), applied.end(), m.version) != applied.end()) continue;
-    const std::string now = std::to_string(clock::nowMs());
-    const auto statements = splitStatements(replaceAll(m.up_sql, "{{NOW_MS}}", now));
+    const auto statements = splitStatements(expand(m.up_sql));
     Status st = db_.transaction([&](soci::session& s) {
       for (const auto& sql : statements) s << sql;
       s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
@@ -122,7 +138,7 @@ Result<int> Migrator::down(int steps) {
       return invalidArgument("applied migration " + std::to_string(version) +
                              " is unknown to this binary: use the binary that applied it");
     }
-    const auto statements = splitStatements(m->down_sql);
+    const auto statements = splitStatements(expand(m->down_sql));
     Status st = db_.transaction([&](soci::session& s) {
       for (const auto& sql : statements) s << sql;
       s << "DELETE FROM schema_migrations WHERE version = :v", soci::use(version);

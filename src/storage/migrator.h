@@ -3,6 +3,7 @@
 // and is recorded in schema_migrations, so a failed one leaves nothing half-applied.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ class Migrator {
   // The highest version known to this binary.
   int latestVersion() const;
 
+  // Sets a {{NAME}} placeholder the migration files use (DEFAULT_ORGANIZATION_ID, default
+  // "default"). Values are pasted into SQL string literals, so only [A-Za-z0-9_-] is accepted.
+  Status define(const std::string& name, const std::string& value);
+
   // Splits a SQL file into statements (on ';' at the end of a line; comments dropped).
   static std::vector<std::string> splitStatements(const std::string& sql);
 
@@ -47,8 +52,11 @@ class Migrator {
   Status ensureTable();
   Result<std::vector<int>> appliedVersions();
 
+  std::string expand(const std::string& sql) const;
+
   const Database& db_;
   std::vector<Migration> migrations_;
+  std::map<std::string, std::string> variables_{{"DEFAULT_ORGANIZATION_ID", "default"}};
 };
 
 // The migrations compiled into this binary, ordered by version.

@@ -9,7 +9,7 @@ namespace {
 
 constexpr const char* kSelectCurrent =
     "SELECT p.id, p.name, p.current_version, p.is_default, v.document, p.created_at, "
-    "p.updated_at FROM policies p JOIN policy_versions v "
+    "p.updated_at, p.organization_id FROM policies p JOIN policy_versions v "
     "ON v.policy_id = p.id AND v.version = p.current_version WHERE p.deleted_at IS NULL";
 
 PolicyRow fromRow(const soci::row& r) {
@@ -21,26 +21,48 @@ PolicyRow fromRow(const soci::row& r) {
   p.document = r.get<std::string>(4);
   p.created_at = r.get<long long>(5);
   p.updated_at = r.get<long long>(6);
+  p.organization_id = r.get<std::string>(7);
   return p;
 }
 
 }  // namespace
 
-Status PolicyRepository::create(const PolicyRow& row) {
+void PolicyRepository::insert(soci::session& s, const PolicyRow& row) {
   const long long now = row.created_at;
   const int is_default = row.is_default ? 1 : 0;
-  return db_.transaction([&](soci::session& s) {
-    s << "INSERT INTO policies (id, name, current_version, is_default, created_at, updated_at) "
-         "VALUES (:id, :name, 1, :d, :c, :u)",
-        soci::use(row.id), soci::use(row.name), soci::use(is_default), soci::use(now),
-        soci::use(now);
-    s << "INSERT INTO policy_versions (policy_id, version, document, created_at) "
-         "VALUES (:id, 1, :doc, :c)",
-        soci::use(row.id), soci::use(row.document), soci::use(now);
-  });
+  s << "INSERT INTO policies (id, organization_id, name, current_version, is_default, "
+       "created_at, updated_at) VALUES (:id, :o, :name, 1, :d, :c, :u)",
+      soci::use(row.id), soci::use(row.organization_id), soci::use(row.name), soci::use(is_default),
+      soci::use(now), soci::use(now);
+  s << "INSERT INTO policy_versions (policy_id, version, document, created_at) "
+       "VALUES (:id, 1, :doc, :c)",
+      soci::use(row.id), soci::use(row.document), soci::use(now);
 }
 
-Result<PolicyRow> PolicyRepository::update(const std::string& id, const std::string& name,
+Status PolicyRepository::create(const PolicyRow& row) {
+  return db_.transaction([&](soci::session& s) { insert(s, row); });
+}
+
+Status PolicyRepository::setDefault(const std::string& organization_id, const std::string& id) {
+  long long affected = 0;
+  AISAFE_RETURN_IF_ERROR(db_.transaction([&](soci::session& s) {
+    const long long now = clock::nowMs();
+    soci::statement st =
+        (s.prepare << "UPDATE policies SET is_default = 1, updated_at = :t WHERE id = :id AND "
+                      "organization_id = :o AND deleted_at IS NULL",
+         soci::use(now), soci::use(id), soci::use(organization_id));
+    st.execute(true);
+    affected = st.get_affected_rows();
+    if (affected == 0) return;
+    s << "UPDATE policies SET is_default = 0 WHERE organization_id = :o AND id <> :id",
+        soci::use(organization_id), soci::use(id);
+  }));
+  if (affected == 0) return notFound("policy " + id + " not found");
+  return Status::ok();
+}
+
+Result<PolicyRow> PolicyRepository::update(const std::string& organization_id,
+                                           const std::string& id, const std::string& name,
                                            const std::string& document) {
   bool found = false;
   const long long now = clock::nowMs();
@@ -49,10 +71,11 @@ Result<PolicyRow> PolicyRepository::update(const std::string& id, const std::str
     soci::indicator ind = soci::i_null;
     // Bumping first takes the row lock on PostgreSQL, so concurrent updates get distinct versions.
     s << "UPDATE policies SET current_version = current_version + 1, name = :n, updated_at = :u "
-         "WHERE id = :id AND deleted_at IS NULL",
-        soci::use(name), soci::use(now), soci::use(id);
-    s << "SELECT current_version FROM policies WHERE id = :id AND deleted_at IS NULL",
-        soci::into(current, ind), soci::use(id);
+         "WHERE id = :id AND organization_id = :o AND deleted_at IS NULL",
+        soci::use(name), soci::use(now), soci::use(id), soci::use(organization_id);
+    s << "SELECT current_version FROM policies WHERE id = :id AND organization_id = :o AND "
+         "deleted_at IS NULL",
+        soci::into(current, ind), soci::use(id), soci::use(organization_id);
     if (!s.got_data() || ind != soci::i_ok) return;
     found = true;
     s << "INSERT INTO policy_versions (policy_id, version, document, created_at) "
@@ -60,16 +83,16 @@ Result<PolicyRow> PolicyRepository::update(const std::string& id, const std::str
         soci::use(id), soci::use(current), soci::use(document), soci::use(now);
   }));
   if (!found) return notFound("policy " + id + " not found");
-  return get(id);
+  return get(organization_id, id);
 }
 
-Status PolicyRepository::remove(const std::string& id) {
+Status PolicyRepository::remove(const std::string& organization_id, const std::string& id) {
   long long affected = 0;
   const long long now = clock::nowMs();
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
     soci::statement st = (s.prepare << "UPDATE policies SET deleted_at = :t WHERE id = :id AND "
-                                       "deleted_at IS NULL",
-                          soci::use(now), soci::use(id));
+                                       "organization_id = :o AND deleted_at IS NULL",
+                          soci::use(now), soci::use(id), soci::use(organization_id));
     st.execute(true);
     affected = st.get_affected_rows();
   }));
@@ -77,18 +100,31 @@ Status PolicyRepository::remove(const std::string& id) {
   return Status::ok();
 }
 
-Result<PolicyRow> PolicyRepository::get(const std::string& id) {
+Result<PolicyRow> PolicyRepository::get(const std::string& organization_id, const std::string& id) {
   std::optional<PolicyRow> out;
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
     soci::rowset<soci::row> rows =
-        (s.prepare << std::string(kSelectCurrent) + " AND p.id = :id", soci::use(id));
+        (s.prepare << std::string(kSelectCurrent) + " AND p.id = :id AND p.organization_id = :o",
+         soci::use(id), soci::use(organization_id));
     for (const auto& r : rows) out = fromRow(r);
   }));
   if (!out) return notFound("policy " + id + " not found");
   return *out;
 }
 
-Result<std::vector<PolicyRow>> PolicyRepository::list() {
+Result<std::vector<PolicyRow>> PolicyRepository::list(const std::string& organization_id) {
+  std::vector<PolicyRow> out;
+  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << std::string(kSelectCurrent) +
+                          " AND p.organization_id = :o ORDER BY p.created_at, p.id",
+         soci::use(organization_id));
+    for (const auto& r : rows) out.push_back(fromRow(r));
+  }));
+  return out;
+}
+
+Result<std::vector<PolicyRow>> PolicyRepository::listAll() {
   std::vector<PolicyRow> out;
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
     soci::rowset<soci::row> rows =
@@ -98,13 +134,15 @@ Result<std::vector<PolicyRow>> PolicyRepository::list() {
   return out;
 }
 
-Result<std::vector<PolicyVersionRow>> PolicyRepository::versions(const std::string& id) {
+Result<std::vector<PolicyVersionRow>> PolicyRepository::versions(const std::string& organization_id,
+                                                                 const std::string& id) {
   std::vector<PolicyVersionRow> out;
   bool exists = false;
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
     int n = 0;
-    s << "SELECT COUNT(*) FROM policies WHERE id = :id AND deleted_at IS NULL", soci::into(n),
-        soci::use(id);
+    s << "SELECT COUNT(*) FROM policies WHERE id = :id AND organization_id = :o AND "
+         "deleted_at IS NULL",
+        soci::into(n), soci::use(id), soci::use(organization_id);
     exists = n > 0;
     if (!exists) return;
     soci::rowset<soci::row> rows =

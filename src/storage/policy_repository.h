@@ -15,6 +15,7 @@ namespace aisafe::storage {
 
 struct PolicyRow {
   std::string id;
+  std::string organization_id;
   std::string name;
   int version = 0;  // current version
   bool is_default = false;
@@ -33,16 +34,26 @@ class PolicyRepository {
  public:
   explicit PolicyRepository(const Database& db) : db_(db) {}
 
+  // Every method but listAll() is scoped to one organization: another organization's policy
+  // is kNotFound, exactly like a missing one.
   Status create(const PolicyRow& row);
   // Appends version current+1 with `document`; kNotFound when missing or deleted.
-  Result<PolicyRow> update(const std::string& id, const std::string& name,
-                           const std::string& document);
+  Result<PolicyRow> update(const std::string& organization_id, const std::string& id,
+                           const std::string& name, const std::string& document);
   // Soft delete: the versions stay for the audit trail. kNotFound when missing.
-  Status remove(const std::string& id);
-  Result<PolicyRow> get(const std::string& id);
-  // All live policies, by creation time.
-  Result<std::vector<PolicyRow>> list();
-  Result<std::vector<PolicyVersionRow>> versions(const std::string& id);
+  Status remove(const std::string& organization_id, const std::string& id);
+  Result<PolicyRow> get(const std::string& organization_id, const std::string& id);
+  // The organization's live policies, by creation time.
+  Result<std::vector<PolicyRow>> list(const std::string& organization_id);
+  // Every organization's live policies (the compiled-policy cache).
+  Result<std::vector<PolicyRow>> listAll();
+  Result<std::vector<PolicyVersionRow>> versions(const std::string& organization_id,
+                                                 const std::string& id);
+  // Makes `id` the organization's default policy (and no other). kNotFound when missing.
+  Status setDefault(const std::string& organization_id, const std::string& id);
+
+  // Inserts a policy and its version 1 within a caller's transaction.
+  static void insert(soci::session& s, const PolicyRow& row);
 
  private:
   const Database& db_;

@@ -5,10 +5,12 @@
 namespace aisafe::storage {
 namespace {
 
-constexpr int kColumns = 15;
+constexpr int kColumns = 17;
 constexpr const char* kColumnList =
     "id, request_id, organization_id, policy_id, policy_version, surface, decision, risk_score, "
-    "detectors, detections, text_sha256, text_length, latency_us, raw_text, created_at";
+    "detectors, detections, text_sha256, text_length, latency_us, raw_text, created_at, "
+    "api_key_id, "
+    "user_id";
 
 // Values of one record in the types SOCI binds, kept alive until the statement runs.
 struct Bound {
@@ -21,6 +23,8 @@ struct Bound {
   std::string raw_text;
   soci::indicator raw_ind;
   long long created_at;
+  std::string api_key_id, user_id;
+  soci::indicator key_ind, user_ind;
 };
 
 Bound bind(const ValidationRecord& r) {
@@ -39,7 +43,11 @@ Bound bind(const ValidationRecord& r) {
                r.latency_us,
                r.raw_text.value_or(""),
                r.raw_text ? soci::i_ok : soci::i_null,
-               r.created_at};
+               r.created_at,
+               r.api_key_id,
+               r.user_id,
+               r.api_key_id.empty() ? soci::i_null : soci::i_ok,
+               r.user_id.empty() ? soci::i_null : soci::i_ok};
 }
 
 }  // namespace
@@ -81,6 +89,8 @@ Status ValidationRepository::insertBatch(const std::vector<ValidationRecord>& re
         st.exchange(soci::use(b.latency_us));
         st.exchange(soci::use(b.raw_text, b.raw_ind));
         st.exchange(soci::use(b.created_at));
+        st.exchange(soci::use(b.api_key_id, b.key_ind));
+        st.exchange(soci::use(b.user_id, b.user_ind));
       }
       st.alloc();
       st.prepare(sql);
@@ -141,6 +151,10 @@ Result<std::vector<ValidationRecord>> ValidationRepository::list(const Validatio
     st.exchange(soci::into(latency_us));
     st.exchange(soci::into(raw, raw_ind));
     st.exchange(soci::into(created_at));
+    std::string key_id, user_id;
+    soci::indicator key_ind = soci::i_null, user_ind = soci::i_null;
+    st.exchange(soci::into(key_id, key_ind));
+    st.exchange(soci::into(user_id, user_ind));
     st.alloc();
     st.prepare(sql);
     st.define_and_bind();
@@ -151,6 +165,8 @@ Result<std::vector<ValidationRecord>> ValidationRepository::list(const Validatio
       copy.latency_us = latency_us;
       copy.created_at = created_at;
       if (raw_ind == soci::i_ok) copy.raw_text = raw;
+      copy.api_key_id = key_ind == soci::i_ok ? key_id : "";
+      copy.user_id = user_ind == soci::i_ok ? user_id : "";
       out.push_back(std::move(copy));
     }
   }));

@@ -28,6 +28,8 @@ struct ValidationRecord {
   std::int64_t latency_us = 0;
   std::optional<std::string> raw_text;  // only when the policy says so
   std::int64_t created_at = 0;
+  std::string api_key_id;  // the key that asked, empty for users and anonymous callers
+  std::string user_id;     // the user that asked (or that created the key)
 };
 
 struct ValidationQuery {

@@ -35,9 +35,11 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   HttpResponse post(const std::string& target, const std::string& body,
                     std::vector<std::pair<std::string, std::string>> headers = {}) {
     headers.emplace_back("Content-Type", "application/json");
-    return server_->client().request("POST", target, body, headers);
+    return server_->adminClient().request("POST", target, body, headers);
   }
-  HttpResponse get(const std::string& target) { return server_->client().request("GET", target); }
+  HttpResponse get(const std::string& target) {
+    return server_->adminClient().request("GET", target);
+  }
 
   std::unique_ptr<AisafeServer> server_;
 };
@@ -116,9 +118,9 @@ TEST_P(ApiTest, PolicyLifecycle) {
   EXPECT_EQ(hit.json().as_object()["decision"], "block");
   EXPECT_EQ(hit.json().as_object()["policy"].as_object()["id"].as_string(), id);
 
-  auto put =
-      server_->client().request("PUT", "/api/v1/policies/" + id,
-                                R"({"name": "no-codenames", "custom": {"keywords": ["Osprey"]}})");
+  auto put = server_->adminClient().request(
+      "PUT", "/api/v1/policies/" + id,
+      R"({"name": "no-codenames", "custom": {"keywords": ["Osprey"]}})");
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(put.json().as_object()["version"], 2);
   auto miss = post(
@@ -141,9 +143,9 @@ TEST_P(ApiTest, PolicyLifecycle) {
   EXPECT_EQ(unknown_detector.status, 422);
   EXPECT_NE(unknown_detector.body.find("detectors[0]"), std::string::npos);
 
-  EXPECT_EQ(server_->client().request("DELETE", "/api/v1/policies/" + id).status, 204);
+  EXPECT_EQ(server_->adminClient().request("DELETE", "/api/v1/policies/" + id).status, 204);
   EXPECT_EQ(get("/api/v1/policies/" + id).status, 404);
-  EXPECT_EQ(server_->client().request("DELETE", "/api/v1/policies/default").status, 409);
+  EXPECT_EQ(server_->adminClient().request("DELETE", "/api/v1/policies/default").status, 409);
   auto gone =
       post("/api/v1/validate", json::serialize(json::object{{"prompt", "x"}, {"policy_id", id}}));
   EXPECT_EQ(gone.status, 404);

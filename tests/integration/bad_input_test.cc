@@ -32,7 +32,8 @@ class BadInputTest : public ::testing::Test {
 
   static HttpResponse post(const std::string& body,
                            const std::string& target = "/api/v1/validate") {
-    return server_->client().request("POST", target, body, {{"Content-Type", "application/json"}});
+    return server_->adminClient().request("POST", target, body,
+                                          {{"Content-Type", "application/json"}});
   }
 
   // Checks the one error shape and returns its code.

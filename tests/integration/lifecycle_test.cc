@@ -38,7 +38,7 @@ TEST(LifecycleTest, SigtermFlushesEveryAuditRecordAndExitsZero) {
       {{"DATABASE_URL", db}, {"AUDIT_FLUSH_INTERVAL_MS", "60000"}, {"AUDIT_BATCH_SIZE", "100000"}},
       error);
   ASSERT_NE(server, nullptr) << error;
-  auto client = server->client();
+  auto client = server->adminClient();
   for (int i = 0; i < 300; ++i) {
     ASSERT_EQ(client
                   .request("POST", "/api/v1/validate",
@@ -53,7 +53,7 @@ TEST(LifecycleTest, SigtermFlushesEveryAuditRecordAndExitsZero) {
   std::size_t total = 0;
   std::string cursor;
   for (;;) {
-    auto page = again->client()
+    auto page = again->adminClient()
                     .request("GET", "/api/v1/validations?limit=200" +
                                         (cursor.empty() ? "" : "&cursor=" + cursor))
                     .json()
@@ -73,7 +73,7 @@ TEST(LifecycleTest, InFlightRequestsFinishDuringShutdown) {
   const std::string body = json::serialize(json::object{{"prompt", std::string(900'000, 'x')}});
   std::atomic<int> status{0};
   std::thread t(
-      [&] { status = server->client().request("POST", "/api/v1/validate", body).status; });
+      [&] { status = server->adminClient().request("POST", "/api/v1/validate", body).status; });
   std::this_thread::sleep_for(std::chrono::milliseconds(2));
   server->process().signal(SIGTERM);
   t.join();
@@ -117,7 +117,7 @@ TEST(LifecycleTest, MigrateCommand) {
   EXPECT_EQ(runAisafe({"migrate", "down"}, env, log), 0);
   EXPECT_EQ(runAisafe({"migrate", "sideways"}, env, log), 2);
   const std::string out = testsupport::readFile(log);
-  EXPECT_NE(out.find("applied 1 migration(s)"), std::string::npos) << out;
+  EXPECT_NE(out.find("applied 2 migration(s)"), std::string::npos) << out;
   EXPECT_NE(out.find("001_initial"), std::string::npos) << out;
   EXPECT_NE(out.find("undid 1 migration(s)"), std::string::npos) << out;
 }

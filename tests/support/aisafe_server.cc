@@ -79,6 +79,13 @@ std::unique_ptr<AisafeServer> AisafeServer::start(
     full_env.emplace_back("DATABASE_URL", "sqlite://" + dir.path() + "/aisafe.db");
   }
   if (!hasVar(env, "LOG_LEVEL")) full_env.emplace_back("LOG_LEVEL", "warn");
+  if (!hasVar(env, "ADMIN_EMAIL")) full_env.emplace_back("ADMIN_EMAIL", kAdminEmail);
+  if (!hasVar(env, "ADMIN_PASSWORD")) full_env.emplace_back("ADMIN_PASSWORD", kAdminPassword);
+  // The cheapest bcrypt cost: tests log in often and measure nothing about hashing.
+  if (!hasVar(env, "SECRET_KEY")) {
+    full_env.emplace_back("SECRET_KEY", "test-secret-key-0123456789abcdefghijklmnopqrstuv");
+  }
+  if (!hasVar(env, "BCRYPT_COST")) full_env.emplace_back("BCRYPT_COST", "4");
 
   std::vector<std::string> argv = {binary,   "serve", "--host",      "127.0.0.1",
                                    "--port", "0",     "--port-file", port_file};
@@ -135,6 +142,21 @@ int AisafeServer::stop(int sig) {
     if (!process_->waitExit(kStopDeadline)) process_->kill();
   }
   return process_->exitStatus().value_or(kUnknownExitStatus);
+}
+
+HttpClient AisafeServer::adminClient() {
+  if (admin_token_.empty()) {
+    auto res = client().request(
+        "POST", "/api/v1/auth/login",
+        std::string(R"({"email":")") + kAdminEmail + R"(","password":")" + kAdminPassword + "\"}");
+    auto body = res.json();
+    if (body.is_object() && body.as_object().contains("access_token")) {
+      admin_token_ = std::string(body.as_object()["access_token"].as_string());
+    }
+  }
+  HttpClient c(port_);
+  c.setDefaultHeader("Authorization", "Bearer " + admin_token_);
+  return c;
 }
 
 }  // namespace aisafe::testsupport

@@ -35,6 +35,11 @@ class AisafeServer {
 
   int port() const { return port_; }
   HttpClient client() const { return HttpClient(port_); }
+  // A client signed in as the platform admin that start() bootstraps (kAdminEmail), in the
+  // default organization. Logs in on first use.
+  HttpClient adminClient();
+  static constexpr const char* kAdminEmail = "admin@test.local";
+  static constexpr const char* kAdminPassword = "test-admin-password";
   const std::string& logPath() const { return log_path_; }
   std::string dataDir() const { return temp_dir_.path(); }
   ChildProcess& process() { return *process_; }
@@ -51,6 +56,7 @@ class AisafeServer {
   std::unique_ptr<ChildProcess> process_;
   std::string log_path_;
   int port_ = 0;
+  std::string admin_token_;
 };
 
 // Path of the aisafe binary: the AISAFE_BINARY compile definition, else the

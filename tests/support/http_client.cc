@@ -108,6 +108,7 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view targe
   req.set(http::field::user_agent, "aisafe-tests");
   req.body() = std::move(body);
   req.prepare_payload();
+  for (const auto& [name, value] : default_headers_) req.set(name, value);
   // Erase first, then insert: caller headers replace the defaults above and
   // may repeat a name on purpose.
   for (const auto& [name, value] : headers) req.erase(name);

@@ -45,7 +45,13 @@ class HttpClient {
   HttpResponse request(std::string_view method, std::string_view target, std::string body = {},
                        std::vector<std::pair<std::string, std::string>> headers = {});
 
+  // Headers sent with every request (credentials); per-request headers override them.
+  void setDefaultHeader(std::string name, std::string value) {
+    default_headers_.emplace_back(std::move(name), std::move(value));
+  }
+
  private:
+  std::vector<std::pair<std::string, std::string>> default_headers_;
   struct Connection;
 
   std::string host_;

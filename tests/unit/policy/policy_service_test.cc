@@ -31,22 +31,23 @@ class PolicyServiceTest : public ::testing::Test {
 };
 
 TEST_F(PolicyServiceTest, DefaultPolicyIsCompiledAtStart) {
-  auto c = service_->compiled("");
+  auto c = service_->compiled("default", "");
   ASSERT_TRUE(c.isOk());
   EXPECT_EQ((*c)->id, "default");
   EXPECT_GT((*c)->pipeline->patternCount(), 20u);
 }
 
 TEST_F(PolicyServiceTest, UpdatesSwapThePipelineAndKeepOldOnesAlive) {
-  auto created =
-      service_->create(boost::json::parse(R"({"name":"kw","custom":{"keywords":["zebra"]}})"));
+  auto created = service_->create(
+      "default", boost::json::parse(R"({"name":"kw","custom":{"keywords":["zebra"]}})"));
   ASSERT_TRUE(created.isOk()) << created.status().message();
-  auto v1 = *service_->compiled(created->id);
-  auto updated = service_->update(
-      created->id, boost::json::parse(R"({"name":"kw","custom":{"keywords":["lion"]}})"));
+  auto v1 = *service_->compiled("default", created->id);
+  auto updated =
+      service_->update("default", created->id,
+                       boost::json::parse(R"({"name":"kw","custom":{"keywords":["lion"]}})"));
   ASSERT_TRUE(updated.isOk());
   EXPECT_EQ(updated->version, 2);
-  auto v2 = *service_->compiled(created->id);
+  auto v2 = *service_->compiled("default", created->id);
   EXPECT_EQ(v2->version, 2);
   EXPECT_EQ(v1->version, 1);  // a request holding v1 still has a working pipeline
   detect::ScanScratch scratch;
@@ -58,29 +59,30 @@ TEST_F(PolicyServiceTest, UpdatesSwapThePipelineAndKeepOldOnesAlive) {
 }
 
 TEST_F(PolicyServiceTest, InvalidPoliciesAreNeverStored) {
-  auto bad = service_->create(boost::json::parse(R"({"name":"x","custom":{"regexes":["(a"]}})"));
+  auto bad = service_->create("default",
+                              boost::json::parse(R"({"name":"x","custom":{"regexes":["(a"]}})"));
   ASSERT_FALSE(bad.isOk());
   EXPECT_EQ(bad.status().code(), StatusCode::kUnprocessable);
-  EXPECT_EQ(service_->list()->size(), 1u);
+  EXPECT_EQ(service_->list("default")->size(), 1u);
 }
 
 TEST_F(PolicyServiceTest, DefaultCannotBeDeleted) {
-  EXPECT_EQ(service_->remove("default").code(), StatusCode::kConflict);
+  EXPECT_EQ(service_->remove("default", "default").code(), StatusCode::kConflict);
 }
 
 TEST_F(PolicyServiceTest, RefreshPicksUpChangesFromAnotherReplica) {
   PolicyService other(*repo_, registry_);  // a second replica on the same database
   ASSERT_TRUE(other.loadAll().isOk());
-  auto created = other.create(boost::json::parse(R"({"name":"elsewhere"})"));
+  auto created = other.create("default", boost::json::parse(R"({"name":"elsewhere"})"));
   ASSERT_TRUE(created.isOk());
-  EXPECT_FALSE(service_->compiled(created->id).isOk());
+  EXPECT_FALSE(service_->compiled("default", created->id).isOk());
   auto n = service_->refresh();
   ASSERT_TRUE(n.isOk());
   EXPECT_EQ(*n, 1);
-  EXPECT_TRUE(service_->compiled(created->id).isOk());
-  ASSERT_TRUE(other.remove(created->id).isOk());
+  EXPECT_TRUE(service_->compiled("default", created->id).isOk());
+  ASSERT_TRUE(other.remove("default", created->id).isOk());
   ASSERT_TRUE(service_->refresh().isOk());
-  EXPECT_FALSE(service_->compiled(created->id).isOk());
+  EXPECT_FALSE(service_->compiled("default", created->id).isOk());
 }
 
 }  // namespace

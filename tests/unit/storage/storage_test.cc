@@ -54,39 +54,40 @@ TEST_P(StorageTest, MigrationsGoUpDownAndUpAgain) {
   for (const auto& s : *st) EXPECT_TRUE(s.applied) << s.name;
 
   PolicyRepository policies(*db_);
-  ASSERT_TRUE(policies.get("default").isOk());
+  ASSERT_TRUE(policies.get("default", "default").isOk());
 
   auto down = m.down(m.latestVersion());
   ASSERT_TRUE(down.isOk()) << down.status().message();
   EXPECT_EQ(*down, m.latestVersion());
   // Everything 001 created is gone: the table can be created again from scratch.
-  EXPECT_FALSE(policies.get("default").isOk());
+  EXPECT_FALSE(policies.get("default", "default").isOk());
   ASSERT_TRUE(db_->run([](soci::session& s) { s << "CREATE TABLE policies (x INTEGER)"; }).isOk());
   ASSERT_TRUE(db_->run([](soci::session& s) { s << "DROP TABLE policies"; }).isOk());
 
   ASSERT_TRUE(m.up().isOk());
-  EXPECT_TRUE(policies.get("default").isOk());
+  EXPECT_TRUE(policies.get("default", "default").isOk());
 }
 
 TEST_P(StorageTest, PolicyVersionsAccumulate) {
   ASSERT_TRUE(migrateUp().isOk());
   PolicyRepository repo(*db_);
-  PolicyRow row{"pol_test", "first", 1, false, R"({"name":"first"})", 1000, 1000};
+  PolicyRow row{"pol_test", "default", "first", 1, false, R"({"name":"first"})", 1000, 1000};
   ASSERT_TRUE(repo.create(row).isOk());
-  auto updated = repo.update("pol_test", "second", R"({"name":"second"})");
+  auto updated = repo.update("default", "pol_test", "second", R"({"name":"second"})");
   ASSERT_TRUE(updated.isOk()) << updated.status().message();
   EXPECT_EQ(updated->version, 2);
   EXPECT_EQ(updated->document, R"({"name":"second"})");
-  auto versions = repo.versions("pol_test");
+  auto versions = repo.versions("default", "pol_test");
   ASSERT_TRUE(versions.isOk());
   ASSERT_EQ(versions->size(), 2u);
   EXPECT_EQ((*versions)[0].version, 2);
 
-  ASSERT_TRUE(repo.remove("pol_test").isOk());
-  EXPECT_EQ(repo.get("pol_test").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(repo.remove("pol_test").code(), StatusCode::kNotFound);
-  EXPECT_EQ(repo.update("missing", "x", "{}").status().code(), StatusCode::kNotFound);
-  auto all = repo.list();
+  ASSERT_TRUE(repo.remove("default", "pol_test").isOk());
+  EXPECT_EQ(repo.get("default", "pol_test").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(repo.remove("default", "pol_test").code(), StatusCode::kNotFound);
+  EXPECT_EQ(repo.update("default", "missing", "x", "{}").status().code(), StatusCode::kNotFound);
+  auto all = repo.list("default");
+  EXPECT_EQ(repo.list("org_other")->size(), 0u);  // scoped to the organization
   ASSERT_TRUE(all.isOk());
   EXPECT_EQ(all->size(), 1u);  // only the default remains
 }

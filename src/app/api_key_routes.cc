@@ -1,0 +1,114 @@
+// /api/v1/api-keys: create (the key shown once), list, get, change, revoke, rotate.
+#include <boost/json.hpp>
+
+#include "app/routes.h"
+#include "http/json_body.h"
+
+namespace aisafe::app {
+namespace json = boost::json;
+namespace beasthttp = boost::beast::http;
+using http::errorResponse;
+using http::Request;
+using http::RequestContext;
+using http::Response;
+
+namespace {
+
+const std::string& pathId(const RequestContext& ctx) { return ctx.path_params.at("id"); }
+
+Response keyError(const RequestContext& ctx, const aisafe::Status& st) {
+  if (st.code() == StatusCode::kUnprocessable) {
+    return errorResponse(ctx, beasthttp::status::unprocessable_entity, "invalid_api_key_fields",
+                         st.message());
+  }
+  return errorResponse(ctx, st);
+}
+
+json::object createdJson(const auth::CreatedApiKey& created) {
+  json::object o = auth::toJson(created.row);
+  o["key"] = created.key;
+  o["warning"] = "store this key now: it is not shown again";
+  return o;
+}
+
+}  // namespace
+
+auth::Identity identityOf(const RequestContext& ctx) {
+  auth::Identity id;
+  const auto& p = ctx.principal;
+  id.kind = p.kind == http::Principal::Kind::kApiKey ? auth::Identity::Kind::kApiKey
+                                                     : auth::Identity::Kind::kUser;
+  id.id = p.id;
+  id.user_id = p.user_id;
+  id.organization_id = ctx.organization_id;
+  id.role = p.role;
+  id.scopes = p.scopes;
+  id.is_superadmin = p.is_superadmin;
+  id.session_id = p.session_id;
+  return id;
+}
+
+void addApiKeyRoutes(http::Router& router, Services& s) {
+  constexpr auto kBlocking = http::Execution::kBlocking;
+  router.add(
+      beasthttp::verb::post, "/api/v1/api-keys",
+      [&s](RequestContext& ctx, const Request& req) {
+        auto body = http::parseJsonObject(ctx, req);
+        if (body.error) return std::move(*body.error);
+        auto fields = auth::parseApiKeyFields(body.value.get_object(), true);
+        if (!fields) return keyError(ctx, fields.status());
+        auto created = s.api_keys->create(identityOf(ctx), *fields);
+        if (!created) return keyError(ctx, created.status());
+        return http::jsonResponse(beasthttp::status::created, createdJson(*created));
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::get, "/api/v1/api-keys",
+      [&s](RequestContext& ctx, const Request&) {
+        auto keys = s.api_keys->list(ctx.organization_id);
+        if (!keys) return errorResponse(ctx, keys.status());
+        json::array data;
+        for (const auto& k : *keys) data.push_back(auth::toJson(k));
+        return http::jsonResponse(beasthttp::status::ok, json::object{{"data", std::move(data)}});
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::get, "/api/v1/api-keys/{id}",
+      [&s](RequestContext& ctx, const Request&) {
+        auto key = s.api_keys->get(ctx.organization_id, pathId(ctx));
+        if (!key) return errorResponse(ctx, key.status());
+        return http::jsonResponse(beasthttp::status::ok, auth::toJson(*key));
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::patch, "/api/v1/api-keys/{id}",
+      [&s](RequestContext& ctx, const Request& req) {
+        auto body = http::parseJsonObject(ctx, req);
+        if (body.error) return std::move(*body.error);
+        auto fields = auth::parseApiKeyFields(body.value.get_object(), false);
+        if (!fields) return keyError(ctx, fields.status());
+        auto key = s.api_keys->update(identityOf(ctx), pathId(ctx), *fields);
+        if (!key) return keyError(ctx, key.status());
+        return http::jsonResponse(beasthttp::status::ok, auth::toJson(*key));
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::delete_, "/api/v1/api-keys/{id}",
+      [&s](RequestContext& ctx, const Request&) {
+        if (auto st = s.api_keys->revoke(ctx.organization_id, pathId(ctx)); !st.isOk()) {
+          return errorResponse(ctx, st);
+        }
+        return noContent();
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::post, "/api/v1/api-keys/{id}/rotate",
+      [&s](RequestContext& ctx, const Request&) {
+        auto rotated = s.api_keys->rotate(ctx.organization_id, pathId(ctx));
+        if (!rotated) return errorResponse(ctx, rotated.status());
+        return http::jsonResponse(beasthttp::status::ok, createdJson(*rotated));
+      },
+      kBlocking);
+}
+
+}  // namespace aisafe::app

@@ -1,0 +1,168 @@
+// /api/v1/organizations: create and list (platform admins), the caller's own organization, its
+// members and invitations. Another organization's id answers 404, as if it did not exist.
+#include <boost/json.hpp>
+
+#include "app/routes.h"
+#include "http/json_body.h"
+
+namespace aisafe::app {
+namespace json = boost::json;
+namespace beasthttp = boost::beast::http;
+using http::errorResponse;
+using http::Request;
+using http::RequestContext;
+using http::Response;
+
+namespace {
+
+constexpr std::int64_t kInvitationValidityMs = 7LL * 86'400'000;
+
+// The organization in the path, if the caller may see it (its own; any for platform admins).
+std::optional<Response> checkOwnOrganization(const RequestContext& ctx) {
+  const std::string& id = ctx.path_params.at("id");
+  if (id == ctx.organization_id || ctx.principal.is_superadmin) return std::nullopt;
+  return errorResponse(ctx, beasthttp::status::not_found, "not_found", "organization not found");
+}
+
+Response orgError(const RequestContext& ctx, const aisafe::Status& st) {
+  if (st.code() == StatusCode::kUnprocessable) {
+    return errorResponse(ctx, beasthttp::status::unprocessable_entity, "invalid_organization",
+                         st.message());
+  }
+  return errorResponse(ctx, st);
+}
+
+// The role of the caller for member management (API keys with the admin scope act as admins).
+std::string actorRole(const RequestContext& ctx) {
+  if (ctx.principal.is_superadmin) return "owner";
+  if (ctx.principal.kind == http::Principal::Kind::kApiKey) return "admin";
+  return ctx.principal.role;
+}
+
+}  // namespace
+
+void addOrganizationRoutes(http::Router& router, Services& s) {
+  constexpr auto kBlocking = http::Execution::kBlocking;
+  router.add(
+      beasthttp::verb::post, "/api/v1/organizations",
+      [&s](RequestContext& ctx, const Request& req) {
+        auto body = http::parseJsonObject(ctx, req);
+        if (body.error) return std::move(*body.error);
+        const auto& obj = body.value.get_object();
+        if (auto err = http::rejectUnknownFields(ctx, obj, {"name"})) return std::move(*err);
+        std::optional<std::string> name;
+        if (auto e = http::readString(ctx, obj, "name", name, true)) return std::move(*e);
+        auto org = s.organizations->create(*name, std::nullopt);
+        if (!org) return orgError(ctx, org.status());
+        return http::jsonResponse(beasthttp::status::created, tenancy::toJson(*org));
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::get, "/api/v1/organizations",
+      [&s](RequestContext& ctx, const Request&) {
+        auto orgs = s.organizations->list();
+        if (!orgs) return errorResponse(ctx, orgs.status());
+        json::array data;
+        for (const auto& o : *orgs) data.push_back(tenancy::toJson(o));
+        return http::jsonResponse(beasthttp::status::ok, json::object{{"data", std::move(data)}});
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::get, "/api/v1/organizations/{id}",
+      [&s](RequestContext& ctx, const Request&) {
+        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        auto org = s.organizations->get(ctx.path_params.at("id"));
+        if (!org) return errorResponse(ctx, org.status());
+        return http::jsonResponse(beasthttp::status::ok, tenancy::toJson(*org));
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::patch, "/api/v1/organizations/{id}",
+      [&s](RequestContext& ctx, const Request& req) {
+        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        auto body = http::parseJsonObject(ctx, req);
+        if (body.error) return std::move(*body.error);
+        auto org = s.organizations->update(ctx.path_params.at("id"), body.value.get_object());
+        if (!org) return orgError(ctx, org.status());
+        return http::jsonResponse(beasthttp::status::ok, tenancy::toJson(*org));
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::get, "/api/v1/organizations/{id}/members",
+      [&s](RequestContext& ctx, const Request&) {
+        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        auto members = s.organizations->members(ctx.path_params.at("id"));
+        if (!members) return errorResponse(ctx, members.status());
+        json::array data;
+        for (const auto& u : *members) data.push_back(tenancy::memberJson(u));
+        return http::jsonResponse(beasthttp::status::ok, json::object{{"data", std::move(data)}});
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::post, "/api/v1/organizations/{id}/invitations",
+      [&s](RequestContext& ctx, const Request& req) {
+        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        auto body = http::parseJsonObject(ctx, req);
+        if (body.error) return std::move(*body.error);
+        const auto& obj = body.value.get_object();
+        if (auto err = http::rejectUnknownFields(ctx, obj, {"email", "role"})) {
+          return std::move(*err);
+        }
+        std::optional<std::string> email, role;
+        if (auto e = http::readString(ctx, obj, "email", email, true)) return std::move(*e);
+        if (auto e = http::readString(ctx, obj, "role", role, false)) return std::move(*e);
+        const std::string wanted = role.value_or("member");
+        if (wanted == "owner" && actorRole(ctx) != "owner") {
+          return errorResponse(ctx, beasthttp::status::forbidden, "owner_required",
+                               "only an owner can invite an owner");
+        }
+        auto inv = s.organizations->invite(
+            ctx.path_params.at("id"), *email, wanted,
+            ctx.principal.user_id.empty() ? ctx.principal.id : ctx.principal.user_id,
+            kInvitationValidityMs);
+        if (!inv) return orgError(ctx, inv.status());
+        json::object o;
+        o["id"] = inv->row.id;
+        o["email"] = inv->row.email;
+        o["role"] = inv->row.role;
+        o["invitation_token"] = inv->token;
+        o["expires_in"] = kInvitationValidityMs / 1000;
+        return http::jsonResponse(beasthttp::status::created, o);
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::patch, "/api/v1/organizations/{id}/members/{user_id}",
+      [&s](RequestContext& ctx, const Request& req) {
+        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        auto body = http::parseJsonObject(ctx, req);
+        if (body.error) return std::move(*body.error);
+        const auto& obj = body.value.get_object();
+        if (auto err = http::rejectUnknownFields(ctx, obj, {"role"})) return std::move(*err);
+        std::optional<std::string> role;
+        if (auto e = http::readString(ctx, obj, "role", role, true)) return std::move(*e);
+        const std::string& org = ctx.path_params.at("id");
+        const std::string& user = ctx.path_params.at("user_id");
+        if (auto st = s.organizations->changeRole(org, actorRole(ctx), user, *role); !st.isOk()) {
+          return orgError(ctx, st);
+        }
+        auto updated = s.user_repo->byId(user);
+        if (!updated) return errorResponse(ctx, updated.status());
+        return http::jsonResponse(beasthttp::status::ok, tenancy::memberJson(*updated));
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::delete_, "/api/v1/organizations/{id}/members/{user_id}",
+      [&s](RequestContext& ctx, const Request&) {
+        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        const std::string& org = ctx.path_params.at("id");
+        if (auto st =
+                s.organizations->removeMember(org, actorRole(ctx), ctx.path_params.at("user_id"));
+            !st.isOk()) {
+          return orgError(ctx, st);
+        }
+        return noContent();
+      },
+      kBlocking);
+}
+
+}  // namespace aisafe::app

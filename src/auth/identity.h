@@ -1,0 +1,21 @@
+// Who a credential says the caller is, once checked: a user (access token) or an API key.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace aisafe::auth {
+
+struct Identity {
+  enum class Kind { kUser, kApiKey };
+  Kind kind = Kind::kUser;
+  std::string id;       // user id or API key id
+  std::string user_id;  // users: their id; keys: who created the key
+  std::string organization_id;
+  std::string role;                 // users
+  std::vector<std::string> scopes;  // API keys
+  bool is_superadmin = false;
+  std::string session_id;  // users: the refresh-token family behind the access token
+};
+
+}  // namespace aisafe::auth
