@@ -38,6 +38,7 @@ class Router {
            Execution execution = Execution::kInline);
   // `path` without the query string.
   RouteMatch match(boost::beast::http::verb method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;
