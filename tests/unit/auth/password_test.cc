@@ -205,3 +205,18 @@ TEST(VerifyPasswordTest, SafeFromManyThreads) {
 
 }  // namespace
 }  // namespace aisafe::auth
+
+namespace aisafe::auth {
+namespace {
+
+// Made by the bcryptjs npm package (2.4.3): bcrypt.hashSync('correct horse battery', 4).
+// Users migrating from Node services bring such $2a$ hashes; they must verify unchanged.
+TEST(CrossImplementationTest, VerifiesABcryptjsHash) {
+  constexpr const char* kBcryptjsHash =
+      "$2a$04$oIKUp53IwfdAQwY1C4HfS.dcWC237fVqkqVbzqmvdrwyLCegExoge";
+  EXPECT_TRUE(verifyPassword("correct horse battery", kBcryptjsHash));
+  EXPECT_FALSE(verifyPassword("correct horse batterY", kBcryptjsHash));
+}
+
+}  // namespace
+}  // namespace aisafe::auth

@@ -1,0 +1,98 @@
+// Our tokens and hashes against the libraries users run: jose (JWT) and bcryptjs.
+// Starts the real aisafe binary (AISAFE_BINARY) on a free port with a known SECRET_KEY.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT, jwtVerify, UnsecuredJWT, decodeJwt } from 'jose';
+
+const SECRET = 'e2e-secret-key-0123456789abcdefghijklmnopqrstuvwxyz';
+const key = new TextEncoder().encode(SECRET);
+const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
+let server, base, dir;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aisafe-e2e-'));
+  const portFile = join(dir, 'port');
+  server = spawn(process.env.AISAFE_BINARY, ['serve', '--port', '0', '--port-file', portFile], {
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${dir}/aisafe.db`,
+      SECRET_KEY: SECRET,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'inherit',
+  });
+  for (let i = 0; i < 300 && !existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 100));
+  base = `http://127.0.0.1:${readFileSync(portFile, 'utf8').trim()}`;
+});
+
+after(() => {
+  server?.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function call(path, { token, body, method } = {}) {
+  const res = await fetch(base + path, {
+    method: method ?? (body ? 'POST' : 'GET'),
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, json: res.status === 204 ? null : await res.json() };
+}
+
+async function login() {
+  const r = await call('/api/v1/auth/login', { body: ADMIN });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  return r.json.access_token;
+}
+
+test('our access tokens verify with jose', async () => {
+  const token = await login();
+  const { payload, protectedHeader } = await jwtVerify(token, key, {
+    issuer: 'aisafe', audience: 'aisafe-api', algorithms: ['HS256'],
+  });
+  assert.equal(protectedHeader.alg, 'HS256');
+  for (const claim of ['sub', 'org', 'role', 'iat', 'nbf', 'exp', 'jti', 'sid']) {
+    assert.ok(payload[claim] !== undefined, `claim ${claim}`);
+  }
+});
+
+test('tokens jose signs with our secret and claims are accepted; forged ones are refused', async () => {
+  const ours = decodeJwt(await login());
+  const sign = (claims, exp = '10m') => new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer('aisafe').setAudience('aisafe-api').setSubject(ours.sub)
+    .setIssuedAt().setNotBefore('0s').setExpirationTime(exp).setJti('jose-1');
+  const claims = { org: ours.org, role: ours.role, sid: ours.sid };
+  const good = await sign(claims).sign(key);
+  assert.equal((await call('/api/v1/auth/me', { token: good })).status, 200);
+
+  const wrongKey = await sign(claims).sign(new TextEncoder().encode('x'.repeat(48)));
+  assert.equal((await call('/api/v1/auth/me', { token: wrongKey })).status, 401);
+
+  const [h, p, s] = good.split('.');
+  const tampered = `${h}.${Buffer.from(JSON.stringify({ ...ours, role: 'owner', org: 'other' })).toString('base64url')}.${s}`;
+  assert.equal((await call('/api/v1/auth/me', { token: tampered })).status, 401);
+
+  const none = new UnsecuredJWT({ ...claims, sub: ours.sub }).setIssuer('aisafe').setAudience('aisafe-api')
+    .setExpirationTime('10m').encode();
+  assert.equal((await call('/api/v1/auth/me', { token: none })).status, 401);
+
+  const expired = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' })
+    .setIssuer('aisafe').setAudience('aisafe-api').setSubject(ours.sub)
+    .setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+    .sign(key);
+  const r = await call('/api/v1/auth/me', { token: expired });
+  assert.equal(r.status, 401);
+  assert.equal(r.json.error.code, 'token_expired');
+
+  const wrongAud = await sign(claims).setAudience('someone-else').sign(key);
+  assert.equal((await call('/api/v1/auth/me', { token: wrongAud })).status, 401);
+  assert.ok(p);
+});
