@@ -37,8 +37,17 @@ nginx -c "$WORK/nginx.conf" -p "$WORK"
 wait_http "$NGINX_PORT" /
 
 AISAFE_PORT=$(free_port)
-DATABASE_URL="sqlite://$WORK/bench.db" LOG_LEVEL=warn "$AISAFE" serve --host 127.0.0.1 --port "$AISAFE_PORT" >"$WORK/aisafe.log" 2>&1 &
+# Anonymous validation is the baseline; the same server also answers with an API key, to show
+# what the key lookup costs.
+ADMIN_PASSWORD=bench-admin-password
+DATABASE_URL="sqlite://$WORK/bench.db" LOG_LEVEL=warn ALLOW_ANONYMOUS_VALIDATE=true \
+  ADMIN_EMAIL=bench@localhost ADMIN_PASSWORD=$ADMIN_PASSWORD SECRET_KEY_FILE="$WORK/secret.key" "$AISAFE" serve --host 127.0.0.1 --port "$AISAFE_PORT" >"$WORK/aisafe.log" 2>&1 &
 wait_http "$AISAFE_PORT" /health
+TOKEN=$(curl -fs "http://127.0.0.1:$AISAFE_PORT/api/v1/auth/login" \
+  -d "{\"email\":\"bench@localhost\",\"password\":\"$ADMIN_PASSWORD\"}" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+BENCH_KEY=$(curl -fs "http://127.0.0.1:$AISAFE_PORT/api/v1/api-keys" -H "Authorization: Bearer $TOKEN" \
+  -d '{"name":"bench","scopes":["validate"]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 
 run_wrk() {  # port -> "rps p99_ms"
   local out
@@ -53,9 +62,14 @@ to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us/,"",v); print v/1000 }
 # Warm-up, then the measured runs back to back.
 wrk -t2 -c"$CONNECTIONS" -d2s -s "$HERE/validate.lua" "http://127.0.0.1:$AISAFE_PORT/api/v1/validate" >/dev/null
 read -r NGINX_RPS NGINX_P99 < <(run_wrk "$NGINX_PORT")
+export AISAFE_KEY=""
 read -r AISAFE_RPS AISAFE_P99 < <(run_wrk "$AISAFE_PORT")
+export AISAFE_KEY="$BENCH_KEY"
+read -r KEY_RPS KEY_P99 < <(run_wrk "$AISAFE_PORT")
 RATIO=$(awk -v a="$AISAFE_RPS" -v n="$NGINX_RPS" 'BEGIN { printf "%.2f", a / n }')
 printf '\n%-28s %14s %12s\n' "POST /api/v1/validate (1 KB)" "requests/s" "p99 (ms)"
 printf '%-28s %14s %12s\n' "nginx, fixed 200 (baseline)" "$NGINX_RPS" "$(to_ms "$NGINX_P99")"
 printf '%-28s %14s %12s\n' "aisafe, default policy" "$AISAFE_RPS" "$(to_ms "$AISAFE_P99")"
+printf '%-28s %14s %12s\n' "aisafe, with an API key" "$KEY_RPS" "$(to_ms "$KEY_P99")"
+printf 'API key cost: %s%% of requests/s\n' "$(awk -v a="$AISAFE_RPS" -v k="$KEY_RPS" 'BEGIN { printf "%.1f", (a - k) * 100 / a }')"
 printf 'aisafe / nginx = %s (wrk -t2 -c%s -d%ss, same machine, same run)\n' "$RATIO" "$CONNECTIONS" "$DURATION"

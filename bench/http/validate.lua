@@ -3,6 +3,9 @@
 local base = string.rep("Please summarise the quarterly report for the leadership team and list the risks. ", 13)
 local counter = 0
 local headers = { ["Content-Type"] = "application/json" }
+-- With AISAFE_KEY set, every request authenticates with that API key.
+local key = os.getenv("AISAFE_KEY")
+if key and key ~= "" then headers["Authorization"] = "Bearer " .. key end
 
 function setup(thread)
   thread:set("id", math.random(1, 1000000))
