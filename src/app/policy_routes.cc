@@ -72,9 +72,7 @@ void addPolicyRoutes(http::Router& router, Services& s) {
       [&s](RequestContext& ctx, const Request&) {
         if (auto st = s.policies->remove(ctx.organization_id, pathId(ctx)); !st.isOk())
           return errorResponse(ctx, st);
-        Response res{beasthttp::status::no_content, 11};
-        res.prepare_payload();
-        return res;
+        return noContent();
       },
       kBlocking);
   router.add(
