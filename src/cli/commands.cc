@@ -35,6 +35,23 @@ int run(int argc, char** argv) {
   scan_cmd->add_flag("--response", response, "scan as a model's answer instead of a prompt");
   scan_cmd->add_option("input", input, "file to scan, - for standard input");
 
+  AdminArgs admin_args;
+  auto* admin_cmd = app.add_subcommand("admin", "manage organizations, users and API keys");
+  admin_cmd->require_subcommand(1);
+  auto* create_org = admin_cmd->add_subcommand("create-org", "create an organization");
+  create_org->add_option("--name", admin_args.name, "organization name")->required();
+  auto* create_user = admin_cmd->add_subcommand("create-user", "create a user in an organization");
+  create_user->add_option("--email", admin_args.email)->required();
+  create_user->add_option("--password", admin_args.password)->required();
+  create_user->add_option("--org", admin_args.organization, "organization id")->required();
+  create_user->add_option("--role", admin_args.role, "viewer, member, admin or owner");
+  auto* create_key = admin_cmd->add_subcommand("create-key", "create an API key (printed once)");
+  create_key->add_option("--org", admin_args.organization, "organization id")->required();
+  create_key->add_option("--name", admin_args.name)->required();
+  create_key->add_option("--scopes", admin_args.scopes, "e.g. validate policies:read")->required();
+  auto* list_keys = admin_cmd->add_subcommand("list-keys", "list an organization's API keys");
+  list_keys->add_option("--org", admin_args.organization, "organization id")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -43,6 +60,12 @@ int run(int argc, char** argv) {
   }
   if (*serve_cmd) return serve(host.empty() ? nullptr : host.c_str(), port, port_file.c_str());
   if (*migrate_cmd) return migrate(direction.c_str(), steps);
+  if (*admin_cmd) {
+    for (auto* sub : {create_org, create_user, create_key, list_keys}) {
+      if (*sub) admin_args.action = sub->get_name();
+    }
+    return admin(admin_args);
+  }
   return scan(policy_file.empty() ? nullptr : policy_file.c_str(), input.c_str(), response);
 }
 

@@ -3,7 +3,18 @@
 // .env (see core/config.h); flags override what they name.
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace aisafe::cli {
+
+struct AdminArgs {
+  std::string action;  // create-org, create-user, create-key, list-keys
+  std::string name;    // organization or key name
+  std::string email, password, role = "member";
+  std::string organization;  // organization id
+  std::vector<std::string> scopes;
+};
 
 int run(int argc, char** argv);
 
@@ -11,5 +22,6 @@ int serve(const char* host, int port, const char* port_file);
 int migrate(const char* direction, int steps);
 // Exit codes: 0 allow or redact, 1 block, 2 error.
 int scan(const char* policy_file, const char* input_file, bool response);
+int admin(const AdminArgs& args);
 
 }  // namespace aisafe::cli

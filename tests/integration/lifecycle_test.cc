@@ -122,5 +122,44 @@ TEST(LifecycleTest, MigrateCommand) {
   EXPECT_NE(out.find("undid 1 migration(s)"), std::string::npos) << out;
 }
 
+// Provisioning from scripts: an organization and a key made by `aisafe admin` work over HTTP.
+TEST(LifecycleTest, AdminCommandProvisionsAnOrganizationAndAKey) {
+  testsupport::TempDir dir;
+  const std::string db = "sqlite://" + dir.path() + "/admin.db";
+  const testsupport::EnvVars env = {{"DATABASE_URL", db},
+                                    {"SECRET_KEY", "test-secret-key-0123456789abcdefghijklmnop"},
+                                    {"ADMIN_PASSWORD", "admin-password-123"},
+                                    {"BCRYPT_COST", "4"}};
+  auto valueAfter = [](const std::string& text, const std::string& marker) {
+    const auto at = text.find(marker);
+    if (at == std::string::npos) return std::string();
+    const auto start = at + marker.size();
+    return text.substr(start, text.find('"', start) - start);
+  };
+  const std::string org_log = dir.path() + "/org.log";
+  ASSERT_EQ(runAisafe({"admin", "create-org", "--name", "Scripted"}, env, org_log), 0);
+  const std::string org = "org_" + valueAfter(testsupport::readFile(org_log), "\"id\":\"org_");
+  ASSERT_GT(org.size(), 4u) << testsupport::readFile(org_log);
+  const std::string key_log = dir.path() + "/key.log";
+  ASSERT_EQ(runAisafe({"admin", "create-key", "--org", org, "--name", "ci", "--scopes", "validate"},
+                      env, key_log),
+            0);
+  const std::string key =
+      "ask_live_" + valueAfter(testsupport::readFile(key_log), "\"key\":\"ask_live_");
+  EXPECT_EQ(runAisafe({"admin", "create-key", "--org", org, "--name", "x", "--scopes", "bogus"},
+                      env, dir.path() + "/bad.log"),
+            2);
+  ASSERT_EQ(runAisafe({"admin", "list-keys", "--org", org}, env, dir.path() + "/list.log"), 0);
+  EXPECT_EQ(testsupport::readFile(dir.path() + "/list.log").find(key), std::string::npos);
+
+  std::string error;
+  testsupport::EnvVars server_env(env.begin(), env.end());
+  auto server = AisafeServer::start(server_env, error);
+  ASSERT_NE(server, nullptr) << error;
+  auto res = server->client().request("POST", "/api/v1/validate", R"({"prompt":"hello"})",
+                                      {{"X-API-Key", key}});
+  EXPECT_EQ(res.status, 200) << res.body;
+}
+
 }  // namespace
 }  // namespace aisafe
