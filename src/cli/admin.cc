@@ -32,6 +32,18 @@ int admin(const AdminArgs& a) {
   auto config = loadConfigFromProcess();
   if (!config) return fail(config.status());
   telemetry::setupLogging("warn", config->log_format);
+  if (a.action == "hash-password") {
+    // For seeding users from other tools; the password comes on stdin, never as an argument
+    // (arguments are visible to every user of the machine).
+    std::string password;
+    for (int c = std::getchar(); c != EOF && c != '\n'; c = std::getchar()) {
+      password.push_back(static_cast<char>(c));
+    }
+    auto hash = auth::hashPassword(password, config->bcrypt_cost);
+    if (!hash) return fail(hash.status());
+    std::printf("%s\n", hash->c_str());
+    return 0;
+  }
   auto app = app::App::create(*config);
   if (!app) return fail(app.status());
   auto& s = (*app)->services();

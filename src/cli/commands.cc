@@ -49,6 +49,8 @@ int run(int argc, char** argv) {
   create_key->add_option("--org", admin_args.organization, "organization id")->required();
   create_key->add_option("--name", admin_args.name)->required();
   create_key->add_option("--scopes", admin_args.scopes, "e.g. validate policies:read")->required();
+  auto* hash_password = admin_cmd->add_subcommand(
+      "hash-password", "print the bcrypt hash of the password read from stdin (BCRYPT_COST)");
   auto* list_keys = admin_cmd->add_subcommand("list-keys", "list an organization's API keys");
   list_keys->add_option("--org", admin_args.organization, "organization id")->required();
 
@@ -61,7 +63,7 @@ int run(int argc, char** argv) {
   if (*serve_cmd) return serve(host.empty() ? nullptr : host.c_str(), port, port_file.c_str());
   if (*migrate_cmd) return migrate(direction.c_str(), steps);
   if (*admin_cmd) {
-    for (auto* sub : {create_org, create_user, create_key, list_keys}) {
+    for (auto* sub : {create_org, create_user, create_key, list_keys, hash_password}) {
       if (*sub) admin_args.action = sub->get_name();
     }
     return admin(admin_args);

@@ -9,7 +9,7 @@
 namespace aisafe::cli {
 
 struct AdminArgs {
-  std::string action;  // create-org, create-user, create-key, list-keys
+  std::string action;  // create-org, create-user, create-key, list-keys, hash-password
   std::string name;    // organization or key name
   std::string email, password, role = "member";
   std::string organization;  // organization id

@@ -96,3 +96,18 @@ test('tokens jose signs with our secret and claims are accepted; forged ones are
   assert.equal((await call('/api/v1/auth/me', { token: wrongAud })).status, 401);
   assert.ok(p);
 });
+
+test('hashes we make verify with bcryptjs', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const bcrypt = (await import('bcryptjs')).default;
+  const password = 'correct horse battery staple';
+  const ours = execFileSync(process.env.AISAFE_BINARY, ['admin', 'hash-password'], {
+    input: `${password}\n`,
+    env: { ...process.env, BCRYPT_COST: '5', LOG_LEVEL: 'warn' },
+  }).toString().trim();
+  assert.match(ours, /^\$2b\$05\$/);
+  assert.ok(bcrypt.compareSync(password, ours));
+  assert.ok(!bcrypt.compareSync(`${password}!`, ours));
+
+  // bcryptjs -> us is checked by the unit tests with a bcryptjs-made fixture.
+});
