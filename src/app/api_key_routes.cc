@@ -69,7 +69,7 @@ void addApiKeyRoutes(http::Router& router, Services& s) {
         if (!keys) return errorResponse(ctx, keys.status());
         json::array data;
         for (const auto& k : *keys) data.push_back(auth::toJson(k));
-        return http::jsonResponse(beasthttp::status::ok, json::object{{"data", std::move(data)}});
+        return http::listResponse(std::move(data));
       },
       kBlocking);
   router.add(

@@ -64,7 +64,7 @@ void addOrganizationRoutes(http::Router& router, Services& s) {
         if (!orgs) return errorResponse(ctx, orgs.status());
         json::array data;
         for (const auto& o : *orgs) data.push_back(tenancy::toJson(o));
-        return http::jsonResponse(beasthttp::status::ok, json::object{{"data", std::move(data)}});
+        return http::listResponse(std::move(data));
       },
       kBlocking);
   router.add(
@@ -95,7 +95,7 @@ void addOrganizationRoutes(http::Router& router, Services& s) {
         if (!members) return errorResponse(ctx, members.status());
         json::array data;
         for (const auto& u : *members) data.push_back(tenancy::memberJson(u));
-        return http::jsonResponse(beasthttp::status::ok, json::object{{"data", std::move(data)}});
+        return http::listResponse(std::move(data));
       },
       kBlocking);
   router.add(

@@ -46,7 +46,7 @@ void addPolicyRoutes(http::Router& router, Services& s) {
         if (!all) return errorResponse(ctx, all.status());
         json::array data;
         for (const auto& p : *all) data.push_back(policy::toJson(p));
-        return http::jsonResponse(beasthttp::status::ok, json::object{{"data", std::move(data)}});
+        return http::listResponse(std::move(data));
       },
       kBlocking);
   router.add(
@@ -88,7 +88,7 @@ void addPolicyRoutes(http::Router& router, Services& s) {
           o["policy"] = policy::toJson(v.spec);
           data.push_back(std::move(o));
         }
-        return http::jsonResponse(beasthttp::status::ok, json::object{{"data", std::move(data)}});
+        return http::listResponse(std::move(data));
       },
       kBlocking);
 }

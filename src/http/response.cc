@@ -67,6 +67,10 @@ Response jsonResponse(Status status, const boost::json::value& body) {
   return res;
 }
 
+Response listResponse(boost::json::array items) {
+  return jsonResponse(Status::ok, boost::json::object{{"data", std::move(items)}});
+}
+
 Response errorResponse(const RequestContext& ctx, Status status, std::string_view code,
                        std::string_view message) {
   boost::json::object err;

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include <boost/beast/http.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
 #include "core/status.h"
@@ -17,6 +18,9 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 using Status = boost::beast::http::status;
 
 Response jsonResponse(Status status, const boost::json::value& body);
+
+// 200 with {"data": items}: the shape of every list answer.
+Response listResponse(boost::json::array items);
 
 // Boost.JSON 1.81 writes every double in exponent form ("9.5E-1"); valid JSON, but hard to
 // read in a terminal. Rewrites such numbers outside strings to plain decimals ("0.95") when

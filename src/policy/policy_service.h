@@ -21,8 +21,6 @@
 
 namespace aisafe::policy {
 
-constexpr const char* kDefaultPolicyId = "default";
-
 struct StoredPolicy {
   std::string id;
   std::string organization_id;
