@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <functional>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -172,6 +173,11 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view targe
 }
 
 std::string rawExchange(int port, std::string_view bytes, std::chrono::milliseconds read_deadline) {
+  return rawExchangeInTwoParts(port, bytes, {}, {}, read_deadline);
+}
+
+std::string rawExchangeInTwoParts(int port, std::string_view first, const std::function<void()>& between,
+                                  std::string_view rest, std::chrono::milliseconds read_deadline) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   beast::error_code ec;
@@ -184,10 +190,15 @@ std::string rawExchange(int port, std::string_view bytes, std::chrono::milliseco
 
   // A write error (server closed early) is not fatal: whatever it sent before
   // closing, e.g. a 400 response, is exactly what the test wants to see.
-  stream.expires_after(kConnectTimeout);
-  asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()),
-                    [&](beast::error_code e, std::size_t) { ec = e; });
-  runToCompletion(ioc);
+  const auto send = [&](std::string_view bytes) {
+    stream.expires_after(kConnectTimeout);
+    asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()),
+                      [&](beast::error_code e, std::size_t) { ec = e; });
+    runToCompletion(ioc);
+  };
+  send(first);
+  if (between) between();
+  if (!ec && !rest.empty()) send(rest);
 
   std::string received;
   std::array<char, 4096> chunk;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -64,5 +65,10 @@ class HttpClient {
 // everything read until the server closes the connection or `read_deadline`
 // (counted from the end of the write) passes.
 std::string rawExchange(int port, std::string_view bytes, std::chrono::milliseconds read_deadline);
+
+// Like rawExchange, but writes `first`, runs `between`, then writes `rest`: lets a test act
+// (send a signal, say) while the server is provably in the middle of reading a request.
+std::string rawExchangeInTwoParts(int port, std::string_view first, const std::function<void()>& between,
+                                  std::string_view rest, std::chrono::milliseconds read_deadline);
 
 }  // namespace aisafe::testsupport
