@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "app/routes.h"
+#include "app/sso.h"
 #include "detect/database_cache.h"
 #include "http/server.h"
 #include "storage/migrator.h"
@@ -75,6 +76,8 @@ Status createIdentityServices(Services& s) {
   s.auth = std::make_unique<auth::AuthService>(options, *s.user_repo, *s.refresh_repo,
                                                *s.login_failure_repo, *s.org_repo, *s.organizations,
                                                *s.hash_pool);
+  AISAFE_TRY(s.sso, createSsoVerifier(config));
+  if (s.sso) s.auth->enableSso(s.sso.get());
   auth::ApiKeyOptions key_options;
   key_options.rotation_grace_ms =
       static_cast<std::int64_t>(config.api_key_rotation_grace_hours) * 3'600'000;

@@ -40,6 +40,8 @@ void setPrincipal(http::RequestContext& ctx, const auth::Identity& id) {
   p.scopes = id.scopes;
   p.is_superadmin = id.is_superadmin;
   p.session_id = id.session_id;
+  p.external = id.external;
+  p.email = id.email;
 }
 
 bool allowed(const http::Principal& p, auth::Permission perm) {

@@ -34,6 +34,27 @@ Response authError(const RequestContext& ctx, const aisafe::Status& st,
   return res;
 }
 
+// Accounts that live at the identity provider have no session or password here.
+Response ssoManaged(const RequestContext& ctx, const std::string& what) {
+  return errorResponse(ctx, beasthttp::status::bad_request, "managed_by_identity_provider",
+                       "this account signs in through single sign-on: " + what);
+}
+
+Response ssoMe(Services& s, const RequestContext& ctx) {
+  auto org = s.organizations->get(ctx.organization_id);
+  if (!org) return errorResponse(ctx, org.status());
+  json::object user;
+  user["id"] = ctx.principal.id;
+  user["email"] = ctx.principal.email;
+  user["external"] = true;
+  user["issuer"] = s.config.oidc_issuer;
+  json::object o;
+  o["user"] = std::move(user);
+  o["organization"] = tenancy::toJson(*org);
+  o["role"] = ctx.principal.role;
+  return http::jsonResponse(beasthttp::status::ok, o);
+}
+
 }  // namespace
 
 Response noContent() {
@@ -113,6 +134,7 @@ void addAuthRoutes(http::Router& router, Services& s) {
   router.add(
       beasthttp::verb::post, "/api/v1/auth/logout",
       [&s](RequestContext& ctx, const Request&) {
+        if (ctx.principal.external) return ssoManaged(ctx, "sign out at your identity provider");
         if (auto st = s.auth->logout(ctx.principal.session_id); !st.isOk()) {
           return errorResponse(ctx, st);
         }
@@ -122,6 +144,7 @@ void addAuthRoutes(http::Router& router, Services& s) {
   router.add(
       beasthttp::verb::get, "/api/v1/auth/me",
       [&s](RequestContext& ctx, const Request&) {
+        if (ctx.principal.external) return ssoMe(s, ctx);
         auto user = s.user_repo->byId(ctx.principal.id);
         if (!user) return errorResponse(ctx, user.status());
         auto org = s.organizations->get(user->organization_id);
@@ -136,6 +159,9 @@ void addAuthRoutes(http::Router& router, Services& s) {
   router.add(
       beasthttp::verb::post, "/api/v1/auth/password",
       [&s](RequestContext& ctx, const Request& req) {
+        if (ctx.principal.external) {
+          return ssoManaged(ctx, "change your password at your identity provider");
+        }
         auto body = http::parseJsonObject(ctx, req);
         if (body.error) return std::move(*body.error);
         const auto& obj = body.value.get_object();

@@ -50,6 +50,7 @@ struct Services {
   std::unique_ptr<storage::LoginFailureRepository> login_failure_repo;
   std::unique_ptr<tenancy::OrganizationService> organizations;
   std::unique_ptr<auth::BoundedPool> hash_pool;
+  std::unique_ptr<auth::OidcVerifier> sso;  // null unless single sign-on is configured
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<auth::ApiKeyService> api_keys;
   telemetry::Registry metrics_registry;

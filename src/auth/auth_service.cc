@@ -202,7 +202,43 @@ void AuthService::forgetSession(const std::string& session_id) {
   sessions_.erase(session_id);
 }
 
+Status AuthService::checkOrganizationExists(const std::string& organization_id) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto ttl = std::chrono::milliseconds(options_.cache_ttl_ms);
+  {
+    std::lock_guard lock(sso_orgs_mu_);
+    if (auto it = sso_orgs_.find(organization_id);
+        it != sso_orgs_.end() && now - it->second.second < ttl) {
+      return it->second.first ? Status::ok()
+                              : unauthenticated("unknown_organization",
+                                                "the SSO token's organization does not exist here");
+    }
+  }
+  auto org = orgs_.get(organization_id);
+  if (!org && org.status().code() != StatusCode::kNotFound) return org.status();
+  std::lock_guard lock(sso_orgs_mu_);
+  if (sso_orgs_.size() >= kMaxCachedSessions) sso_orgs_.clear();
+  sso_orgs_[organization_id] = {org.isOk(), now};
+  return org.isOk() ? Status::ok()
+                    : unauthenticated("unknown_organization",
+                                      "the SSO token's organization does not exist here");
+}
+
+Result<Identity> AuthService::verifySsoToken(std::string_view token) {
+  AISAFE_TRY(OidcIdentity sso, sso_->verify(token, clock::nowMs() / 1000));
+  AISAFE_RETURN_IF_ERROR(checkOrganizationExists(sso.organization_id));
+  Identity id;
+  id.kind = Identity::Kind::kUser;
+  id.id = id.user_id = "sso:" + sso.subject;
+  id.organization_id = sso.organization_id;
+  id.role = sso.role;
+  id.external = true;
+  id.email = sso.email;
+  return id;
+}
+
 Result<Identity> AuthService::verifyAccessToken(std::string_view token) {
+  if (sso_ != nullptr && peekAlgorithm(token) != "HS256") return verifySsoToken(token);
   JwtVerifyOptions verify{options_.issuer, options_.audience, clock::nowMs() / 1000, 30};
   auto claims = verifyHs256(token, options_.secret, verify);
   if (!claims) {

@@ -17,6 +17,7 @@
 #include "auth/bounded_pool.h"
 #include "auth/identity.h"
 #include "storage/login_failure_repository.h"
+#include "auth/oidc.h"
 #include "storage/refresh_token_repository.h"
 #include "storage/user_repository.h"
 #include "tenancy/organization_service.h"
@@ -68,7 +69,12 @@ class AuthService {
   Status changePassword(const Identity& who, const std::string& current, const std::string& next);
   // The identity in a valid access token whose session is live and whose user still exists
   // (role and organization as stored now, so demotions and removals apply within the TTL).
+  // With single sign-on enabled, RS256/ES256 tokens go to the provider's verifier instead, and
+  // their organization must exist here.
   Result<Identity> verifyAccessToken(std::string_view token);
+
+  // Turns on single sign-on; `sso` outlives this service.
+  void enableSso(OidcVerifier* sso) { sso_ = sso; }
 
   // On first start with no users: creates the platform admin in the default organization.
   // Returns the generated password when `password` was empty (to print once), else "".
@@ -83,6 +89,8 @@ class AuthService {
   Result<TokenPair> issue(const storage::UserRow& user, const std::string& family_id,
                           const std::optional<std::string>& rotate_from);
   void forgetSession(const std::string& session_id);
+  Result<Identity> verifySsoToken(std::string_view token);
+  Status checkOrganizationExists(const std::string& organization_id);
 
   struct SessionState {
     bool active = false;
@@ -101,6 +109,10 @@ class AuthService {
 
   std::mutex sessions_mu_;
   std::map<std::string, SessionState> sessions_;
+
+  OidcVerifier* sso_ = nullptr;
+  std::mutex sso_orgs_mu_;  // organizations named by SSO tokens: exists?, checked when
+  std::map<std::string, std::pair<bool, std::chrono::steady_clock::time_point>> sso_orgs_;
 };
 
 }  // namespace aisafe::auth

@@ -16,6 +16,10 @@ struct Identity {
   std::vector<std::string> scopes;  // API keys
   bool is_superadmin = false;
   std::string session_id;  // users: the refresh-token family behind the access token
+  // Users signed in through the organization's identity provider (OIDC): no aisafe account, no
+  // session or password here; `id` is "sso:" + the provider's subject.
+  bool external = false;
+  std::string email;  // external users: the token's email claim, if any
 };
 
 }  // namespace aisafe::auth

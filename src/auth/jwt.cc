@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <initializer_list>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -52,10 +53,14 @@ std::optional<json::object> parseObject(std::string_view text) {
   return std::move(value.as_object());
 }
 
-Status checkHeader(const json::object& header) {
-  // Only the exact string: "none", "None", "hs256", "RS256" and a missing alg all fail here.
+// `allowed` lists the exact algorithm names accepted; returns the token's.
+Result<std::string> checkHeader(const json::object& header,
+                                std::initializer_list<std::string_view> allowed) {
+  // Only the exact strings: "none", "None", "hs256" and a missing alg all fail here.
   const json::value* alg = header.if_contains("alg");
-  if (alg == nullptr || !alg->is_string() || alg->get_string() != "HS256") {
+  if (alg == nullptr || !alg->is_string() ||
+      std::find(allowed.begin(), allowed.end(), std::string_view(alg->get_string())) ==
+          allowed.end()) {
     return invalidArgument("algorithm not allowed");
   }
   // We implement no JWS extensions, and RFC 7515 section 4.1.11 says a verifier that does not
@@ -64,7 +69,29 @@ Status checkHeader(const json::object& header) {
   for (std::string_view name : kKeyHeaders) {
     if (header.contains(name)) return invalidArgument("key header not allowed");
   }
-  return Status::ok();
+  return std::string(alg->get_string());
+}
+
+struct DecodedToken {
+  Segments segments;
+  json::object header;
+  std::string payload_json;  // not parsed before the signature is checked
+  std::string signature;
+};
+
+// Size, shape, base64url and a JSON-object header: everything checkable before choosing a key.
+Result<DecodedToken> decode(std::string_view token) {
+  if (token.size() > kMaxTokenBytes) return invalidArgument("malformed token");
+  const std::optional<Segments> segments = splitToken(token);
+  if (!segments) return invalidArgument("malformed token");
+  std::optional<std::string> header_json = base64UrlDecode(segments->header);
+  std::optional<std::string> payload_json = base64UrlDecode(segments->payload);
+  std::optional<std::string> signature = base64UrlDecode(segments->signature);
+  if (!header_json || !payload_json || !signature) return invalidArgument("malformed token");
+  std::optional<json::object> header = parseObject(*header_json);
+  if (!header) return invalidArgument("malformed header");
+  return DecodedToken{*segments, std::move(*header), std::move(*payload_json),
+                      std::move(*signature)};
 }
 
 Status invalidClaim(std::string_view name) {
@@ -124,16 +151,24 @@ std::int64_t saturatingAdd(std::int64_t a, std::int64_t b) {
   return sum;
 }
 
-Result<JwtClaims> readClaims(const json::object& object, const JwtVerifyOptions& options) {
+// `ours`: a token aisafe issued, whose org/role/sid claims must be strings. Other issuers' tokens
+// use those names for other things (Keycloak's "role" arrays), so they are left to the caller.
+Result<JwtClaims> readClaims(const json::object& object, const JwtVerifyOptions& options,
+                             bool ours) {
   JwtClaims claims;
   // Types first, so a malformed claim is reported as such whatever else is wrong.
   AISAFE_TRY(const std::optional<std::int64_t> exp, readTime(object, "exp", false));
   AISAFE_TRY(const std::optional<std::int64_t> nbf, readTime(object, "nbf", true));
   AISAFE_TRY(const std::optional<std::int64_t> iat, readTime(object, "iat", false));
-  for (auto [name, field] : {std::pair{"sub", &claims.sub}, std::pair{"org", &claims.org},
-                             std::pair{"role", &claims.role}, std::pair{"iss", &claims.iss},
-                             std::pair{"jti", &claims.jti}, std::pair{"sid", &claims.sid}}) {
+  for (auto [name, field] : {std::pair{"sub", &claims.sub}, std::pair{"iss", &claims.iss},
+                             std::pair{"jti", &claims.jti}}) {
     AISAFE_RETURN_IF_ERROR(readString(object, name, *field));
+  }
+  if (ours) {
+    for (auto [name, field] : {std::pair{"org", &claims.org}, std::pair{"role", &claims.role},
+                               std::pair{"sid", &claims.sid}}) {
+      AISAFE_RETURN_IF_ERROR(readString(object, name, *field));
+    }
   }
 
   // A token without an expiry would be valid forever if it leaked.
@@ -203,26 +238,47 @@ Result<JwtClaims> verifyHs256(std::string_view token, std::string_view secret,
   if (secret.empty() || options.issuer.empty() || options.audience.empty()) {
     return internalError("JWT verifier needs a secret, an issuer and an audience");
   }
-  if (token.size() > kMaxTokenBytes) return invalidArgument("malformed token");
-  const std::optional<Segments> segments = splitToken(token);
-  if (!segments) return invalidArgument("malformed token");
-  const std::optional<std::string> header_json = base64UrlDecode(segments->header);
-  const std::optional<std::string> payload_json = base64UrlDecode(segments->payload);
-  const std::optional<std::string> signature = base64UrlDecode(segments->signature);
-  if (!header_json || !payload_json || !signature) return invalidArgument("malformed token");
-
-  const std::optional<json::object> header = parseObject(*header_json);
-  if (!header) return invalidArgument("malformed header");
-  AISAFE_RETURN_IF_ERROR(checkHeader(*header));
-
-  if (!constantTimeEquals(hmacSha256(secret, segments->signing_input), *signature)) {
+  AISAFE_TRY(DecodedToken decoded, decode(token));
+  AISAFE_RETURN_IF_ERROR(checkHeader(decoded.header, {"HS256"}).status());
+  if (!constantTimeEquals(hmacSha256(secret, decoded.segments.signing_input), decoded.signature)) {
     return invalidArgument("bad signature");
   }
-
   // From here on the payload is known to come from a holder of the secret.
-  const std::optional<json::object> claims = parseObject(*payload_json);
+  const std::optional<json::object> claims = parseObject(decoded.payload_json);
   if (!claims) return invalidArgument("malformed claims");
-  return readClaims(*claims, options);
+  return readClaims(*claims, options, true);
+}
+
+std::string peekAlgorithm(std::string_view token) {
+  auto decoded = decode(token);
+  if (!decoded) return {};
+  const json::value* alg = decoded->header.if_contains("alg");
+  return alg != nullptr && alg->is_string() ? std::string(alg->get_string()) : std::string();
+}
+
+Result<ExternalJwt> verifyExternal(std::string_view token, const KeyLookup& lookup,
+                                   const JwtVerifyOptions& options) {
+  if (options.issuer.empty() || options.audience.empty()) {
+    return internalError("JWT verifier needs an issuer and an audience");
+  }
+  AISAFE_TRY(DecodedToken decoded, decode(token));
+  AISAFE_TRY(const std::string alg, checkHeader(decoded.header, {"RS256", "ES256"}));
+  std::string kid;
+  if (const json::value* v = decoded.header.if_contains("kid")) {
+    if (!v->is_string()) return invalidArgument("malformed header");
+    kid = std::string(v->get_string());
+  }
+  AISAFE_TRY(const PublicKey key, lookup(kid));
+  // The key decides the algorithm, never the token: an RSA key cannot be used for "ES256", and
+  // no public key ever serves as an HMAC secret (the classic RS256-to-HS256 confusion).
+  if (key.alg != alg) return invalidArgument("algorithm not allowed");
+  if (!verifyJwsSignature(key, decoded.segments.signing_input, decoded.signature)) {
+    return invalidArgument("bad signature");
+  }
+  std::optional<json::object> claims = parseObject(decoded.payload_json);
+  if (!claims) return invalidArgument("malformed claims");
+  AISAFE_TRY(JwtClaims standard, readClaims(*claims, options, false));
+  return ExternalJwt{std::move(standard), std::move(*claims)};
 }
 
 }  // namespace aisafe::auth

@@ -7,9 +7,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
+#include <boost/json/object.hpp>
+
+#include "auth/jwk.h"
 #include "core/status.h"
 
 namespace aisafe::auth {
@@ -63,5 +67,25 @@ struct JwtVerifyOptions {
 // audience), so a bad deployment fails closed.
 Result<JwtClaims> verifyHs256(std::string_view token, std::string_view secret,
                               const JwtVerifyOptions& options);
+
+// The "alg" a compact token's header names, or "" when it cannot be read. Unverified: only for
+// choosing which verifier to run, never for trusting anything.
+std::string peekAlgorithm(std::string_view token);
+
+// A token from another issuer (OIDC single sign-on), verified: the standard claims (org, role and
+// sid left empty) and every claim as sent, for mapping the provider's own claims.
+struct ExternalJwt {
+  JwtClaims claims;
+  boost::json::object all_claims;
+};
+
+// The key for the token's "kid" ("" when the header has none), or an error (unknown key).
+using KeyLookup = std::function<Result<PublicKey>(std::string_view kid)>;
+
+// Verifies an RS256 or ES256 token whose key `lookup` provides. The same checks as verifyHs256 and
+// in the same order, except: "alg" must be RS256 or ES256 *and* the algorithm of the key found,
+// and org/role/sid are not read. Errors are verifyHs256's, plus whatever `lookup` returns.
+Result<ExternalJwt> verifyExternal(std::string_view token, const KeyLookup& lookup,
+                                   const JwtVerifyOptions& options);
 
 }  // namespace aisafe::auth

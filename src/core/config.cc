@@ -152,6 +152,35 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("PASSWORD_HASH_QUEUE", c.password_hash_queue, 1, 100'000);
   r.integer("AUTH_CACHE_TTL_MS", c.auth_cache_ttl_ms, 0, 60'000);
   r.integer("KEY_USAGE_FLUSH_MS", c.key_usage_flush_ms, 10, 600'000);
+  r.string("OIDC_ISSUER", c.oidc_issuer);
+  r.string("OIDC_JWKS_URL", c.oidc_jwks_url);
+  r.string("OIDC_AUDIENCE", c.oidc_audience);
+  r.string("OIDC_ORGANIZATION_CLAIM", c.oidc_organization_claim);
+  r.string("OIDC_ROLE_CLAIM", c.oidc_role_claim);
+  r.string("OIDC_ROLE_MAP", c.oidc_role_map);
+  r.oneOf("OIDC_DEFAULT_ROLE", c.oidc_default_role, {"", "viewer", "member", "admin", "owner"});
+  r.integer("OIDC_JWKS_CACHE_S", c.oidc_jwks_cache_s, 10, 86'400 * 7);
+  r.integer("OIDC_JWKS_TIMEOUT_MS", c.oidc_jwks_timeout_ms, 100, 60'000);
+  r.integer("OIDC_JWKS_COOLDOWN_S", c.oidc_jwks_cooldown_s, 0, 3600);
+  if (c.oidc_issuer.empty() != c.oidc_jwks_url.empty()) {
+    r.error("OIDC_ISSUER and OIDC_JWKS_URL: set both to turn on single sign-on, or neither");
+  }
+  if (c.ssoEnabled()) {
+    if (c.oidc_audience.empty()) {
+      r.error("OIDC_AUDIENCE: required with single sign-on (the client id your provider puts in aud)");
+    }
+    const bool https = c.oidc_jwks_url.rfind("https://", 0) == 0;
+    const bool local_http = c.oidc_jwks_url.rfind("http://127.0.0.1:", 0) == 0 ||
+                            c.oidc_jwks_url.rfind("http://localhost:", 0) == 0 ||
+                            c.oidc_jwks_url.rfind("http://[::1]:", 0) == 0;
+    if (!https && !local_http) {
+      // Keys fetched in clear text could be swapped on the way: anyone could then sign in.
+      r.error("OIDC_JWKS_URL=" + c.oidc_jwks_url + ": must be https:// (http only to localhost)");
+    }
+    if (c.oidc_organization_claim.empty() || c.oidc_role_claim.empty()) {
+      r.error("OIDC_ORGANIZATION_CLAIM and OIDC_ROLE_CLAIM must not be empty");
+    }
+  }
   if (c.jwt_issuer.empty() || c.jwt_audience.empty()) {
     r.error("JWT_ISSUER and JWT_AUDIENCE must not be empty");
   }

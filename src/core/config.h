@@ -62,6 +62,19 @@ struct Config {
   std::size_t password_hash_queue = 32;    // waiting hashes past this get 503 busy
   std::uint32_t auth_cache_ttl_ms = 1000;  // key and session lookups; bounds revocation delay
   std::uint32_t key_usage_flush_ms = 1000;
+
+  // Single sign-on (OIDC): off unless OIDC_ISSUER and OIDC_JWKS_URL are both set.
+  std::string oidc_issuer;
+  std::string oidc_jwks_url;  // https, or http to the loopback host only
+  std::string oidc_audience;  // required with SSO on
+  std::string oidc_organization_claim = "org_id";
+  std::string oidc_role_claim = "roles";
+  std::string oidc_role_map;      // "provider_value=role,..."; empty: values are role names
+  std::string oidc_default_role;  // empty: tokens without a mapped role are refused
+  std::uint32_t oidc_jwks_cache_s = 3600;
+  std::uint32_t oidc_jwks_cooldown_s = 30;  // fewest seconds between two fetches of the keys
+  std::uint32_t oidc_jwks_timeout_ms = 3000;
+  bool ssoEnabled() const { return !oidc_issuer.empty(); }
 };
 
 // Looks up a variable; the default reads the process environment.

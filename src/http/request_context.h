@@ -20,6 +20,8 @@ struct Principal {
   bool is_superadmin = false;       // platform administrator (users)
   std::string session_id;           // the refresh-token family behind a user's access token
   std::string user_id;              // users: their id; API keys: the user who created the key
+  bool external = false;            // users signed in through single sign-on (no aisafe account)
+  std::string email;                // external users: from their token
 };
 
 struct RequestContext {

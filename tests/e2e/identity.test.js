@@ -2,55 +2,18 @@
 // Starts the real aisafe binary (AISAFE_BINARY) on a free port with a known SECRET_KEY.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SignJWT, jwtVerify, UnsecuredJWT, decodeJwt } from 'jose';
+import { startAisafe, SECRET } from './support.js';
 
-const SECRET = 'e2e-secret-key-0123456789abcdefghijklmnopqrstuvwxyz';
 const key = new TextEncoder().encode(SECRET);
-const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
-let server, base, dir;
+let aisafe, call, login;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'aisafe-e2e-'));
-  const portFile = join(dir, 'port');
-  server = spawn(process.env.AISAFE_BINARY, ['serve', '--port', '0', '--port-file', portFile], {
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite://${dir}/aisafe.db`,
-      SECRET_KEY: SECRET,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      BCRYPT_COST: '4',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: 'inherit',
-  });
-  for (let i = 0; i < 300 && !existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 100));
-  base = `http://127.0.0.1:${readFileSync(portFile, 'utf8').trim()}`;
+  aisafe = await startAisafe();
+  ({ call, login } = aisafe);
 });
 
-after(() => {
-  server?.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function call(path, { token, body, method } = {}) {
-  const res = await fetch(base + path, {
-    method: method ?? (body ? 'POST' : 'GET'),
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, json: res.status === 204 ? null : await res.json() };
-}
-
-async function login() {
-  const r = await call('/api/v1/auth/login', { body: ADMIN });
-  assert.equal(r.status, 200, JSON.stringify(r.json));
-  return r.json.access_token;
-}
+after(() => aisafe?.stop());
 
 test('our access tokens verify with jose', async () => {
   const token = await login();
