@@ -1,0 +1,156 @@
+// Unit tests for http/outbound_client.h against a real local TCP server that answers, stalls,
+// or floods: the deadline, the size cap, the address filter and the error reasons.
+#include "http/outbound_client.h"
+
+#include <atomic>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <gtest/gtest.h>
+
+namespace aisafe::http {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+// Accepts connections on 127.0.0.1 and answers each with `reply` (after reading the request
+// head, unless `answer_at_once`), or holds it open without answering when `reply` is empty.
+class LocalServer {
+ public:
+  explicit LocalServer(std::string reply, bool answer_at_once = false)
+      : reply_(std::move(reply)), answer_at_once_(answer_at_once) {
+    acceptor_.open(tcp::v4());
+    acceptor_.bind({asio::ip::make_address_v4("127.0.0.1"), 0});
+    acceptor_.listen();
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~LocalServer() {
+    stop_ = true;
+    // A blocking accept() is not woken by closing the acceptor from another thread; a
+    // connection of our own is what wakes it, and the loop then sees stop_.
+    boost::system::error_code ignored;
+    asio::io_context ioc;
+    tcp::socket waker(ioc);
+    waker.connect({asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port())}, ignored);
+    thread_.join();
+    acceptor_.close(ignored);
+  }
+  int port() const { return acceptor_.local_endpoint().port(); }
+  std::string lastRequest() const { return last_request_; }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      boost::system::error_code ec;
+      tcp::socket socket(ioc_);
+      acceptor_.accept(socket, ec);
+      if (ec || stop_) return;
+      if (!answer_at_once_) {
+        asio::streambuf head;
+        asio::read_until(socket, head, "\r\n\r\n", ec);
+        last_request_ = std::string(asio::buffers_begin(head.data()), asio::buffers_end(head.data()));
+      }
+      if (reply_.empty()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(700));
+        continue;
+      }
+      asio::write(socket, asio::buffer(reply_), ec);
+    }
+  }
+
+  std::string reply_;
+  bool answer_at_once_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_{ioc_};
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::string last_request_;
+};
+
+OutboundRequest to(int port, std::string path = "/") {
+  OutboundRequest r;
+  r.url = "http://127.0.0.1:" + std::to_string(port) + path;
+  return r;
+}
+
+TEST(OutboundClientTest, FetchesStatusHeadersAndBody) {
+  LocalServer server(
+      "HTTP/1.1 201 Created\r\nContent-Length: 5\r\nX-Test: yes\r\nConnection: close\r\n\r\nhello");
+  OutboundRequest r = to(server.port(), "/hooks?a=1");
+  r.method = "POST";
+  r.body = "{}";
+  r.headers = {{"webhook-id", "msg_1"}};
+  auto res = sendOutbound(r);
+  ASSERT_TRUE(res.isOk()) << res.status().message();
+  EXPECT_EQ(res->status, 201);
+  EXPECT_EQ(res->body, "hello");
+  bool found = false;
+  for (const auto& [k, v] : res->headers) found = found || (k == "X-Test" && v == "yes");
+  EXPECT_TRUE(found);
+  EXPECT_NE(server.lastRequest().find("POST /hooks?a=1 HTTP/1.1"), std::string::npos);
+  EXPECT_NE(server.lastRequest().find("webhook-id: msg_1"), std::string::npos);
+}
+
+TEST(OutboundClientTest, AStalledServerCostsTheDeadlineNotMore) {
+  LocalServer server("");
+  OutboundRequest r = to(server.port());
+  r.timeout = std::chrono::milliseconds(200);
+  const auto started = std::chrono::steady_clock::now();
+  auto res = sendOutbound(r);
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(res.isOk());
+  EXPECT_EQ(res.status().reason(), "timeout");
+  // Generous bound: the point is "returns", not a timing claim.
+  EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+TEST(OutboundClientTest, AnswersOverTheCapAreRefused) {
+  LocalServer server("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + std::string(100000, 'x'));
+  OutboundRequest r = to(server.port());
+  r.max_response_bytes = 1000;
+  auto res = sendOutbound(r);
+  ASSERT_FALSE(res.isOk());
+  EXPECT_EQ(res.status().reason(), "response_too_large");
+}
+
+TEST(OutboundClientTest, TheAddressFilterRunsBeforeConnecting) {
+  LocalServer server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+  OutboundRequest r = to(server.port());
+  r.allow_address = [](const asio::ip::address& a) { return !a.is_loopback(); };
+  auto res = sendOutbound(r);
+  ASSERT_FALSE(res.isOk());
+  EXPECT_EQ(res.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(res.status().reason(), "address_not_allowed");
+  EXPECT_EQ(server.lastRequest(), "");
+}
+
+TEST(OutboundClientTest, ClearReasonsForBadUrlsRefusedConnectionsAndFailedTls) {
+  for (const char* url : {"", "not a url", "ftp://x/", "http:///nohost", "http://user:pw@127.0.0.1/"}) {
+    OutboundRequest r;
+    r.url = url;
+    auto res = sendOutbound(r);
+    ASSERT_FALSE(res.isOk()) << url;
+    EXPECT_EQ(res.status().code(), StatusCode::kInvalidArgument) << url;
+  }
+  int closed_port = 0;
+  {
+    LocalServer gone("x");
+    closed_port = gone.port();
+  }
+  auto refused = sendOutbound(to(closed_port));
+  ASSERT_FALSE(refused.isOk());
+  EXPECT_EQ(refused.status().reason(), "connect_failed");
+
+  // Plain HTTP where TLS is expected: the server answers without waiting for a request head
+  // (a ClientHello never has one), and the handshake fails on the reply.
+  LocalServer plain("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", /*answer_at_once=*/true);
+  OutboundRequest r;
+  r.url = "https://127.0.0.1:" + std::to_string(plain.port()) + "/";
+  auto tls = sendOutbound(r);
+  ASSERT_FALSE(tls.isOk());
+  EXPECT_EQ(tls.status().reason(), "tls_failed");
+}
+
+}  // namespace
+}  // namespace aisafe::http
