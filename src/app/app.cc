@@ -60,8 +60,6 @@ Status createIdentityServices(Services& s) {
   s.login_failure_repo = std::make_unique<storage::LoginFailureRepository>(*s.db);
   s.organizations =
       std::make_unique<tenancy::OrganizationService>(*s.org_repo, *s.user_repo, *s.policies);
-  s.hash_pool =
-      std::make_unique<auth::BoundedPool>(config.password_hash_threads, config.password_hash_queue);
   auth::AuthOptions options;
   options.secret = secret;
   options.issuer = config.jwt_issuer;
@@ -73,9 +71,8 @@ Status createIdentityServices(Services& s) {
   options.max_failures_per_address = config.login_max_failures_per_address;
   options.failure_window_ms = static_cast<std::int64_t>(config.login_failure_window_s) * 1000;
   options.cache_ttl_ms = config.auth_cache_ttl_ms;
-  s.auth = std::make_unique<auth::AuthService>(options, *s.user_repo, *s.refresh_repo,
-                                               *s.login_failure_repo, *s.org_repo, *s.organizations,
-                                               *s.hash_pool);
+  s.auth = std::make_unique<auth::AuthService>(
+      options, *s.user_repo, *s.refresh_repo, *s.login_failure_repo, *s.org_repo, *s.organizations);
   AISAFE_TRY(s.sso, createSsoVerifier(config));
   if (s.sso) s.auth->enableSso(s.sso.get());
   auth::ApiKeyOptions key_options;
@@ -182,6 +179,8 @@ int App::serve(const std::string& port_file) {
   options.port = s.config.port;
   options.threads = s.config.threads;
   options.blocking_threads = static_cast<unsigned>(s.config.db_pool_size);
+  options.credential_threads = s.config.password_hash_threads;
+  options.credential_queue = s.config.password_hash_queue;
   options.max_body_bytes = s.config.max_body_bytes;
   options.max_header_bytes = s.config.max_header_bytes;
   options.read_timeout = std::chrono::milliseconds(s.config.read_timeout_ms);

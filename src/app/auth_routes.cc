@@ -65,6 +65,8 @@ Response noContent() {
 
 void addAuthRoutes(http::Router& router, Services& s) {
   constexpr auto kBlocking = http::Execution::kBlocking;
+  // Routes that run bcrypt: a bounded lane of their own (see http/server.h).
+  constexpr auto kCredential = http::Execution::kCredential;
   router.add(
       beasthttp::verb::post, "/api/v1/auth/register",
       [&s](RequestContext& ctx, const Request& req) {
@@ -91,7 +93,7 @@ void addAuthRoutes(http::Router& router, Services& s) {
         if (!tokens) return authError(ctx, tokens.status());
         return tokenResponse(beasthttp::status::created, *tokens);
       },
-      kBlocking);
+      kCredential);
   router.add(
       beasthttp::verb::post, "/api/v1/auth/login",
       [&s](RequestContext& ctx, const Request& req) {
@@ -112,7 +114,7 @@ void addAuthRoutes(http::Router& router, Services& s) {
         }
         return tokenResponse(beasthttp::status::ok, *tokens);
       },
-      kBlocking);
+      kCredential);
   router.add(
       beasthttp::verb::post, "/api/v1/auth/refresh",
       [&s](RequestContext& ctx, const Request& req) {
@@ -181,7 +183,7 @@ void addAuthRoutes(http::Router& router, Services& s) {
         }
         return noContent();
       },
-      kBlocking);
+      kCredential);
 }
 
 }  // namespace aisafe::app

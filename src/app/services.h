@@ -6,7 +6,6 @@
 
 #include "auth/api_key_service.h"
 #include "auth/auth_service.h"
-#include "auth/bounded_pool.h"
 #include "core/config.h"
 #include "detect/registry.h"
 #include "policy/policy_service.h"
@@ -49,7 +48,6 @@ struct Services {
   std::unique_ptr<storage::ApiKeyRepository> key_repo;
   std::unique_ptr<storage::LoginFailureRepository> login_failure_repo;
   std::unique_ptr<tenancy::OrganizationService> organizations;
-  std::unique_ptr<auth::BoundedPool> hash_pool;
   std::unique_ptr<auth::OidcVerifier> sso;  // null unless single sign-on is configured
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<auth::ApiKeyService> api_keys;

@@ -26,31 +26,17 @@ AuthService::AuthService(AuthOptions options, storage::UserRepository& users,
                          storage::RefreshTokenRepository& tokens,
                          storage::LoginFailureRepository& failures,
                          storage::OrganizationRepository& orgs,
-                         tenancy::OrganizationService& organizations, BoundedPool& hash_pool)
+                         tenancy::OrganizationService& organizations)
     : options_(std::move(options)),
       users_(users),
       tokens_(tokens),
       failures_(failures),
       orgs_(orgs),
-      organizations_(organizations),
-      hash_pool_(hash_pool) {
+      organizations_(organizations) {
   // A hash nobody's password matches, at the configured cost, so that an unknown email takes as
   // long to refuse as a wrong password.
   auto dummy = hashPassword(base64UrlEncode(randomBytes(24)), options_.bcrypt_cost);
   if (dummy) dummy_hash_ = *dummy;
-}
-
-Result<std::string> AuthService::hashOnPool(const std::string& password) {
-  const int cost = options_.bcrypt_cost;
-  auto job = hash_pool_.trySubmit([password, cost] { return hashPassword(password, cost); });
-  if (!job) return Status(StatusCode::kUnavailable, "too many password operations; retry", "busy");
-  return job->get();
-}
-
-Result<bool> AuthService::verifyOnPool(const std::string& password, const std::string& hash) {
-  auto job = hash_pool_.trySubmit([password, hash] { return verifyPassword(password, hash); });
-  if (!job) return Status(StatusCode::kUnavailable, "too many password operations; retry", "busy");
-  return job->get();
 }
 
 Result<TokenPair> AuthService::issue(const storage::UserRow& user, const std::string& family_id,
@@ -95,7 +81,7 @@ Result<TokenPair> AuthService::registerUser(const Registration& r) {
   if (r.organization_name.has_value() == r.invitation_token.has_value()) {
     return invalidArgument("send exactly one of organization_name and invitation_token");
   }
-  AISAFE_TRY(std::string password_hash, hashOnPool(r.password));
+  AISAFE_TRY(std::string password_hash, hashPassword(r.password, options_.bcrypt_cost));
   storage::UserRow user;
   user.id = ids::random("usr_");
   user.email = email;
@@ -144,7 +130,7 @@ Result<TokenPair> AuthService::login(const std::string& email_in, const std::str
     }
   }
   const std::string& hash = user ? user->password_hash : dummy_hash_;
-  AISAFE_TRY(bool ok, verifyOnPool(password, hash));
+  const bool ok = verifyPassword(password, hash);
   if (!ok || !user) {
     AISAFE_RETURN_IF_ERROR(failures_.record({account, client}, now, since));
     return invalidCredentials();
@@ -187,9 +173,9 @@ Status AuthService::changePassword(const Identity& who, const std::string& curre
                                    const std::string& next) {
   AISAFE_RETURN_IF_ERROR(checkPasswordRules(next));
   AISAFE_TRY(auto user, users_.byId(who.user_id));
-  AISAFE_TRY(bool ok, verifyOnPool(current, user.password_hash));
+  const bool ok = verifyPassword(current, user.password_hash);
   if (!ok) return unauthenticated("invalid_credentials", "the current password is wrong");
-  AISAFE_TRY(std::string hash, hashOnPool(next));
+  AISAFE_TRY(std::string hash, hashPassword(next, options_.bcrypt_cost));
   AISAFE_RETURN_IF_ERROR(users_.setPasswordHash(user.id, hash));
   AISAFE_RETURN_IF_ERROR(tokens_.revokeUserSessions(user.id, who.session_id, clock::nowMs()));
   std::lock_guard lock(sessions_mu_);

@@ -1,10 +1,11 @@
 // Accounts and sessions: registration (a new organization, or joining one by invitation),
 // login with throttling, refresh-token rotation with theft detection, logout, password change,
-// and the check of access tokens on every request. Passwords are hashed on a bounded pool, never
-// on the caller's thread. Login answers never tell whether an email exists: an unknown email
-// costs the same bcrypt as a wrong password and gets the same error.
+// and the check of access tokens on every request. Login answers never tell whether an email
+// exists: an unknown email costs the same bcrypt as a wrong password and gets the same error.
 // Thread-safe. Methods touch the database: call them off the I/O threads, except
-// verifyAccessToken(), which only touches it once per session per cache TTL.
+// verifyAccessToken(), which only touches it once per session per cache TTL. registerUser,
+// login and changePassword run bcrypt on the calling thread: their routes run on the server's
+// credential lane, which bounds how many run at once.
 #pragma once
 
 #include <chrono>
@@ -14,10 +15,9 @@
 #include <optional>
 #include <string>
 
-#include "auth/bounded_pool.h"
 #include "auth/identity.h"
-#include "storage/login_failure_repository.h"
 #include "auth/oidc.h"
+#include "storage/login_failure_repository.h"
 #include "storage/refresh_token_repository.h"
 #include "storage/user_repository.h"
 #include "tenancy/organization_service.h"
@@ -54,8 +54,7 @@ class AuthService {
  public:
   AuthService(AuthOptions options, storage::UserRepository& users,
               storage::RefreshTokenRepository& tokens, storage::LoginFailureRepository& failures,
-              storage::OrganizationRepository& orgs, tenancy::OrganizationService& organizations,
-              BoundedPool& hash_pool);
+              storage::OrganizationRepository& orgs, tenancy::OrganizationService& organizations);
 
   Result<TokenPair> registerUser(const Registration& r);
   // kTooManyRequests (with *retry_after_s set) when the account or address is throttled;
@@ -81,10 +80,6 @@ class AuthService {
   Result<std::string> bootstrapAdmin(const std::string& default_organization_id,
                                      const std::string& email, const std::string& password);
 
-  // Hashing and checking passwords on the pool (kUnavailable "busy" when its queue is full).
-  Result<std::string> hashOnPool(const std::string& password);
-  Result<bool> verifyOnPool(const std::string& password, const std::string& hash);
-
  private:
   Result<TokenPair> issue(const storage::UserRow& user, const std::string& family_id,
                           const std::optional<std::string>& rotate_from);
@@ -104,7 +99,6 @@ class AuthService {
   storage::LoginFailureRepository& failures_;
   storage::OrganizationRepository& orgs_;
   tenancy::OrganizationService& organizations_;
-  BoundedPool& hash_pool_;
   std::string dummy_hash_;  // verified against for unknown emails: same cost, same time
 
   std::mutex sessions_mu_;

@@ -1,6 +1,8 @@
 // Routes by method and path pattern ("/api/v1/policies/{id}"). Unknown paths answer 404,
 // known paths with another method 405 with an Allow header. Routes that block (database
-// access) are marked so the server runs them on the blocking pool, off the I/O threads.
+// access) are marked so the server runs them on the blocking pool, off the I/O threads; routes
+// that hash passwords run on their own small lane, so that a flood of logins waits (or is
+// refused) there instead of occupying the threads every other database route needs.
 // Built at start, read-only afterwards.
 #pragma once
 
@@ -16,7 +18,11 @@ namespace aisafe::http {
 
 using Handler = std::function<Response(RequestContext&, const Request&)>;
 
-enum class Execution { kInline, kBlocking };
+enum class Execution {
+  kInline,      // on the I/O thread: must not block
+  kBlocking,    // on the blocking pool (database access)
+  kCredential,  // on the credential lane (bcrypt: a quarter of a second of CPU per call)
+};
 
 struct Route {
   boost::beast::http::verb method;

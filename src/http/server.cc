@@ -86,6 +86,8 @@ struct Server::Impl {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::thread> threads;
   asio::thread_pool blocking_pool;
+  asio::thread_pool credential_pool;
+  std::atomic<std::size_t> credential_admitted{0};  // running or waiting on the credential lane
   std::unique_ptr<tcp::acceptor> acceptor;
   std::uint16_t bound_port = 0;
   std::atomic<bool> stopping{false};
@@ -97,7 +99,8 @@ struct Server::Impl {
       : options(std::move(o)),
         router(std::move(r)),
         chain(std::move(c)),
-        blocking_pool(std::max(1u, options.blocking_threads)) {
+        blocking_pool(std::max(1u, options.blocking_threads)),
+        credential_pool(std::max(1u, options.credential_threads)) {
     for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
       workers.push_back(std::make_unique<Worker>());
     }
@@ -147,7 +150,31 @@ struct Server::Impl {
           blocking_pool, [&]() -> awaitable<Response> { co_return runChain(ctx, req, handler); },
           use_awaitable);
     }
+    if (m.route != nullptr && m.route->execution == Execution::kCredential) {
+      co_return co_await runOnCredentialLane(ctx, req, handler);
+    }
     co_return runChain(ctx, req, handler);
+  }
+
+  // Admission first: past the lane's threads plus its queue, the answer is an immediate 503,
+  // so a login flood costs a few microseconds per extra request instead of a growing queue.
+  awaitable<Response> runOnCredentialLane(RequestContext& ctx, const Request& req,
+                                          const Handler& handler) {
+    const std::size_t limit = std::max(1u, options.credential_threads) + options.credential_queue;
+    if (credential_admitted.fetch_add(1) >= limit) {
+      --credential_admitted;
+      Response res = errorResponse(ctx, Status::service_unavailable, "busy",
+                                   "too many sign-in requests in progress; retry shortly");
+      res.set(bhttp::field::retry_after, "1");
+      co_return res;
+    }
+    struct Release {
+      std::atomic<std::size_t>& n;
+      ~Release() { --n; }
+    } release{credential_admitted};
+    co_return co_await asio::co_spawn(
+        credential_pool, [&]() -> awaitable<Response> { co_return runChain(ctx, req, handler); },
+        use_awaitable);
   }
 
   // Writes `res` with a deadline; returns false when the write failed.
@@ -363,6 +390,7 @@ void Server::stop() {
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
   impl_->blocking_pool.join();
+  impl_->credential_pool.join();
 }
 
 std::size_t Server::openConnections() const { return impl_->open_connections.load(); }

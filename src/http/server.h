@@ -2,7 +2,9 @@
 // on the thread that accepted them, so per-thread state like vectorscan scratch needs no locks),
 // C++20 coroutines per connection, keep-alive. Limits answer clearly: body size 413, header
 // size 431, slow request 408, too many connections 503; anything the parser rejects is a 400.
-// Every response carries X-Request-ID. Routes marked blocking run on a separate thread pool.
+// Every response carries X-Request-ID. Routes marked blocking run on a separate thread pool;
+// routes marked credential on a lane of credential_threads threads that admits at most
+// credential_queue more requests waiting, and answers 503 busy (Retry-After) past that.
 // stop() stops accepting, lets in-flight requests finish (up to a grace period), then returns.
 #pragma once
 
@@ -24,6 +26,8 @@ struct ServerOptions {
   std::uint16_t port = 8000;  // 0: any free port (see Server::port())
   unsigned threads = 1;
   unsigned blocking_threads = 4;
+  unsigned credential_threads = 2;
+  std::size_t credential_queue = 32;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::milliseconds read_timeout{10'000};

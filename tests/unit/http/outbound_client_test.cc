@@ -32,7 +32,8 @@ class LocalServer {
     boost::system::error_code ignored;
     asio::io_context ioc;
     tcp::socket waker(ioc);
-    waker.connect({asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port())}, ignored);
+    waker.connect({asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port())},
+                  ignored);
     thread_.join();
     acceptor_.close(ignored);
   }
@@ -49,7 +50,8 @@ class LocalServer {
       if (!answer_at_once_) {
         asio::streambuf head;
         asio::read_until(socket, head, "\r\n\r\n", ec);
-        last_request_ = std::string(asio::buffers_begin(head.data()), asio::buffers_end(head.data()));
+        last_request_ =
+            std::string(asio::buffers_begin(head.data()), asio::buffers_end(head.data()));
       }
       if (reply_.empty()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(700));
@@ -106,7 +108,8 @@ TEST(OutboundClientTest, AStalledServerCostsTheDeadlineNotMore) {
 }
 
 TEST(OutboundClientTest, AnswersOverTheCapAreRefused) {
-  LocalServer server("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + std::string(100000, 'x'));
+  LocalServer server("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" +
+                     std::string(100000, 'x'));
   OutboundRequest r = to(server.port());
   r.max_response_bytes = 1000;
   auto res = sendOutbound(r);
@@ -126,7 +129,8 @@ TEST(OutboundClientTest, TheAddressFilterRunsBeforeConnecting) {
 }
 
 TEST(OutboundClientTest, ClearReasonsForBadUrlsRefusedConnectionsAndFailedTls) {
-  for (const char* url : {"", "not a url", "ftp://x/", "http:///nohost", "http://user:pw@127.0.0.1/"}) {
+  for (const char* url :
+       {"", "not a url", "ftp://x/", "http:///nohost", "http://user:pw@127.0.0.1/"}) {
     OutboundRequest r;
     r.url = url;
     auto res = sendOutbound(r);

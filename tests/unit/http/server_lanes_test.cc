@@ -1,0 +1,102 @@
+// The server's credential lane: routes that hash passwords run there, at most
+// credential_threads + credential_queue at once; past that the answer is an immediate 503 busy,
+// and database routes on the blocking pool keep answering while the lane is full.
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "http/server.h"
+#include "support/http_client.h"
+
+namespace aisafe::http {
+namespace {
+namespace bh = boost::beast::http;
+using testsupport::HttpClient;
+using testsupport::HttpResponse;
+
+// Holds every credential handler until open() so the test knows exactly how many are inside.
+class Gate {
+ public:
+  void waitInside() {
+    std::unique_lock lock(mu_);
+    ++inside_;
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return open_; });
+  }
+  bool waitForInside(int n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return inside_ >= n; });
+  }
+  void open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int inside_ = 0;
+  bool open_ = false;
+};
+
+Response text(const char* body) {
+  Response res{bh::status::ok, 11};
+  res.body() = body;
+  res.prepare_payload();
+  return res;
+}
+
+TEST(ServerLanesTest, AFullCredentialLaneAnswersBusyAndLeavesOtherRoutesAlone) {
+  Gate gate;
+  Router router;
+  router.add(
+      bh::verb::post, "/login",
+      [&gate](RequestContext&, const Request&) {
+        gate.waitInside();
+        return text("signed in");
+      },
+      Execution::kCredential);
+  router.add(
+      bh::verb::get, "/records", [](RequestContext&, const Request&) { return text("records"); },
+      Execution::kBlocking);
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 1;
+  options.credential_threads = 2;
+  options.credential_queue = 0;
+  Server server(options, std::move(router), MiddlewareChain{});
+  ASSERT_TRUE(server.listen().isOk());
+  server.start();
+  const int port = server.port();
+
+  HttpResponse first, second;
+  std::thread a([&] { first = HttpClient(port).request("POST", "/login"); });
+  std::thread b([&] { second = HttpClient(port).request("POST", "/login"); });
+  ASSERT_TRUE(gate.waitForInside(2));
+
+  HttpResponse refused = HttpClient(port).request("POST", "/login");
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.header("retry-after"), "1");
+  EXPECT_EQ(refused.json().at("error").at("code").as_string(), "busy");
+  EXPECT_FALSE(refused.header("x-request-id").empty());
+
+  HttpResponse records = HttpClient(port).request("GET", "/records");
+  EXPECT_EQ(records.status, 200);
+  EXPECT_EQ(records.body, "records");
+
+  gate.open();
+  a.join();
+  b.join();
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(second.status, 200);
+  // The finished requests gave their places back.
+  EXPECT_EQ(HttpClient(port).request("POST", "/login").status, 200);
+  server.stop();
+}
+
+}  // namespace
+}  // namespace aisafe::http
