@@ -73,3 +73,38 @@ printf '%-28s %14s %12s\n' "aisafe, default policy" "$AISAFE_RPS" "$(to_ms "$AIS
 printf '%-28s %14s %12s\n' "aisafe, with an API key" "$KEY_RPS" "$(to_ms "$KEY_P99")"
 printf 'API key cost: %s%% of requests/s\n' "$(awk -v a="$AISAFE_RPS" -v k="$KEY_RPS" 'BEGIN { printf "%.1f", (a - k) * 100 / a }')"
 printf 'aisafe / nginx = %s (wrk -t2 -c%s -d%ss, same machine, same run)\n' "$RATIO" "$CONNECTIONS" "$DURATION"
+
+# Logins at the configured bcrypt cost (default 12). First a steady load that fits the hash pool,
+# then a flood of logins beside validation traffic, to show the pool keeps logins from starving
+# validation: excess logins get a quick 503 busy instead of queueing on the I/O threads.
+export BENCH_EMAIL=bench@localhost BENCH_PASSWORD=$ADMIN_PASSWORD
+wrk_ok_rps() {  # wrk output -> "successful requests/s p99"
+  awk -v d="$DURATION" '/requests in/ {n=$1} /Non-2xx/ {bad=$5} $1=="99%" {p=$2}
+    END { printf "%.1f %s\n", (n - bad) / d, p }' <<<"$1"
+}
+LOGIN_OUT=$(wrk -t1 -c4 -d"${DURATION}s" --timeout 10s --latency -s "$HERE/login.lua" "http://127.0.0.1:$AISAFE_PORT/api/v1/auth/login")
+read -r LOGIN_RPS LOGIN_P99 < <(wrk_ok_rps "$LOGIN_OUT")
+export AISAFE_KEY=""
+FLOOD_OUT="$WORK/flood.txt"
+wrk -t1 -c64 -d"${DURATION}s" --timeout 10s --latency -s "$HERE/login.lua" "http://127.0.0.1:$AISAFE_PORT/api/v1/auth/login" >"$FLOOD_OUT" &
+FLOOD_PID=$!
+wrk -t1 -c32 -d"${DURATION}s" --latency -s "$HERE/validate.lua" "http://127.0.0.1:$AISAFE_PORT/api/v1/validate" >"$WORK/beside.txt" &
+BESIDE_PID=$!
+# A database route (GET /api/v1/auth/me) in the middle of the flood: it must not wait behind it.
+sleep $((DURATION / 2))
+ME_MS=$(curl -fs -o /dev/null -w '%{time_total}' "http://127.0.0.1:$AISAFE_PORT/api/v1/auth/me" \
+  -H "Authorization: Bearer $TOKEN" | awk '{ printf "%.1f", $1 * 1000 }')
+wait "$FLOOD_PID" "$BESIDE_PID"
+BESIDE_OUT=$(cat "$WORK/beside.txt")
+read -r FLOOD_OK FLOOD_P99 < <(wrk_ok_rps "$(cat "$FLOOD_OUT")")
+FLOOD_ALL=$(awk -v d="$DURATION" '/requests in/ { printf "%.0f", $1 / d }' "$FLOOD_OUT")
+read -r BESIDE_RPS BESIDE_P99 < <(wrk_ok_rps "$BESIDE_OUT")
+ALONE_OUT=$(wrk -t1 -c32 -d"${DURATION}s" --latency -s "$HERE/validate.lua" "http://127.0.0.1:$AISAFE_PORT/api/v1/validate")
+read -r ALONE_RPS ALONE_P99 < <(wrk_ok_rps "$ALONE_OUT")
+printf '\n%-44s %14s %12s\n' "Logins (bcrypt cost ${BCRYPT_COST:-12})" "per second" "p99 (ms)"
+printf '%-44s %14s %12s\n' "login, 4 connections" "$LOGIN_RPS" "$(to_ms "$LOGIN_P99")"
+printf '%-44s %14s %12s\n' "login flood, 64 connections: logged in" "$FLOOD_OK" "$(to_ms "$FLOOD_P99")"
+printf '%-44s %14s\n' "  all answers (the rest: 503 busy)" "$FLOOD_ALL"
+printf '%-44s %14s\n' "  GET /api/v1/auth/me during the flood (ms)" "$ME_MS"
+printf '%-44s %14s %12s\n' "validate, 32 connections, alone" "$ALONE_RPS" "$(to_ms "$ALONE_P99")"
+printf '%-44s %14s %12s\n' "validate, 32 connections, beside the flood" "$BESIDE_RPS" "$(to_ms "$BESIDE_P99")"
