@@ -1,0 +1,86 @@
+#include "resilience/rate_limiter.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+
+namespace aisafe::resilience {
+
+RateLimitResult gcraStep(double tat_ms, double now_ms, const RateLimitRule& rule, std::int64_t cost,
+                         double* new_tat_ms) {
+  RateLimitResult r;
+  r.limit = rule.limit;
+  *new_tat_ms = tat_ms;
+  if (rule.limit <= 0) {
+    r.remaining = 0;
+    return r;
+  }
+  const double period = static_cast<double>(rule.period_ms);
+  const double interval = period / static_cast<double>(rule.limit);
+  const double tat = std::max(tat_ms, now_ms);
+  const double next = tat + static_cast<double>(cost) * interval;
+  const double allow_at = next - period;
+  // Units that fit between `t` and the end of the burst window, rounded down.
+  auto remainingAfter = [&](double t) {
+    return std::max<std::int64_t>(
+        0, static_cast<std::int64_t>(std::floor((period - (t - now_ms)) / interval + 1e-9)));
+  };
+  if (allow_at > now_ms + 1e-6) {
+    r.allowed = false;
+    r.remaining = remainingAfter(tat);
+    r.reset_ms = static_cast<std::int64_t>(std::ceil(tat - now_ms));
+    // A cost above the whole limit never fits; say "one full period" rather than forever.
+    r.retry_after_ms = cost > rule.limit ? rule.period_ms
+                                         : static_cast<std::int64_t>(std::ceil(allow_at - now_ms));
+    return r;
+  }
+  *new_tat_ms = next;
+  r.remaining = remainingAfter(next);
+  r.reset_ms = static_cast<std::int64_t>(std::ceil(next - now_ms));
+  return r;
+}
+
+LocalRateLimiter::LocalRateLimiter() : shards_(kShards) {}
+
+RateLimitResult LocalRateLimiter::consume(std::string_view key, const RateLimitRule& rule,
+                                          std::int64_t cost) {
+  const auto now = std::chrono::duration<double, std::milli>(
+      std::chrono::steady_clock::now().time_since_epoch());
+  return consumeAt(key, rule, cost, now.count());
+}
+
+RateLimitResult LocalRateLimiter::consumeAt(std::string_view key, const RateLimitRule& rule,
+                                            std::int64_t cost, double now_ms) {
+  if (rule.limit <= 0) return RateLimitResult{.allowed = true};
+  Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
+  std::lock_guard lock(shard.mu);
+  if (shard.tat_ms.size() >= shard.sweep_at) {
+    // A key whose TAT has passed is indistinguishable from a new one: drop it.
+    std::erase_if(shard.tat_ms, [now_ms](const auto& kv) { return kv.second <= now_ms; });
+    shard.sweep_at = std::max<std::size_t>(1024, shard.tat_ms.size() * 2);
+  }
+  auto it = shard.tat_ms.find(std::string(key));
+  const double tat = it == shard.tat_ms.end() ? 0.0 : it->second;
+  double next = tat;
+  RateLimitResult r = gcraStep(tat, now_ms, rule, cost, &next);
+  if (r.allowed) {
+    if (it == shard.tat_ms.end()) {
+      shard.tat_ms.emplace(std::string(key), next);
+    } else {
+      it->second = next;
+    }
+  }
+  return r;
+}
+
+std::size_t LocalRateLimiter::size() const {
+  std::size_t n = 0;
+  for (const auto& s : shards_) {
+    std::lock_guard lock(s.mu);
+    n += s.tat_ms.size();
+  }
+  return n;
+}
+
+}  // namespace aisafe::resilience
