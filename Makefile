@@ -38,8 +38,9 @@ test-asan: deps
 	@cd $(ASAN_DIR) && ctest --output-on-failure -L unit -j 2
 
 bench: configure
-	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aisafe bench_pipeline
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aisafe bench_pipeline bench_rate_limiter
 	@./$(BUILD_DIR)/bench/bench_pipeline --benchmark_min_time=0.5 --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	@./$(BUILD_DIR)/bench/bench_rate_limiter --benchmark_min_time=0.5 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	@bash bench/http/run.sh $(BUILD_DIR)/aisafe
 
 fmt:

@@ -40,7 +40,9 @@ AISAFE_PORT=$(free_port)
 # Anonymous validation is the baseline; the same server also answers with an API key, to show
 # what the key lookup costs.
 ADMIN_PASSWORD=bench-admin-password
+# Rate limits stay on, set far above what wrk sends, so their cost is in the figures.
 DATABASE_URL="sqlite://$WORK/bench.db" LOG_LEVEL=warn ALLOW_ANONYMOUS_VALIDATE=true \
+  RATE_LIMIT_PER_MINUTE=1000000000 CHARACTERS_PER_MINUTE=1000000000000 \
   ADMIN_EMAIL=bench@localhost ADMIN_PASSWORD=$ADMIN_PASSWORD SECRET_KEY_FILE="$WORK/secret.key" "$AISAFE" serve --host 127.0.0.1 --port "$AISAFE_PORT" >"$WORK/aisafe.log" 2>&1 &
 wait_http "$AISAFE_PORT" /health
 TOKEN=$(curl -fs "http://127.0.0.1:$AISAFE_PORT/api/v1/auth/login" \

@@ -32,7 +32,9 @@ Metrics::Metrics(telemetry::Registry& r)
       audit_failures(r.counter("aisafe_audit_write_failures_total",
                                "Audit records that could not be written after retries")),
       auth_failures(
-          r.counter("aisafe_auth_failures_total", "Refused credentials and logins, by reason")) {}
+          r.counter("aisafe_auth_failures_total", "Refused credentials and logins, by reason")),
+      rate_limited(r.counter("aisafe_rate_limited_total",
+                             "Requests refused with 429, by the limit that refused them")) {}
 
 Result<std::shared_ptr<const detect::Registry>> loadRegistry(const Config& config) {
   detect::setCompiledCacheDir(config.compiled_rules_cache_dir);
@@ -100,6 +102,7 @@ Status createIdentityServices(Services& s) {
 
 App::~App() {
   if (services_.audit) services_.audit->stop();
+  if (services_.rate_limit_log) services_.rate_limit_log->stop();
 }
 
 Result<std::unique_ptr<App>> App::create(const Config& config) {
@@ -137,6 +140,22 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
         metrics->audit_failures.inc();
         telemetry::logError("audit batch could not be written", {{"error", st.message()}});
       });
+  s.organizations->setSettingsCacheTtl(std::chrono::milliseconds(config.org_settings_cache_ms));
+  s.rate_limiter = std::make_unique<resilience::LocalRateLimiter>();
+  s.rate_limit_log_repo = std::make_unique<storage::RateLimitLogRepository>(*s.db);
+  s.rate_limit_log = std::make_unique<storage::BatchWriter<storage::RateLimitLogRow>>(
+      [repo = s.rate_limit_log_repo.get()](const std::vector<storage::RateLimitLogRow>& rows) {
+        return repo->insertBatch(rows);
+      },
+      storage::BatchWriterOptions{
+          .queue_capacity = 10'000, .batch_size = 500, .flush_interval_ms = 1000},
+      [](const aisafe::Status& st) {
+        telemetry::logError("rate-limit log batch could not be written", {{"error", st.message()}});
+      });
+  auto* rate_log = s.rate_limit_log.get();
+  s.metrics_registry.gauge("aisafe_rate_limit_log_dropped_total",
+                           "Limit hits not logged because the log queue was full",
+                           [rate_log] { return static_cast<double>(rate_log->dropped()); });
   auto* audit = s.audit.get();
   s.metrics_registry.gauge("aisafe_audit_queue_depth", "Validation records waiting to be written",
                            [audit] { return static_cast<double>(audit->depth()); });
@@ -173,6 +192,7 @@ int App::serve(const std::string& port_file) {
   http::MiddlewareChain chain;
   chain.add(noStoreMiddleware());
   chain.add(authMiddleware(s));
+  chain.add(rateLimitMiddleware(s));
 
   http::ServerOptions options;
   options.host = s.config.host;
@@ -259,6 +279,7 @@ int App::serve(const std::string& port_file) {
     telemetry::logWarn("API key usage lost at shutdown", {{"error", st.message()}});
   }
   s.audit->stop();
+  s.rate_limit_log->stop();
   telemetry::logInfo(
       "stopped", {{"audit_written", s.audit->written()}, {"audit_dropped", s.audit->dropped()}});
   return 0;

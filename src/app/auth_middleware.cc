@@ -42,6 +42,7 @@ void setPrincipal(http::RequestContext& ctx, const auth::Identity& id) {
   p.session_id = id.session_id;
   p.external = id.external;
   p.email = id.email;
+  p.rate_limit_per_minute = id.rate_limit_per_minute;
 }
 
 bool allowed(const http::Principal& p, auth::Permission perm) {

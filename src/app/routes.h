@@ -25,6 +25,9 @@ auth::Identity identityOf(const http::RequestContext& ctx);
 // the table in auth/permissions.h. Sets ctx.organization_id and ctx.principal.
 http::Middleware authMiddleware(Services& s);
 
+// Per-organization and per-API-key rate limits (after authentication); see the .cc.
+http::Middleware rateLimitMiddleware(Services& s);
+
 // The secret that signs access tokens: SECRET_KEY, or for the embedded default a key generated
 // once into SECRET_KEY_FILE. Refuses to generate one for PostgreSQL (replicas must share it).
 Result<std::string> resolveSecretKey(const Config& config);

@@ -9,12 +9,14 @@
 #include "core/config.h"
 #include "detect/registry.h"
 #include "policy/policy_service.h"
+#include "resilience/rate_limiter.h"
 #include "storage/api_key_repository.h"
 #include "storage/audit_writer.h"
 #include "storage/database.h"
 #include "storage/login_failure_repository.h"
 #include "storage/organization_repository.h"
 #include "storage/policy_repository.h"
+#include "storage/rate_limit_log_repository.h"
 #include "storage/refresh_token_repository.h"
 #include "storage/user_repository.h"
 #include "storage/validation_repository.h"
@@ -32,6 +34,7 @@ struct Metrics {
   telemetry::Histogram& scan_seconds;
   telemetry::Counter& audit_failures;
   telemetry::Counter& auth_failures;
+  telemetry::Counter& rate_limited;
 };
 
 struct Services {
@@ -51,6 +54,9 @@ struct Services {
   std::unique_ptr<auth::OidcVerifier> sso;  // null unless single sign-on is configured
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<auth::ApiKeyService> api_keys;
+  std::unique_ptr<resilience::RateLimiter> rate_limiter;
+  std::unique_ptr<storage::RateLimitLogRepository> rate_limit_log_repo;
+  std::unique_ptr<storage::BatchWriter<storage::RateLimitLogRow>> rate_limit_log;
   telemetry::Registry metrics_registry;
   std::unique_ptr<Metrics> metrics;
 };

@@ -249,6 +249,7 @@ Result<Identity> ApiKeyService::authenticate(std::string_view key) {
   id.user_id = row->created_by;
   id.organization_id = row->organization_id;
   id.scopes = scopesFromJson(row->scopes);
+  if (row->rate_limit_per_minute) id.rate_limit_per_minute = *row->rate_limit_per_minute;
   return id;
 }
 

@@ -1,6 +1,8 @@
 // Who a credential says the caller is, once checked: a user (access token) or an API key.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,7 @@ struct Identity {
   // session or password here; `id` is "sso:" + the provider's subject.
   bool external = false;
   std::string email;  // external users: the token's email claim, if any
+  std::optional<std::int64_t> rate_limit_per_minute;  // API keys with a limit of their own
 };
 
 }  // namespace aisafe::auth

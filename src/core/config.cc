@@ -162,12 +162,17 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("OIDC_JWKS_CACHE_S", c.oidc_jwks_cache_s, 10, 86'400 * 7);
   r.integer("OIDC_JWKS_TIMEOUT_MS", c.oidc_jwks_timeout_ms, 100, 60'000);
   r.integer("OIDC_JWKS_COOLDOWN_S", c.oidc_jwks_cooldown_s, 0, 3600);
+  r.integer("RATE_LIMIT_PER_MINUTE", c.rate_limit_per_minute, 0, 1'000'000'000);
+  r.integer("CHARACTERS_PER_MINUTE", c.characters_per_minute, 0, 1'000'000'000'000);
+  r.integer("API_KEY_RATE_LIMIT_PER_MINUTE", c.api_key_rate_limit_per_minute, 0, 1'000'000'000);
+  r.integer("ORG_SETTINGS_CACHE_MS", c.org_settings_cache_ms, 0, 600'000);
   if (c.oidc_issuer.empty() != c.oidc_jwks_url.empty()) {
     r.error("OIDC_ISSUER and OIDC_JWKS_URL: set both to turn on single sign-on, or neither");
   }
   if (c.ssoEnabled()) {
     if (c.oidc_audience.empty()) {
-      r.error("OIDC_AUDIENCE: required with single sign-on (the client id your provider puts in aud)");
+      r.error(
+          "OIDC_AUDIENCE: required with single sign-on (the client id your provider puts in aud)");
     }
     const bool https = c.oidc_jwks_url.rfind("https://", 0) == 0;
     const bool local_http = c.oidc_jwks_url.rfind("http://127.0.0.1:", 0) == 0 ||

@@ -75,6 +75,13 @@ struct Config {
   std::uint32_t oidc_jwks_cooldown_s = 30;  // fewest seconds between two fetches of the keys
   std::uint32_t oidc_jwks_timeout_ms = 3000;
   bool ssoEnabled() const { return !oidc_issuer.empty(); }
+
+  // Rate limits (docs/rate-limits.md): defaults for organizations and API keys that set none;
+  // 0 turns a limit off.
+  std::int64_t rate_limit_per_minute = 6'000;
+  std::int64_t characters_per_minute = 6'000'000;
+  std::int64_t api_key_rate_limit_per_minute = 0;  // keys share their organization's limit
+  std::uint32_t org_settings_cache_ms = 5000;      // how long another replica's change may take
 };
 
 // Looks up a variable; the default reads the process environment.

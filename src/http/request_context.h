@@ -4,7 +4,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@ struct Principal {
   std::string user_id;              // users: their id; API keys: the user who created the key
   bool external = false;            // users signed in through single sign-on (no aisafe account)
   std::string email;                // external users: from their token
+  std::optional<std::int64_t> rate_limit_per_minute;  // API keys with a limit of their own
 };
 
 struct RequestContext {

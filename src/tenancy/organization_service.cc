@@ -164,7 +164,33 @@ Result<storage::OrganizationRow> OrganizationService::update(const std::string& 
   }
   org.updated_at = clock::nowMs();
   AISAFE_RETURN_IF_ERROR(orgs_.update(org));
+  {
+    std::lock_guard lock(settings_mu_);
+    settings_cache_.erase(id);
+  }
   return org;
+}
+
+Result<OrganizationSettings> OrganizationService::cachedSettings(const std::string& id) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(settings_mu_);
+    if (auto it = settings_cache_.find(id);
+        it != settings_cache_.end() && now - it->second.fetched < settings_ttl_) {
+      return it->second.settings;
+    }
+  }
+  AISAFE_TRY(storage::OrganizationRow org, get(id));
+  boost::system::error_code ec;
+  json::value stored = json::parse(org.settings, ec);
+  OrganizationSettings settings;
+  if (!ec) {
+    // Stored settings were validated on the way in; unreadable ones count as none.
+    if (auto parsed = parseSettings(stored)) settings = *parsed;
+  }
+  std::lock_guard lock(settings_mu_);
+  settings_cache_[id] = CachedSettings{settings, now};
+  return settings;
 }
 
 Result<std::vector<storage::UserRow>> OrganizationService::members(

@@ -5,7 +5,10 @@
 // Methods touch the database: call them off the I/O threads.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +55,11 @@ class OrganizationService {
   // Changes name and/or settings (merged over the stored ones; a null removes a setting).
   Result<storage::OrganizationRow> update(const std::string& id, const boost::json::object& patch);
 
+  // The organization's settings for the request path (rate limits), cached for `ttl`: an
+  // update through this service clears the entry at once, other replicas see it within the TTL.
+  Result<OrganizationSettings> cachedSettings(const std::string& id);
+  void setSettingsCacheTtl(std::chrono::milliseconds ttl) { settings_ttl_ = ttl; }
+
   Result<std::vector<storage::UserRow>> members(const std::string& organization_id);
   Result<CreatedInvitation> invite(const std::string& organization_id, const std::string& email,
                                    const std::string& role, const std::string& invited_by,
@@ -66,6 +74,14 @@ class OrganizationService {
   storage::OrganizationRepository& orgs_;
   storage::UserRepository& users_;
   policy::PolicyService& policies_;
+
+  struct CachedSettings {
+    OrganizationSettings settings;
+    std::chrono::steady_clock::time_point fetched;
+  };
+  std::chrono::milliseconds settings_ttl_{5000};
+  std::mutex settings_mu_;
+  std::map<std::string, CachedSettings, std::less<>> settings_cache_;
 };
 
 // Lowercases and checks an email address (one @, no spaces or controls, at most 254 bytes).

@@ -8,6 +8,7 @@
 #include "storage/audit_writer.h"
 #include "storage/migrator.h"
 #include "storage/policy_repository.h"
+#include "storage/rate_limit_log_repository.h"
 #include "storage/validation_repository.h"
 #include "support/postgres_env.h"
 #include "support/temp_dir.h"
@@ -184,6 +185,36 @@ TEST_P(StorageTest, AuditWriterDropsWhenFull) {
   EXPECT_EQ(writer.dropped(), 40u);
   writer.flush();
   EXPECT_EQ(writer.written(), 10u);
+}
+
+TEST_P(StorageTest, RateLimitHitsAreWrittenInBatchesAndReadNewestFirst) {
+  ASSERT_TRUE(migrateUp().isOk());
+  RateLimitLogRepository repo(*db_);
+  {
+    BatchWriter<RateLimitLogRow> writer(
+        [&repo](const std::vector<RateLimitLogRow>& rows) { return repo.insertBatch(rows); },
+        {.queue_capacity = 1000, .batch_size = 7, .flush_interval_ms = 1000});
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE(writer.enqueue({.id = "rlh_" + std::to_string(100 + i),
+                                  .organization_id = "default",
+                                  .api_key_id = "",
+                                  .limit_name = i % 2 ? "organization_requests_per_minute"
+                                                      : "organization_characters_per_minute",
+                                  .route = "/api/v1/validate",
+                                  .created_at = 1'700'000'000'000 + i}));
+    }
+    writer.stop();
+    EXPECT_EQ(writer.written(), 20u);
+    EXPECT_EQ(writer.failed(), 0u);
+  }
+  auto rows = repo.recent("default", 5);
+  ASSERT_TRUE(rows.isOk()) << rows.status().message();
+  ASSERT_EQ(rows->size(), 5u);
+  EXPECT_EQ(rows->front().id, "rlh_119");
+  EXPECT_EQ(rows->front().limit_name, "organization_requests_per_minute");
+  EXPECT_EQ(rows->front().api_key_id, "");
+  EXPECT_EQ(rows->front().created_at, 1'700'000'000'019);
+  EXPECT_TRUE(repo.recent("another-org", 5)->empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, StorageTest, ::testing::Values("sqlite", "postgres"),

@@ -1,0 +1,126 @@
+// Rate limits on every request that belongs to an organization, after authentication:
+// requests per minute for the API key (if it has a limit) and for the organization, and on the
+// validation routes characters per minute for the organization. Every such response carries
+// RateLimit-Limit/-Remaining/-Reset for the limit closest to running out; a refusal is a 429
+// with Retry-After, a JSON error naming the limit, a metric and a row in rate_limit_logs.
+#include <cmath>
+
+#include <boost/beast/http.hpp>
+
+#include "app/routes.h"
+#include "core/clock.h"
+#include "core/ids.h"
+#include "http/response.h"
+#include "telemetry/logging.h"
+
+namespace aisafe::app {
+namespace beasthttp = boost::beast::http;
+
+namespace {
+
+struct AppliedLimit {
+  const char* name;  // stable: metric label, log row, error message
+  const char* what;  // for people
+  resilience::RateLimitResult result;
+};
+
+bool isValidationRoute(const std::string& route) {
+  return route == "/api/v1/validate" || route == "/api/v1/validate/response";
+}
+
+// Characters are Unicode code points of the body as sent (UTF-8 lead bytes): a cheap, honest
+// measure of what the scan will read, charged before the scan runs.
+std::int64_t codePoints(const std::string& body) {
+  std::int64_t n = 0;
+  for (unsigned char c : body) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::int64_t ceilSeconds(std::int64_t ms) { return std::max<std::int64_t>(0, (ms + 999) / 1000); }
+
+void setHeaders(http::Response& res, const resilience::RateLimitResult& r) {
+  res.set("RateLimit-Limit", std::to_string(r.limit));
+  res.set("RateLimit-Remaining", std::to_string(r.remaining));
+  res.set("RateLimit-Reset", std::to_string(ceilSeconds(r.reset_ms)));
+}
+
+// The applied limit with the smallest share left: what a client should pace itself by.
+const AppliedLimit* tightest(const std::vector<AppliedLimit>& applied) {
+  const AppliedLimit* best = nullptr;
+  double best_share = 2.0;
+  for (const auto& a : applied) {
+    const double share = static_cast<double>(a.result.remaining) /
+                         static_cast<double>(std::max<std::int64_t>(1, a.result.limit));
+    if (share < best_share) {
+      best_share = share;
+      best = &a;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+http::Middleware rateLimitMiddleware(Services& s) {
+  return [&s](http::RequestContext& ctx, const http::Request& req, const http::Next& next) {
+    if (ctx.organization_id.empty()) return next(ctx, req);
+    const Config& config = s.config;
+    tenancy::OrganizationSettings settings;
+    if (auto cached = s.organizations->cachedSettings(ctx.organization_id)) {
+      settings = *cached;
+    }
+    // Settings unreadable (database away): the environment's defaults still apply.
+
+    std::vector<AppliedLimit> applied;
+    const auto& p = ctx.principal;
+    auto charge = [&](const char* name, const char* what, const std::string& key,
+                      std::int64_t limit, std::int64_t cost) -> const AppliedLimit* {
+      if (limit <= 0) return nullptr;
+      applied.push_back({name, what, s.rate_limiter->consume(key, {.limit = limit}, cost)});
+      return applied.back().result.allowed ? nullptr : &applied.back();
+    };
+    const AppliedLimit* refused = nullptr;
+    if (p.kind == http::Principal::Kind::kApiKey) {
+      const std::int64_t key_limit =
+          p.rate_limit_per_minute.value_or(config.api_key_rate_limit_per_minute);
+      refused = charge("api_key_requests_per_minute", "API key requests per minute",
+                       "rpm:key:" + p.id, key_limit, 1);
+    }
+    if (!refused) {
+      refused = charge("organization_requests_per_minute", "organization requests per minute",
+                       "rpm:org:" + ctx.organization_id,
+                       settings.rate_limit_per_minute.value_or(config.rate_limit_per_minute), 1);
+    }
+    if (!refused && isValidationRoute(ctx.route)) {
+      refused = charge("organization_characters_per_minute", "organization characters per minute",
+                       "cpm:org:" + ctx.organization_id,
+                       settings.characters_per_minute.value_or(config.characters_per_minute),
+                       codePoints(req.body()));
+    }
+
+    if (refused) {
+      const auto& r = refused->result;
+      s.metrics->rate_limited.inc({{"limit", refused->name}});
+      s.rate_limit_log->enqueue(storage::RateLimitLogRow{
+          .id = ids::timeOrdered("rlh_"),
+          .organization_id = ctx.organization_id,
+          .api_key_id = p.kind == http::Principal::Kind::kApiKey ? p.id : "",
+          .limit_name = refused->name,
+          .route = ctx.route,
+          .created_at = clock::nowMs()});
+      const std::int64_t retry_s = std::max<std::int64_t>(1, ceilSeconds(r.retry_after_ms));
+      http::Response res = http::errorResponse(
+          ctx, beasthttp::status::too_many_requests, "rate_limited",
+          std::string(refused->what) + " limit reached (" + refused->name + " = " +
+              std::to_string(r.limit) + "); retry in " + std::to_string(retry_s) + " s");
+      res.set(beasthttp::field::retry_after, std::to_string(retry_s));
+      setHeaders(res, r);
+      return res;
+    }
+    http::Response res = next(ctx, req);
+    if (const AppliedLimit* t = tightest(applied)) setHeaders(res, t->result);
+    return res;
+  };
+}
+
+}  // namespace aisafe::app
