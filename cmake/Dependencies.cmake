@@ -8,6 +8,7 @@ find_package(fmt REQUIRED)
 find_package(CLI11 QUIET)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBHS REQUIRED IMPORTED_TARGET libhs)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 
 # SOCI 4.0 ships no CMake package on Debian: link its core and the two backends we support.
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)

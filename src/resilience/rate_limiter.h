@@ -27,6 +27,7 @@ struct RateLimitResult {
   std::int64_t remaining = 0;       // units that could still pass now
   std::int64_t reset_ms = 0;        // until the full limit is available again
   std::int64_t retry_after_ms = 0;  // when refused: until this cost would pass
+  bool unavailable = false;         // refused because the shared state could not be reached
 };
 
 // The GCRA step, pure: given the stored TAT (0 for a new key) and now, decides and returns the
