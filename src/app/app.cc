@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "app/routes.h"
+#include "app/shared_state.h"
 #include "app/sso.h"
 #include "detect/database_cache.h"
 #include "http/server.h"
@@ -34,7 +35,9 @@ Metrics::Metrics(telemetry::Registry& r)
       auth_failures(
           r.counter("aisafe_auth_failures_total", "Refused credentials and logins, by reason")),
       rate_limited(r.counter("aisafe_rate_limited_total",
-                             "Requests refused with 429, by the limit that refused them")) {}
+                             "Requests refused with 429, by the limit that refused them")),
+      rate_limit_fallbacks(r.counter("aisafe_rate_limit_fallback_total",
+                                     "Rate-limit decisions made without Redis, by fail mode")) {}
 
 Result<std::shared_ptr<const detect::Registry>> loadRegistry(const Config& config) {
   detect::setCompiledCacheDir(config.compiled_rules_cache_dir);
@@ -140,22 +143,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
         metrics->audit_failures.inc();
         telemetry::logError("audit batch could not be written", {{"error", st.message()}});
       });
-  s.organizations->setSettingsCacheTtl(std::chrono::milliseconds(config.org_settings_cache_ms));
-  s.rate_limiter = std::make_unique<resilience::LocalRateLimiter>();
-  s.rate_limit_log_repo = std::make_unique<storage::RateLimitLogRepository>(*s.db);
-  s.rate_limit_log = std::make_unique<storage::BatchWriter<storage::RateLimitLogRow>>(
-      [repo = s.rate_limit_log_repo.get()](const std::vector<storage::RateLimitLogRow>& rows) {
-        return repo->insertBatch(rows);
-      },
-      storage::BatchWriterOptions{
-          .queue_capacity = 10'000, .batch_size = 500, .flush_interval_ms = 1000},
-      [](const aisafe::Status& st) {
-        telemetry::logError("rate-limit log batch could not be written", {{"error", st.message()}});
-      });
-  auto* rate_log = s.rate_limit_log.get();
-  s.metrics_registry.gauge("aisafe_rate_limit_log_dropped_total",
-                           "Limit hits not logged because the log queue was full",
-                           [rate_log] { return static_cast<double>(rate_log->dropped()); });
+  AISAFE_RETURN_IF_ERROR(createSharedState(s));
   auto* audit = s.audit.get();
   s.metrics_registry.gauge("aisafe_audit_queue_depth", "Validation records waiting to be written",
                            [audit] { return static_cast<double>(audit->depth()); });

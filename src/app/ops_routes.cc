@@ -1,5 +1,6 @@
 // GET /health (the process answers), GET /ready (database reachable, rules loaded, default
-// policy compiled), GET /metrics (Prometheus text format).
+// policy compiled; Redis is reported but never makes a node unready: nothing of record lives
+// there), GET /metrics (Prometheus text format), GET /api/v1/admin/circuit-breakers.
 #include <boost/json.hpp>
 
 #include "app/routes.h"
@@ -25,6 +26,10 @@ void addOpsRoutes(http::Router& router, Services& s) {
         checks["database"] = db.isOk() ? "ok" : db.message();
         checks["rules"] = rules ? "ok" : "not loaded";
         checks["default_policy"] = policy ? "ok" : "not compiled";
+        if (s.redis) {
+          auto ping = s.redis->command({"PING"});
+          checks["redis"] = ping ? "ok" : "unavailable (degraded: " + ping.status().message() + ")";
+        }
         const bool ready = db.isOk() && rules && policy;
         return http::jsonResponse(
             ready ? beasthttp::status::ok : beasthttp::status::service_unavailable,
@@ -38,6 +43,21 @@ void addOpsRoutes(http::Router& router, Services& s) {
     res.prepare_payload();
     return res;
   });
+  router.add(beasthttp::verb::get, "/api/v1/admin/circuit-breakers",
+             [&s](RequestContext&, const Request&) {
+               json::array data;
+               for (const auto& b : s.breakers->snapshots()) {
+                 data.push_back(json::object{{"name", b.name},
+                                             {"state", resilience::toString(b.state)},
+                                             {"consecutive_failures", b.consecutive_failures},
+                                             {"successes", b.successes},
+                                             {"failures", b.failures},
+                                             {"rejected", b.rejected},
+                                             {"transitions", b.transitions},
+                                             {"open_for_ms", b.open_for_ms}});
+               }
+               return http::listResponse(std::move(data));
+             });
 }
 
 }  // namespace aisafe::app

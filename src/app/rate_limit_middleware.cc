@@ -63,7 +63,11 @@ const AppliedLimit* tightest(const std::vector<AppliedLimit>& applied) {
 
 http::Middleware rateLimitMiddleware(Services& s) {
   return [&s](http::RequestContext& ctx, const http::Request& req, const http::Next& next) {
-    if (ctx.organization_id.empty()) return next(ctx, req);
+    // Platform operations (/api/v1/admin/..., platform admins only) stay reachable when the
+    // operator's organization is at its limit: an incident is when they are needed most.
+    if (ctx.organization_id.empty() || ctx.route.rfind("/api/v1/admin/", 0) == 0) {
+      return next(ctx, req);
+    }
     const Config& config = s.config;
     tenancy::OrganizationSettings settings;
     if (auto cached = s.organizations->cachedSettings(ctx.organization_id)) {
@@ -98,6 +102,14 @@ http::Middleware rateLimitMiddleware(Services& s) {
                        codePoints(req.body()));
     }
 
+    if (refused && refused->result.unavailable) {
+      // RATE_LIMIT_FAIL_MODE=closed and Redis away: refuse rather than count nowhere.
+      http::Response res = http::errorResponse(
+          ctx, beasthttp::status::service_unavailable, "rate_limit_unavailable",
+          "rate limits cannot be checked right now (shared state unavailable); retry shortly");
+      res.set(beasthttp::field::retry_after, "1");
+      return res;
+    }
     if (refused) {
       const auto& r = refused->result;
       s.metrics->rate_limited.inc({{"limit", refused->name}});

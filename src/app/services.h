@@ -9,7 +9,9 @@
 #include "core/config.h"
 #include "detect/registry.h"
 #include "policy/policy_service.h"
+#include "resilience/circuit_breaker.h"
 #include "resilience/rate_limiter.h"
+#include "resilience/redis_client.h"
 #include "storage/api_key_repository.h"
 #include "storage/audit_writer.h"
 #include "storage/database.h"
@@ -35,6 +37,7 @@ struct Metrics {
   telemetry::Counter& audit_failures;
   telemetry::Counter& auth_failures;
   telemetry::Counter& rate_limited;
+  telemetry::Counter& rate_limit_fallbacks;
 };
 
 struct Services {
@@ -54,6 +57,8 @@ struct Services {
   std::unique_ptr<auth::OidcVerifier> sso;  // null unless single sign-on is configured
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<auth::ApiKeyService> api_keys;
+  std::unique_ptr<resilience::BreakerRegistry> breakers;
+  std::unique_ptr<resilience::RedisClient> redis;  // null unless REDIS_URL is set
   std::unique_ptr<resilience::RateLimiter> rate_limiter;
   std::unique_ptr<storage::RateLimitLogRepository> rate_limit_log_repo;
   std::unique_ptr<storage::BatchWriter<storage::RateLimitLogRow>> rate_limit_log;

@@ -165,6 +165,7 @@ const std::vector<RouteRule>& routeRules() {
       {"PATCH", "/api/v1/api-keys/{id}", P::kKeysWrite},
       {"DELETE", "/api/v1/api-keys/{id}", P::kKeysWrite},
       {"POST", "/api/v1/api-keys/{id}/rotate", P::kKeysWrite},
+      {"GET", "/api/v1/admin/circuit-breakers", P::kPlatformAdmin},
       {"POST", "/api/v1/organizations", P::kPlatformAdmin},
       {"GET", "/api/v1/organizations", P::kPlatformAdmin},
       {"GET", "/api/v1/organizations/{id}", P::kOrganizationRead},

@@ -166,6 +166,13 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("CHARACTERS_PER_MINUTE", c.characters_per_minute, 0, 1'000'000'000'000);
   r.integer("API_KEY_RATE_LIMIT_PER_MINUTE", c.api_key_rate_limit_per_minute, 0, 1'000'000'000);
   r.integer("ORG_SETTINGS_CACHE_MS", c.org_settings_cache_ms, 0, 600'000);
+  r.oneOf("RATE_LIMIT_FAIL_MODE", c.rate_limit_fail_mode, {"local", "open", "closed"});
+  r.integer("REPLICAS", c.replicas, 1, 10'000);
+  if (auto url = r.raw("REDIS_URL")) c.redis_url = *url;  // may hold a password: never echoed
+  r.integer("REDIS_TIMEOUT_MS", c.redis_timeout_ms, 1, 10'000);
+  r.integer("REDIS_CONNECT_TIMEOUT_MS", c.redis_connect_timeout_ms, 1, 10'000);
+  r.integer("CIRCUIT_BREAKER_FAILURE_THRESHOLD", c.circuit_breaker_failure_threshold, 1, 1'000'000);
+  r.integer("CIRCUIT_BREAKER_RECOVERY_TIMEOUT", c.circuit_breaker_recovery_timeout_s, 1, 86'400);
   if (c.oidc_issuer.empty() != c.oidc_jwks_url.empty()) {
     r.error("OIDC_ISSUER and OIDC_JWKS_URL: set both to turn on single sign-on, or neither");
   }

@@ -82,6 +82,15 @@ struct Config {
   std::int64_t characters_per_minute = 6'000'000;
   std::int64_t api_key_rate_limit_per_minute = 0;  // keys share their organization's limit
   std::uint32_t org_settings_cache_ms = 5000;      // how long another replica's change may take
+  std::string rate_limit_fail_mode = "local";      // with Redis away: local, open or closed
+  std::uint32_t replicas = 1;                      // the local fallback admits limit / replicas
+
+  // Shared state (Redis) and circuit breakers.
+  std::string redis_url;  // empty: everything in process (one node)
+  std::uint32_t redis_timeout_ms = 50;
+  std::uint32_t redis_connect_timeout_ms = 100;
+  std::uint32_t circuit_breaker_failure_threshold = 5;
+  std::uint32_t circuit_breaker_recovery_timeout_s = 60;
 };
 
 // Looks up a variable; the default reads the process environment.

@@ -119,6 +119,12 @@ void Registry::gauge(const std::string& name, const std::string& help,
   gauges_.push_back({name, help, std::move(read)});
 }
 
+void Registry::gaugeFamily(const std::string& name, const std::string& help,
+                           std::function<Samples()> read) {
+  std::lock_guard lock(mu_);
+  gauge_families_.push_back({name, help, std::move(read)});
+}
+
 std::string Registry::render() const {
   std::string out;
   std::lock_guard lock(mu_);
@@ -127,6 +133,12 @@ std::string Registry::render() const {
   for (const auto& g : gauges_) {
     header(out, g.name, g.help, "gauge");
     out += g.name + " " + formatValue(g.read()) + "\n";
+  }
+  for (const auto& f : gauge_families_) {
+    header(out, f.name, f.help, "gauge");
+    for (const auto& [labels, value] : f.read()) {
+      out += f.name + renderLabels(labels) + " " + formatValue(value) + "\n";
+    }
   }
   return out;
 }

@@ -55,6 +55,9 @@ class Registry {
                        std::vector<double> bounds);
   // A value read at scrape time (queue depths, pool sizes).
   void gauge(const std::string& name, const std::string& help, std::function<double()> read);
+  // A labeled gauge family read at scrape time (one series per circuit breaker, say).
+  using Samples = std::vector<std::pair<Labels, double>>;
+  void gaugeFamily(const std::string& name, const std::string& help, std::function<Samples()> read);
 
   std::string render() const;
 
@@ -67,6 +70,11 @@ class Registry {
   std::vector<std::unique_ptr<Counter>> counters_;
   std::vector<std::unique_ptr<Histogram>> histograms_;
   std::vector<Gauge> gauges_;
+  struct GaugeFamily {
+    std::string name, help;
+    std::function<Samples()> read;
+  };
+  std::vector<GaugeFamily> gauge_families_;
 };
 
 // Escapes a label value for the exposition format.

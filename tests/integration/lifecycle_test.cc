@@ -73,9 +73,10 @@ TEST(LifecycleTest, InFlightRequestsFinishDuringShutdown) {
   // follows: the request is in flight however slow the machine (the earlier version signalled
   // 2 ms after starting a request and lost that race on CI).
   const std::string body = json::serialize(json::object{{"prompt", std::string(200'000, 'x')}});
-  const std::string head = "POST /api/v1/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                           "Content-Type: application/json\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\n\r\n";
+  const std::string head =
+      "POST /api/v1/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+      "Content-Type: application/json\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
   const std::size_t half = body.size() / 2;
   const std::string reply = testsupport::rawExchangeInTwoParts(
       server->port(), head + body.substr(0, half),

@@ -1,0 +1,124 @@
+#include "app/shared_state.h"
+
+#include <atomic>
+#include <chrono>
+
+#include "resilience/shared_rate_limiter.h"
+#include "telemetry/logging.h"
+
+namespace aisafe::app {
+namespace {
+
+double stateValue(resilience::BreakerState s) {
+  switch (s) {
+    case resilience::BreakerState::kClosed:
+      return 0;
+    case resilience::BreakerState::kHalfOpen:
+      return 1;
+    case resilience::BreakerState::kOpen:
+      return 2;
+  }
+  return 0;
+}
+
+void addBreakerMetrics(Services& s) {
+  auto* breakers = s.breakers.get();
+  auto family = [breakers](auto field) {
+    return [breakers, field] {
+      telemetry::Registry::Samples out;
+      for (const auto& b : breakers->snapshots()) out.push_back({{{"name", b.name}}, field(b)});
+      return out;
+    };
+  };
+  s.metrics_registry.gaugeFamily(
+      "aisafe_circuit_breaker_state", "Circuit breaker state: 0 closed, 1 half-open, 2 open",
+      family([](const resilience::BreakerSnapshot& b) { return stateValue(b.state); }));
+  s.metrics_registry.gaugeFamily("aisafe_circuit_breaker_transitions",
+                                 "State changes of each circuit breaker since start",
+                                 family([](const resilience::BreakerSnapshot& b) {
+                                   return static_cast<double>(b.transitions);
+                                 }));
+  s.metrics_registry.gaugeFamily(
+      "aisafe_circuit_breaker_failures", "Failed (or too slow) calls through each breaker",
+      family([](const resilience::BreakerSnapshot& b) { return static_cast<double>(b.failures); }));
+  s.metrics_registry.gaugeFamily(
+      "aisafe_circuit_breaker_rejected", "Calls refused at once because the breaker was open",
+      family([](const resilience::BreakerSnapshot& b) { return static_cast<double>(b.rejected); }));
+}
+
+Status createRateLimiter(Services& s) {
+  const Config& config = s.config;
+  if (!s.redis) {
+    s.rate_limiter = std::make_unique<resilience::LocalRateLimiter>();
+    return Status::ok();
+  }
+  resilience::FailMode mode = resilience::FailMode::kLocal;
+  resilience::parseFailMode(config.rate_limit_fail_mode, mode);  // validated by Config
+  Metrics* metrics = s.metrics.get();
+  // One warning per 10 s at most: during an outage every request falls back.
+  auto last_warning = std::make_shared<std::atomic<std::int64_t>>(0);
+  auto observer = [metrics, last_warning](resilience::FailMode m, const aisafe::Status& why) {
+    metrics->rate_limit_fallbacks.inc({{"mode", resilience::toString(m)}});
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch())
+                                 .count();
+    std::int64_t last = last_warning->load();
+    if (now - last >= 10 && last_warning->compare_exchange_strong(last, now)) {
+      telemetry::logWarn("rate limits without Redis",
+                         {{"fail_mode", resilience::toString(m)}, {"reason", why.message()}});
+    }
+  };
+  s.rate_limiter = std::make_unique<resilience::SharedRateLimiter>(
+      *s.redis, mode, static_cast<int>(config.replicas), observer);
+  return Status::ok();
+}
+
+void createRateLimitLog(Services& s) {
+  s.rate_limit_log_repo = std::make_unique<storage::RateLimitLogRepository>(*s.db);
+  s.rate_limit_log = std::make_unique<storage::BatchWriter<storage::RateLimitLogRow>>(
+      [repo = s.rate_limit_log_repo.get()](const std::vector<storage::RateLimitLogRow>& rows) {
+        return repo->insertBatch(rows);
+      },
+      storage::BatchWriterOptions{
+          .queue_capacity = 10'000, .batch_size = 500, .flush_interval_ms = 1000},
+      [](const aisafe::Status& st) {
+        telemetry::logError("rate-limit log batch could not be written", {{"error", st.message()}});
+      });
+  auto* rate_log = s.rate_limit_log.get();
+  s.metrics_registry.gauge("aisafe_rate_limit_log_dropped_total",
+                           "Limit hits not logged because the log queue was full",
+                           [rate_log] { return static_cast<double>(rate_log->dropped()); });
+}
+
+}  // namespace
+
+Status createSharedState(Services& s) {
+  const Config& config = s.config;
+  resilience::BreakerOptions defaults;
+  defaults.failure_threshold = static_cast<int>(config.circuit_breaker_failure_threshold);
+  defaults.recovery_timeout = std::chrono::seconds(config.circuit_breaker_recovery_timeout_s);
+  s.breakers = std::make_unique<resilience::BreakerRegistry>(defaults);
+  addBreakerMetrics(s);
+
+  if (!config.redis_url.empty()) {
+    resilience::RedisOptions options;
+    options.url = config.redis_url;
+    options.command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+    options.connect_timeout = std::chrono::milliseconds(config.redis_connect_timeout_ms);
+    // Calls slower than the command timeout already fail; the breaker counts those.
+    AISAFE_TRY(s.redis, resilience::RedisClient::create(options, s.breakers->get("redis")));
+    auto ping = s.redis->command({"PING"});
+    // Redis is not of record: a node starts without it and uses the fallbacks until it answers.
+    if (ping) {
+      telemetry::logInfo("redis connected", {{"endpoint", s.redis->endpoint()}});
+    } else {
+      telemetry::logWarn("redis not reachable at start; using fallbacks",
+                         {{"endpoint", s.redis->endpoint()}, {"error", ping.status().message()}});
+    }
+  }
+  AISAFE_RETURN_IF_ERROR(createRateLimiter(s));
+  createRateLimitLog(s);
+  return Status::ok();
+}
+
+}  // namespace aisafe::app

@@ -1,0 +1,12 @@
+// Builds what replicas share or protect themselves with: the circuit breaker registry, the Redis
+// client (with REDIS_URL), the rate limiter (Redis-shared or in process), and the batched log of
+// limit hits, with their metrics.
+#pragma once
+
+#include "app/services.h"
+
+namespace aisafe::app {
+
+Status createSharedState(Services& s);
+
+}  // namespace aisafe::app
