@@ -2,6 +2,7 @@
 
 #include <boost/url/parse.hpp>
 #include <hiredis/hiredis.h>
+#include <sys/socket.h>
 
 namespace aisafe::resilience {
 namespace {
@@ -162,6 +163,38 @@ Result<RedisValue> RedisClient::command(const std::vector<std::string>& args) {
   giveBack(c);
   breaker_.record(true, elapsed());
   return value;
+}
+
+RedisSubscription::~RedisSubscription() { redisFree(c_); }
+
+void RedisSubscription::interrupt() { ::shutdown(c_->fd, SHUT_RDWR); }
+
+Result<std::string> RedisSubscription::next() {
+  for (;;) {
+    void* raw = nullptr;
+    if (redisGetReply(c_, &raw) != REDIS_OK || raw == nullptr) {
+      return unavailable(std::string("subscription ended: ") + c_->errstr);
+    }
+    std::unique_ptr<redisReply, void (*)(void*)> reply(static_cast<redisReply*>(raw),
+                                                       freeReplyObject);
+    // ["message", channel, payload]; anything else (subscribe confirmations) is skipped.
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
+        reply->element[0]->type == REDIS_REPLY_STRING &&
+        std::string_view(reply->element[0]->str, reply->element[0]->len) == "message") {
+      return std::string(reply->element[2]->str, reply->element[2]->len);
+    }
+  }
+}
+
+Result<std::unique_ptr<RedisSubscription>> RedisClient::subscribe(const std::string& channel) {
+  AISAFE_TRY(redisContext * c, connect());
+  auto sub = std::make_unique<RedisSubscription>(c);
+  auto reply = run(c, {"SUBSCRIBE", channel});
+  if (!reply || reply->type == REDIS_REPLY_ERROR) {
+    return unavailable("Redis at " + endpoint_ + ": cannot subscribe to " + channel);
+  }
+  redisSetTimeout(c, timeval{});  // from now on reads wait for messages as long as it takes
+  return sub;
 }
 
 }  // namespace aisafe::resilience

@@ -35,6 +35,23 @@ struct RedisValue {
   std::vector<RedisValue> elements;
 };
 
+// A dedicated connection subscribed to one channel. next() blocks until a message arrives;
+// interrupt() (from another thread) makes it return an error, to stop.
+class RedisSubscription {
+ public:
+  explicit RedisSubscription(redisContext* c) : c_(c) {}
+  ~RedisSubscription();
+  RedisSubscription(const RedisSubscription&) = delete;
+  RedisSubscription& operator=(const RedisSubscription&) = delete;
+
+  // The next message's payload; kUnavailable when the connection broke or was interrupted.
+  Result<std::string> next();
+  void interrupt();
+
+ private:
+  redisContext* c_;
+};
+
 class RedisClient {
  public:
   // Checks the URL only: Redis need not be up yet. `breaker` outlives the client.
@@ -47,6 +64,9 @@ class RedisClient {
   // Runs one command. kUnavailable with reason "redis_unavailable" (connect, timeout, I/O) or
   // "circuit_open" (not tried); a Redis error reply is a value of type kError.
   Result<RedisValue> command(const std::vector<std::string>& args);
+
+  // A new connection subscribed to `channel` (not through the breaker: it is one long call).
+  Result<std::unique_ptr<RedisSubscription>> subscribe(const std::string& channel);
 
   const std::string& endpoint() const { return endpoint_; }
 

@@ -1,0 +1,121 @@
+// The two-level cache: L1 in process (LruCache), L2 in Redis (shared by replicas, optional).
+// get(namespace, key, fallback) looks in L1, then L2 (a hit is copied into L1), and on a miss
+// runs the fallback once however many requests miss the same key together (single flight).
+//
+// invalidate(namespace) reaches every replica: the namespace's L2 generation is bumped in
+// Redis (old L2 entries become unreachable and expire) and announced on a pub/sub channel; each
+// replica's subscriber drops its L1 entries of that namespace and runs the listeners
+// registered for it (the API key cache, the policy cache). A subscriber that loses Redis
+// clears its whole L1 when it reconnects, because it may have missed announcements.
+// Without Redis everything works on L1 alone. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "cache/lru_cache.h"
+#include "core/status.h"
+#include "resilience/redis_client.h"
+
+namespace aisafe::cache {
+
+struct CacheOptions {
+  std::size_t l1_size = 10'000;
+  std::chrono::milliseconds l1_ttl{60'000};
+  std::chrono::milliseconds l2_ttl{300'000};
+  // For the subscriber's own connection (it blocks on reads, so it cannot share the pool).
+  std::string redis_url;
+  std::chrono::milliseconds reconnect_every{1000};
+};
+
+struct CacheStats {
+  LruStats l1;
+  std::uint64_t l2_hits = 0, l2_misses = 0, l2_errors = 0;
+  std::uint64_t loads = 0;      // fallbacks run
+  std::uint64_t coalesced = 0;  // misses that waited for another request's fallback
+  std::uint64_t invalidations = 0;
+  bool l2_enabled = false;
+  bool subscribed = false;
+};
+
+struct GetOptions {
+  bool use_l2 = true;  // false where a Redis round trip costs more than the fallback
+  std::optional<std::chrono::milliseconds> l1_ttl, l2_ttl;
+};
+
+class CacheManager {
+ public:
+  using Fallback = std::function<Result<std::string>()>;
+  using Listener = std::function<void(const std::string& ns)>;
+
+  // `redis` may be null (L1 only); it outlives the manager.
+  CacheManager(CacheOptions options, resilience::RedisClient* redis);
+  ~CacheManager();  // stop()s
+  CacheManager(const CacheManager&) = delete;
+  CacheManager& operator=(const CacheManager&) = delete;
+
+  Result<std::string> get(const std::string& ns, const std::string& key, const Fallback& fallback,
+                          const GetOptions& options = {});
+  // L1 then L2, without a fallback.
+  std::optional<std::string> peek(const std::string& ns, const std::string& key,
+                                  const GetOptions& options = {});
+  void set(const std::string& ns, const std::string& key, std::string value,
+           const GetOptions& options = {});
+  void erase(const std::string& ns, const std::string& key);
+  // Here at once, on other replicas as soon as the announcement arrives (when Redis is up).
+  void invalidate(const std::string& ns);
+
+  // Called (on the subscriber's thread, or the caller's for local invalidations) whenever a
+  // namespace starting with `prefix` is invalidated anywhere.
+  void onInvalidate(std::string prefix, Listener listener);
+
+  // Starts the subscriber thread (no-op without Redis); stop() ends it.
+  void start();
+  void stop();
+
+  CacheStats stats() const;
+
+ private:
+  struct Flight {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Result<std::string>> result;
+  };
+
+  std::string l1Key(const std::string& ns, const std::string& key) const;
+  std::optional<std::string> l2Key(const std::string& ns, const std::string& key);
+  void applyInvalidation(const std::string& ns, const std::string& generation);
+  void subscriberLoop();
+
+  CacheOptions options_;
+  resilience::RedisClient* redis_;
+  LruCache l1_;
+
+  std::mutex flights_mu_;
+  std::unordered_map<std::string, std::shared_ptr<Flight>> flights_;
+
+  std::mutex gen_mu_;
+  std::map<std::string, std::string> generations_;  // ns -> L2 generation, as Redis has it
+
+  std::mutex listeners_mu_;
+  std::vector<std::pair<std::string, Listener>> listeners_;
+
+  std::atomic<std::uint64_t> l2_hits_{0}, l2_misses_{0}, l2_errors_{0}, loads_{0}, coalesced_{0},
+      invalidations_{0};
+  std::atomic<bool> stopping_{false}, subscribed_{false};
+  std::mutex sub_mu_;  // guards subscription_ between the subscriber thread and stop()
+  std::unique_ptr<resilience::RedisSubscription> subscription_;
+  std::thread subscriber_;
+};
+
+}  // namespace aisafe::cache
