@@ -232,7 +232,10 @@ int App::serve(const std::string& port_file) {
        {"threads", s.config.threads},
        {"database", s.db->dialect() == storage::Dialect::kSqlite ? "sqlite" : "postgresql"}});
 
-  // Policy changes made by other replicas sharing the database.
+  // Other replicas' invalidations (Redis pub/sub); without Redis, a no-op.
+  s.cache->start();
+  // Policy changes made by other replicas sharing the database: the backstop for when an
+  // announcement was missed (or there is no Redis).
   std::atomic<bool> stop_refresh{false};
   // Also writes API key usage counters, batched, off the request path.
   std::thread refresher([&] {
@@ -263,6 +266,7 @@ int App::serve(const std::string& port_file) {
   server.stop();
   stop_refresh = true;
   refresher.join();
+  s.cache->stop();
   if (auto st = s.api_keys->flushUsage(); !st.isOk()) {
     telemetry::logWarn("API key usage lost at shutdown", {{"error", st.message()}});
   }

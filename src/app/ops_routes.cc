@@ -1,9 +1,11 @@
 // GET /health (the process answers), GET /ready (database reachable, rules loaded, default
 // policy compiled; Redis is reported but never makes a node unready: nothing of record lives
-// there), GET /metrics (Prometheus text format), GET /api/v1/admin/circuit-breakers.
+// there), GET /metrics (Prometheus text format), GET /api/v1/admin/circuit-breakers,
+// GET /api/v1/admin/cache/stats, POST /api/v1/admin/cache/invalidate.
 #include <boost/json.hpp>
 
 #include "app/routes.h"
+#include "http/json_body.h"
 
 namespace aisafe::app {
 namespace json = boost::json;
@@ -57,6 +59,58 @@ void addOpsRoutes(http::Router& router, Services& s) {
                                              {"open_for_ms", b.open_for_ms}});
                }
                return http::listResponse(std::move(data));
+             });
+  router.add(beasthttp::verb::get, "/api/v1/admin/cache/stats",
+             [&s](RequestContext&, const Request&) {
+               const auto st = s.cache->stats();
+               const auto rate = [](std::uint64_t hits, std::uint64_t misses) {
+                 const auto total = hits + misses;
+                 return total == 0 ? 0.0 : static_cast<double>(hits) / static_cast<double>(total);
+               };
+               // Every L2 lookup follows an L1 miss; overall misses are the ones that loaded.
+               const std::uint64_t all_hits = st.l1.hits + st.l2_hits;
+               const std::uint64_t all_misses = st.l1.misses - st.l2_hits;
+               return http::jsonResponse(
+                   beasthttp::status::ok,
+                   json::object{{"l1", json::object{{"hits", st.l1.hits},
+                                                    {"misses", st.l1.misses},
+                                                    {"hit_rate", rate(st.l1.hits, st.l1.misses)},
+                                                    {"size", st.l1.size},
+                                                    {"evictions", st.l1.evictions},
+                                                    {"expirations", st.l1.expirations}}},
+                                {"l2", json::object{{"enabled", st.l2_enabled},
+                                                    {"subscribed", st.subscribed},
+                                                    {"hits", st.l2_hits},
+                                                    {"misses", st.l2_misses},
+                                                    {"hit_rate", rate(st.l2_hits, st.l2_misses)},
+                                                    {"errors", st.l2_errors}}},
+                                {"overall", json::object{{"hits", all_hits},
+                                                         {"misses", all_misses},
+                                                         {"hit_rate", rate(all_hits, all_misses)},
+                                                         {"loads", st.loads},
+                                                         {"coalesced", st.coalesced},
+                                                         {"invalidations", st.invalidations}}}});
+             });
+  router.add(beasthttp::verb::post, "/api/v1/admin/cache/invalidate",
+             [&s](RequestContext& ctx, const Request& req) {
+               auto body = http::parseJsonObject(ctx, req);
+               if (body.error) return std::move(*body.error);
+               const auto& obj = body.value.get_object();
+               if (auto err = http::rejectUnknownFields(ctx, obj, {"namespace"})) {
+                 return std::move(*err);
+               }
+               std::optional<std::string> ns;
+               if (auto e = http::readString(ctx, obj, "namespace", ns, true)) return std::move(*e);
+               const bool printable =
+                   std::all_of(ns->begin(), ns->end(), [](char c) { return c > 0x20 && c < 0x7f; });
+               if (ns->empty() || ns->size() > 200 || !printable) {
+                 return http::errorResponse(ctx, beasthttp::status::unprocessable_entity,
+                                            "invalid_namespace",
+                                            "namespace: 1 to 200 printable ASCII characters, "
+                                            "e.g. \"validation:<organization id>\"");
+               }
+               s.cache->invalidate(*ns);
+               return http::jsonResponse(beasthttp::status::ok, json::object{{"invalidated", *ns}});
              });
 }
 

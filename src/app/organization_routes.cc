@@ -84,6 +84,7 @@ void addOrganizationRoutes(http::Router& router, Services& s) {
         if (body.error) return std::move(*body.error);
         auto org = s.organizations->update(ctx.path_params.at("id"), body.value.get_object());
         if (!org) return orgError(ctx, org.status());
+        s.cache->invalidate("org_settings:" + org->id);  // other replicas' limits, at once
         return http::jsonResponse(beasthttp::status::ok, tenancy::toJson(*org));
       },
       kBlocking);

@@ -6,6 +6,7 @@
 
 #include "auth/api_key_service.h"
 #include "auth/auth_service.h"
+#include "cache/cache_manager.h"
 #include "core/config.h"
 #include "detect/registry.h"
 #include "policy/policy_service.h"
@@ -59,6 +60,7 @@ struct Services {
   std::unique_ptr<auth::ApiKeyService> api_keys;
   std::unique_ptr<resilience::BreakerRegistry> breakers;
   std::unique_ptr<resilience::RedisClient> redis;  // null unless REDIS_URL is set
+  std::unique_ptr<cache::CacheManager> cache;
   std::unique_ptr<resilience::RateLimiter> rate_limiter;
   std::unique_ptr<storage::RateLimitLogRepository> rate_limit_log_repo;
   std::unique_ptr<storage::BatchWriter<storage::RateLimitLogRow>> rate_limit_log;

@@ -73,6 +73,54 @@ Status createRateLimiter(Services& s) {
   return Status::ok();
 }
 
+void addCacheMetrics(Services& s) {
+  auto* cache = s.cache.get();
+  using Samples = telemetry::Registry::Samples;
+  s.metrics_registry.gaugeFamily("aisafe_cache_hits", "Cache hits by level", [cache] {
+    const auto st = cache->stats();
+    return Samples{{{{"level", "l1"}}, static_cast<double>(st.l1.hits)},
+                   {{{"level", "l2"}}, static_cast<double>(st.l2_hits)}};
+  });
+  s.metrics_registry.gaugeFamily("aisafe_cache_misses", "Cache misses by level", [cache] {
+    const auto st = cache->stats();
+    return Samples{{{{"level", "l1"}}, static_cast<double>(st.l1.misses)},
+                   {{{"level", "l2"}}, static_cast<double>(st.l2_misses)}};
+  });
+  s.metrics_registry.gauge("aisafe_cache_l1_evictions", "L1 entries evicted to make room",
+                           [cache] { return static_cast<double>(cache->stats().l1.evictions); });
+  s.metrics_registry.gauge("aisafe_cache_l1_size", "L1 entries",
+                           [cache] { return static_cast<double>(cache->stats().l1.size); });
+  s.metrics_registry.gauge("aisafe_cache_loads", "Cache misses that ran their loader",
+                           [cache] { return static_cast<double>(cache->stats().loads); });
+  s.metrics_registry.gauge("aisafe_cache_coalesced",
+                           "Cache misses that waited for another request's loader",
+                           [cache] { return static_cast<double>(cache->stats().coalesced); });
+  s.metrics_registry.gauge("aisafe_cache_l2_errors", "Redis errors seen by the cache",
+                           [cache] { return static_cast<double>(cache->stats().l2_errors); });
+}
+
+// What lives outside the cache but must follow other replicas' changes at once.
+void wireInvalidation(Services& s) {
+  auto* cache = s.cache.get();
+  s.api_keys->onChange([cache](const std::string& id) { cache->invalidate("api_keys:" + id); });
+  cache->onInvalidate("api_keys:", [keys = s.api_keys.get()](const std::string& ns) {
+    keys->forget(ns.substr(std::string_view("api_keys:").size()));
+  });
+  s.policies->onChange([cache](const policy::PolicyEvent& e) {
+    cache->invalidate("policies:" + e.organization_id);
+  });
+  cache->onInvalidate("policies:", [policies = s.policies.get()](const std::string& ns) {
+    const std::string org = ns.substr(std::string_view("policies:").size());
+    if (auto st = policies->reloadOrganization(org); !st.isOk()) {
+      telemetry::logWarn("policy reload after another replica's change failed",
+                         {{"organization_id", org}, {"error", st.message()}});
+    }
+  });
+  cache->onInvalidate("org_settings:", [orgs = s.organizations.get()](const std::string& ns) {
+    orgs->forgetSettings(ns.substr(std::string_view("org_settings:").size()));
+  });
+}
+
 void createRateLimitLog(Services& s) {
   s.rate_limit_log_repo = std::make_unique<storage::RateLimitLogRepository>(*s.db);
   s.rate_limit_log = std::make_unique<storage::BatchWriter<storage::RateLimitLogRow>>(
@@ -116,6 +164,13 @@ Status createSharedState(Services& s) {
                          {{"endpoint", s.redis->endpoint()}, {"error", ping.status().message()}});
     }
   }
+  cache::CacheOptions cache_options;
+  cache_options.l1_size = config.l1_cache_size;
+  cache_options.l1_ttl = std::chrono::seconds(config.l1_cache_ttl_s);
+  cache_options.l2_ttl = std::chrono::seconds(config.l2_cache_ttl_s);
+  s.cache = std::make_unique<cache::CacheManager>(cache_options, s.redis.get());
+  addCacheMetrics(s);
+  wireInvalidation(s);
   AISAFE_RETURN_IF_ERROR(createRateLimiter(s));
   createRateLimitLog(s);
   return Status::ok();

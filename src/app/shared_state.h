@@ -1,6 +1,7 @@
 // Builds what replicas share or protect themselves with: the circuit breaker registry, the Redis
-// client (with REDIS_URL), the rate limiter (Redis-shared or in process), and the batched log of
-// limit hits, with their metrics.
+// client (with REDIS_URL), the two-level cache and the invalidations it carries between
+// replicas (API keys, policies, organization settings), the rate limiter (Redis-shared or in
+// process), and the batched log of limit hits, with their metrics.
 #pragma once
 
 #include "app/services.h"

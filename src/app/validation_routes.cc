@@ -35,6 +35,58 @@ std::string detectorList(const policy::Decision& d) {
   return out;
 }
 
+// What a validation decided, independent of the request that asked: the part of the answer
+// the cache may hand to an identical request (same organization, policy version, surface and
+// text), plus what the audit record and the metrics need.
+struct Verdict {
+  json::object body;  // the answer without request_id and latency_ms
+  std::string decision;
+  double risk_score = 0;
+  std::string detectors;                                  // ",a,b," for the audit record
+  std::vector<std::pair<std::string, std::string>> hits;  // (detector, category) per finding
+};
+
+std::string serialize(const Verdict& v) {
+  json::array hits;
+  for (const auto& [d, c] : v.hits) hits.push_back(json::array{json::string(d), json::string(c)});
+  return json::serialize(json::object{{"body", v.body},
+                                      {"decision", v.decision},
+                                      {"risk_score", v.risk_score},
+                                      {"detectors", v.detectors},
+                                      {"hits", std::move(hits)}});
+}
+
+// A cached verdict, or nullopt when the entry is unreadable (then the text is scanned again).
+std::optional<Verdict> parseVerdict(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const auto& o = v.get_object();
+  const auto* body = o.if_contains("body");
+  const auto* decision = o.if_contains("decision");
+  const auto* risk = o.if_contains("risk_score");
+  const auto* detectors = o.if_contains("detectors");
+  const auto* hits = o.if_contains("hits");
+  if (!body || !body->is_object() || !decision || !decision->is_string() || !risk ||
+      !risk->is_number() || !detectors || !detectors->is_string() || !hits || !hits->is_array()) {
+    return std::nullopt;
+  }
+  Verdict out;
+  out.body = body->get_object();
+  out.decision = std::string(decision->get_string());
+  out.risk_score = risk->to_number<double>();
+  out.detectors = std::string(detectors->get_string());
+  for (const auto& h : hits->get_array()) {
+    if (!h.is_array() || h.get_array().size() != 2 || !h.get_array()[0].is_string() ||
+        !h.get_array()[1].is_string()) {
+      return std::nullopt;
+    }
+    out.hits.emplace_back(std::string(h.get_array()[0].get_string()),
+                          std::string(h.get_array()[1].get_string()));
+  }
+  return out;
+}
+
 // Shared by both validation routes: `text_field` is "prompt" or "response".
 Response validate(Services& s, RequestContext& ctx, const Request& req,
                   const std::string& text_field, detect::Surface surface) {
@@ -88,25 +140,49 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   }
   const policy::CompiledPolicy& pol = **compiled;
   const std::string_view input(text->get_string().data(), text->get_string().size());
-
-  const auto scan_start = std::chrono::steady_clock::now();
-  detect::Findings findings;
-  if (auto st = pol.pipeline->scan(input, surface, threadScratch(), findings); !st.isOk()) {
-    return errorResponse(ctx, st);
-  }
-  policy::Decision decision = policy::decide(pol.spec, std::move(findings), input);
-  const auto scan_end = std::chrono::steady_clock::now();
-  s.metrics->scan_seconds.observe(std::chrono::duration<double>(scan_end - scan_start).count());
-
-  const std::string decision_name(policy::decisionName(decision.action));
-  ctx.decision = decision_name;
   const char* surface_name = output ? "output" : "input";
-  s.metrics->validations.inc({{"decision", decision_name}, {"surface", surface_name}});
-  for (const auto& f : decision.findings) {
-    s.metrics->detector_hits.inc({{"detector", f.detector}, {"category", f.category}});
+  const std::string text_sha256 = hash::sha256Hex(input);
+
+  // Identical requests get the stored verdict. peek/set rather than get(): a request never
+  // waits on an I/O thread for another request's scan, which costs about as much as waiting.
+  const std::string cache_ns = "validation:" + ctx.organization_id;
+  std::string cache_key;
+  cache::GetOptions cache_options;
+  cache_options.use_l2 = input.size() >= s.config.validation_cache_l2_min_bytes;
+  std::optional<Verdict> verdict;
+  if (s.config.validation_cache) {
+    cache_key = s.registry->fingerprint() + ":" + pol.id + ":" + std::to_string(pol.version) + ":" +
+                surface_name + ":" + text_sha256;
+    if (auto hit = s.cache->peek(cache_ns, cache_key, cache_options)) verdict = parseVerdict(*hit);
+  }
+  if (!verdict) {
+    const auto scan_start = std::chrono::steady_clock::now();
+    detect::Findings findings;
+    if (auto st = pol.pipeline->scan(input, surface, threadScratch(), findings); !st.isOk()) {
+      return errorResponse(ctx, st);
+    }
+    policy::Decision decision = policy::decide(pol.spec, std::move(findings), input);
+    const auto scan_end = std::chrono::steady_clock::now();
+    s.metrics->scan_seconds.observe(std::chrono::duration<double>(scan_end - scan_start).count());
+    Verdict fresh;
+    fresh.body = policy::decisionJson(decision, pol, text_field);
+    fresh.decision = std::string(policy::decisionName(decision.action));
+    fresh.risk_score = decision.risk_score;
+    fresh.detectors = detectorList(decision);
+    for (const auto& f : decision.findings) fresh.hits.emplace_back(f.detector, f.category);
+    if (s.config.validation_cache)
+      s.cache->set(cache_ns, cache_key, serialize(fresh), cache_options);
+    verdict = std::move(fresh);
   }
 
-  json::object out = policy::decisionJson(decision, pol, text_field);
+  const std::string& decision_name = verdict->decision;
+  ctx.decision = decision_name;
+  s.metrics->validations.inc({{"decision", decision_name}, {"surface", surface_name}});
+  for (const auto& [detector, category] : verdict->hits) {
+    s.metrics->detector_hits.inc({{"detector", detector}, {"category", category}});
+  }
+
+  json::object out = verdict->body;
   out["request_id"] = ctx.request_id;
   const auto latency = std::chrono::steady_clock::now() - ctx.started;
   const auto latency_us = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
@@ -122,10 +198,10 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   record.policy_version = pol.version;
   record.surface = surface_name;
   record.decision = decision_name;
-  record.risk_score = decision.risk_score;
-  record.detectors = detectorList(decision);
+  record.risk_score = verdict->risk_score;
+  record.detectors = verdict->detectors;
   record.detections = json::serialize(out["detections"]);
-  record.text_sha256 = hash::sha256Hex(input);
+  record.text_sha256 = text_sha256;
   record.text_length = static_cast<std::int64_t>(input.size());
   record.latency_us = latency_us;
   if (pol.spec.log_raw_text) record.raw_text = std::string(input);

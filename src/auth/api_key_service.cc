@@ -176,13 +176,13 @@ Result<storage::ApiKeyRow> ApiKeyService::update(const Identity& actor, const st
   if (fields.rate_limit_per_minute) row.rate_limit_per_minute = *fields.rate_limit_per_minute;
   row.updated_at = clock::nowMs();
   AISAFE_RETURN_IF_ERROR(repo_.update(row));
-  forget(id);
+  changed(id);
   return row;
 }
 
 Status ApiKeyService::revoke(const std::string& organization_id, const std::string& id) {
   AISAFE_RETURN_IF_ERROR(repo_.revoke(organization_id, id, clock::nowMs()));
-  forget(id);
+  changed(id);
   return Status::ok();
 }
 
@@ -192,9 +192,14 @@ Result<CreatedApiKey> ApiKeyService::rotate(const std::string& organization_id,
   const std::int64_t now = clock::nowMs();
   AISAFE_RETURN_IF_ERROR(repo_.rotate(organization_id, id, key.hash, key.prefix,
                                       now + options_.rotation_grace_ms, now));
-  forget(id);
+  changed(id);
   AISAFE_TRY(auto row, repo_.get(organization_id, id));
   return CreatedApiKey{std::move(row), key.key};
+}
+
+void ApiKeyService::changed(const std::string& id) {
+  forget(id);
+  if (on_change_) on_change_(id);
 }
 
 void ApiKeyService::forget(const std::string& id) {

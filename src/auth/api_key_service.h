@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -67,12 +68,19 @@ class ApiKeyService {
   // Writes the usage gathered since the last call; the app calls it periodically and at exit.
   Status flushUsage();
 
+  // Drops a key from the lookup cache (another replica changed it).
+  void forget(const std::string& id);
+  // Called after this service changed a key (update, revoke, rotate), to tell other replicas.
+  void onChange(std::function<void(const std::string& id)> listener) {
+    on_change_ = std::move(listener);
+  }
+
  private:
   struct CachedKey {
     std::optional<storage::ApiKeyRow> row;  // nullopt: unknown key (negative cache)
     std::chrono::steady_clock::time_point checked;
   };
-  void forget(const std::string& id);
+  void changed(const std::string& id);
   void recordUse(const std::string& id);
 
   ApiKeyOptions options_;
@@ -80,6 +88,7 @@ class ApiKeyService {
   std::mutex mu_;
   std::map<std::string, CachedKey> by_hash_;
   std::map<std::string, storage::ApiKeyUsage> usage_;
+  std::function<void(const std::string& id)> on_change_;
 };
 
 }  // namespace aisafe::auth

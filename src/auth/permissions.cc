@@ -166,6 +166,8 @@ const std::vector<RouteRule>& routeRules() {
       {"DELETE", "/api/v1/api-keys/{id}", P::kKeysWrite},
       {"POST", "/api/v1/api-keys/{id}/rotate", P::kKeysWrite},
       {"GET", "/api/v1/admin/circuit-breakers", P::kPlatformAdmin},
+      {"GET", "/api/v1/admin/cache/stats", P::kPlatformAdmin},
+      {"POST", "/api/v1/admin/cache/invalidate", P::kPlatformAdmin},
       {"POST", "/api/v1/organizations", P::kPlatformAdmin},
       {"GET", "/api/v1/organizations", P::kPlatformAdmin},
       {"GET", "/api/v1/organizations/{id}", P::kOrganizationRead},

@@ -1,5 +1,6 @@
 #include "cache/cache_manager.h"
 
+#include "core/ids.h"
 #include "telemetry/logging.h"
 
 namespace aisafe::cache {
@@ -13,7 +14,10 @@ std::string generationKey(const std::string& ns) { return "aisafe:cgen:" + ns; }
 }  // namespace
 
 CacheManager::CacheManager(CacheOptions options, resilience::RedisClient* redis)
-    : options_(std::move(options)), redis_(redis), l1_(options_.l1_size) {}
+    : options_(std::move(options)),
+      redis_(redis),
+      instance_(ids::random("cache_")),
+      l1_(options_.l1_size) {}
 
 CacheManager::~CacheManager() { stop(); }
 
@@ -121,17 +125,19 @@ void CacheManager::erase(const std::string& ns, const std::string& key) {
   }
 }
 
-void CacheManager::applyInvalidation(const std::string& ns, const std::string& generation) {
+void CacheManager::dropLocal(const std::string& ns, const std::string& generation) {
   ++invalidations_;
   l1_.eraseByPrefix(ns + kSeparator);
-  {
-    std::lock_guard lock(gen_mu_);
-    if (generation.empty()) {
-      generations_.erase(ns);
-    } else {
-      generations_[ns] = generation;
-    }
+  std::lock_guard lock(gen_mu_);
+  if (generation.empty()) {
+    generations_.erase(ns);
+  } else {
+    generations_[ns] = generation;
   }
+}
+
+void CacheManager::applyInvalidation(const std::string& ns, const std::string& generation) {
+  dropLocal(ns, generation);
   std::vector<Listener> matching;
   {
     std::lock_guard lock(listeners_mu_);
@@ -148,14 +154,16 @@ void CacheManager::invalidate(const std::string& ns) {
     auto g = redis_->command({"INCR", generationKey(ns)});
     if (g && g->type == resilience::RedisValue::Type::kInteger) {
       generation = std::to_string(g->integer);
-      if (!redis_->command({"PUBLISH", kChannel, ns + "\n" + generation})) ++l2_errors_;
+      if (!redis_->command({"PUBLISH", kChannel, ns + "\n" + generation + "\n" + instance_})) {
+        ++l2_errors_;
+      }
     } else {
       ++l2_errors_;
       telemetry::logWarn("cache invalidation not announced: Redis unavailable",
                          {{"namespace", ns}});
     }
   }
-  applyInvalidation(ns, generation);
+  dropLocal(ns, generation);
 }
 
 void CacheManager::onInvalidate(std::string prefix, Listener listener) {
@@ -209,9 +217,14 @@ void CacheManager::subscriberLoop() {
     for (;;) {
       auto message = subscription_->next();
       if (!message) break;
-      const auto nl = message->find('\n');
-      if (nl == std::string::npos) continue;
-      applyInvalidation(message->substr(0, nl), message->substr(nl + 1));
+      // "namespace\ngeneration\ninstance"; our own announcements were applied already.
+      const auto nl1 = message->find('\n');
+      const auto nl2 = nl1 == std::string::npos ? nl1 : message->find('\n', nl1 + 1);
+      if (nl2 == std::string::npos ||
+          message->compare(nl2 + 1, std::string::npos, instance_) == 0) {
+        continue;
+      }
+      applyInvalidation(message->substr(0, nl1), message->substr(nl1 + 1, nl2 - nl1 - 1));
     }
     subscribed_ = false;
     std::lock_guard lock(sub_mu_);

@@ -4,9 +4,10 @@
 //
 // invalidate(namespace) reaches every replica: the namespace's L2 generation is bumped in
 // Redis (old L2 entries become unreachable and expire) and announced on a pub/sub channel; each
-// replica's subscriber drops its L1 entries of that namespace and runs the listeners
-// registered for it (the API key cache, the policy cache). A subscriber that loses Redis
-// clears its whole L1 when it reconnects, because it may have missed announcements.
+// other replica's subscriber drops its L1 entries of that namespace and runs the listeners
+// registered for it (its API key cache, its policy cache: state that lives outside this
+// cache). A subscriber that loses Redis clears its whole L1 when it reconnects, because it may
+// have missed announcements.
 // Without Redis everything works on L1 alone. Thread-safe.
 #pragma once
 
@@ -33,9 +34,7 @@ struct CacheOptions {
   std::size_t l1_size = 10'000;
   std::chrono::milliseconds l1_ttl{60'000};
   std::chrono::milliseconds l2_ttl{300'000};
-  // For the subscriber's own connection (it blocks on reads, so it cannot share the pool).
-  std::string redis_url;
-  std::chrono::milliseconds reconnect_every{1000};
+  std::chrono::milliseconds reconnect_every{1000};  // the subscriber's retry when Redis is away
 };
 
 struct CacheStats {
@@ -75,8 +74,8 @@ class CacheManager {
   // Here at once, on other replicas as soon as the announcement arrives (when Redis is up).
   void invalidate(const std::string& ns);
 
-  // Called (on the subscriber's thread, or the caller's for local invalidations) whenever a
-  // namespace starting with `prefix` is invalidated anywhere.
+  // Called on the subscriber's thread when another replica invalidates a namespace starting
+  // with `prefix` (the replica that invalidates has already updated its own state).
   void onInvalidate(std::string prefix, Listener listener);
 
   // Starts the subscriber thread (no-op without Redis); stop() ends it.
@@ -93,12 +92,14 @@ class CacheManager {
   };
 
   std::string l1Key(const std::string& ns, const std::string& key) const;
+  void dropLocal(const std::string& ns, const std::string& generation);
   std::optional<std::string> l2Key(const std::string& ns, const std::string& key);
   void applyInvalidation(const std::string& ns, const std::string& generation);
   void subscriberLoop();
 
   CacheOptions options_;
   resilience::RedisClient* redis_;
+  const std::string instance_;  // tells our own announcements apart from other replicas'
   LruCache l1_;
 
   std::mutex flights_mu_;

@@ -173,6 +173,11 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("REDIS_CONNECT_TIMEOUT_MS", c.redis_connect_timeout_ms, 1, 10'000);
   r.integer("CIRCUIT_BREAKER_FAILURE_THRESHOLD", c.circuit_breaker_failure_threshold, 1, 1'000'000);
   r.integer("CIRCUIT_BREAKER_RECOVERY_TIMEOUT", c.circuit_breaker_recovery_timeout_s, 1, 86'400);
+  r.integer("L1_CACHE_SIZE", c.l1_cache_size, 16, 100'000'000);
+  r.integer("L1_CACHE_TTL", c.l1_cache_ttl_s, 1, 86'400);
+  r.integer("L2_CACHE_TTL", c.l2_cache_ttl_s, 1, 86'400 * 7);
+  r.boolean("VALIDATION_CACHE", c.validation_cache);
+  r.integer("VALIDATION_CACHE_L2_MIN_BYTES", c.validation_cache_l2_min_bytes, 0, 1'000'000'000);
   if (c.oidc_issuer.empty() != c.oidc_jwks_url.empty()) {
     r.error("OIDC_ISSUER and OIDC_JWKS_URL: set both to turn on single sign-on, or neither");
   }

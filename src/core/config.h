@@ -91,6 +91,14 @@ struct Config {
   std::uint32_t redis_connect_timeout_ms = 100;
   std::uint32_t circuit_breaker_failure_threshold = 5;
   std::uint32_t circuit_breaker_recovery_timeout_s = 60;
+
+  // The two-level cache (docs/cache.md).
+  std::size_t l1_cache_size = 10'000;
+  std::uint32_t l1_cache_ttl_s = 60;
+  std::uint32_t l2_cache_ttl_s = 300;
+  bool validation_cache = true;  // identical (organization, policy version, text) answers
+  std::size_t validation_cache_l2_min_bytes =
+      8192;  // below, a Redis round trip costs more than a scan
 };
 
 // Looks up a variable; the default reads the process environment.

@@ -18,6 +18,7 @@ Result<std::shared_ptr<const Registry>> Registry::builtins(const RuleSource& rul
   registry->factories_.push_back(std::move(secrets));
   registry->factories_.push_back(detectors::makeInvisibleTextFactory());
   registry->factories_.push_back(detectors::makeCustomFactory());
+  registry->fingerprint_ = std::string(AISAFE_VERSION) + "-" + rules.fingerprint().substr(0, 16);
   return std::shared_ptr<const Registry>(std::move(registry));
 }
 

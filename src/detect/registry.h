@@ -21,9 +21,13 @@ class Registry {
   // The factory registered under `name`, or nullptr.
   const DetectorFactory* find(std::string_view name) const;
   const std::vector<std::unique_ptr<DetectorFactory>>& factories() const { return factories_; }
+  // Changes whenever the rule data or aisafe's version does: cached verdicts shared between
+  // replicas (L2) carry it, so a rolling upgrade never serves a verdict of the old rules.
+  const std::string& fingerprint() const { return fingerprint_; }
 
  private:
   std::vector<std::unique_ptr<DetectorFactory>> factories_;
+  std::string fingerprint_;
 };
 
 }  // namespace aisafe::detect

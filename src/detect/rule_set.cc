@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "core/embedded.h"
+#include "core/hash.h"
 
 namespace aisafe::embedded {
 const std::vector<EmbeddedFile>& ruleFiles();
@@ -115,17 +116,26 @@ Result<RuleSet> parseRuleSet(std::string_view text, bool default_caseless) {
 
 Result<std::string> RuleSource::read(std::string_view name) const {
   const std::string file = std::string(name) + ".json";
+  std::string content;
   if (dir_.empty()) {
+    bool found = false;
     for (const auto& f : embedded::ruleFiles()) {
-      if (f.name == file) return std::string(f.content);
+      if (f.name == file) {
+        content = std::string(f.content);
+        found = true;
+        break;
+      }
     }
-    return notFound("no embedded rule file " + file);
+    if (!found) return notFound("no embedded rule file " + file);
+  } else {
+    std::ifstream in(dir_ + "/" + file);
+    if (!in) return notFound("cannot read " + dir_ + "/" + file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    content = ss.str();
   }
-  std::ifstream in(dir_ + "/" + file);
-  if (!in) return notFound("cannot read " + dir_ + "/" + file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  fingerprint_ = hash::sha256Hex(fingerprint_ + file + hash::sha256Hex(content));
+  return content;
 }
 
 }  // namespace aisafe::detect

@@ -46,9 +46,13 @@ class RuleSource {
   explicit RuleSource(std::string dir) : dir_(std::move(dir)) {}
   // The content of `<name>.json`.
   Result<std::string> read(std::string_view name) const;
+  // A digest of everything read so far (names and contents), for caches whose entries must not
+  // outlive a change of rules. Reads happen at start-up, on one thread.
+  const std::string& fingerprint() const { return fingerprint_; }
 
  private:
   std::string dir_;  // empty: embedded
+  mutable std::string fingerprint_;
 };
 
 }  // namespace aisafe::detect

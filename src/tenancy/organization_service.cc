@@ -164,10 +164,7 @@ Result<storage::OrganizationRow> OrganizationService::update(const std::string& 
   }
   org.updated_at = clock::nowMs();
   AISAFE_RETURN_IF_ERROR(orgs_.update(org));
-  {
-    std::lock_guard lock(settings_mu_);
-    settings_cache_.erase(id);
-  }
+  forgetSettings(id);
   return org;
 }
 

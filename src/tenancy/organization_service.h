@@ -59,6 +59,11 @@ class OrganizationService {
   // update through this service clears the entry at once, other replicas see it within the TTL.
   Result<OrganizationSettings> cachedSettings(const std::string& id);
   void setSettingsCacheTtl(std::chrono::milliseconds ttl) { settings_ttl_ = ttl; }
+  // Drops the cached settings of `id` (another replica changed them).
+  void forgetSettings(const std::string& id) {
+    std::lock_guard lock(settings_mu_);
+    settings_cache_.erase(id);
+  }
 
   Result<std::vector<storage::UserRow>> members(const std::string& organization_id);
   Result<CreatedInvitation> invite(const std::string& organization_id, const std::string& email,

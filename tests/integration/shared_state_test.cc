@@ -1,7 +1,10 @@
 // Two aisafe replicas on one PostgreSQL and one real redis-server: a rate limit is one budget
 // across both; with Redis killed each falls back to its share (limit / REPLICAS), answers
-// without hanging, reports the open breaker and stays ready.
+// without hanging, reports the open breaker and stays ready. Changes made on one replica
+// (a policy, a revoked API key) apply on the other at once, long before any polling or TTL
+// would, and cached verdicts are shared through L2.
 #include <chrono>
+#include <thread>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -18,8 +21,12 @@ using testsupport::HttpClient;
 using testsupport::HttpResponse;
 using testsupport::RedisServer;
 
+using Env = std::vector<std::pair<std::string, std::string>>;
+
 class SharedStateTest : public ::testing::Test {
  protected:
+  virtual Env extraEnv() const { return {}; }
+
   void SetUp() override {
     auto* pg = testsupport::sharedPostgres();
     AISAFE_REQUIRE_POSTGRES(pg);
@@ -29,13 +36,13 @@ class SharedStateTest : public ::testing::Test {
     std::string error;
     redis_ = RedisServer::start(error);
     ASSERT_NE(redis_, nullptr) << error;
-    const std::vector<std::pair<std::string, std::string>> env = {
-        {"DATABASE_URL", db_url},
-        {"REDIS_URL", redis_->url()},
-        {"RATE_LIMIT_PER_MINUTE", "10"},
-        {"REPLICAS", "2"},
-        {"ALLOW_ANONYMOUS_VALIDATE", "true"},
-        {"CIRCUIT_BREAKER_FAILURE_THRESHOLD", "2"}};
+    Env env = {{"DATABASE_URL", db_url},
+               {"REDIS_URL", redis_->url()},
+               {"RATE_LIMIT_PER_MINUTE", "10"},
+               {"REPLICAS", "2"},
+               {"ALLOW_ANONYMOUS_VALIDATE", "true"},
+               {"CIRCUIT_BREAKER_FAILURE_THRESHOLD", "2"}};
+    for (auto& kv : extraEnv()) env.push_back(std::move(kv));  // later entries win
     // One after the other: the first applies the migrations.
     a_ = AisafeServer::start(env, error);
     ASSERT_NE(a_, nullptr) << error;
@@ -100,6 +107,99 @@ TEST_F(SharedStateTest, RedisDownEachReplicaKeepsToItsShareAndNothingHangs) {
 TEST_F(SharedStateTest, TheBreakerListIsForPlatformAdminsOnly) {
   auto anonymous = a_->client().request("GET", "/api/v1/admin/circuit-breakers");
   EXPECT_EQ(anonymous.status, 401);
+}
+
+// Polling and TTLs set far out of reach: only the Redis announcements can explain what B sees.
+class CacheAcrossReplicasTest : public SharedStateTest {
+ protected:
+  Env extraEnv() const override {
+    return {{"RATE_LIMIT_PER_MINUTE", "100000"},
+            {"POLICY_REFRESH_MS", "600000"},
+            {"AUTH_CACHE_TTL_MS", "60000"},
+            {"ORG_SETTINGS_CACHE_MS", "600000"}};
+  }
+  static HttpResponse post(HttpClient& c, const std::string& target, const std::string& body,
+                           const std::string& key = "") {
+    std::vector<std::pair<std::string, std::string>> h = {{"Content-Type", "application/json"}};
+    if (!key.empty()) h.emplace_back("Authorization", "Bearer " + key);
+    return c.request("POST", target, body, h);
+  }
+};
+
+TEST_F(CacheAcrossReplicasTest, APolicyMadeOnOneReplicaIsUsableOnTheOtherAtOnce) {
+  HttpClient admin_a = a_->adminClient();
+  auto created = post(admin_a, "/api/v1/policies",
+                      R"({"name":"codenames","custom":{"keywords":["Project Falcon"]}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(created.json().at("id").as_string());
+  HttpClient on_b = b_->client();
+  const std::string body = boost::json::serialize(
+      boost::json::object{{"prompt", "status of project falcon?"}, {"policy_id", id}});
+  HttpResponse r;
+  for (int i = 0; i < 100; ++i) {  // the announcement crosses Redis in milliseconds
+    r = post(on_b, "/api/v1/validate", body);
+    if (r.status == 200) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("decision").as_string(), "block");
+}
+
+TEST_F(CacheAcrossReplicasTest, AKeyRevokedOnOneReplicaStopsWorkingOnTheOtherWithinASecond) {
+  HttpClient admin_a = a_->adminClient();
+  auto made = post(admin_a, "/api/v1/api-keys", R"({"name":"app","scopes":["validate"]})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string key(made.json().at("key").as_string());
+  const std::string id(made.json().at("id").as_string());
+  HttpClient on_b = b_->client();
+  ASSERT_EQ(post(on_b, "/api/v1/validate", R"({"prompt":"hi"})", key).status, 200);  // cached on B
+
+  ASSERT_EQ(admin_a.request("DELETE", "/api/v1/api-keys/" + id).status, 204);
+  const auto revoked_at = std::chrono::steady_clock::now();
+  int status = 0;
+  while (std::chrono::steady_clock::now() - revoked_at < 1s) {
+    status = post(on_b, "/api/v1/validate", R"({"prompt":"hi"})", key).status;
+    if (status == 401) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(status, 401);
+}
+
+TEST_F(CacheAcrossReplicasTest, IdenticalRequestsAreAnsweredFromTheCacheOnEitherReplica) {
+  HttpClient on_a = a_->client(), on_b = b_->client();
+  // Large enough for L2 (VALIDATION_CACHE_L2_MIN_BYTES, 8 KiB by default).
+  std::string text;
+  while (text.size() < 10'000) text += "Summarise the quarterly report for the leadership team. ";
+  text += "Contact me at jane.doe@example.com.";
+  const std::string body = boost::json::serialize(boost::json::object{{"prompt", text}});
+  auto first = post(on_a, "/api/v1/validate", body);
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto again_a = post(on_a, "/api/v1/validate", body);
+  auto on_other = post(on_b, "/api/v1/validate", body);
+  ASSERT_EQ(again_a.status, 200);
+  ASSERT_EQ(on_other.status, 200);
+  // The same verdict, each with its own request id.
+  const boost::json::value f = first.json();
+  for (const auto* r : {&again_a, &on_other}) {
+    const boost::json::value v = r->json();
+    EXPECT_EQ(v.at("decision"), f.at("decision"));
+    EXPECT_EQ(v.at("detections"), f.at("detections"));
+    EXPECT_EQ(v.at("risk_score"), f.at("risk_score"));
+    EXPECT_NE(v.at("request_id"), f.at("request_id"));
+  }
+  HttpClient admin_b = b_->adminClient();
+  auto stats_b = admin_b.request("GET", "/api/v1/admin/cache/stats");
+  ASSERT_EQ(stats_b.status, 200) << stats_b.body;
+  const boost::json::value sb = stats_b.json();
+  EXPECT_GE(sb.at("l2").at("hits").as_int64(), 1);
+  HttpClient admin_a = a_->adminClient();
+  const boost::json::value sa = admin_a.request("GET", "/api/v1/admin/cache/stats").json();
+  EXPECT_GE(sa.at("l1").at("hits").as_int64(), 1);
+
+  auto inv =
+      post(admin_b, "/api/v1/admin/cache/invalidate", R"({"namespace":"validation:default"})");
+  ASSERT_EQ(inv.status, 200) << inv.body;
+  EXPECT_EQ(post(admin_b, "/api/v1/admin/cache/invalidate", R"({"namespace":""})").status, 422);
 }
 
 }  // namespace

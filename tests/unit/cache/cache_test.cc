@@ -79,15 +79,16 @@ TEST(CacheManagerTest, FailedLoadsAreNotCached) {
   EXPECT_EQ(runs, 2);
 }
 
-TEST(CacheManagerTest, LocalInvalidationRunsListenersForMatchingNamespaces) {
+TEST(CacheManagerTest, LocalInvalidationDropsEntriesWithoutCallingListeners) {
   CacheManager m({}, nullptr);
   m.set("api_keys", "h1", "row");
-  std::vector<std::string> seen;
-  m.onInvalidate("api_keys", [&](const std::string& ns) { seen.push_back(ns); });
-  m.onInvalidate("policies:", [&](const std::string& ns) { seen.push_back("P" + ns); });
+  m.set("api_keys_other", "h1", "row");
+  int heard = 0;
+  m.onInvalidate("api_keys", [&](const std::string&) { ++heard; });
   m.invalidate("api_keys");
   EXPECT_FALSE(m.peek("api_keys", "h1"));
-  EXPECT_EQ(seen, std::vector<std::string>{"api_keys"});
+  EXPECT_TRUE(m.peek("api_keys_other", "h1"));
+  EXPECT_EQ(heard, 0);  // listeners are for other replicas' changes
 }
 
 class CacheWithRedisTest : public ::testing::Test {
@@ -102,8 +103,8 @@ class CacheWithRedisTest : public ::testing::Test {
       auto c = resilience::RedisClient::create({.url = redis_->url()}, *breakers_[i]);
       ASSERT_TRUE(c.isOk());
       clients_[i] = std::move(c).value();
-      managers_[i] = std::make_unique<CacheManager>(
-          CacheOptions{.redis_url = redis_->url(), .reconnect_every = 100ms}, clients_[i].get());
+      managers_[i] =
+          std::make_unique<CacheManager>(CacheOptions{.reconnect_every = 100ms}, clients_[i].get());
       managers_[i]->start();
     }
     waitSubscribed();
@@ -148,12 +149,18 @@ TEST_F(CacheWithRedisTest, OneReplicasLoadIsTheOthersL2HitThenL1) {
 TEST_F(CacheWithRedisTest, InvalidationReachesTheOtherReplicaAtOnce) {
   auto& a = *managers_[0];
   auto& b = *managers_[1];
-  std::atomic<int> heard{0};
-  b.onInvalidate("policies:", [&](const std::string&) { ++heard; });
+  std::atomic<int> heard_a{0}, heard_b{0};
+  a.onInvalidate("policies:", [&](const std::string&) { ++heard_a; });
+  b.onInvalidate("policies:", [&](const std::string& ns) {
+    EXPECT_EQ(ns, "policies:org_1");
+    ++heard_b;
+  });
   b.set("policies:org_1", "pol", "v1");
   a.invalidate("policies:org_1");
-  EXPECT_TRUE(eventually([&] { return heard.load() == 1; }));
+  EXPECT_TRUE(eventually([&] { return heard_b.load() == 1; }));
   EXPECT_FALSE(b.peek("policies:org_1", "pol"));  // gone from b's L1, and L2 moved on
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(heard_a.load(), 0);  // a ignores its own announcement
 }
 
 TEST_F(CacheWithRedisTest, ASubscriberThatLostRedisClearsItsL1WhenItComesBack) {
