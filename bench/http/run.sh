@@ -76,6 +76,29 @@ printf '%-28s %14s %12s\n' "aisafe, with an API key" "$KEY_RPS" "$(to_ms "$KEY_P
 printf 'API key cost: %s%% of requests/s\n' "$(awk -v a="$AISAFE_RPS" -v k="$KEY_RPS" 'BEGIN { printf "%.1f", (a - k) * 100 / a }')"
 printf 'aisafe / nginx = %s (wrk -t2 -c%s -d%ss, same machine, same run)\n' "$RATIO" "$CONNECTIONS" "$DURATION"
 
+# 16 KB prompts, distinct and then the same one every time (answered from the verdict cache).
+export AISAFE_KEY="" PROMPT_BYTES=16000
+read -r BIG_RPS BIG_P99 < <(run_wrk "$AISAFE_PORT")
+export SAME_PROMPT=1
+read -r SAME_RPS SAME_P99 < <(run_wrk "$AISAFE_PORT")
+export SAME_PROMPT=0 PROMPT_BYTES=1000
+
+# A second server sharing state through Redis (rate limits counted there, verdict cache L2 for
+# large texts, invalidations): what the shared state costs per request.
+REDIS_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
+REDIS_AISAFE_PORT=$(free_port)
+DATABASE_URL="sqlite://$WORK/bench-redis.db" LOG_LEVEL=warn ALLOW_ANONYMOUS_VALIDATE=true \
+  RATE_LIMIT_PER_MINUTE=1000000000 CHARACTERS_PER_MINUTE=1000000000000 \
+  REDIS_URL="redis://127.0.0.1:$REDIS_PORT" SECRET_KEY_FILE="$WORK/secret2.key" \
+  "$AISAFE" serve --host 127.0.0.1 --port "$REDIS_AISAFE_PORT" >"$WORK/aisafe-redis.log" 2>&1 &
+wait_http "$REDIS_AISAFE_PORT" /health
+read -r REDIS_RPS REDIS_P99 < <(run_wrk "$REDIS_AISAFE_PORT")
+printf '%-28s %14s %12s\n' "aisafe, with Redis (1 KB)" "$REDIS_RPS" "$(to_ms "$REDIS_P99")"
+printf '%-28s %14s %12s\n' "aisafe, 16 KB, distinct" "$BIG_RPS" "$(to_ms "$BIG_P99")"
+printf '%-28s %14s %12s\n' "aisafe, 16 KB, same (cached)" "$SAME_RPS" "$(to_ms "$SAME_P99")"
+
 # Logins at the configured bcrypt cost (default 12). First a steady load that fits the hash pool,
 # then a flood of logins beside validation traffic, to show the pool keeps logins from starving
 # validation: excess logins get a quick 503 busy instead of queueing on the I/O threads.

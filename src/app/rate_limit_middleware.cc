@@ -75,31 +75,36 @@ http::Middleware rateLimitMiddleware(Services& s) {
     }
     // Settings unreadable (database away): the environment's defaults still apply.
 
+    // Every limit of the request in one call (one Redis round trip), all or nothing.
     std::vector<AppliedLimit> applied;
+    std::vector<resilience::Charge> charges;
     const auto& p = ctx.principal;
-    auto charge = [&](const char* name, const char* what, const std::string& key,
-                      std::int64_t limit, std::int64_t cost) -> const AppliedLimit* {
-      if (limit <= 0) return nullptr;
-      applied.push_back({name, what, s.rate_limiter->consume(key, {.limit = limit}, cost)});
-      return applied.back().result.allowed ? nullptr : &applied.back();
+    auto add = [&](const char* name, const char* what, std::string key, std::int64_t limit,
+                   std::int64_t cost) {
+      if (limit <= 0) return;
+      applied.push_back({name, what, {}});
+      charges.push_back({std::move(key), {.limit = limit}, cost});
     };
-    const AppliedLimit* refused = nullptr;
     if (p.kind == http::Principal::Kind::kApiKey) {
-      const std::int64_t key_limit =
-          p.rate_limit_per_minute.value_or(config.api_key_rate_limit_per_minute);
-      refused = charge("api_key_requests_per_minute", "API key requests per minute",
-                       "rpm:key:" + p.id, key_limit, 1);
+      add("api_key_requests_per_minute", "API key requests per minute", "rpm:key:" + p.id,
+          p.rate_limit_per_minute.value_or(config.api_key_rate_limit_per_minute), 1);
     }
-    if (!refused) {
-      refused = charge("organization_requests_per_minute", "organization requests per minute",
-                       "rpm:org:" + ctx.organization_id,
-                       settings.rate_limit_per_minute.value_or(config.rate_limit_per_minute), 1);
+    add("organization_requests_per_minute", "organization requests per minute",
+        "rpm:org:" + ctx.organization_id,
+        settings.rate_limit_per_minute.value_or(config.rate_limit_per_minute), 1);
+    if (isValidationRoute(ctx.route)) {
+      add("organization_characters_per_minute", "organization characters per minute",
+          "cpm:org:" + ctx.organization_id,
+          settings.characters_per_minute.value_or(config.characters_per_minute),
+          codePoints(req.body()));
     }
-    if (!refused && isValidationRoute(ctx.route)) {
-      refused = charge("organization_characters_per_minute", "organization characters per minute",
-                       "cpm:org:" + ctx.organization_id,
-                       settings.characters_per_minute.value_or(config.characters_per_minute),
-                       codePoints(req.body()));
+    const AppliedLimit* refused = nullptr;
+    if (!charges.empty()) {
+      const auto results = s.rate_limiter->consumeAll(charges);
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        applied[i].result = results[i];
+        if (!refused && !results[i].allowed) refused = &applied[i];
+      }
     }
 
     if (refused && refused->result.unavailable) {

@@ -150,7 +150,9 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   cache::GetOptions cache_options;
   cache_options.use_l2 = input.size() >= s.config.validation_cache_l2_min_bytes;
   std::optional<Verdict> verdict;
-  if (s.config.validation_cache) {
+  const bool cacheable =
+      s.config.validation_cache && input.size() >= s.config.validation_cache_min_bytes;
+  if (cacheable) {
     cache_key = s.registry->fingerprint() + ":" + pol.id + ":" + std::to_string(pol.version) + ":" +
                 surface_name + ":" + text_sha256;
     if (auto hit = s.cache->peek(cache_ns, cache_key, cache_options)) verdict = parseVerdict(*hit);
@@ -170,8 +172,7 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
     fresh.risk_score = decision.risk_score;
     fresh.detectors = detectorList(decision);
     for (const auto& f : decision.findings) fresh.hits.emplace_back(f.detector, f.category);
-    if (s.config.validation_cache)
-      s.cache->set(cache_ns, cache_key, serialize(fresh), cache_options);
+    if (cacheable) s.cache->set(cache_ns, cache_key, serialize(fresh), cache_options);
     verdict = std::move(fresh);
   }
 

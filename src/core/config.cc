@@ -177,6 +177,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("L1_CACHE_TTL", c.l1_cache_ttl_s, 1, 86'400);
   r.integer("L2_CACHE_TTL", c.l2_cache_ttl_s, 1, 86'400 * 7);
   r.boolean("VALIDATION_CACHE", c.validation_cache);
+  r.integer("VALIDATION_CACHE_MIN_BYTES", c.validation_cache_min_bytes, 0, 1'000'000'000);
   r.integer("VALIDATION_CACHE_L2_MIN_BYTES", c.validation_cache_l2_min_bytes, 0, 1'000'000'000);
   if (c.oidc_issuer.empty() != c.oidc_jwks_url.empty()) {
     r.error("OIDC_ISSUER and OIDC_JWKS_URL: set both to turn on single sign-on, or neither");

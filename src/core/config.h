@@ -97,6 +97,7 @@ struct Config {
   std::uint32_t l1_cache_ttl_s = 60;
   std::uint32_t l2_cache_ttl_s = 300;
   bool validation_cache = true;  // identical (organization, policy version, text) answers
+  std::size_t validation_cache_min_bytes = 4096;  // below, scanning costs about what caching does
   std::size_t validation_cache_l2_min_bytes =
       8192;  // below, a Redis round trip costs more than a scan
 };

@@ -43,35 +43,57 @@ RateLimitResult gcraStep(double tat_ms, double now_ms, const RateLimitRule& rule
 
 LocalRateLimiter::LocalRateLimiter() : shards_(kShards) {}
 
-RateLimitResult LocalRateLimiter::consume(std::string_view key, const RateLimitRule& rule,
-                                          std::int64_t cost) {
-  const auto now = std::chrono::duration<double, std::milli>(
-      std::chrono::steady_clock::now().time_since_epoch());
-  return consumeAt(key, rule, cost, now.count());
+std::size_t LocalRateLimiter::shardOf(std::string_view key) const {
+  return std::hash<std::string_view>{}(key) % kShards;
 }
 
-RateLimitResult LocalRateLimiter::consumeAt(std::string_view key, const RateLimitRule& rule,
-                                            std::int64_t cost, double now_ms) {
-  if (rule.limit <= 0) return RateLimitResult{.allowed = true};
-  Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
-  std::lock_guard lock(shard.mu);
-  if (shard.tat_ms.size() >= shard.sweep_at) {
-    // A key whose TAT has passed is indistinguishable from a new one: drop it.
-    std::erase_if(shard.tat_ms, [now_ms](const auto& kv) { return kv.second <= now_ms; });
-    shard.sweep_at = std::max<std::size_t>(1024, shard.tat_ms.size() * 2);
+std::vector<RateLimitResult> LocalRateLimiter::consumeAll(const std::vector<Charge>& charges) {
+  const auto now = std::chrono::duration<double, std::milli>(
+      std::chrono::steady_clock::now().time_since_epoch());
+  return consumeAllAt(charges, now.count());
+}
+
+std::vector<RateLimitResult> LocalRateLimiter::consumeAllAt(const std::vector<Charge>& charges,
+                                                            double now_ms) {
+  // Every shard involved, locked in index order (no deadlock between two requests).
+  std::vector<std::size_t> involved;
+  for (const auto& c : charges) {
+    if (c.rule.limit > 0) involved.push_back(shardOf(c.key));
   }
-  auto it = shard.tat_ms.find(std::string(key));
-  const double tat = it == shard.tat_ms.end() ? 0.0 : it->second;
-  double next = tat;
-  RateLimitResult r = gcraStep(tat, now_ms, rule, cost, &next);
-  if (r.allowed) {
-    if (it == shard.tat_ms.end()) {
-      shard.tat_ms.emplace(std::string(key), next);
-    } else {
-      it->second = next;
+  std::sort(involved.begin(), involved.end());
+  involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
+  std::vector<std::unique_lock<std::mutex>> locks;
+  locks.reserve(involved.size());
+  for (std::size_t i : involved) {
+    Shard& shard = shards_[i];
+    locks.emplace_back(shard.mu);
+    if (shard.tat_ms.size() >= shard.sweep_at) {
+      // A key whose TAT has passed is indistinguishable from a new one: drop it.
+      std::erase_if(shard.tat_ms, [now_ms](const auto& kv) { return kv.second <= now_ms; });
+      shard.sweep_at = std::max<std::size_t>(1024, shard.tat_ms.size() * 2);
     }
   }
-  return r;
+  std::vector<RateLimitResult> results;
+  std::vector<double> next(charges.size(), 0.0);
+  bool all_allowed = true;
+  for (std::size_t i = 0; i < charges.size(); ++i) {
+    const Charge& c = charges[i];
+    if (c.rule.limit <= 0) {
+      results.push_back(RateLimitResult{.allowed = true});
+      continue;
+    }
+    const auto& map = shards_[shardOf(c.key)].tat_ms;
+    auto it = map.find(c.key);
+    results.push_back(
+        gcraStep(it == map.end() ? 0.0 : it->second, now_ms, c.rule, c.cost, &next[i]));
+    all_allowed = all_allowed && results.back().allowed;
+  }
+  if (!all_allowed) return results;
+  for (std::size_t i = 0; i < charges.size(); ++i) {
+    if (charges[i].rule.limit > 0)
+      shards_[shardOf(charges[i].key)].tat_ms[charges[i].key] = next[i];
+  }
+  return results;
 }
 
 std::size_t LocalRateLimiter::size() const {

@@ -36,12 +36,24 @@ struct RateLimitResult {
 RateLimitResult gcraStep(double tat_ms, double now_ms, const RateLimitRule& rule, std::int64_t cost,
                          double* new_tat_ms);
 
+// One limit to check for a request.
+struct Charge {
+  std::string key;
+  RateLimitRule rule;
+  std::int64_t cost = 1;
+};
+
 class RateLimiter {
  public:
   virtual ~RateLimiter() = default;
-  // Charges `cost` units to `key` if the rule allows it now.
-  virtual RateLimitResult consume(std::string_view key, const RateLimitRule& rule,
-                                  std::int64_t cost) = 0;
+  // Checks every charge at once: if all fit, all are charged; if any does not, none is (so a
+  // request refused by its organization's limit does not use up its key's). One result per
+  // charge, in order; the refused ones have allowed == false.
+  virtual std::vector<RateLimitResult> consumeAll(const std::vector<Charge>& charges) = 0;
+  // One charge.
+  RateLimitResult consume(std::string_view key, const RateLimitRule& rule, std::int64_t cost) {
+    return consumeAll({Charge{std::string(key), rule, cost}}).front();
+  }
 };
 
 // In process: TATs in a sharded map. Keys whose TAT has passed are swept out as shards grow,
@@ -49,11 +61,13 @@ class RateLimiter {
 class LocalRateLimiter final : public RateLimiter {
  public:
   LocalRateLimiter();
-  RateLimitResult consume(std::string_view key, const RateLimitRule& rule,
-                          std::int64_t cost) override;
+  std::vector<RateLimitResult> consumeAll(const std::vector<Charge>& charges) override;
   // With an explicit clock (tests).
+  std::vector<RateLimitResult> consumeAllAt(const std::vector<Charge>& charges, double now_ms);
   RateLimitResult consumeAt(std::string_view key, const RateLimitRule& rule, std::int64_t cost,
-                            double now_ms);
+                            double now_ms) {
+    return consumeAllAt({Charge{std::string(key), rule, cost}}, now_ms).front();
+  }
   std::size_t size() const;
 
  private:
@@ -63,6 +77,7 @@ class LocalRateLimiter final : public RateLimiter {
     std::size_t sweep_at = 1024;
   };
   static constexpr std::size_t kShards = 16;
+  std::size_t shardOf(std::string_view key) const;
   std::vector<Shard> shards_;
 };
 

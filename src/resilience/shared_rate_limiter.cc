@@ -5,31 +5,45 @@
 namespace aisafe::resilience {
 namespace {
 
-// The same arithmetic as gcraStep() in rate_limiter.cc, in Redis. KEYS[1]: the key;
-// ARGV: limit, period_ms, cost. Returns {allowed, remaining, reset_ms, retry_after_ms}.
+// The same arithmetic as gcraStep() in rate_limiter.cc, in Redis, for several keys at once:
+// KEYS[i] with ARGV limit, period_ms, cost at 3i-2..3i. Charges all only if all fit. Returns
+// {allowed, remaining, reset_ms, retry_after_ms} per key, flattened.
 constexpr const char* kGcraScript = R"lua(
-local limit = tonumber(ARGV[1])
-local period = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local interval = period / limit
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
-if tat < now then tat = now end
-local nxt = tat + cost * interval
-local allow_at = nxt - period
-local function remaining_after(x)
-  local r = math.floor((period - (x - now)) / interval + 1e-9)
-  if r < 0 then return 0 end
-  return r
+local out, nexts, all_allowed = {}, {}, true
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[3 * i - 2])
+  local period = tonumber(ARGV[3 * i - 1])
+  local cost = tonumber(ARGV[3 * i])
+  local interval = period / limit
+  local tat = tonumber(redis.call('GET', key) or '0') or 0
+  if tat < now then tat = now end
+  local nxt = tat + cost * interval
+  local allow_at = nxt - period
+  local function remaining_after(x)
+    local r = math.floor((period - (x - now)) / interval + 1e-9)
+    if r < 0 then return 0 end
+    return r
+  end
+  if allow_at > now + 1e-6 then
+    all_allowed = false
+    local retry = math.ceil(allow_at - now)
+    if cost > limit then retry = period end
+    table.insert(out, 0); table.insert(out, remaining_after(tat))
+    table.insert(out, math.ceil(tat - now)); table.insert(out, retry)
+  else
+    nexts[i] = nxt
+    table.insert(out, 1); table.insert(out, remaining_after(nxt))
+    table.insert(out, math.ceil(nxt - now)); table.insert(out, 0)
+  end
 end
-if allow_at > now + 1e-6 then
-  local retry = math.ceil(allow_at - now)
-  if cost > limit then retry = period end
-  return {0, remaining_after(tat), math.ceil(tat - now), retry}
+if all_allowed then
+  for i, key in ipairs(KEYS) do
+    redis.call('SET', key, string.format('%.4f', nexts[i]), 'PX', math.ceil(nexts[i] - now) + 1)
+  end
 end
-redis.call('SET', KEYS[1], string.format('%.4f', nxt), 'PX', math.ceil(nxt - now) + 1)
-return {1, remaining_after(nxt), math.ceil(nxt - now), 0}
+return out
 )lua";
 
 constexpr std::string_view kKeyPrefix = "aisafe:rl:";
@@ -83,51 +97,77 @@ Result<std::string> SharedRateLimiter::scriptSha(bool reload) {
   return sha_;
 }
 
-Result<RateLimitResult> SharedRateLimiter::consumeInRedis(std::string_view key,
-                                                          const RateLimitRule& rule,
-                                                          std::int64_t cost) {
-  const std::string redis_key = std::string(kKeyPrefix) + std::string(key);
+Result<std::vector<RateLimitResult>> SharedRateLimiter::consumeInRedis(
+    const std::vector<Charge>& charges) {
+  std::vector<std::string> args = {"EVALSHA", "", std::to_string(charges.size())};
+  for (const auto& c : charges) args.push_back(std::string(kKeyPrefix) + c.key);
+  for (const auto& c : charges) {
+    args.push_back(std::to_string(c.rule.limit));
+    args.push_back(std::to_string(c.rule.period_ms));
+    args.push_back(std::to_string(c.cost));
+  }
   RedisValue v;
   for (int attempt = 0; attempt < 2; ++attempt) {
     // A Redis restart forgets loaded scripts: NOSCRIPT loads it again, once.
-    AISAFE_TRY(std::string sha, scriptSha(attempt > 0));
-    AISAFE_TRY(v, redis_.command({"EVALSHA", sha, "1", redis_key, std::to_string(rule.limit),
-                                  std::to_string(rule.period_ms), std::to_string(cost)}));
+    AISAFE_TRY(args[1], scriptSha(attempt > 0));
+    AISAFE_TRY(v, redis_.command(args));
     if (!(v.type == RedisValue::Type::kError && v.str.rfind("NOSCRIPT", 0) == 0)) break;
   }
-  if (v.type != RedisValue::Type::kArray || v.elements.size() != 4) {
+  if (v.type != RedisValue::Type::kArray || v.elements.size() != 4 * charges.size()) {
     return Status(StatusCode::kUnavailable,
                   "unexpected answer from the rate-limit script: " + v.str, "redis_unavailable");
   }
-  RateLimitResult r;
-  r.allowed = v.elements[0].integer == 1;
-  r.limit = rule.limit;
-  r.remaining = v.elements[1].integer;
-  r.reset_ms = v.elements[2].integer;
-  r.retry_after_ms = v.elements[3].integer;
-  return r;
+  std::vector<RateLimitResult> out;
+  for (std::size_t i = 0; i < charges.size(); ++i) {
+    RateLimitResult r;
+    r.allowed = v.elements[4 * i].integer == 1;
+    r.limit = charges[i].rule.limit;
+    r.remaining = v.elements[4 * i + 1].integer;
+    r.reset_ms = v.elements[4 * i + 2].integer;
+    r.retry_after_ms = v.elements[4 * i + 3].integer;
+    out.push_back(r);
+  }
+  return out;
 }
 
-RateLimitResult SharedRateLimiter::consume(std::string_view key, const RateLimitRule& rule,
-                                           std::int64_t cost) {
-  if (rule.limit <= 0) return RateLimitResult{.allowed = true};
-  auto shared = consumeInRedis(key, rule, cost);
-  if (shared) return *shared;
+std::vector<RateLimitResult> SharedRateLimiter::consumeAll(const std::vector<Charge>& charges) {
+  std::vector<Charge> limited;  // unlimited charges never reach Redis
+  for (const auto& c : charges) {
+    if (c.rule.limit > 0) limited.push_back(c);
+  }
+  std::vector<RateLimitResult> results(charges.size(), RateLimitResult{.allowed = true});
+  if (limited.empty()) return results;
+  auto place = [&](const std::vector<RateLimitResult>& got) {
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < charges.size(); ++i) {
+      if (charges[i].rule.limit > 0) results[i] = got[j++];
+    }
+    return results;
+  };
+  auto shared = consumeInRedis(limited);
+  if (shared) return place(*shared);
   if (observer_) observer_(mode_, shared.status());
+  std::vector<RateLimitResult> fallback;
   switch (mode_) {
     case FailMode::kOpen:
-      return RateLimitResult{.allowed = true, .limit = rule.limit, .remaining = rule.limit};
+      for (const auto& c : limited) {
+        fallback.push_back({.allowed = true, .limit = c.rule.limit, .remaining = c.rule.limit});
+      }
+      return place(fallback);
     case FailMode::kClosed:
-      return RateLimitResult{.allowed = false, .limit = rule.limit, .unavailable = true};
+      for (const auto& c : limited) {
+        fallback.push_back({.allowed = false, .limit = c.rule.limit, .unavailable = true});
+      }
+      return place(fallback);
     case FailMode::kLocal:
       break;
   }
   // This replica's share, so N replicas together stay within the limit.
-  RateLimitRule share = rule;
-  share.limit = std::max<std::int64_t>(1, rule.limit / replicas_);
-  RateLimitResult r = local_.consume(key, share, cost);
-  r.limit = rule.limit;
-  return r;
+  std::vector<Charge> shares = limited;
+  for (auto& c : shares) c.rule.limit = std::max<std::int64_t>(1, c.rule.limit / replicas_);
+  fallback = local_.consumeAll(shares);
+  for (std::size_t i = 0; i < fallback.size(); ++i) fallback[i].limit = limited[i].rule.limit;
+  return place(fallback);
 }
 
 }  // namespace aisafe::resilience

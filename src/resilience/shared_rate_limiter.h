@@ -26,12 +26,11 @@ class SharedRateLimiter final : public RateLimiter {
 
   SharedRateLimiter(RedisClient& redis, FailMode mode, int replicas,
                     FallbackObserver observer = {});
-  RateLimitResult consume(std::string_view key, const RateLimitRule& rule,
-                          std::int64_t cost) override;
+  // All of a request's charges in one script call: one round trip, all or nothing.
+  std::vector<RateLimitResult> consumeAll(const std::vector<Charge>& charges) override;
 
  private:
-  Result<RateLimitResult> consumeInRedis(std::string_view key, const RateLimitRule& rule,
-                                         std::int64_t cost);
+  Result<std::vector<RateLimitResult>> consumeInRedis(const std::vector<Charge>& charges);
   Result<std::string> scriptSha(bool reload);
 
   RedisClient& redis_;

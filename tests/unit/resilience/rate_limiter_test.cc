@@ -79,5 +79,18 @@ TEST(RateLimiterTest, IdleKeysAreSweptAsTheMapGrows) {
   EXPECT_LT(limiter.size(), 20'000u);
 }
 
+TEST(RateLimiterTest, ChargesOfOneRequestAreAllOrNothing) {
+  LocalRateLimiter limiter;
+  const RateLimitRule two{.limit = 2}, ten{.limit = 10};
+  const std::vector<Charge> request = {{"rpm:org:a", two, 1}, {"rpm:key:k", ten, 1}};
+  EXPECT_TRUE(limiter.consumeAllAt(request, 1e6)[0].allowed);
+  EXPECT_TRUE(limiter.consumeAllAt(request, 1e6)[0].allowed);
+  auto refused = limiter.consumeAllAt(request, 1e6);
+  EXPECT_FALSE(refused[0].allowed);
+  EXPECT_TRUE(refused[1].allowed);
+  // The key was charged twice, not three times: 8 remain for it.
+  EXPECT_EQ(limiter.consumeAt("rpm:key:k", ten, 1, 1e6).remaining, 7);
+}
+
 }  // namespace
 }  // namespace aisafe::resilience

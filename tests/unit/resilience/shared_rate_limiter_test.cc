@@ -108,6 +108,20 @@ TEST_F(SharedRateLimiterTest, ARestartedRedisGetsTheScriptAgain) {
   EXPECT_FALSE(r.unavailable);
 }
 
+TEST_F(SharedRateLimiterTest, ChargesOfOneRequestAreAllOrNothingInRedisToo) {
+  CircuitBreaker breaker("redis", {});
+  auto c = client(breaker);
+  SharedRateLimiter limiter(*c, FailMode::kClosed, 1);
+  const RateLimitRule two{.limit = 2}, ten{.limit = 10};
+  const std::vector<Charge> request = {{"rpm:org:a", two, 1}, {"rpm:key:k", ten, 1}};
+  EXPECT_TRUE(limiter.consumeAll(request)[1].allowed);
+  EXPECT_TRUE(limiter.consumeAll(request)[1].allowed);
+  auto refused = limiter.consumeAll(request);
+  EXPECT_FALSE(refused[0].allowed);
+  EXPECT_FALSE(refused[0].unavailable);
+  EXPECT_EQ(limiter.consume("rpm:key:k", ten, 1).remaining, 7);
+}
+
 TEST(RedisClientTest, BadUrlsAreRefusedUpFront) {
   CircuitBreaker breaker("redis", {});
   for (const char* url : {"", "http://x", "redis://", "redis://h:1/notanumber"}) {
