@@ -177,9 +177,21 @@ Result<OrganizationSettings> OrganizationService::cachedSettings(const std::stri
       return it->second.settings;
     }
   }
-  AISAFE_TRY(storage::OrganizationRow org, get(id));
+  auto org = get(id);
+  if (!org) {
+    // Database away: keep answering from what we had (or report the error) for another TTL,
+    // so the request path does not try the database on every request until it is back.
+    std::lock_guard lock(settings_mu_);
+    auto it = settings_cache_.find(id);
+    if (it == settings_cache_.end()) {
+      settings_cache_[id] = CachedSettings{OrganizationSettings{}, now};  // defaults, for a TTL
+      return org.status();
+    }
+    it->second.fetched = now;
+    return it->second.settings;
+  }
   boost::system::error_code ec;
-  json::value stored = json::parse(org.settings, ec);
+  json::value stored = json::parse(org->settings, ec);
   OrganizationSettings settings;
   if (!ec) {
     // Stored settings were validated on the way in; unreadable ones count as none.

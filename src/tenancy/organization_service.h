@@ -56,7 +56,9 @@ class OrganizationService {
   Result<storage::OrganizationRow> update(const std::string& id, const boost::json::object& patch);
 
   // The organization's settings for the request path (rate limits), cached for `ttl`: an
-  // update through this service clears the entry at once, other replicas see it within the TTL.
+  // update through this service clears the entry at once, other replicas see it within the TTL
+  // (or at once, through the cache's announcements). With the database away the last known
+  // settings (or none) are served for another TTL instead of asking on every request.
   Result<OrganizationSettings> cachedSettings(const std::string& id);
   void setSettingsCacheTtl(std::chrono::milliseconds ttl) { settings_ttl_ = ttl; }
   // Drops the cached settings of `id` (another replica changed them).

@@ -3,6 +3,7 @@
 // without hanging, reports the open breaker and stays ready. Changes made on one replica
 // (a policy, a revoked API key) apply on the other at once, long before any polling or TTL
 // would, and cached verdicts are shared through L2.
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -107,6 +108,54 @@ TEST_F(SharedStateTest, RedisDownEachReplicaKeepsToItsShareAndNothingHangs) {
 TEST_F(SharedStateTest, TheBreakerListIsForPlatformAdminsOnly) {
   auto anonymous = a_->client().request("GET", "/api/v1/admin/circuit-breakers");
   EXPECT_EQ(anonymous.status, 401);
+}
+
+// A one-second recovery timeout, so the breaker probes Redis again within the test.
+class RedisRecoveryTest : public SharedStateTest {
+ protected:
+  Env extraEnv() const override { return {{"CIRCUIT_BREAKER_RECOVERY_TIMEOUT", "1"}}; }
+};
+
+TEST_F(RedisRecoveryTest, RedisKilledUnderLoadThenRestartedIsPickedUpWithoutRestartingAisafe) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> answered{0}, unanswered{0};
+  std::vector<std::thread> load;
+  for (AisafeServer* s : {a_.get(), b_.get()}) {
+    load.emplace_back([&, s] {
+      HttpClient c = s->client();
+      while (!stop) {
+        const int status = c.request("POST", "/api/v1/validate", R"({"prompt":"hello"})",
+                                     {{"Content-Type", "application/json"}})
+                               .status;
+        (status == 200 || status == 429 ? answered : unanswered)++;
+      }
+    });
+  }
+  std::this_thread::sleep_for(300ms);
+  redis_->kill();
+  std::this_thread::sleep_for(500ms);
+  std::string error;
+  ASSERT_TRUE(redis_->restart(error)) << error;  // same port, empty
+  std::this_thread::sleep_for(1500ms);  // past the recovery timeout: the breakers probe again
+  stop = true;
+  for (auto& t : load) t.join();
+  EXPECT_EQ(unanswered.load(), 0);  // every request got an answer within its timeout
+  EXPECT_GT(answered.load(), 0);
+
+  // Shared again: the restarted Redis holds the count, one budget of 10 across both replicas.
+  std::this_thread::sleep_for(1200ms);
+  for (AisafeServer* s : {a_.get(), b_.get()}) {
+    auto admin = s->adminClient();
+    const boost::json::value breakers =
+        admin.request("GET", "/api/v1/admin/circuit-breakers").json();
+    EXPECT_EQ(breakers.at("data").at(0).at("state").as_string(), "closed");
+  }
+  int passed = 0;
+  for (int i = 0; i < 10; ++i) {
+    passed += validate(*a_) == 200;
+    passed += validate(*b_) == 200;
+  }
+  EXPECT_LE(passed, 10);
 }
 
 // Polling and TTLs set far out of reach: only the Redis announcements can explain what B sees.
