@@ -86,6 +86,17 @@ Status createIdentityServices(Services& s) {
   key_options.cache_ttl_ms = config.auth_cache_ttl_ms;
   s.api_keys = std::make_unique<auth::ApiKeyService>(key_options, *s.key_repo);
 
+  // Webhook signing secrets are sealed under a key derived from the same SECRET_KEY.
+  s.secret_box = std::make_unique<webhooks::SecretBox>(secret);
+  s.webhook_repo = std::make_unique<storage::WebhookEndpointRepository>(*s.db);
+  webhooks::EndpointOptions webhook_options;
+  webhook_options.allow_http = config.webhook_allow_http;
+  webhook_options.allow_private = config.webhook_allow_private;
+  webhook_options.rotation_grace_ms =
+      static_cast<std::int64_t>(config.webhook_secret_rotation_hours) * 3'600'000;
+  s.webhook_endpoints =
+      std::make_unique<webhooks::EndpointService>(*s.webhook_repo, *s.secret_box, webhook_options);
+
   const std::string email = config.admin_email.empty() ? "admin@localhost" : config.admin_email;
   AISAFE_TRY(std::string generated,
              s.auth->bootstrapAdmin(config.default_organization_id, email, config.admin_password));
@@ -177,6 +188,7 @@ int App::serve(const std::string& port_file) {
   addAuthRoutes(router, s);
   addApiKeyRoutes(router, s);
   addOrganizationRoutes(router, s);
+  addWebhookRoutes(router, s);
   http::MiddlewareChain chain;
   chain.add(noStoreMiddleware());
   chain.add(authMiddleware(s));

@@ -14,6 +14,7 @@ void addOpsRoutes(http::Router& router, Services& s);           // health, ready
 void addAuthRoutes(http::Router& router, Services& s);          // /api/v1/auth/...
 void addApiKeyRoutes(http::Router& router, Services& s);        // /api/v1/api-keys
 void addOrganizationRoutes(http::Router& router, Services& s);  // /api/v1/organizations
+void addWebhookRoutes(http::Router& router, Services& s);       // /api/v1/webhooks
 
 // 204 with no body.
 http::Response noContent();

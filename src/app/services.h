@@ -25,6 +25,8 @@
 #include "storage/validation_repository.h"
 #include "telemetry/metrics.h"
 #include "tenancy/organization_service.h"
+#include "webhooks/endpoint_service.h"
+#include "webhooks/secret_box.h"
 
 namespace aisafe::app {
 
@@ -61,6 +63,9 @@ struct Services {
   std::unique_ptr<resilience::BreakerRegistry> breakers;
   std::unique_ptr<resilience::RedisClient> redis;  // null unless REDIS_URL is set
   std::unique_ptr<cache::CacheManager> cache;
+  std::unique_ptr<storage::WebhookEndpointRepository> webhook_repo;
+  std::unique_ptr<webhooks::SecretBox> secret_box;  // webhook signing secrets at rest
+  std::unique_ptr<webhooks::EndpointService> webhook_endpoints;
   std::unique_ptr<resilience::RateLimiter> rate_limiter;
   std::unique_ptr<storage::RateLimitLogRepository> rate_limit_log_repo;
   std::unique_ptr<storage::BatchWriter<storage::RateLimitLogRow>> rate_limit_log;

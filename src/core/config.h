@@ -92,6 +92,11 @@ struct Config {
   std::uint32_t circuit_breaker_failure_threshold = 5;
   std::uint32_t circuit_breaker_recovery_timeout_s = 60;
 
+  // Webhooks (docs/webhooks.md).
+  bool webhook_allow_http = false;                   // http:// endpoints (tests, closed networks)
+  bool webhook_allow_private = false;                // loopback/private/link-local targets (tests)
+  std::uint32_t webhook_secret_rotation_hours = 24;  // how long the old secret keeps signing
+
   // The two-level cache (docs/cache.md).
   std::size_t l1_cache_size = 10'000;
   std::uint32_t l1_cache_ttl_s = 60;

@@ -19,6 +19,7 @@ http::Router allRoutes(app::Services& s) {
   app::addAuthRoutes(router, s);
   app::addApiKeyRoutes(router, s);
   app::addOrganizationRoutes(router, s);
+  app::addWebhookRoutes(router, s);
   return router;
 }
 

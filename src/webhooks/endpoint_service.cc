@@ -1,0 +1,204 @@
+#include "webhooks/endpoint_service.h"
+
+#include <algorithm>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include "core/clock.h"
+#include "core/ids.h"
+#include "webhooks/address_policy.h"
+#include "webhooks/signature.h"
+
+namespace aisafe::webhooks {
+namespace json = boost::json;
+
+namespace {
+
+Status unprocessable(std::string message) {
+  return Status(StatusCode::kUnprocessable, std::move(message), "invalid_webhook");
+}
+
+Result<std::string> readEvents(const json::value& v) {
+  if (!v.is_array() || v.get_array().empty()) {
+    return unprocessable("events: expected a non-empty array of event types");
+  }
+  json::array out;
+  for (const auto& e : v.get_array()) {
+    if (!e.is_string()) return unprocessable("events: expected strings");
+    const std::string name(e.get_string());
+    const auto& known = eventTypes();
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return unprocessable("events: unknown event type \"" + name.substr(0, 64) + "\"");
+    }
+    if (std::find(out.begin(), out.end(), json::value(name)) == out.end()) out.emplace_back(name);
+  }
+  return json::serialize(out);
+}
+
+Result<std::string> readDescription(const json::value& v) {
+  if (!v.is_string()) return unprocessable("description: expected a string");
+  if (v.get_string().size() > 500) return unprocessable("description: at most 500 characters");
+  return std::string(v.get_string());
+}
+
+Result<bool> readEnabled(const json::value& v) {
+  if (!v.is_bool()) return unprocessable("enabled: expected true or false");
+  return v.get_bool();
+}
+
+}  // namespace
+
+const std::vector<std::string>& eventTypes() {
+  static const std::vector<std::string> types = {
+      "prompt.validated", "prompt.blocked",  "policy.created", "policy.updated",
+      "policy.deleted",   "api_key.created", "api_key.revoked"};
+  return types;
+}
+
+Status EndpointService::checkUrl(const std::string& url) const {
+  if (url.size() > 2048) return unprocessable("url: at most 2048 characters");
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed) return unprocessable("url: not an absolute URL");
+  const auto scheme = parsed->scheme();
+  if (scheme != "https" && !(scheme == "http" && options_.allow_http)) {
+    return unprocessable(options_.allow_http ? "url: expected http or https"
+                                             : "url: expected https (WEBHOOK_ALLOW_HTTP is off)");
+  }
+  if (parsed->has_userinfo()) return unprocessable("url: credentials in the URL are not allowed");
+  std::string host(parsed->encoded_host());
+  if (host.empty()) return unprocessable("url: no host");
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  if (!ec && !options_.allow_private && !isPublicAddress(address)) {
+    return unprocessable("url: loopback, private, link-local and metadata addresses are refused");
+  }
+  if (ec && !options_.allow_private && (host == "localhost" || host.ends_with(".localhost"))) {
+    return unprocessable("url: loopback, private, link-local and metadata addresses are refused");
+  }
+  return Status::ok();
+}
+
+Result<CreatedEndpoint> EndpointService::create(const std::string& organization_id,
+                                                const json::object& fields,
+                                                const std::string& created_by) {
+  for (const auto& [key, value] : fields) {
+    if (key != "url" && key != "events" && key != "description" && key != "enabled") {
+      return unprocessable(std::string(key) + ": unknown field");
+    }
+  }
+  storage::WebhookEndpointRow row;
+  const auto* url = fields.if_contains("url");
+  if (url == nullptr || !url->is_string()) return unprocessable("url: required, a string");
+  row.url = std::string(url->get_string());
+  AISAFE_RETURN_IF_ERROR(checkUrl(row.url));
+  const auto* events = fields.if_contains("events");
+  if (events == nullptr) return unprocessable("events: required");
+  AISAFE_TRY(row.events, readEvents(*events));
+  if (const auto* d = fields.if_contains("description")) {
+    AISAFE_TRY(row.description, readDescription(*d));
+  }
+  if (const auto* e = fields.if_contains("enabled")) {
+    AISAFE_TRY(row.enabled, readEnabled(*e));
+  }
+  const std::string secret = newSecret();
+  row.id = ids::random("wh_");
+  row.organization_id = organization_id;
+  row.secret = box_.seal(secret);
+  row.created_by = created_by;
+  row.created_at = row.updated_at = clock::nowMs();
+  AISAFE_RETURN_IF_ERROR(repo_.create(row));
+  return CreatedEndpoint{std::move(row), secret};
+}
+
+Result<storage::WebhookEndpointRow> EndpointService::get(const std::string& organization_id,
+                                                         const std::string& id) {
+  return repo_.get(organization_id, id);
+}
+
+Result<std::vector<storage::WebhookEndpointRow>> EndpointService::list(
+    const std::string& organization_id) {
+  return repo_.list(organization_id);
+}
+
+Result<storage::WebhookEndpointRow> EndpointService::update(const std::string& organization_id,
+                                                            const std::string& id,
+                                                            const json::object& patch) {
+  AISAFE_TRY(storage::WebhookEndpointRow row, repo_.get(organization_id, id));
+  for (const auto& [key, value] : patch) {
+    if (key == "url") {
+      if (!value.is_string()) return unprocessable("url: expected a string");
+      row.url = std::string(value.get_string());
+      AISAFE_RETURN_IF_ERROR(checkUrl(row.url));
+    } else if (key == "events") {
+      AISAFE_TRY(row.events, readEvents(value));
+    } else if (key == "description") {
+      AISAFE_TRY(row.description, readDescription(value));
+    } else if (key == "enabled") {
+      AISAFE_TRY(bool enabled, readEnabled(value));
+      if (enabled && !row.enabled) {
+        row.consecutive_failures = 0;
+        row.disabled_reason.reset();
+      }
+      row.enabled = enabled;
+    } else {
+      return unprocessable(std::string(key) + ": unknown field");
+    }
+  }
+  row.updated_at = clock::nowMs();
+  AISAFE_RETURN_IF_ERROR(repo_.update(row));
+  return row;
+}
+
+Status EndpointService::remove(const std::string& organization_id, const std::string& id) {
+  return repo_.remove(organization_id, id);
+}
+
+Result<CreatedEndpoint> EndpointService::rotateSecret(const std::string& organization_id,
+                                                      const std::string& id) {
+  AISAFE_TRY(storage::WebhookEndpointRow row, repo_.get(organization_id, id));
+  const std::string secret = newSecret();
+  const std::int64_t now = clock::nowMs();
+  row.previous_secret = row.secret;
+  row.previous_expires_at = now + options_.rotation_grace_ms;
+  row.secret = box_.seal(secret);
+  row.updated_at = now;
+  AISAFE_RETURN_IF_ERROR(repo_.update(row));
+  return CreatedEndpoint{std::move(row), secret};
+}
+
+Result<std::vector<std::string>> EndpointService::signingSecrets(
+    const storage::WebhookEndpointRow& row, std::int64_t now_ms) const {
+  std::vector<std::string> out;
+  AISAFE_TRY(std::string current, box_.open(row.secret));
+  out.push_back(std::move(current));
+  if (row.previous_secret && row.previous_expires_at && *row.previous_expires_at > now_ms) {
+    if (auto previous = box_.open(*row.previous_secret)) out.push_back(std::move(*previous));
+  }
+  return out;
+}
+
+json::object toJson(const storage::WebhookEndpointRow& row) {
+  json::object o;
+  o["id"] = row.id;
+  o["url"] = row.url;
+  o["description"] = row.description;
+  boost::system::error_code ec;
+  json::value events = json::parse(row.events, ec);
+  o["events"] = ec ? json::value(json::array()) : std::move(events);
+  o["enabled"] = row.enabled;
+  o["consecutive_failures"] = row.consecutive_failures;
+  o["disabled_reason"] =
+      row.disabled_reason ? json::value(*row.disabled_reason) : json::value(nullptr);
+  o["secret_rotation_ends_at"] =
+      row.previous_expires_at && *row.previous_expires_at > clock::nowMs()
+          ? json::value(clock::toRfc3339(*row.previous_expires_at))
+          : json::value(nullptr);
+  o["created_at"] = clock::toRfc3339(row.created_at);
+  o["updated_at"] = clock::toRfc3339(row.updated_at);
+  return o;
+}
+
+}  // namespace aisafe::webhooks

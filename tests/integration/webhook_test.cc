@@ -1,0 +1,154 @@
+// Webhook endpoints over HTTP against the real binary, on SQLite and PostgreSQL: the secret is
+// shown once (and is not stored in the clear), URLs are checked, rotation returns a new secret,
+// another organization's endpoint answers 404, and a viewer may read but not write.
+#include <fstream>
+#include <iterator>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "support/aisafe_server.h"
+#include "support/postgres_env.h"
+
+namespace aisafe {
+namespace {
+namespace json = boost::json;
+using testsupport::AisafeServer;
+using testsupport::HttpResponse;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+class WebhookTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    Headers env;
+    if (GetParam() == "postgres") {
+      auto* pg = testsupport::sharedPostgres();
+      AISAFE_REQUIRE_POSTGRES(pg);
+      static int n = 0;
+      const std::string url = pg->createDatabase("webhooks_" + std::to_string(++n));
+      ASSERT_FALSE(url.empty());
+      env.emplace_back("DATABASE_URL", url);
+    }
+    std::string error;
+    server_ = AisafeServer::start(env, error);
+    ASSERT_NE(server_, nullptr) << error;
+  }
+
+  HttpResponse call(const std::string& method, const std::string& target, const std::string& token,
+                    const std::string& body = "") {
+    return server_->client().request(
+        method, target, body,
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+  }
+
+  std::string registerOrg(const std::string& email, const std::string& org) {
+    auto r = server_->client().request(
+        "POST", "/api/v1/auth/register",
+        R"({"email":")" + email + R"(","password":"long-enough-password","organization_name":")" +
+            org + "\"}",
+        {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::string(r.json().at("access_token").as_string());
+  }
+
+  static std::string errorCode(const HttpResponse& r) {
+    const json::value v = r.json();
+    return std::string(v.at("error").at("code").as_string());
+  }
+
+  std::unique_ptr<AisafeServer> server_;
+};
+
+TEST_P(WebhookTest, LifecycleWithTheSecretShownOnce) {
+  const std::string owner = registerOrg("owner@example.com", "Acme");
+  auto created = call("POST", "/api/v1/webhooks", owner,
+                      R"({"url":"https://hooks.example.com/aisafe","events":["prompt.blocked",)"
+                      R"("policy.updated"],"description":"SIEM"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json::value c = created.json();
+  const std::string id(c.at("id").as_string());
+  const std::string secret(c.at("secret").as_string());
+  EXPECT_EQ(secret.rfind("whsec_", 0), 0u);
+  EXPECT_EQ(c.at("enabled"), true);
+
+  // Never again: not in get, not in list, not in the database file.
+  auto got = call("GET", "/api/v1/webhooks/" + id, owner);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.body.find("secret\""), std::string::npos);
+  EXPECT_EQ(got.body.find(secret), std::string::npos);
+  auto listed = call("GET", "/api/v1/webhooks", owner);
+  EXPECT_EQ(listed.json().at("data").as_array().size(), 1u);
+  EXPECT_EQ(listed.body.find(secret), std::string::npos);
+  if (GetParam() == "sqlite") {
+    std::size_t read = 0;
+    for (const char* file : {"/aisafe.db", "/aisafe.db-wal"}) {
+      std::ifstream in(server_->dataDir() + file, std::ios::binary);
+      const std::string bytes((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+      read += bytes.size();
+      EXPECT_EQ(bytes.find(secret.substr(6)), std::string::npos) << file;  // sealed at rest
+    }
+    EXPECT_GT(read, 0u);
+  }
+
+  auto patched = call("PATCH", "/api/v1/webhooks/" + id, owner,
+                      R"({"events":["prompt.validated"],"enabled":false})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(patched.json().at("enabled"), false);
+  EXPECT_EQ(patched.json().at("events").as_array().size(), 1u);
+
+  auto rotated = call("POST", "/api/v1/webhooks/" + id + "/rotate-secret", owner);
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  const json::value r = rotated.json();
+  EXPECT_NE(std::string(r.at("secret").as_string()), secret);
+  EXPECT_TRUE(r.at("secret_rotation_ends_at").is_string());  // the old one still signs a while
+
+  EXPECT_EQ(call("DELETE", "/api/v1/webhooks/" + id, owner).status, 204);
+  EXPECT_EQ(call("GET", "/api/v1/webhooks/" + id, owner).status, 404);
+}
+
+TEST_P(WebhookTest, UrlsAndEventsAreChecked) {
+  const std::string owner = registerOrg("owner@example.com", "Acme");
+  const char* bad[] = {
+      R"({"url":"http://hooks.example.com/","events":["prompt.blocked"]})",       // not https
+      R"({"url":"https://127.0.0.1/hook","events":["prompt.blocked"]})",          // loopback
+      R"({"url":"https://169.254.169.254/latest","events":["prompt.blocked"]})",  // metadata
+      R"({"url":"https://[::1]/hook","events":["prompt.blocked"]})",
+      R"({"url":"https://localhost/hook","events":["prompt.blocked"]})",
+      R"({"url":"https://user:pw@hooks.example.com/","events":["prompt.blocked"]})",
+      R"({"url":"not a url","events":["prompt.blocked"]})",
+      R"({"url":"https://hooks.example.com/","events":[]})",
+      R"({"url":"https://hooks.example.com/","events":["prompt.exploded"]})",
+      R"({"url":"https://hooks.example.com/","events":["prompt.blocked"],"secret":"mine"})",
+      R"({"events":["prompt.blocked"]})",
+  };
+  for (const char* body : bad) {
+    auto r = call("POST", "/api/v1/webhooks", owner, body);
+    EXPECT_EQ(r.status, 422) << body << " -> " << r.body;
+    if (r.status == 422) {
+      EXPECT_EQ(errorCode(r), "invalid_webhook");
+    }
+  }
+  EXPECT_EQ(call("POST", "/api/v1/webhooks", owner, "[1,2]").status, 400);
+}
+
+TEST_P(WebhookTest, AnotherOrganizationsEndpointIsNotFound) {
+  const std::string a = registerOrg("a@example.com", "A");
+  const std::string b = registerOrg("b@example.com", "B");
+  auto created = call("POST", "/api/v1/webhooks", a,
+                      R"({"url":"https://hooks.example.com/a","events":["prompt.blocked"]})");
+  ASSERT_EQ(created.status, 201);
+  const std::string id(created.json().at("id").as_string());
+  EXPECT_EQ(call("GET", "/api/v1/webhooks/" + id, b).status, 404);
+  EXPECT_EQ(call("PATCH", "/api/v1/webhooks/" + id, b, R"({"enabled":false})").status, 404);
+  EXPECT_EQ(call("POST", "/api/v1/webhooks/" + id + "/rotate-secret", b).status, 404);
+  EXPECT_EQ(call("DELETE", "/api/v1/webhooks/" + id, b).status, 404);
+  EXPECT_TRUE(call("GET", "/api/v1/webhooks", b).json().at("data").as_array().empty());
+  EXPECT_EQ(call("GET", "/api/v1/webhooks/" + id, a).status, 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, WebhookTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace aisafe
