@@ -1,9 +1,12 @@
-// /api/v1/webhooks: create (the signing secret shown once), list, get, change, delete, and
-// rotate the secret. Endpoints of another organization answer 404.
+// /api/v1/webhooks: create (the signing secret shown once), list, get, change, delete, rotate
+// the secret, and send a signed test event now. Endpoints of another organization answer 404.
 #include <boost/json.hpp>
 
 #include "app/routes.h"
+#include "core/clock.h"
+#include "core/ids.h"
 #include "http/json_body.h"
+#include "webhooks/sender.h"
 
 namespace aisafe::app {
 namespace json = boost::json;
@@ -87,6 +90,46 @@ void addWebhookRoutes(http::Router& router, Services& s) {
           return webhookError(ctx, st);
         }
         return noContent();
+      },
+      kBlocking);
+  // A signed "webhook.test" event, sent now (not queued), through the endpoint's breaker and the
+  // address policy; the answer says what the receiver did. Disabled endpoints are tested too:
+  // that is how an owner checks a fix before enabling again.
+  router.add(
+      beasthttp::verb::post, "/api/v1/webhooks/{id}/test",
+      [&s](RequestContext& ctx, const Request&) {
+        auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
+        if (!row) return webhookError(ctx, row.status());
+        const std::int64_t now_ms = clock::nowMs();
+        auto secrets = s.webhook_endpoints->signingSecrets(*row, now_ms);
+        if (!secrets) {
+          return errorResponse(ctx, beasthttp::status::conflict, "secret_unreadable",
+                               "the signing secret cannot be read (was SECRET_KEY changed?); "
+                               "rotate it");
+        }
+        const std::string msg_id = ids::random("msg_");
+        const std::string body = json::serialize(
+            json::object{{"type", "webhook.test"},
+                         {"timestamp", clock::toRfc3339(now_ms)},
+                         {"data", json::object{{"endpoint_id", row->id},
+                                               {"organization_id", row->organization_id},
+                                               {"message", "a test delivery from aisafe"}}}});
+        webhooks::SendOptions options;
+        options.allow_private = s.config.webhook_allow_private;
+        options.timeout = std::chrono::milliseconds(s.config.webhook_timeout_ms);
+        options.connect_timeout = std::chrono::milliseconds(s.config.webhook_connect_timeout_ms);
+        const auto result = webhooks::send(row->url, *secrets, msg_id, now_ms / 1000, body, options,
+                                           s.breakers->get("webhook:" + row->id));
+        return http::jsonResponse(
+            beasthttp::status::ok,
+            json::object{
+                {"delivered", result.delivered},
+                {"webhook_id", msg_id},
+                {"status_code",
+                 result.status_code == 0 ? json::value(nullptr) : json::value(result.status_code)},
+                {"latency_ms", result.latency_ms},
+                {"error", result.error.empty() ? json::value(nullptr) : json::value(result.error)},
+                {"response_excerpt", result.excerpt}});
       },
       kBlocking);
   router.add(

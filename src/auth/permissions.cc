@@ -171,6 +171,7 @@ const std::vector<RouteRule>& routeRules() {
       {"PATCH", "/api/v1/webhooks/{id}", P::kWebhooksWrite},
       {"DELETE", "/api/v1/webhooks/{id}", P::kWebhooksWrite},
       {"POST", "/api/v1/webhooks/{id}/rotate-secret", P::kWebhooksWrite},
+      {"POST", "/api/v1/webhooks/{id}/test", P::kWebhooksWrite},
       {"GET", "/api/v1/admin/circuit-breakers", P::kPlatformAdmin},
       {"GET", "/api/v1/admin/cache/stats", P::kPlatformAdmin},
       {"POST", "/api/v1/admin/cache/invalidate", P::kPlatformAdmin},

@@ -96,6 +96,8 @@ struct Config {
   bool webhook_allow_http = false;                   // http:// endpoints (tests, closed networks)
   bool webhook_allow_private = false;                // loopback/private/link-local targets (tests)
   std::uint32_t webhook_secret_rotation_hours = 24;  // how long the old secret keeps signing
+  std::uint32_t webhook_timeout_ms = 10'000;         // one delivery attempt, connect included
+  std::uint32_t webhook_connect_timeout_ms = 3000;
 
   // The two-level cache (docs/cache.md).
   std::size_t l1_cache_size = 10'000;

@@ -1,6 +1,7 @@
 #include "webhooks/endpoint_service.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
@@ -70,6 +71,9 @@ Status EndpointService::checkUrl(const std::string& url) const {
   std::string host(parsed->encoded_host());
   if (host.empty()) return unprocessable("url: no host");
   if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  // "localhost." is "localhost": a trailing dot must not slip past the name check.
+  while (!host.empty() && host.back() == '.') host.pop_back();
+  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(host, ec);
   if (!ec && !options_.allow_private && !isPublicAddress(address)) {

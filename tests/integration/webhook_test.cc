@@ -115,6 +115,7 @@ TEST_P(WebhookTest, UrlsAndEventsAreChecked) {
       R"({"url":"https://169.254.169.254/latest","events":["prompt.blocked"]})",  // metadata
       R"({"url":"https://[::1]/hook","events":["prompt.blocked"]})",
       R"({"url":"https://localhost/hook","events":["prompt.blocked"]})",
+      R"({"url":"https://LocalHost./hook","events":["prompt.blocked"]})",
       R"({"url":"https://user:pw@hooks.example.com/","events":["prompt.blocked"]})",
       R"({"url":"not a url","events":["prompt.blocked"]})",
       R"({"url":"https://hooks.example.com/","events":[]})",

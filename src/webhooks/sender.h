@@ -1,0 +1,37 @@
+// One signed POST to a webhook endpoint: Standard Webhooks headers, the outbound client's
+// deadlines and size cap, the address policy applied to the resolved addresses (unless
+// allow_private), no redirects followed (a 3xx is a failed attempt), and the endpoint's own
+// circuit breaker, so a dead receiver costs nothing to the others. Used by the test route now
+// and by the delivery worker later.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "resilience/circuit_breaker.h"
+
+namespace aisafe::webhooks {
+
+struct SendOptions {
+  bool allow_private = false;
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds timeout{10'000};
+  std::size_t max_response_bytes = 64 * 1024;
+};
+
+struct SendResult {
+  bool delivered = false;  // a 2xx answer
+  int status_code = 0;     // 0: no HTTP answer
+  std::int64_t latency_ms = 0;
+  std::string error;    // why it failed ("" when delivered)
+  std::string excerpt;  // the start of the answer, for delivery records
+};
+
+// `secrets`: the current secret first, then the previous one during a rotation.
+SendResult send(const std::string& url, const std::vector<std::string>& secrets,
+                const std::string& msg_id, std::int64_t timestamp_s, const std::string& body,
+                const SendOptions& options, resilience::CircuitBreaker& breaker);
+
+}  // namespace aisafe::webhooks
