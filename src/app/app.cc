@@ -10,6 +10,7 @@
 #include "app/routes.h"
 #include "app/shared_state.h"
 #include "app/sso.h"
+#include "app/webhook_wiring.h"
 #include "detect/database_cache.h"
 #include "http/server.h"
 #include "storage/migrator.h"
@@ -117,6 +118,8 @@ Status createIdentityServices(Services& s) {
 App::~App() {
   if (services_.audit) services_.audit->stop();
   if (services_.rate_limit_log) services_.rate_limit_log->stop();
+  if (services_.webhook_events) services_.webhook_events->stop();
+  if (services_.webhook_worker) services_.webhook_worker->stop();
 }
 
 Result<std::unique_ptr<App>> App::create(const Config& config) {
@@ -155,6 +158,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
         telemetry::logError("audit batch could not be written", {{"error", st.message()}});
       });
   AISAFE_RETURN_IF_ERROR(createSharedState(s));
+  AISAFE_RETURN_IF_ERROR(createWebhookDelivery(s));
+  AISAFE_TRY(s.webhook_worker, makeDeliveryWorker(s));  // a bad retry schedule stops the start
   auto* audit = s.audit.get();
   s.metrics_registry.gauge("aisafe_audit_queue_depth", "Validation records waiting to be written",
                            [audit] { return static_cast<double>(audit->depth()); });
@@ -246,6 +251,7 @@ int App::serve(const std::string& port_file) {
 
   // Other replicas' invalidations (Redis pub/sub); without Redis, a no-op.
   s.cache->start();
+  if (s.config.webhook_worker) s.webhook_worker->start();
   // Policy changes made by other replicas sharing the database: the backstop for when an
   // announcement was missed (or there is no Redis).
   std::atomic<bool> stop_refresh{false};
@@ -284,6 +290,8 @@ int App::serve(const std::string& port_file) {
   }
   s.audit->stop();
   s.rate_limit_log->stop();
+  s.webhook_events->stop();  // validation events reach the outbox before we go
+  s.webhook_worker->stop();
   telemetry::logInfo(
       "stopped", {{"audit_written", s.audit->written()}, {"audit_dropped", s.audit->dropped()}});
   return 0;

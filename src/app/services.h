@@ -25,6 +25,7 @@
 #include "storage/validation_repository.h"
 #include "telemetry/metrics.h"
 #include "tenancy/organization_service.h"
+#include "webhooks/delivery_worker.h"
 #include "webhooks/endpoint_service.h"
 #include "webhooks/secret_box.h"
 
@@ -66,6 +67,10 @@ struct Services {
   std::unique_ptr<storage::WebhookEndpointRepository> webhook_repo;
   std::unique_ptr<webhooks::SecretBox> secret_box;  // webhook signing secrets at rest
   std::unique_ptr<webhooks::EndpointService> webhook_endpoints;
+  std::unique_ptr<storage::WebhookDeliveryRepository> webhook_deliveries;
+  // Validation events (prompt.validated, prompt.blocked) reach the outbox in batches.
+  std::unique_ptr<storage::BatchWriter<storage::OutboxEvent>> webhook_events;
+  std::unique_ptr<webhooks::DeliveryWorker> webhook_worker;  // runs when WEBHOOK_WORKER=true
   std::unique_ptr<resilience::RateLimiter> rate_limiter;
   std::unique_ptr<storage::RateLimitLogRepository> rate_limit_log_repo;
   std::unique_ptr<storage::BatchWriter<storage::RateLimitLogRow>> rate_limit_log;

@@ -3,6 +3,7 @@
 #include <boost/url/parse.hpp>
 
 #include "app/routes.h"
+#include "app/webhook_wiring.h"
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/ids.h"
@@ -185,6 +186,7 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
 
   json::object out = verdict->body;
   out["request_id"] = ctx.request_id;
+  queueValidationEvents(s, ctx, out, decision_name);
   const auto latency = std::chrono::steady_clock::now() - ctx.started;
   const auto latency_us = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
   out["latency_ms"] = static_cast<double>(latency_us) / 1000.0;

@@ -39,10 +39,65 @@ json::object withSecret(const webhooks::CreatedEndpoint& created) {
   return o;
 }
 
+json::object deliveryJson(const storage::DeliveryRow& d,
+                          const std::vector<storage::AttemptRow>& attempts) {
+  json::array list;
+  for (const auto& a : attempts) {
+    list.push_back(json::object{
+        {"attempt", a.attempt},
+        {"status_code", a.status_code ? json::value(*a.status_code) : json::value(nullptr)},
+        {"latency_ms", a.latency_ms},
+        {"error", a.error ? json::value(*a.error) : json::value(nullptr)},
+        {"response_excerpt", a.response_excerpt},
+        {"at", clock::toRfc3339(a.created_at)}});
+  }
+  return json::object{
+      {"id", d.id},
+      {"webhook_id", d.event_id},
+      {"event_type", d.event_type},
+      {"status", d.status},
+      {"attempts", d.attempts},
+      {"next_attempt_at", d.status == "pending" ? json::value(clock::toRfc3339(d.next_attempt_at))
+                                                : json::value(nullptr)},
+      {"last_status_code",
+       d.last_status_code ? json::value(*d.last_status_code) : json::value(nullptr)},
+      {"last_error", d.last_error ? json::value(*d.last_error) : json::value(nullptr)},
+      {"created_at", clock::toRfc3339(d.created_at)},
+      {"attempt_log", std::move(list)}};
+}
+
 }  // namespace
 
 void addWebhookRoutes(http::Router& router, Services& s) {
   constexpr auto kBlocking = http::Execution::kBlocking;
+  router.add(
+      beasthttp::verb::get, "/api/v1/webhooks/{id}/deliveries",
+      [&s](RequestContext& ctx, const Request&) {
+        auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
+        if (!row) return webhookError(ctx, row.status());
+        auto deliveries = s.webhook_deliveries->listForEndpoint(ctx.organization_id, row->id, 50);
+        if (!deliveries) return errorResponse(ctx, deliveries.status());
+        json::array data;
+        for (const auto& d : *deliveries) {
+          auto attempts = s.webhook_deliveries->attempts(d.id);
+          if (!attempts) return errorResponse(ctx, attempts.status());
+          data.push_back(deliveryJson(d, *attempts));
+        }
+        return http::listResponse(std::move(data));
+      },
+      kBlocking);
+  router.add(
+      beasthttp::verb::post, "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry",
+      [&s](RequestContext& ctx, const Request&) {
+        auto st = s.webhook_deliveries->retry(ctx.organization_id, pathId(ctx),
+                                              ctx.path_params.at("delivery_id"), clock::nowMs());
+        if (!st.isOk()) {
+          return errorResponse(ctx, beasthttp::status::not_found, "delivery_not_found",
+                               st.message());
+        }
+        return http::jsonResponse(beasthttp::status::accepted, json::object{{"status", "pending"}});
+      },
+      kBlocking);
   router.add(
       beasthttp::verb::post, "/api/v1/webhooks",
       [&s](RequestContext& ctx, const Request& req) {
@@ -51,6 +106,7 @@ void addWebhookRoutes(http::Router& router, Services& s) {
         auto created = s.webhook_endpoints->create(ctx.organization_id, body.value.get_object(),
                                                    ctx.principal.id);
         if (!created) return webhookError(ctx, created.status());
+        s.cache->invalidate("webhooks:" + ctx.organization_id);
         return http::jsonResponse(beasthttp::status::created, withSecret(*created));
       },
       kBlocking);
@@ -80,6 +136,7 @@ void addWebhookRoutes(http::Router& router, Services& s) {
         auto row =
             s.webhook_endpoints->update(ctx.organization_id, pathId(ctx), body.value.get_object());
         if (!row) return webhookError(ctx, row.status());
+        s.cache->invalidate("webhooks:" + ctx.organization_id);
         return http::jsonResponse(beasthttp::status::ok, webhooks::toJson(*row));
       },
       kBlocking);
@@ -89,6 +146,7 @@ void addWebhookRoutes(http::Router& router, Services& s) {
         if (auto st = s.webhook_endpoints->remove(ctx.organization_id, pathId(ctx)); !st.isOk()) {
           return webhookError(ctx, st);
         }
+        s.cache->invalidate("webhooks:" + ctx.organization_id);
         return noContent();
       },
       kBlocking);

@@ -172,6 +172,8 @@ const std::vector<RouteRule>& routeRules() {
       {"DELETE", "/api/v1/webhooks/{id}", P::kWebhooksWrite},
       {"POST", "/api/v1/webhooks/{id}/rotate-secret", P::kWebhooksWrite},
       {"POST", "/api/v1/webhooks/{id}/test", P::kWebhooksWrite},
+      {"GET", "/api/v1/webhooks/{id}/deliveries", P::kWebhooksRead},
+      {"POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry", P::kWebhooksWrite},
       {"GET", "/api/v1/admin/circuit-breakers", P::kPlatformAdmin},
       {"GET", "/api/v1/admin/cache/stats", P::kPlatformAdmin},
       {"POST", "/api/v1/admin/cache/invalidate", P::kPlatformAdmin},

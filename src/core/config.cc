@@ -178,6 +178,9 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("WEBHOOK_SECRET_ROTATION_HOURS", c.webhook_secret_rotation_hours, 0, 24 * 30);
   r.integer("WEBHOOK_TIMEOUT_MS", c.webhook_timeout_ms, 100, 120'000);
   r.integer("WEBHOOK_CONNECT_TIMEOUT_MS", c.webhook_connect_timeout_ms, 50, 60'000);
+  r.string("WEBHOOK_RETRY_SCHEDULE", c.webhook_retry_schedule);
+  r.integer("WEBHOOK_DISABLE_AFTER_FAILURES", c.webhook_disable_after_failures, 0, 1'000'000);
+  r.boolean("WEBHOOK_WORKER", c.webhook_worker);
   r.integer("L1_CACHE_SIZE", c.l1_cache_size, 16, 100'000'000);
   r.integer("L1_CACHE_TTL", c.l1_cache_ttl_s, 1, 86'400);
   r.integer("L2_CACHE_TTL", c.l2_cache_ttl_s, 1, 86'400 * 7);

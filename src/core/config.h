@@ -98,6 +98,9 @@ struct Config {
   std::uint32_t webhook_secret_rotation_hours = 24;  // how long the old secret keeps signing
   std::uint32_t webhook_timeout_ms = 10'000;         // one delivery attempt, connect included
   std::uint32_t webhook_connect_timeout_ms = 3000;
+  std::string webhook_retry_schedule = "5s,5m,30m,2h,5h,10h,10h";
+  std::uint32_t webhook_disable_after_failures = 20;  // consecutive failed attempts
+  bool webhook_worker = true;  // deliver from `serve` (false: only `aisafe worker` delivers)
 
   // The two-level cache (docs/cache.md).
   std::size_t l1_cache_size = 10'000;

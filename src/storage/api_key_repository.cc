@@ -50,7 +50,7 @@ Status ApiKeyRepository::create(const ApiKeyRow& row) {
   NullableParam<int> limit(row.rate_limit_per_minute);
   NullableParam<long long> expires(widen(row.expires_at));
   const long long created = row.created_at, updated = row.updated_at;
-  return db_.run([&](soci::session& s) {
+  return db_.transaction([&](soci::session& s) {
     s << "INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, scopes, "
          "rate_limit_per_minute, expires_at, created_by, created_at, updated_at) VALUES "
          "(:id, :o, :n, :p, :h, :s, :l, :x, :b, :c, :u)",
@@ -58,6 +58,7 @@ Status ApiKeyRepository::create(const ApiKeyRow& row) {
         soci::use(row.prefix), soci::use(row.key_hash), soci::use(row.scopes),
         soci::use(limit.value, limit.ind), soci::use(expires.value, expires.ind),
         soci::use(row.created_by), soci::use(created), soci::use(updated);
+    if (hook_) hook_(s, {"api_key.created", row.organization_id, row.id, row.name, 0});
   });
 }
 
@@ -125,12 +126,13 @@ Status ApiKeyRepository::revoke(const std::string& organization_id, const std::s
                                 std::int64_t now_ms) {
   const long long now = now_ms;
   long long affected = 0;
-  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+  AISAFE_RETURN_IF_ERROR(db_.transaction([&](soci::session& s) {
     soci::statement st =
         (s.prepare << "UPDATE api_keys SET revoked_at = :t, updated_at = :t2 WHERE id = :id AND "
                       "organization_id = :o AND revoked_at IS NULL",
          soci::use(now), soci::use(now), soci::use(id), soci::use(organization_id));
     affected = internal::executeCountingRows(st);
+    if (affected > 0 && hook_) hook_(s, {"api_key.revoked", organization_id, id, "", 0});
   }));
   return notFoundIfNone(affected);
 }

@@ -9,6 +9,7 @@
 
 #include "core/status.h"
 #include "storage/database.h"
+#include "storage/record_change.h"
 
 namespace aisafe::storage {
 
@@ -56,8 +57,12 @@ class ApiKeyRepository {
                 std::int64_t previous_expires_at, std::int64_t now_ms);
   Status addUsage(const std::vector<ApiKeyUsage>& usage);
 
+  // Runs inside the transaction of create and revoke (the webhook outbox).
+  void setChangeHook(RecordChangeHook hook) { hook_ = std::move(hook); }
+
  private:
   const Database& db_;
+  RecordChangeHook hook_;
 };
 
 }  // namespace aisafe::storage

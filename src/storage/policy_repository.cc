@@ -40,7 +40,10 @@ void PolicyRepository::insert(soci::session& s, const PolicyRow& row) {
 }
 
 Status PolicyRepository::create(const PolicyRow& row) {
-  return db_.transaction([&](soci::session& s) { insert(s, row); });
+  return db_.transaction([&](soci::session& s) {
+    insert(s, row);
+    changed(s, {"policy.created", row.organization_id, row.id, row.name, 1});
+  });
 }
 
 Status PolicyRepository::setDefault(const std::string& organization_id, const std::string& id) {
@@ -81,6 +84,7 @@ Result<PolicyRow> PolicyRepository::update(const std::string& organization_id,
     s << "INSERT INTO policy_versions (policy_id, version, document, created_at) "
          "VALUES (:id, :v, :doc, :c)",
         soci::use(id), soci::use(current), soci::use(document), soci::use(now);
+    changed(s, {"policy.updated", organization_id, id, name, current});
   }));
   if (!found) return notFound("policy " + id + " not found");
   return get(organization_id, id);
@@ -89,12 +93,13 @@ Result<PolicyRow> PolicyRepository::update(const std::string& organization_id,
 Status PolicyRepository::remove(const std::string& organization_id, const std::string& id) {
   long long affected = 0;
   const long long now = clock::nowMs();
-  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+  AISAFE_RETURN_IF_ERROR(db_.transaction([&](soci::session& s) {
     soci::statement st = (s.prepare << "UPDATE policies SET deleted_at = :t WHERE id = :id AND "
                                        "organization_id = :o AND deleted_at IS NULL",
                           soci::use(now), soci::use(id), soci::use(organization_id));
     st.execute(true);
     affected = st.get_affected_rows();
+    if (affected > 0) changed(s, {"policy.deleted", organization_id, id, "", 0});
   }));
   if (affected == 0) return notFound("policy " + id + " not found");
   return Status::ok();

@@ -10,6 +10,7 @@
 
 #include "core/status.h"
 #include "storage/database.h"
+#include "storage/record_change.h"
 
 namespace aisafe::storage {
 
@@ -55,8 +56,16 @@ class PolicyRepository {
   // Inserts a policy and its version 1 within a caller's transaction.
   static void insert(soci::session& s, const PolicyRow& row);
 
+  // Runs inside the transaction of every create, update and remove (the webhook outbox).
+  void setChangeHook(RecordChangeHook hook) { hook_ = std::move(hook); }
+
  private:
+  void changed(soci::session& s, const RecordChange& c) const {
+    if (hook_) hook_(s, c);
+  }
+
   const Database& db_;
+  RecordChangeHook hook_;
 };
 
 }  // namespace aisafe::storage

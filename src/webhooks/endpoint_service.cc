@@ -114,6 +114,7 @@ Result<CreatedEndpoint> EndpointService::create(const std::string& organization_
   row.created_by = created_by;
   row.created_at = row.updated_at = clock::nowMs();
   AISAFE_RETURN_IF_ERROR(repo_.create(row));
+  forgetSubscriptions(organization_id);
   return CreatedEndpoint{std::move(row), secret};
 }
 
@@ -153,11 +154,14 @@ Result<storage::WebhookEndpointRow> EndpointService::update(const std::string& o
   }
   row.updated_at = clock::nowMs();
   AISAFE_RETURN_IF_ERROR(repo_.update(row));
+  forgetSubscriptions(organization_id);
   return row;
 }
 
 Status EndpointService::remove(const std::string& organization_id, const std::string& id) {
-  return repo_.remove(organization_id, id);
+  AISAFE_RETURN_IF_ERROR(repo_.remove(organization_id, id));
+  forgetSubscriptions(organization_id);
+  return Status::ok();
 }
 
 Result<CreatedEndpoint> EndpointService::rotateSecret(const std::string& organization_id,
@@ -182,6 +186,34 @@ Result<std::vector<std::string>> EndpointService::signingSecrets(
     if (auto previous = box_.open(*row.previous_secret)) out.push_back(std::move(*previous));
   }
   return out;
+}
+
+bool EndpointService::subscribed(const std::string& organization_id, const std::string& type) {
+  const auto now = std::chrono::steady_clock::now();
+  const std::string quoted = "\"" + type + "\"";
+  {
+    std::lock_guard lock(subs_mu_);
+    if (auto it = subs_.find(organization_id);
+        it != subs_.end() && now - it->second.fetched < std::chrono::seconds(5)) {
+      return it->second.types.find(quoted) != std::string::npos;
+    }
+  }
+  Subscriptions fresh{"", now};
+  if (auto rows = repo_.list(organization_id)) {
+    for (const auto& r : *rows) {
+      if (r.enabled) fresh.types += r.events;
+    }
+  }
+  // On a database error the organization counts as subscribed to nothing for a few seconds:
+  // the validation path must not wait on it.
+  std::lock_guard lock(subs_mu_);
+  subs_[organization_id] = fresh;
+  return fresh.types.find(quoted) != std::string::npos;
+}
+
+void EndpointService::forgetSubscriptions(const std::string& organization_id) {
+  std::lock_guard lock(subs_mu_);
+  subs_.erase(organization_id);
 }
 
 json::object toJson(const storage::WebhookEndpointRow& row) {

@@ -6,7 +6,10 @@
 // resolved address again at connect time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,10 +62,23 @@ class EndpointService {
   // Checks a URL for storing (see the header comment); the message names the problem.
   Status checkUrl(const std::string& url) const;
 
+  // Whether an enabled endpoint of the organization takes `type`: asked on the validation path
+  // before queueing an event, so it is cached (a few seconds; cleared by changes made here, and
+  // by forgetSubscriptions() when another replica announces one).
+  bool subscribed(const std::string& organization_id, const std::string& type);
+  void forgetSubscriptions(const std::string& organization_id);
+
  private:
   storage::WebhookEndpointRepository& repo_;
   const SecretBox& box_;
   EndpointOptions options_;
+
+  struct Subscriptions {
+    std::string types;  // the enabled endpoints' event arrays, concatenated
+    std::chrono::steady_clock::time_point fetched;
+  };
+  std::mutex subs_mu_;
+  std::map<std::string, Subscriptions> subs_;
 };
 
 // The public view of an endpoint: never a secret.

@@ -21,6 +21,7 @@ SendResult send(const std::string& url, const std::vector<std::string>& secrets,
     return result;
   }
   if (!breaker.allow()) {
+    result.not_tried = true;
     result.error = "circuit open: the endpoint failed repeatedly; not tried";
     return result;
   }

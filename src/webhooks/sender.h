@@ -23,6 +23,7 @@ struct SendOptions {
 
 struct SendResult {
   bool delivered = false;  // a 2xx answer
+  bool not_tried = false;  // the endpoint's breaker is open: nothing was sent
   int status_code = 0;     // 0: no HTTP answer
   std::int64_t latency_ms = 0;
   std::string error;    // why it failed ("" when delivered)

@@ -1,0 +1,96 @@
+// Wires webhooks into the rest: changes to policies and API keys write their events inside the
+// same transaction (the outbox hooks), validation events are batched, subscription caches
+// follow other replicas, and the delivery worker is built from the configuration.
+#include "app/webhook_wiring.h"
+
+#include "core/clock.h"
+#include "telemetry/logging.h"
+#include "webhooks/events.h"
+
+namespace aisafe::app {
+
+Status createWebhookDelivery(Services& s) {
+  s.webhook_deliveries = std::make_unique<storage::WebhookDeliveryRepository>(*s.db);
+  const storage::RecordChangeHook outbox = [](soci::session& session,
+                                              const storage::RecordChange& change) {
+    storage::WebhookDeliveryRepository::enqueueIn(session,
+                                                  webhooks::changeEvent(change, clock::nowMs()));
+  };
+  s.policy_repo->setChangeHook(outbox);
+  s.key_repo->setChangeHook(outbox);
+  s.webhook_events = std::make_unique<storage::BatchWriter<storage::OutboxEvent>>(
+      [repo = s.webhook_deliveries.get()](const std::vector<storage::OutboxEvent>& events) {
+        return repo->enqueueBatch(events);
+      },
+      storage::BatchWriterOptions{
+          .queue_capacity = 50'000, .batch_size = 500, .flush_interval_ms = 200},
+      [](const aisafe::Status& st) {
+        telemetry::logError("webhook events could not be written", {{"error", st.message()}});
+      });
+  s.cache->onInvalidate(
+      "webhooks:", [endpoints = s.webhook_endpoints.get()](const std::string& ns) {
+        endpoints->forgetSubscriptions(ns.substr(std::string_view("webhooks:").size()));
+      });
+  auto* events = s.webhook_events.get();
+  s.metrics_registry.gauge("aisafe_webhook_events_dropped_total",
+                           "Validation events dropped because the queue was full",
+                           [events] { return static_cast<double>(events->dropped()); });
+  s.metrics_registry.gauge("aisafe_webhook_event_queue_depth",
+                           "Validation events waiting to reach the outbox",
+                           [events] { return static_cast<double>(events->depth()); });
+  auto* deliveries = s.webhook_deliveries.get();
+  s.metrics_registry.gauge("aisafe_webhook_deliveries_pending",
+                           "Deliveries waiting to be sent or retried (all replicas)", [deliveries] {
+                             auto n = deliveries->countPending();
+                             return n ? static_cast<double>(*n) : -1.0;
+                           });
+  return Status::ok();
+}
+
+Result<std::unique_ptr<webhooks::DeliveryWorker>> makeDeliveryWorker(Services& s) {
+  const Config& config = s.config;
+  webhooks::WorkerOptions options;
+  AISAFE_TRY(options.schedule, webhooks::parseRetrySchedule(config.webhook_retry_schedule));
+  options.disable_after_failures = static_cast<int>(config.webhook_disable_after_failures);
+  options.send.allow_private = config.webhook_allow_private;
+  options.send.timeout = std::chrono::milliseconds(config.webhook_timeout_ms);
+  options.send.connect_timeout = std::chrono::milliseconds(config.webhook_connect_timeout_ms);
+  options.lease = std::chrono::milliseconds(config.webhook_timeout_ms * 3 + 5000);
+  auto worker = std::make_unique<webhooks::DeliveryWorker>(
+      *s.webhook_deliveries, *s.webhook_endpoints, *s.breakers, std::move(options));
+  auto* w = worker.get();
+  s.metrics_registry.gauge("aisafe_webhook_delivered_total", "Webhook deliveries that succeeded",
+                           [w] { return static_cast<double>(w->delivered()); });
+  s.metrics_registry.gauge("aisafe_webhook_failed_attempts_total",
+                           "Webhook attempts that failed (retried or given up)",
+                           [w] { return static_cast<double>(w->failedAttempts()); });
+  return worker;
+}
+
+void queueValidationEvents(Services& s, const http::RequestContext& ctx,
+                           const boost::json::object& answer, const std::string& decision) {
+  const bool blocked = decision == "block";
+  const bool validated = s.webhook_endpoints->subscribed(ctx.organization_id, "prompt.validated");
+  const bool block_event =
+      blocked && s.webhook_endpoints->subscribed(ctx.organization_id, "prompt.blocked");
+  if (!validated && !block_event) return;
+  // The decision and its evidence, never the text.
+  boost::json::object data{{"request_id", ctx.request_id},
+                           {"organization_id", ctx.organization_id},
+                           {"decision", decision}};
+  for (const char* field : {"risk_score", "policy", "detections"}) {
+    if (const auto* v = answer.if_contains(field)) data[field] = *v;
+  }
+  if (ctx.principal.kind == http::Principal::Kind::kApiKey) data["api_key_id"] = ctx.principal.id;
+  const std::int64_t now = clock::nowMs();
+  if (validated) {
+    s.webhook_events->enqueue(
+        webhooks::makeEvent("prompt.validated", ctx.organization_id, data, now));
+  }
+  if (block_event) {
+    s.webhook_events->enqueue(
+        webhooks::makeEvent("prompt.blocked", ctx.organization_id, std::move(data), now));
+  }
+}
+
+}  // namespace aisafe::app

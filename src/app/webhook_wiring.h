@@ -1,0 +1,21 @@
+// Webhooks wired into the app: the outbox hooks, the validation event queue, the worker.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "app/services.h"
+#include "http/request_context.h"
+
+namespace aisafe::app {
+
+// After the identity services and the cache exist.
+Status createWebhookDelivery(Services& s);
+Result<std::unique_ptr<webhooks::DeliveryWorker>> makeDeliveryWorker(Services& s);
+// Queues prompt.validated / prompt.blocked for a finished validation, when subscribed.
+void queueValidationEvents(Services& s, const http::RequestContext& ctx,
+                           const boost::json::object& answer, const std::string& decision);
+
+}  // namespace aisafe::app
