@@ -43,6 +43,7 @@ ADMIN_PASSWORD=bench-admin-password
 # Rate limits stay on, set far above what wrk sends, so their cost is in the figures.
 DATABASE_URL="sqlite://$WORK/bench.db" LOG_LEVEL=warn ALLOW_ANONYMOUS_VALIDATE=true \
   RATE_LIMIT_PER_MINUTE=1000000000 CHARACTERS_PER_MINUTE=1000000000000 \
+  WEBHOOK_ALLOW_HTTP=true WEBHOOK_ALLOW_PRIVATE=true \
   ADMIN_EMAIL=bench@localhost ADMIN_PASSWORD=$ADMIN_PASSWORD SECRET_KEY_FILE="$WORK/secret.key" "$AISAFE" serve --host 127.0.0.1 --port "$AISAFE_PORT" >"$WORK/aisafe.log" 2>&1 &
 wait_http "$AISAFE_PORT" /health
 TOKEN=$(curl -fs "http://127.0.0.1:$AISAFE_PORT/api/v1/auth/login" \
@@ -75,6 +76,25 @@ printf '%-28s %14s %12s\n' "aisafe, default policy" "$AISAFE_RPS" "$(to_ms "$AIS
 printf '%-28s %14s %12s\n' "aisafe, with an API key" "$KEY_RPS" "$(to_ms "$KEY_P99")"
 printf 'API key cost: %s%% of requests/s\n' "$(awk -v a="$AISAFE_RPS" -v k="$KEY_RPS" 'BEGIN { printf "%.1f", (a - k) * 100 / a }')"
 printf 'aisafe / nginx = %s (wrk -t2 -c%s -d%ss, same machine, same run)\n' "$RATIO" "$CONNECTIONS" "$DURATION"
+
+# Webhooks: an endpoint subscribed to prompt.validated (nginx answers 200 to the deliveries),
+# so every validation queues an event; then how many deliveries per second the worker sends.
+export AISAFE_KEY=""
+curl -fs "http://127.0.0.1:$AISAFE_PORT/api/v1/webhooks" -H "Authorization: Bearer $TOKEN" \
+  -d "{\"url\":\"http://127.0.0.1:$NGINX_PORT/hook\",\"events\":[\"prompt.validated\"]}" >/dev/null
+sleep 6  # past the 5 s subscription cache
+metric() { curl -fs "http://127.0.0.1:$AISAFE_PORT/metrics" | awk -v m="$1" '$1==m {print $2}'; }
+DELIVERED_BEFORE=$(metric aisafe_webhook_delivered_total)
+read -r HOOK_RPS HOOK_P99 < <(run_wrk "$AISAFE_PORT")
+sleep 2
+DELIVERED_AFTER=$(metric aisafe_webhook_delivered_total)
+HOOK_DROPPED=$(metric aisafe_webhook_events_dropped_total)
+DELIVERIES_PER_S=$(awk -v a="$DELIVERED_BEFORE" -v b="$DELIVERED_AFTER" -v d="$DURATION" 'BEGIN { printf "%.0f", (b - a) / (d + 2) }')
+printf '%-28s %14s %12s\n' "aisafe, prompt.validated hook" "$HOOK_RPS" "$(to_ms "$HOOK_P99")"
+printf 'webhook cost: %s%% of requests/s; deliveries sent: %s/s; events dropped: %s\n' \
+  "$(awk -v a="$AISAFE_RPS" -v k="$HOOK_RPS" 'BEGIN { printf "%.1f", (a - k) * 100 / a }')" \
+  "$DELIVERIES_PER_S" "${HOOK_DROPPED:-0}"
+curl -fs -X DELETE "http://127.0.0.1:$AISAFE_PORT/api/v1/webhooks/$(curl -fs "http://127.0.0.1:$AISAFE_PORT/api/v1/webhooks" -H "Authorization: Bearer $TOKEN" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["id"])')" -H "Authorization: Bearer $TOKEN"
 
 # 16 KB prompts, distinct and then the same one every time (answered from the verdict cache).
 export AISAFE_KEY="" PROMPT_BYTES=16000

@@ -88,17 +88,33 @@ int DeliveryWorker::runOnce() {
                        {{"error", claimed.status().message()}});
     return 0;
   }
-  for (const auto& c : *claimed) {
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) {
+  // A few attempts at once: each mostly waits on a receiver, and one slow receiver must not
+  // hold up the rest of the batch.
+  std::atomic<std::size_t> next{0};
+  auto drain = [&] {
+    for (std::size_t i = next++; i < claimed->size(); i = next++) {
+      const auto& c = (*claimed)[i];
+      bool stopping = false;
+      {
+        std::lock_guard lock(mu_);
+        stopping = stopping_;
+      }
+      if (stopping) {
         // Not attempted: give it back so another worker (or the next start) sends it.
         (void)repo_.release(c.delivery.id, c.delivery.next_attempt_at);
         continue;
       }
+      attempt(c, clock::nowMs());
     }
-    attempt(c, clock::nowMs());
-  }
+  };
+  const std::size_t helpers =
+      std::min<std::size_t>(claimed->size(),
+                            static_cast<std::size_t>(std::max(1, options_.concurrency))) -
+      (claimed->empty() ? 0 : 1);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < helpers; ++i) threads.emplace_back(drain);
+  drain();
+  for (auto& t : threads) t.join();
   return static_cast<int>(claimed->size());
 }
 

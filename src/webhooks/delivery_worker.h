@@ -31,7 +31,8 @@ struct WorkerOptions {
   int disable_after_failures = 20;
   std::chrono::milliseconds poll{500};
   std::chrono::milliseconds lease{60'000};  // more than one attempt can take
-  int batch = 20;
+  int batch = 50;
+  int concurrency = 8;  // attempts in flight at once (each waits on the network)
   SendOptions send;
 };
 
