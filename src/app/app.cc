@@ -297,4 +297,21 @@ int App::serve(const std::string& port_file) {
   return 0;
 }
 
+int App::work() {
+  Services& s = services_;
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  s.cache->start();
+  s.webhook_worker->start();
+  telemetry::logInfo("aisafe worker running", {{"jobs", "webhook delivery"}});
+  int sig = 0;
+  sigwait(&signals, &sig);
+  telemetry::logInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  s.webhook_worker->stop();  // an attempt in flight finishes and is recorded
+  s.cache->stop();
+  return 0;
+}
+
 }  // namespace aisafe::app

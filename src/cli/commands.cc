@@ -19,6 +19,9 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   serve_cmd->add_option("--port-file", port_file, "write the bound port to this file");
 
+  auto* worker_cmd = app.add_subcommand(
+      "worker", "run the background jobs (webhook delivery) without the HTTP server");
+
   std::string direction = "up";
   int steps = 1;
   auto* migrate_cmd = app.add_subcommand("migrate", "apply or undo database migrations");
@@ -62,6 +65,7 @@ int run(int argc, char** argv) {
   }
   if (*serve_cmd) return serve(host.empty() ? nullptr : host.c_str(), port, port_file.c_str());
   if (*migrate_cmd) return migrate(direction.c_str(), steps);
+  if (*worker_cmd) return worker();
   if (*admin_cmd) {
     for (auto* sub : {create_org, create_user, create_key, list_keys, hash_password}) {
       if (*sub) admin_args.action = sub->get_name();

@@ -1,5 +1,5 @@
-// The aisafe command line: serve, migrate, scan. Each subcommand lives in its own file;
-// run() parses the arguments and dispatches. Configuration comes from the environment and
+// The aisafe command line: serve, worker, migrate, scan, admin. Each subcommand lives in its own
+// file; run() parses the arguments and dispatches. Configuration comes from the environment and
 // .env (see core/config.h); flags override what they name.
 #pragma once
 
@@ -20,6 +20,7 @@ int run(int argc, char** argv);
 
 int serve(const char* host, int port, const char* port_file);
 int migrate(const char* direction, int steps);
+int worker();
 // Exit codes: 0 allow or redact, 1 block, 2 error.
 int scan(const char* policy_file, const char* input_file, bool response);
 int admin(const AdminArgs& args);

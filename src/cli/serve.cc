@@ -25,4 +25,21 @@ int serve(const char* host, int port, const char* port_file) {
   return (*app)->serve(port_file);
 }
 
+int worker() {
+  app::blockShutdownSignals();
+  auto config = loadConfigFromProcess();
+  if (!config) {
+    std::fprintf(stderr, "aisafe: %s\n", config.status().message().c_str());
+    return 2;
+  }
+  telemetry::setupLogging(config->log_level, config->log_format);
+  auto app = app::App::create(*config);
+  if (!app) {
+    telemetry::logError("cannot start", {{"error", app.status().message()}});
+    std::fprintf(stderr, "aisafe: cannot start: %s\n", app.status().message().c_str());
+    return 1;
+  }
+  return (*app)->work();
+}
+
 }  // namespace aisafe::cli

@@ -201,5 +201,33 @@ TEST(WebhookDurabilityTest, KillDashNineInTheMiddleLosesNothing) {
   EXPECT_EQ(eventType(got[1]), "policy.created");
 }
 
+// `aisafe worker` alone delivers what `serve` (with WEBHOOK_WORKER=false) queued: workers and
+// servers scale apart, sharing the database.
+TEST(WebhookWorkerTest, AWorkerProcessDeliversWhatServeQueued) {
+  HttpReceiver receiver;
+  std::string error;
+  Env env = baseEnv();
+  env.emplace_back("WEBHOOK_WORKER", "false");
+  auto server = AisafeServer::start(env, error);
+  ASSERT_NE(server, nullptr) << error;
+  HttpClient admin = server->adminClient();
+  const auto [id, secret] = subscribe(admin, receiver, R"(["policy.created"])");
+  ASSERT_EQ(post(admin, "/api/v1/policies", R"({"name":"queued"})").status, 201);
+  EXPECT_FALSE(receiver.waitFor(1, 1500ms));  // nobody delivers yet
+
+  Env worker_env = baseEnv();
+  worker_env.emplace_back("DATABASE_URL", "sqlite://" + server->dataDir() + "/aisafe.db");
+  worker_env.emplace_back("SECRET_KEY", "test-secret-key-0123456789abcdefghijklmnopqrstuv");
+  worker_env.emplace_back("LOG_LEVEL", "warn");
+  auto worker =
+      testsupport::ChildProcess::spawn({testsupport::aisafeBinaryPath(), "worker"}, worker_env,
+                                       server->dataDir() + "/worker.log", error);
+  ASSERT_NE(worker, nullptr) << error;
+  ASSERT_TRUE(receiver.waitFor(1, 10s));
+  EXPECT_TRUE(signedBy(secret, receiver.received()[0]));
+  worker->signal(SIGTERM);
+  EXPECT_EQ(worker->waitExit(10s), 0);
+}
+
 }  // namespace
 }  // namespace aisafe
