@@ -153,9 +153,17 @@ Result<RedisValue> RedisClient::command(const std::vector<std::string>& args) {
   }
   auto reply = run(c, args);
   if (!reply) {
-    // Timeout or broken connection: this connection's state is unknown, so it goes.
+    // Timeout or broken connection: this connection's state is unknown, so it goes, and so do
+    // the idle ones: after a Redis restart they are all dead, and each would otherwise fail a
+    // breaker probe of its own before the pool recovered.
     std::string why = c->errstr;
     redisFree(c);
+    std::vector<redisContext*> stale;
+    {
+      std::lock_guard lock(mu_);
+      stale.swap(idle_);
+    }
+    for (redisContext* old : stale) redisFree(old);
     breaker_.record(false, elapsed());
     return unavailable("Redis at " + endpoint_ + ": " + why);
   }
