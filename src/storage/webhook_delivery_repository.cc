@@ -118,7 +118,20 @@ Result<std::vector<ClaimedDelivery>> WebhookDeliveryRepository::claimDue(std::in
                                                                          int limit) {
   std::vector<std::string> candidates;
   const long long now = now_ms, until = now_ms + lease_ms;
+  const bool postgres = db_.dialect() == Dialect::kPostgres;
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    if (postgres) {
+      // One statement claims the batch; SKIP LOCKED lets concurrent workers take different
+      // rows instead of queueing behind each other's locks.
+      soci::rowset<soci::row> rows =
+          (s.prepare << "UPDATE webhook_deliveries SET lease_until = :until WHERE id IN ("
+                        "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND "
+                        "next_attempt_at <= :n AND lease_until <= :n2 ORDER BY next_attempt_at "
+                        "LIMIT :l FOR UPDATE SKIP LOCKED) RETURNING id",
+           soci::use(until), soci::use(now), soci::use(now), soci::use(limit));
+      for (const auto& r : rows) candidates.push_back(r.get<std::string>(0));
+      return;
+    }
     soci::rowset<soci::row> rows =
         (s.prepare << "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND "
                       "next_attempt_at <= :n AND lease_until <= :n2 ORDER BY next_attempt_at "
@@ -128,15 +141,18 @@ Result<std::vector<ClaimedDelivery>> WebhookDeliveryRepository::claimDue(std::in
   }));
   std::vector<ClaimedDelivery> claimed;
   for (const auto& id : candidates) {
-    long long won = 0;
-    AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
-      // The claim: whoever moves the lease first holds it; the others change no row.
-      soci::statement st =
-          (s.prepare << "UPDATE webhook_deliveries SET lease_until = :until WHERE id = :id AND "
-                        "status = 'pending' AND lease_until <= :n",
-           soci::use(until), soci::use(id), soci::use(now));
-      won = internal::executeCountingRows(st);
-    }));
+    long long won = 1;  // PostgreSQL: claimed above already
+    if (!postgres) {
+      AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+        // SQLite has one writer at a time; the claim is whoever moves the lease first, the
+        // others change no row.
+        soci::statement st =
+            (s.prepare << "UPDATE webhook_deliveries SET lease_until = :until WHERE id = :id AND "
+                          "status = 'pending' AND lease_until <= :n",
+             soci::use(until), soci::use(id), soci::use(now));
+        won = internal::executeCountingRows(st);
+      }));
+    }
     if (won == 0) continue;
     ClaimedDelivery c;
     bool found = false;

@@ -1,6 +1,7 @@
 // Storage against both databases: SQLite in a temp dir and a real PostgreSQL server the test
 // starts (tests/support/postgres_server.h). Every test runs on both.
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -10,6 +11,7 @@
 #include "storage/policy_repository.h"
 #include "storage/rate_limit_log_repository.h"
 #include "storage/validation_repository.h"
+#include "storage/webhook_delivery_repository.h"
 #include "support/postgres_env.h"
 #include "support/temp_dir.h"
 
@@ -215,6 +217,45 @@ TEST_P(StorageTest, RateLimitHitsAreWrittenInBatchesAndReadNewestFirst) {
   EXPECT_EQ(rows->front().api_key_id, "");
   EXPECT_EQ(rows->front().created_at, 1'700'000'000'019);
   EXPECT_TRUE(repo.recent("another-org", 5)->empty());
+}
+
+TEST_P(StorageTest, TwoWorkersNeverClaimTheSameDelivery) {
+  ASSERT_TRUE(migrateUp().isOk());
+  WebhookEndpointRepository endpoints(*db_);
+  WebhookEndpointRow endpoint;
+  endpoint.id = "wh_1";
+  endpoint.organization_id = "default";
+  endpoint.url = "https://hooks.example.com/";
+  endpoint.events = R"(["prompt.blocked"])";
+  endpoint.secret = "sealed";
+  ASSERT_TRUE(endpoints.create(endpoint).isOk());
+  WebhookDeliveryRepository deliveries(*db_);
+  std::vector<OutboxEvent> events;
+  for (int i = 0; i < 40; ++i) {
+    events.push_back({"msg_" + std::to_string(i), "default", "prompt.blocked", "{}", 1000 + i});
+  }
+  events.push_back({"msg_other", "default", "policy.created", "{}", 2000});  // nobody subscribes
+  ASSERT_TRUE(deliveries.enqueueBatch(events).isOk());
+  ASSERT_EQ(*deliveries.countPending(), 40);
+
+  std::vector<std::string> got[2];
+  std::thread workers[2];
+  for (int w = 0; w < 2; ++w) {
+    workers[w] = std::thread([&, w] {
+      for (int round = 0; round < 5; ++round) {
+        auto claimed = deliveries.claimDue(10'000, 60'000, 10);
+        ASSERT_TRUE(claimed.isOk()) << claimed.status().message();
+        for (const auto& c : *claimed) got[w].push_back(c.delivery.id);
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  std::set<std::string> all(got[0].begin(), got[0].end());
+  for (const auto& id : got[1]) EXPECT_TRUE(all.insert(id).second) << id << " claimed twice";
+  EXPECT_EQ(all.size(), 40u);
+  // Leased: nothing more is due until the lease runs out.
+  EXPECT_TRUE(deliveries.claimDue(10'000, 60'000, 10)->empty());
+  EXPECT_EQ(deliveries.claimDue(80'000, 60'000, 100)->size(), 40u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, StorageTest, ::testing::Values("sqlite", "postgres"),
