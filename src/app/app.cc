@@ -1,5 +1,6 @@
 #include "app/app.h"
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -221,16 +222,28 @@ int App::serve(const std::string& port_file) {
 
   http::Server server(options, std::move(router), std::move(chain));
   Metrics* metrics = s.metrics.get();
-  server.setObserver(
-      [metrics](const http::RequestContext& ctx, const http::Request* req, unsigned status) {
-        const std::string route = ctx.route.empty() ? "unparsed" : ctx.route;
-        const std::string method = req != nullptr ? std::string(req->method_string()) : "unknown";
-        metrics->requests.inc(
-            {{"route", route}, {"method", method}, {"status", std::to_string(status)}});
-        metrics->request_seconds.observe(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count(),
-            {{"route", route}});
-      });
+  const bool access_log = s.config.access_log;
+  server.setObserver([metrics, access_log](const http::RequestContext& ctx,
+                                           const http::Request* req, unsigned status) {
+    const std::string route = ctx.route.empty() ? "unparsed" : ctx.route;
+    const std::string method = req != nullptr ? std::string(req->method_string()) : "unknown";
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
+    metrics->requests.inc(
+        {{"route", route}, {"method", method}, {"status", std::to_string(status)}});
+    metrics->request_seconds.observe(seconds, {{"route", route}});
+    if (access_log && telemetry::logEnabled(telemetry::LogLevel::kInfo)) {
+      // The route pattern, never the path or query (ids and tokens stay out of logs).
+      boost::json::object line{{"method", method},
+                               {"route", route},
+                               {"status", status},
+                               {"latency_ms", std::round(seconds * 1e5) / 100},
+                               {"request_id", ctx.request_id}};
+      if (!ctx.organization_id.empty()) line["organization_id"] = ctx.organization_id;
+      if (!ctx.decision.empty()) line["decision"] = ctx.decision;
+      telemetry::logInfo("request", std::move(line));
+    }
+  });
   if (auto st = server.listen(); !st.isOk()) {
     telemetry::logError("cannot start", {{"error", st.message()}});
     return 1;

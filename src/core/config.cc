@@ -173,6 +173,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("REDIS_CONNECT_TIMEOUT_MS", c.redis_connect_timeout_ms, 1, 10'000);
   r.integer("CIRCUIT_BREAKER_FAILURE_THRESHOLD", c.circuit_breaker_failure_threshold, 1, 1'000'000);
   r.integer("CIRCUIT_BREAKER_RECOVERY_TIMEOUT", c.circuit_breaker_recovery_timeout_s, 1, 86'400);
+  r.boolean("ACCESS_LOG", c.access_log);
   r.boolean("WEBHOOK_ALLOW_HTTP", c.webhook_allow_http);
   r.boolean("WEBHOOK_ALLOW_PRIVATE", c.webhook_allow_private);
   r.integer("WEBHOOK_SECRET_ROTATION_HOURS", c.webhook_secret_rotation_hours, 0, 24 * 30);

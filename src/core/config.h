@@ -92,6 +92,8 @@ struct Config {
   std::uint32_t circuit_breaker_failure_threshold = 5;
   std::uint32_t circuit_breaker_recovery_timeout_s = 60;
 
+  bool access_log = true;  // one info line per request (method, route, status, latency, ids)
+
   // Webhooks (docs/webhooks.md).
   bool webhook_allow_http = false;                   // http:// endpoints (tests, closed networks)
   bool webhook_allow_private = false;                // loopback/private/link-local targets (tests)

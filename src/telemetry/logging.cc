@@ -43,6 +43,8 @@ void setupLogging(const std::string& level, const std::string& format) {
   json_format = format != "text";
 }
 
+bool logEnabled(LogLevel level) { return spdlog::default_logger_raw()->should_log(toSpd(level)); }
+
 void log(LogLevel level, std::string_view message, boost::json::object fields) {
   auto logger = spdlog::default_logger_raw();
   const auto spd = toSpd(level);

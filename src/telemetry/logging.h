@@ -17,6 +17,8 @@ enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError, kOff };
 void setupLogging(const std::string& level, const std::string& format);
 
 void log(LogLevel level, std::string_view message, boost::json::object fields = {});
+// Whether a line at `level` would be written: lets hot paths skip building its fields.
+bool logEnabled(LogLevel level);
 inline void logInfo(std::string_view m, boost::json::object f = {}) {
   log(LogLevel::kInfo, m, std::move(f));
 }

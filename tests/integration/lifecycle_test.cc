@@ -92,6 +92,42 @@ TEST(LifecycleTest, InFlightRequestsFinishDuringShutdown) {
   EXPECT_EQ(server->stop(SIGTERM), 0);
 }
 
+// One JSON line per request at info level, with the route pattern (never the path, query or
+// prompt); ACCESS_LOG=false turns it off.
+TEST(LifecycleTest, AccessLogHasOneLinePerRequestAndNeverThePrompt) {
+  for (const bool on : {true, false}) {
+    std::string error;
+    auto server = testsupport::AisafeServer::start({{"LOG_LEVEL", "info"},
+                                                    {"ALLOW_ANONYMOUS_VALIDATE", "true"},
+                                                    {"ACCESS_LOG", on ? "true" : "false"}},
+                                                   error);
+    ASSERT_NE(server, nullptr) << error;
+    auto res = server->client().request(
+        "POST", "/api/v1/validate?token=secret-in-query", R"({"prompt":"my-unique-prompt-text"})",
+        {{"Content-Type", "application/json"}, {"X-Request-ID", "access-log-test-1"}});
+    ASSERT_EQ(res.status, 200);
+    ASSERT_EQ(server->stop(), 0);
+    const std::string log = testsupport::readFile(server->logPath());
+    EXPECT_EQ(log.find("my-unique-prompt-text"), std::string::npos);
+    EXPECT_EQ(log.find("secret-in-query"), std::string::npos);
+    const auto at = log.find("\"request_id\":\"access-log-test-1\"");
+    if (!on) {
+      EXPECT_EQ(at, std::string::npos) << log;
+      continue;
+    }
+    ASSERT_NE(at, std::string::npos) << log;
+    const auto start = log.rfind('\n', at) + 1;
+    const auto line = boost::json::parse(log.substr(start, log.find('\n', at) - start));
+    EXPECT_EQ(line.at("message").as_string(), "request");
+    EXPECT_EQ(line.at("route").as_string(), "/api/v1/validate");
+    EXPECT_EQ(line.at("method").as_string(), "POST");
+    EXPECT_EQ(line.at("status").as_int64(), 200);
+    EXPECT_EQ(line.at("decision").as_string(), "allow");
+    EXPECT_EQ(line.at("organization_id").as_string(), "default");
+    EXPECT_TRUE(line.at("latency_ms").is_number());
+  }
+}
+
 TEST(LifecycleTest, BadConfigurationIsAClearStartupError) {
   testsupport::TempDir dir;
   const std::string log = dir.path() + "/log";
