@@ -3,9 +3,10 @@
 #include <boost/json.hpp>
 
 #include "app/routes.h"
+#include "app/webhook_wiring.h"
 #include "core/clock.h"
-#include "core/ids.h"
 #include "http/json_body.h"
+#include "webhooks/events.h"
 #include "webhooks/sender.h"
 
 namespace aisafe::app {
@@ -165,19 +166,16 @@ void addWebhookRoutes(http::Router& router, Services& s) {
                                "the signing secret cannot be read (was SECRET_KEY changed?); "
                                "rotate it");
         }
-        const std::string msg_id = ids::random("msg_");
-        const std::string body = json::serialize(
-            json::object{{"type", "webhook.test"},
-                         {"timestamp", clock::toRfc3339(now_ms)},
-                         {"data", json::object{{"endpoint_id", row->id},
-                                               {"organization_id", row->organization_id},
-                                               {"message", "a test delivery from aisafe"}}}});
-        webhooks::SendOptions options;
-        options.allow_private = s.config.webhook_allow_private;
-        options.timeout = std::chrono::milliseconds(s.config.webhook_timeout_ms);
-        options.connect_timeout = std::chrono::milliseconds(s.config.webhook_connect_timeout_ms);
-        const auto result = webhooks::send(row->url, *secrets, msg_id, now_ms / 1000, body, options,
-                                           s.breakers->get("webhook:" + row->id));
+        const auto event =
+            webhooks::makeEvent("webhook.test", row->organization_id,
+                                json::object{{"endpoint_id", row->id},
+                                             {"organization_id", row->organization_id},
+                                             {"message", "a test delivery from aisafe"}},
+                                now_ms);
+        const std::string& msg_id = event.id;
+        const auto result =
+            webhooks::send(row->url, *secrets, msg_id, now_ms / 1000, event.payload,
+                           sendOptions(s.config), s.breakers->get("webhook:" + row->id));
         return http::jsonResponse(
             beasthttp::status::ok,
             json::object{

@@ -14,6 +14,8 @@ namespace aisafe::app {
 // After the identity services and the cache exist.
 Status createWebhookDelivery(Services& s);
 Result<std::unique_ptr<webhooks::DeliveryWorker>> makeDeliveryWorker(Services& s);
+// How one webhook attempt is made (the worker's and the test route's alike).
+webhooks::SendOptions sendOptions(const Config& config);
 // Queues prompt.validated / prompt.blocked for a finished validation, when subscribed.
 void queueValidationEvents(Services& s, const http::RequestContext& ctx,
                            const boost::json::object& answer, const std::string& decision);

@@ -165,12 +165,9 @@ Result<std::vector<ClaimedDelivery>> WebhookDeliveryRepository::claimDue(std::in
       }
       if (!found) return;
       soci::rowset<soci::row> ev =
-          (s.prepare << "SELECT payload, created_at FROM webhook_events WHERE id = :id",
+          (s.prepare << "SELECT payload FROM webhook_events WHERE id = :id",
            soci::use(c.delivery.event_id));
-      for (const auto& r : ev) {
-        c.payload = r.get<std::string>(0);
-        c.event_created_at = r.get<long long>(1);
-      }
+      for (const auto& r : ev) c.payload = r.get<std::string>(0);
     }));
     if (!found) continue;
     auto endpoint =

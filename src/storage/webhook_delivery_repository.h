@@ -57,7 +57,6 @@ struct AttemptRow {
 struct ClaimedDelivery {
   DeliveryRow delivery;
   std::string payload;
-  std::int64_t event_created_at = 0;
   WebhookEndpointRow endpoint;
 };
 
