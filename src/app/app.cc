@@ -90,6 +90,7 @@ Status createIdentityServices(Services& s) {
 
   // Webhook signing secrets are sealed under a key derived from the same SECRET_KEY.
   s.secret_box = std::make_unique<webhooks::SecretBox>(secret);
+  s.canary_key = std::make_unique<detectors::canary::CanaryKey>(secret);  // a derived key too
   s.webhook_repo = std::make_unique<storage::WebhookEndpointRepository>(*s.db);
   webhooks::EndpointOptions webhook_options;
   webhook_options.allow_http = config.webhook_allow_http;

@@ -7,8 +7,8 @@
 
 namespace aisafe::app {
 
-void addValidationRoutes(http::Router& router,
-                         Services& s);  // validate, validate/response, validations
+// validate, validate/response, validations, canary
+void addValidationRoutes(http::Router& router, Services& s);
 void addPolicyRoutes(http::Router& router, Services& s);        // /api/v1/policies
 void addOpsRoutes(http::Router& router, Services& s);           // health, ready, metrics
 void addAuthRoutes(http::Router& router, Services& s);          // /api/v1/auth/...

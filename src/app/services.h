@@ -9,6 +9,7 @@
 #include "cache/cache_manager.h"
 #include "core/config.h"
 #include "detect/registry.h"
+#include "detectors/canary/canary_token.h"
 #include "policy/policy_service.h"
 #include "resilience/circuit_breaker.h"
 #include "resilience/rate_limiter.h"
@@ -66,6 +67,7 @@ struct Services {
   std::unique_ptr<cache::CacheManager> cache;
   std::unique_ptr<storage::WebhookEndpointRepository> webhook_repo;
   std::unique_ptr<webhooks::SecretBox> secret_box;  // webhook signing secrets at rest
+  std::unique_ptr<detectors::canary::CanaryKey> canary_key;  // makes and checks canary tokens
   std::unique_ptr<webhooks::EndpointService> webhook_endpoints;
   std::unique_ptr<storage::WebhookDeliveryRepository> webhook_deliveries;
   // Validation events (prompt.validated, prompt.blocked) reach the outbox in batches.

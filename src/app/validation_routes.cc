@@ -1,4 +1,5 @@
-// POST /api/v1/validate, POST /api/v1/validate/response, GET /api/v1/validations.
+// POST /api/v1/validate, POST /api/v1/validate/response, GET /api/v1/validations,
+// POST /api/v1/canary (docs/output-leaks.md).
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
@@ -7,6 +8,8 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/ids.h"
+#include "detectors/canary/canary_token.h"
+#include "detectors/canary/system_prompt_echo.h"
 #include "http/json_body.h"
 #include "policy/decision_json.h"
 
@@ -96,9 +99,9 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   const auto& obj = body.value.get_object();
   const bool output = surface == detect::Surface::kOutput;
   if (auto err =
-          output
-              ? http::rejectUnknownFields(ctx, obj, {"response", "prompt", "policy_id", "metadata"})
-              : http::rejectUnknownFields(ctx, obj, {"prompt", "policy_id", "metadata"})) {
+          output ? http::rejectUnknownFields(
+                       ctx, obj, {"response", "prompt", "system_prompt", "policy_id", "metadata"})
+                 : http::rejectUnknownFields(ctx, obj, {"prompt", "policy_id", "metadata"})) {
     return std::move(*err);
   }
   const json::value* text = obj.if_contains(text_field);
@@ -110,11 +113,18 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
     return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
                          "\"" + text_field + "\" must be a string");
   }
+  // The system prompt the answer must not repeat (output only); never logged or stored.
+  std::string_view system_prompt;
   if (output) {
-    if (const auto* p = obj.if_contains("prompt");
-        p != nullptr && !p->is_string() && !p->is_null()) {
-      return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
-                           "\"prompt\" must be a string");
+    for (const char* field : {"prompt", "system_prompt"}) {
+      const auto* p = obj.if_contains(field);
+      if (p != nullptr && !p->is_string() && !p->is_null()) {
+        return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
+                             "\"" + std::string(field) + "\" must be a string");
+      }
+    }
+    if (const auto* sp = obj.if_contains("system_prompt"); sp != nullptr && sp->is_string()) {
+      system_prompt = std::string_view(sp->get_string().data(), sp->get_string().size());
     }
   }
   std::string policy_id;
@@ -156,6 +166,12 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   if (cacheable) {
     cache_key = s.registry->fingerprint() + ":" + pol.id + ":" + std::to_string(pol.version) + ":" +
                 surface_name + ":" + text_sha256;
+    // An answer's verdict also depends on the canary key (the organization is in the namespace)
+    // and on the system prompt it was compared with.
+    if (output) {
+      cache_key += ":canary=" + s.canary_key->fingerprint();
+      if (!system_prompt.empty()) cache_key += ":system_prompt=" + hash::sha256Hex(system_prompt);
+    }
     if (auto hit = s.cache->peek(cache_ns, cache_key, cache_options)) verdict = parseVerdict(*hit);
   }
   if (!verdict) {
@@ -163,6 +179,14 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
     detect::Findings findings;
     if (auto st = pol.pipeline->scan(input, surface, threadScratch(), findings); !st.isOk()) {
       return errorResponse(ctx, st);
+    }
+    if (output) {
+      // Leak checks need request data the pipeline does not see: the caller's organization (whose
+      // canaries count) and the system prompt.
+      detectors::canary::findCanaries(*s.canary_key, ctx.organization_id, input, findings);
+      if (!system_prompt.empty()) {
+        detectors::canary::findSystemPromptEcho(input, system_prompt, findings);
+      }
     }
     policy::Decision decision = policy::decide(pol.spec, std::move(findings), input);
     const auto scan_end = std::chrono::steady_clock::now();
@@ -274,7 +298,11 @@ Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
       }
       q.decision = value;
     } else if (key == "detector") {
-      if (s.registry->find(value) == nullptr) return bad("detector: unknown detector");
+      // The leak checks run outside the registry but their findings are in the trail too.
+      if (s.registry->find(value) == nullptr && value != "canary" &&
+          value != "system_prompt_echo") {
+        return bad("detector: unknown detector");
+      }
       q.detector = value;
     } else if (key == "since" || key == "until") {
       std::int64_t t = 0;
@@ -311,6 +339,23 @@ Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
                             json::object{{"data", std::move(data)}, {"next_cursor", next}});
 }
 
+// A new canary word for the caller's organization. Stateless: nothing is stored, any replica
+// recognizes it (see detectors/canary/canary_token.h). The body may be empty or {}.
+Response issueCanary(Services& s, RequestContext& ctx, const Request& req) {
+  if (!req.body().empty()) {
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) return std::move(*body.error);
+    if (auto err = http::rejectUnknownFields(ctx, body.value.get_object(), {})) {
+      return std::move(*err);
+    }
+  }
+  const std::string token = s.canary_key->make(ctx.organization_id);
+  return http::jsonResponse(beasthttp::status::created,
+                            json::object{{"canary", token},
+                                         {"instruction", detectors::canary::instructionFor(token)},
+                                         {"created_at", clock::toRfc3339(clock::nowMs())}});
+}
+
 }  // namespace
 
 void addValidationRoutes(http::Router& router, Services& s) {
@@ -322,6 +367,8 @@ void addValidationRoutes(http::Router& router, Services& s) {
              [&s](RequestContext& ctx, const Request& req) {
                return validate(s, ctx, req, "response", detect::Surface::kOutput);
              });
+  router.add(beasthttp::verb::post, "/api/v1/canary",
+             [&s](RequestContext& ctx, const Request& req) { return issueCanary(s, ctx, req); });
   router.add(
       beasthttp::verb::get, "/api/v1/validations",
       [&s](RequestContext& ctx, const Request& req) { return listValidations(s, ctx, req); },

@@ -152,6 +152,7 @@ const std::vector<RouteRule>& routeRules() {
       {"POST", "/api/v1/auth/password", P::kSelf},
       {"POST", "/api/v1/validate", P::kValidate},
       {"POST", "/api/v1/validate/response", P::kValidate},
+      {"POST", "/api/v1/canary", P::kValidate},
       {"GET", "/api/v1/validations", P::kValidationsRead},
       {"POST", "/api/v1/policies", P::kPoliciesWrite},
       {"GET", "/api/v1/policies", P::kPoliciesRead},

@@ -33,7 +33,8 @@ std::optional<Action> parseAction(std::string_view s) {
 
 const std::vector<std::string>& knownCategories() {
   static const std::vector<std::string> kCategories = {
-      "prompt_injection", "jailbreak", "pii", "secrets", "invisible_text", "custom"};
+      "prompt_injection", "jailbreak",         "pii", "secrets", "invisible_text",
+      "custom",           "system_prompt_leak"};
   return kCategories;
 }
 
@@ -52,7 +53,9 @@ PolicySpec defaultPolicySpec() {
                {"invisible_text", Action::kBlock},
                {"secrets", Action::kBlock},
                {"pii", Action::kRedact},
-               {"custom", Action::kBlock}};
+               {"custom", Action::kBlock},
+               // Answers that give away the system prompt (canary word or a long quote of it).
+               {"system_prompt_leak", Action::kBlock}};
   p.custom = json::object{{"keywords", json::array{}}, {"regexes", json::array{}}};
   return p;
 }
