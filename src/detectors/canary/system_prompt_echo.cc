@@ -186,8 +186,8 @@ void findSystemPromptEcho(std::string_view response, std::string_view system_pro
   bool in_run = false;
   auto emit = [&] {
     if (!in_run || findings >= kMaxEchoFindings) return;
-    out.push_back(echoFinding(answer[run_first].start, answer[run_end - 1].end,
-                              run_end - run_first));
+    out.push_back(
+        echoFinding(answer[run_first].start, answer[run_end - 1].end, run_end - run_first));
     ++findings;
   };
   for (std::size_t a = 0; a + kMinWords <= answer.size(); ++a) {

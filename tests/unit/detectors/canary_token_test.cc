@@ -127,7 +127,7 @@ TEST(FindCanariesTest, BoundedOnHostileInput) {
   // Junk and short inputs.
   out.clear();
   for (const std::string& s : {std::string(), std::string("zq"), std::string(1000, 'z'),
-                              std::string("\xFF\xFEzq\x00", 5)}) {
+                               std::string("\xFF\xFEzq\x00", 5)}) {
     findCanaries(key(), "org_a", s, out);
   }
   EXPECT_TRUE(out.empty());

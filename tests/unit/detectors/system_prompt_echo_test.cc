@@ -46,12 +46,14 @@ TEST(SystemPromptEchoTest, SurvivesReformatting) {
 
 TEST(SystemPromptEchoTest, ShortCommonPhrasesAreNotFlagged) {
   EXPECT_TRUE(echo("As the support assistant of Acme Bank I can help with that.").empty());
-  EXPECT_TRUE(echo("You are the support assistant, sure. Interest rates for accounts vary.").empty());
-  EXPECT_TRUE(echo("one two three four five six seven", "one two three four five six seven")
-                  .empty());
-  EXPECT_EQ(echo("one two three four five six seven eight", "one two three four five six seven eight")
-                .size(),
-            1u);
+  EXPECT_TRUE(
+      echo("You are the support assistant, sure. Interest rates for accounts vary.").empty());
+  EXPECT_TRUE(
+      echo("one two three four five six seven", "one two three four five six seven").empty());
+  EXPECT_EQ(
+      echo("one two three four five six seven eight", "one two three four five six seven eight")
+          .size(),
+      1u);
   EXPECT_TRUE(echo("", kPrompt).empty());
   EXPECT_TRUE(echo(kPrompt, "").empty());
 }
