@@ -208,6 +208,12 @@ bool isWordLetter(char32_t cp) {
          (cp >= 0x0370 && cp <= 0x03FF) || (cp >= 0x0400 && cp <= 0x052F);
 }
 
+void foldWord(std::vector<CodePoint>& cps, std::size_t begin, std::size_t end) {
+  for (std::size_t k = begin; k < end; ++k) {
+    if (char32_t l = latinLookAlike(cps[k].cp)) cps[k].cp = l;
+  }
+}
+
 }  // namespace
 
 std::pair<std::size_t, std::size_t> NormalizedText::toOriginal(std::size_t start,
@@ -261,6 +267,12 @@ void normalize(std::string_view original, NormalizedText& out) {
   }
 
   // Pass 2: fold look-alikes in words that mix Latin with Cyrillic/Greek look-alikes.
+  enum class Script { kLatin, kLookAlikeOnly, kOther };
+  struct Word {
+    std::size_t begin, end;
+    Script script;
+  };
+  std::vector<Word> words;
   for (std::size_t w = 0; w < kept.size();) {
     if (!isWordLetter(kept[w].cp)) {
       ++w;
@@ -279,16 +291,46 @@ void normalize(std::string_view original, NormalizedText& out) {
       }
       ++e;
     }
-    // A word with both Latin letters and look-alikes is disguised Latin; one whose only foreign
-    // letters are all look-alikes ("ѕуѕтем" spelled entirely in look-alikes) stays as written,
-    // because real Cyrillic words are made of such letters too.
+    // A word with both Latin letters and look-alikes is disguised Latin. One made only of
+    // look-alikes ("ѕуѕтем") may be a real Cyrillic or Greek word: its neighbours decide below.
+    Script script = Script::kLatin;
+    if (has_other_foreign) {
+      script = Script::kOther;
+    } else if (has_look_alike && !has_latin) {
+      script = Script::kLookAlikeOnly;
+    }
     if (has_latin && has_look_alike && !has_other_foreign) {
-      for (std::size_t k = w; k < e; ++k) {
-        if (char32_t l = latinLookAlike(kept[k].cp)) kept[k].cp = l;
-      }
+      foldWord(kept, w, e);
       ++out.folded_words_;
     }
+    words.push_back({w, e, script});
     w = e;
+  }
+  // Pass 3: a word made only of look-alikes is folded when the nearest words on each side that
+  // are not themselves look-alikes only are Latin: "reveal your ѕуѕтем prompt". In Russian or
+  // Greek text those neighbours are Cyrillic or Greek words, so "сорок" in a Russian sentence
+  // stays. A text of look-alike words alone is left as written.
+  if (!words.empty()) {
+    std::vector<Script> before(words.size(), Script::kLookAlikeOnly);  // nearest decided word
+    Script last = Script::kLookAlikeOnly;
+    for (std::size_t k = 0; k < words.size(); ++k) {
+      before[k] = last;
+      if (words[k].script != Script::kLookAlikeOnly) last = words[k].script;
+    }
+    last = Script::kLookAlikeOnly;
+    for (std::size_t k = words.size(); k-- > 0;) {
+      const Word& word = words[k];
+      if (word.script == Script::kLookAlikeOnly) {
+        const bool latin_side = before[k] == Script::kLatin || last == Script::kLatin;
+        const bool other_side = before[k] == Script::kOther || last == Script::kOther;
+        if (latin_side && !other_side) {
+          foldWord(kept, word.begin, word.end);
+          ++out.folded_words_;
+        }
+      } else {
+        last = word.script;
+      }
+    }
   }
 
   out.buffer_.clear();

@@ -2,7 +2,9 @@
 //  - compatibility folding of full-width forms, mathematical alphanumerics, circled letters and
 //    exotic spaces to their ASCII counterparts;
 //  - Cyrillic/Greek look-alike letters folded to Latin inside words that also contain Latin
-//    letters (a pure Cyrillic or Greek word is left alone, so Russian and Greek rules still match);
+//    letters, and in words made only of look-alikes whose neighbouring words are Latin
+//    ("your ѕуѕтем prompt"); Cyrillic or Greek words among Cyrillic or Greek words are left
+//    alone, so Russian and Greek rules still match;
 //  - removal of zero-width, bidi-control, Unicode tag and other invisible characters, whose
 //    spans are reported because their presence is itself evidence of smuggling.
 // Case is not folded here: patterns match case-insensitively in the matcher (HS_FLAG_CASELESS),
@@ -43,7 +45,7 @@ class NormalizedText {
   const std::vector<InvisibleSpan>& invisible() const { return invisible_; }
   // True when the normalized text is the original unchanged (fast path for plain ASCII).
   bool unchanged() const { return unchanged_; }
-  // Number of words whose look-alike letters were folded to Latin.
+  // Number of words whose look-alike letters were folded to Latin (mixed or look-alike only).
   std::size_t foldedMixedScriptWords() const { return folded_words_; }
 
  private:

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <tuple>
 
 #include <hs/hs.h>
 
+#include "detect/decoders.h"
+#include "detect/deobfuscate.h"
 #include "detect/pattern_compiler.h"
 
 namespace aisafe::detect {
@@ -221,12 +224,10 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
   return Status::ok();
 }
 
-Status Pipeline::scan(std::string_view text, Surface surface, ScanScratch& scratch,
-                      Findings& out) const {
+Status Pipeline::scanText(std::string_view text, Surface surface, ScanScratch& scratch,
+                          Findings& out) const {
   normalize(text, scratch.normalized);
   const NormalizedText& norm = scratch.normalized;
-  const std::size_t first_new = out.size();
-  scratch.matches_truncated = false;
   for (const auto& g : groups_) {
     AISAFE_RETURN_IF_ERROR(scanGroup(g, norm.text(), scratch));
     if (g.som) {
@@ -239,6 +240,82 @@ Status Pipeline::scan(std::string_view text, Surface surface, ScanScratch& scrat
   for (const auto& d : detectors_) {
     if (!d->surfaces().covers(surface)) continue;
     AISAFE_RETURN_IF_ERROR(d->scan(input, scratch, out));
+  }
+  return Status::ok();
+}
+
+namespace {
+
+bool sameFinding(const Finding& a, const Finding& b) {
+  return a.rule_id == b.rule_id && a.start == b.start && a.end == b.end;
+}
+
+bool alreadyIn(const Findings& out, std::size_t from, const Finding& f) {
+  for (std::size_t i = from; i < out.size(); ++i) {
+    if (sameFinding(out[i], f)) return true;
+  }
+  return false;
+}
+
+// The de-obfuscated view is a guess; only what the attack rules say about it is worth keeping.
+bool isAttack(const Finding& f) {
+  return f.category == "prompt_injection" || f.category == "jailbreak";
+}
+
+}  // namespace
+
+Status Pipeline::scanHidden(std::string_view text, const Survey& survey, Surface surface,
+                            ScanScratch& scratch, Findings& out, std::size_t plain_begin) const {
+  const std::size_t plain_end = out.size();
+  Findings found;
+  if (survey.encoded || survey.rot13 || survey.reversed) {
+    std::vector<DecodedLayer> layers;
+    decodeLayers(text, survey, layers);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      found.clear();
+      AISAFE_RETURN_IF_ERROR(scanText(layers[i].text, surface, scratch, found));
+      for (Finding& f : found) {
+        if (f.end <= f.start) continue;  // nothing to point at in the original
+        std::tie(f.start, f.end) = originalSpan(layers, i, f.start, f.end);
+        f.layer = layers[i].path;
+        f.message += " (in text decoded from " + layers[i].path + ")";
+        if (!alreadyIn(out, plain_begin, f)) out.push_back(std::move(f));
+      }
+    }
+  }
+  if (survey.obfuscated) {
+    DeobfuscatedView view;
+    if (deobfuscate(text, view)) {
+      found.clear();
+      AISAFE_RETURN_IF_ERROR(scanText(view.text, surface, scratch, found));
+      for (Finding& f : found) {
+        if (!isAttack(f) || f.end <= f.start) continue;
+        const bool leet = view.hasLeet(f.start, f.end);
+        std::tie(f.start, f.end) = view.toOriginal(f.start, f.end);
+        bool known = false;  // the same rule already matched these bytes as sent
+        for (std::size_t i = plain_begin; i < plain_end && !known; ++i) {
+          known = out[i].rule_id == f.rule_id && out[i].start < f.end && f.start < out[i].end;
+        }
+        if (known || alreadyIn(out, plain_end, f)) continue;
+        f.layer = leet ? "leetspeak" : "spacing";
+        f.message += leet ? " (after reading leetspeak digits as letters)"
+                          : " (after undoing letter spacing and punctuation)";
+        out.push_back(std::move(f));
+      }
+    }
+  }
+  return Status::ok();
+}
+
+Status Pipeline::scan(std::string_view text, Surface surface, ScanScratch& scratch,
+                      Findings& out) const {
+  const std::size_t first_new = out.size();
+  scratch.matches_truncated = false;
+  AISAFE_RETURN_IF_ERROR(scanText(text, surface, scratch, out));
+  // The one pass every text pays for; a plain prompt stops here.
+  const Survey survey = surveyText(text);
+  if (survey.any()) {
+    AISAFE_RETURN_IF_ERROR(scanHidden(text, survey, surface, scratch, out, first_new));
   }
   std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
                    [](const Finding& a, const Finding& b) { return a.start < b.start; });

@@ -5,6 +5,10 @@
 // text and returned as findings; turning findings into a decision is the policy's job. Immutable
 // once built and shared by all threads; swap pipelines with shared_ptr so requests in flight finish
 // on the one they started with.
+// Attacks that hide: one cheap survey pass (survey.h) decides whether the text may carry encoded
+// payloads or spacing/leetspeak tricks; only then are the decoded layers (decoders.h) and the
+// de-obfuscated view (deobfuscate.h) scanned by the same rules and detectors, and their findings
+// mapped back to the original bytes with `layer` naming the decoding (docs/encoded-attacks.md).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +19,7 @@
 #include "core/status.h"
 #include "detect/database_cache.h"
 #include "detect/detector.h"
+#include "detect/survey.h"
 
 namespace aisafe::detect {
 
@@ -35,8 +40,10 @@ class Pipeline {
   static Result<std::shared_ptr<const Pipeline>> build(
       std::vector<std::unique_ptr<const Detector>> detectors);
 
-  // Scans valid UTF-8 `text` as `surface`, appending findings (ordered by start offset).
-  // Thread-safe; `scratch` must belong to the calling thread. Never throws.
+  // Scans valid UTF-8 `text` as `surface`, appending findings (ordered by start offset): those
+  // of the text as sent (layer "text"), of its decoded layers ("base64", "hex>base64", ...: the
+  // span is the encoded segment) and attack findings of its de-obfuscated view ("spacing",
+  // "leetspeak"). Thread-safe; `scratch` must belong to the calling thread. Never throws.
   Status scan(std::string_view text, Surface surface, ScanScratch& scratch, Findings& out) const;
 
   std::size_t patternCount() const;
@@ -57,6 +64,14 @@ class Pipeline {
     std::vector<std::size_t> max_widths;
   };
 
+  // The text as given (a request's text or a decoded layer): normalize, match, confirm, then the
+  // whole-text detectors. Findings carry spans into `text` and layer "text"; not sorted.
+  Status scanText(std::string_view text, Surface surface, ScanScratch& scratch,
+                  Findings& out) const;
+  // Decoded layers and the de-obfuscated view of `text`, when the survey saw signs of them.
+  // out[plain_begin..] holds what the text itself yielded.
+  Status scanHidden(std::string_view text, const Survey& survey, Surface surface,
+                    ScanScratch& scratch, Findings& out, std::size_t plain_begin) const;
   Status scanGroup(const Group& g, std::string_view ntext, ScanScratch& scratch) const;
   void confirmMatches(const Group& g, const NormalizedText& norm, Surface surface,
                       ScanScratch& scratch, Findings& out) const;

@@ -62,6 +62,35 @@ TEST(NormalizerTest, MixedScriptWordsFoldButRussianStays) {
   EXPECT_EQ(n.foldedMixedScriptWords(), 1u);
 }
 
+TEST(NormalizerTest, LookAlikeOnlyWordsFoldAmongLatinWords) {
+  NormalizedText n;
+  // "ѕуѕтем" (all Cyrillic look-alikes) between English words.
+  const std::string text = "your \xD1\x95\xD1\x83\xD1\x95\xD1\x82\xD0\xB5\xD0\xBC prompt";
+  normalize(text, n);
+  EXPECT_EQ(n.text(), "your system prompt");
+  EXPECT_EQ(n.foldedMixedScriptWords(), 1u);
+  const auto pos = n.text().find("system");
+  EXPECT_EQ(originalOf(text, n, pos, pos + 6), text.substr(5, 12));
+}
+
+TEST(NormalizerTest, LookAlikeOnlyWordsStayInRussianAndGreek) {
+  NormalizedText n;
+  // "Он сказал сорок" ("he said forty"): "Он" and "сорок" are made of look-alikes only.
+  const std::string russian =
+      "\xD0\x9E\xD0\xBD \xD1\x81\xD0\xBA\xD0\xB0\xD0\xB7\xD0\xB0\xD0\xBB "
+      "\xD1\x81\xD0\xBE\xD1\x80\xD0\xBE\xD0\xBA";
+  normalize(russian, n);
+  EXPECT_EQ(n.text(), russian);
+  EXPECT_EQ(n.foldedMixedScriptWords(), 0u);
+  // A text of look-alike words alone ("сорок") has no Latin context: left as written.
+  normalize("\xD1\x81\xD0\xBE\xD1\x80\xD0\xBE\xD0\xBA", n);
+  EXPECT_EQ(n.foldedMixedScriptWords(), 0u);
+  // Greek: "Ο Κ" between Greek words stays.
+  const std::string greek = "\xCE\x9F \xCE\x9A \xCE\xBB\xCF\x8C\xCE\xB3\xCE\xBF\xCF\x82";
+  normalize(greek, n);
+  EXPECT_EQ(n.text(), greek);
+}
+
 TEST(NormalizerTest, EmojiJoinerIsNotAWordSplit) {
   NormalizedText n;
   const std::string text = "family \xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9";  // 👨‍👩

@@ -1,0 +1,36 @@
+// One cheap pass over a text that says whether it might hide an attack: encoded segments
+// (base64, hex, %XX), ROT13 or reversed words, and spacing/punctuation/leetspeak tricks.
+// The pipeline runs it on every text, so it allocates nothing and looks at each byte once; a
+// plain English prompt comes back with every flag false and costs nothing more. It only says
+// "maybe": decoders.h and deobfuscate.h do the real work and reject what is not worth scanning.
+// Pure function; thread-safe.
+#pragma once
+
+#include <string_view>
+
+namespace aisafe::detect {
+
+struct Survey {
+  bool encoded = false;     // a base64/hex-looking run or URL escapes: worth trying the decoders
+  bool rot13 = false;       // ROT13'd English words, or a hint such as "rot13" or "caesar"
+  bool reversed = false;    // reversed English words, or a hint such as "backwards"
+  bool obfuscated = false;  // s p a c e d letters, ig-no-re, ignore.previous, 1gn0r3
+  bool any() const { return encoded || rot13 || reversed || obfuscated; }
+};
+
+// Thresholds of the survey; each trades a rare extra scan of benign text against a miss.
+// Runs shorter than this are not base64/hex candidates (16 base64 characters are 12 bytes).
+constexpr std::size_t kMinEncodedRun = 16;
+// URL escapes (%XX) in one text before URL decoding is tried: one "%20" is ordinary.
+constexpr std::size_t kMinUrlEscapes = 2;
+// ROT13/reversed function words ("gur", "lbh"; "eht", "uoy") before the text is decoded.
+constexpr std::size_t kMinMarkerWords = 2;
+// Consecutive single letters separated by one space ("i g n o r e") that mark spacing.
+constexpr std::size_t kMinSpacedLetters = 4;
+// Words mixing letters with 2+ leet digits ("pr3v10u5") that mark leetspeak.
+constexpr std::size_t kMinLeetWords = 2;
+
+// `text`: any bytes (normally valid UTF-8; non-ASCII bytes simply end runs and words).
+Survey surveyText(std::string_view text);
+
+}  // namespace aisafe::detect
