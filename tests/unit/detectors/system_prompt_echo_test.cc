@@ -1,7 +1,9 @@
 // System prompt echo: long runs of the prompt in an answer, with byte spans.
 #include "detectors/canary/system_prompt_echo.h"
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -97,6 +99,50 @@ TEST(SystemPromptEchoTest, InvalidUtf8AndJunkNeverCrash) {
   }
   findSystemPromptEcho("\xE4\xBD", "\xE4\xBD", out);
   findSystemPromptEcho(std::string(100, '\xF0'), std::string(100, '\xF0'), out);
+}
+
+TEST(SystemPromptEchoTest, RandomTextsGiveSpansOnCharacterBoundaries) {
+  // Property check with a fixed seed: texts built from a small vocabulary (ASCII, accented, CJK,
+  // separators, stray bytes) so that prompt and answer share runs of every length.
+  const std::vector<std::string> vocab = {"alpha", "Beta", "gamma", "é", "Zürich", "你",   "好",
+                                          " ",     "\n",   ", ",    "“", "—",      "\xFF", "7"};
+  std::mt19937 rng(20240601);
+  auto pieces = [&](std::size_t n) {
+    std::vector<std::string> t;
+    for (std::size_t i = 0; i < n; ++i) t.push_back(vocab[rng() % vocab.size()]);
+    return t;
+  };
+  auto join = [](const std::vector<std::string>& t, std::size_t from, std::size_t to) {
+    std::string out;
+    for (std::size_t i = from; i < to; ++i) out += t[i];
+    return out;
+  };
+  // A lone "\xFF" is one stray byte, never a continuation byte, so valid characters around it
+  // keep their boundaries.
+  auto continuation = [](const std::string& t, std::size_t i) {
+    return i < t.size() && (static_cast<unsigned char>(t[i]) & 0xC0) == 0x80;
+  };
+  std::size_t flagged = 0;
+  for (int round = 0; round < 300; ++round) {
+    const auto prompt_pieces = pieces(200);
+    const std::string prompt = join(prompt_pieces, 0, prompt_pieces.size());
+    const std::size_t from = rng() % prompt_pieces.size();
+    const std::size_t to = from + rng() % (prompt_pieces.size() - from + 1);
+    const auto before = pieces(20);
+    const auto after = pieces(20);
+    const std::string response = join(before, 0, before.size()) + join(prompt_pieces, from, to) +
+                                 join(after, 0, after.size());
+    detect::Findings out;
+    findSystemPromptEcho(response, prompt, out);
+    flagged += out.empty() ? 0 : 1;
+    for (const auto& f : out) {
+      ASSERT_LT(f.start, f.end);
+      ASSERT_LE(f.end, response.size());
+      EXPECT_FALSE(continuation(response, f.start));
+      EXPECT_FALSE(continuation(response, f.end));
+    }
+  }
+  EXPECT_GT(flagged, 0u);
 }
 
 TEST(SystemPromptEchoTest, HugeInputsAreBounded) {
