@@ -246,8 +246,9 @@ Status Pipeline::scanText(std::string_view text, Surface surface, ScanScratch& s
 
 namespace {
 
+// Spans first: comparing two integers rejects almost every pair before the strings are looked at.
 bool sameFinding(const Finding& a, const Finding& b) {
-  return a.rule_id == b.rule_id && a.start == b.start && a.end == b.end;
+  return a.start == b.start && a.end == b.end && a.rule_id == b.rule_id;
 }
 
 bool alreadyIn(const Findings& out, std::size_t from, const Finding& f) {
