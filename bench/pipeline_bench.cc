@@ -82,6 +82,24 @@ void BM_DefaultPolicy_Encoded(benchmark::State& state) {
                           static_cast<std::int64_t>(text.size()));
 }
 
+// Code with snake_case names: benign, but it opens the de-obfuscated view (one rules-only pass).
+void BM_DefaultPolicy_SnakeCase(benchmark::State& state) {
+  auto pol = defaultPolicy();
+  std::string text = prompt(static_cast<std::size_t>(state.range(0)), false);
+  text.resize(text.size() - 80);
+  text += " Rename get_user_name to fetch_user_name in user_service.py, keep the tests green.";
+  detect::ScanScratch scratch;
+  for (auto _ : state) {
+    detect::Findings findings;
+    auto st = pol->pipeline->scan(text, detect::Surface::kInput, scratch, findings);
+    auto d = policy::decide(pol->spec, std::move(findings), text);
+    benchmark::DoNotOptimize(st);
+    benchmark::DoNotOptimize(d);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(text.size()));
+}
+
 // The one pass every text pays for to know whether it may hide an attack.
 void BM_SurveyOnly_Ascii(benchmark::State& state) {
   const std::string text = prompt(static_cast<std::size_t>(state.range(0)), false);
@@ -107,6 +125,7 @@ void BM_NormalizeOnly_Unicode(benchmark::State& state) {
 BENCHMARK(BM_DefaultPolicy_Ascii)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_DefaultPolicy_Unicode)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_DefaultPolicy_Encoded)->Arg(1024)->Arg(64 * 1024);
+BENCHMARK(BM_DefaultPolicy_SnakeCase)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_SurveyOnly_Ascii)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_NormalizeOnly_Unicode)->Arg(1024)->Arg(64 * 1024);
 

@@ -64,10 +64,13 @@ class Pipeline {
     std::vector<std::size_t> max_widths;
   };
 
+  // Which detectors a pass runs: all of them, or only the pattern rules (the de-obfuscated view
+  // exists for the attack rules; the whole-text detectors have seen the text as sent).
+  enum class Pass { kAll, kPatternsOnly };
   // The text as given (a request's text or a decoded layer): normalize, match, confirm, then the
   // whole-text detectors. Findings carry spans into `text` and layer "text"; not sorted.
-  Status scanText(std::string_view text, Surface surface, ScanScratch& scratch,
-                  Findings& out) const;
+  Status scanText(std::string_view text, Surface surface, ScanScratch& scratch, Findings& out,
+                  Pass pass = Pass::kAll) const;
   // Decoded layers and the de-obfuscated view of `text`, when the survey saw signs of them.
   // out[plain_begin..] holds what the text itself yielded.
   Status scanHidden(std::string_view text, const Survey& survey, Surface surface,
