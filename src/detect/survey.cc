@@ -116,7 +116,7 @@ Survey surveyText(std::string_view text) {
   std::size_t url_escapes = 0;
   std::size_t rot_markers = 0, rev_markers = 0;
   std::size_t word_start = 0, word_len = 0;  // ASCII letters
-  std::size_t spaced = 0, last_single_end = 0;
+  std::size_t token_begin = 0, spaced = 0, last_single_end = 0;
   std::size_t token_letters = 0, token_leet = 0, token_seps = 0, leet_words = 0;
   bool token_url_like = false;  // '/', ':' or '@': paths, URLs and emails split on dots legally
 
@@ -129,19 +129,6 @@ Survey surveyText(std::string_view text) {
     run_classes = 0;
   };
   const auto endWord = [&](std::size_t end) {
-    if (word_len == 1) {
-      const bool alone =
-          (word_start == 0 || at(word_start - 1) == ' ') && (end == n || at(end) == ' ');
-      if (!alone) {
-        spaced = 0;
-      } else {
-        spaced = (spaced > 0 && last_single_end + 1 == word_start) ? spaced + 1 : 1;
-        last_single_end = end;
-        if (spaced >= kMinSpacedLetters) s.obfuscated = true;
-      }
-    } else {
-      spaced = 0;
-    }
     const bool plural = word_len == kMaxPackedWord + 1 && (at(end - 1) | 0x20) == 's';
     if (word_len >= 3 && (word_len <= kMaxPackedWord || plural)) {
       switch (lookup(pack(text.substr(word_start, plural ? kMaxPackedWord : word_len)))) {
@@ -169,7 +156,20 @@ Survey surveyText(std::string_view text) {
     }
     word_len = 0;
   };
-  const auto endToken = [&] {
+  // A token is what lies between whitespace; `end` is where it stops.
+  const auto endToken = [&](std::size_t end) {
+    const std::size_t len = end - token_begin;
+    if (len == 1 && (kClasses[at(token_begin)] & (kUpper | kLower | kLeet)) != 0) {
+      // One letter (or leetspeak digit) after another, one space apart: "i g n o r e", "1 g n 0".
+      const bool next_to_last =
+          spaced > 0 && last_single_end + 1 == token_begin && at(token_begin - 1) == ' ';
+      spaced = next_to_last ? spaced + 1 : 1;
+      last_single_end = end;
+      if (spaced >= kMinSpacedLetters) s.obfuscated = true;
+    } else if (len > 1) {
+      spaced = 0;
+    }
+    token_begin = end + 1;
     if (token_letters >= 2 && token_leet >= 2) ++leet_words;
     if (token_seps >= 2 && !token_url_like) s.obfuscated = true;
     token_letters = token_leet = token_seps = 0;
@@ -192,7 +192,7 @@ Survey surveyText(std::string_view text) {
     }
     if (word_len != 0) endWord(i);
     if (isSpace(c)) {
-      endToken();
+      endToken(i);
       continue;
     }
     if ((cls & kLeet) != 0) ++token_leet;
@@ -208,7 +208,7 @@ Survey surveyText(std::string_view text) {
   }
   if (run != 0) endRun();
   if (word_len != 0) endWord(n);
-  endToken();
+  endToken(n);
 
   if (url_escapes >= kMinUrlEscapes) s.encoded = true;
   if (rot_markers >= kMinMarkerWords) s.rot13 = true;
