@@ -110,6 +110,49 @@ void findAlphabetRuns(const Parent& parent, Budget& budget, std::vector<DecodedL
   }
 }
 
+// Hex written byte by byte: "\x69\x67", "0x69 0x67", "69 67", "69:67", "69,67". Each byte is
+// two hex digits not followed by a third, after an optional \x or 0x; bytes are separated by one
+// of " :,-" or by nothing when the next has a prefix. Contiguous hex is findAlphabetRuns' job.
+std::size_t separatedHexByte(std::string_view t, std::size_t i, std::size_t& value) {
+  std::size_t k = i;
+  if (k + 1 < t.size() && (t[k] == '\\' || t[k] == '0') && (t[k + 1] | 0x20) == 'x') k += 2;
+  if (k + 1 >= t.size()) return 0;
+  const int hi = hexValue(static_cast<unsigned char>(t[k]));
+  const int lo = hexValue(static_cast<unsigned char>(t[k + 1]));
+  if (hi < 0 || lo < 0) return 0;
+  if (k + 2 < t.size() && hexValue(static_cast<unsigned char>(t[k + 2])) >= 0) return 0;
+  value = static_cast<std::size_t>(hi * 16 + lo);
+  return k + 2 - i;
+}
+
+void findSeparatedHex(const Parent& parent, Budget& budget, std::vector<DecodedLayer>& out) {
+  const std::string_view t = parent.text;
+  for (std::size_t i = 0; i < t.size() && budget.layers > 0; ++i) {
+    // A byte starts at a word boundary: not inside a longer run of letters or digits.
+    if (i > 0 && base64Value(static_cast<unsigned char>(t[i - 1])) >= 0) continue;
+    std::size_t value = 0;
+    std::size_t len = separatedHexByte(t, i, value);
+    if (len == 0) continue;
+    std::string bytes;
+    std::size_t end = i;
+    while (len != 0) {
+      bytes.push_back(static_cast<char>(value));
+      end += len;
+      std::size_t next = end;
+      if (next < t.size() &&
+          (t[next] == ' ' || t[next] == ':' || t[next] == ',' || t[next] == '-')) {
+        ++next;
+      }
+      len = separatedHexByte(t, next, value);
+      if (len != 0) end = next;
+    }
+    if (bytes.size() >= kMinHexPairs && affordable(budget, bytes.size()) && looksLikeText(bytes)) {
+      addLayer(out, budget, parent, std::move(bytes), "hex", SpanMap::kWholeSegment, i, end);
+    }
+    i = end;
+  }
+}
+
 // URL encoding: each whitespace-separated token holding a %XX escape.
 void findUrlTokens(const Parent& parent, Budget& budget, std::vector<DecodedLayer>& out) {
   const std::string_view t = parent.text;
@@ -164,6 +207,7 @@ void decodeInto(const Parent& parent, const Survey& survey, Budget& budget,
                 std::vector<DecodedLayer>& out) {
   if (survey.encoded) {
     findAlphabetRuns(parent, budget, out);
+    findSeparatedHex(parent, budget, out);
     findUrlTokens(parent, budget, out);
   }
   addWholeTextLayers(parent, survey, budget, out);

@@ -14,6 +14,7 @@ enum : std::uint8_t {
   kHex = 16,
   kLeet = 32,     // characters leetspeak draws letters with
   kWordSep = 64,  // punctuation used to split a word: ig-no-re, ignore.previous, a_b_c
+  kAlnum = kUpper | kLower | kDigit,
 };
 
 constexpr std::array<std::uint8_t, 256> makeClasses() {
@@ -114,6 +115,7 @@ Survey surveyText(std::string_view text) {
   std::size_t run = 0;  // base64/hex-alphabet run
   std::uint8_t run_classes = 0;
   std::size_t url_escapes = 0;
+  std::size_t hex_streak = 0, hex_streak_end = 0;  // "\x69\x67", "69 67 6e": bytes in a row
   std::size_t rot_markers = 0, rev_markers = 0;
   std::size_t word_start = 0, word_len = 0;  // ASCII letters
   std::size_t token_begin = 0, spaced = 0, last_single_end = 0;
@@ -184,6 +186,20 @@ Survey surveyText(std::string_view text) {
       run_classes |= cls;
     } else if (run != 0) {
       endRun();
+    }
+    if ((cls & kHex) != 0 && i + 1 < n && (kClasses[at(i + 1)] & kHex) != 0 &&
+        (i + 2 == n || (kClasses[at(i + 2)] & kAlnum) == 0)) {
+      // Two hex digits standing alone, or after \x or 0x: one byte of hex written byte by
+      // byte. Bytes one separator apart (or none, after a prefix) make a streak.
+      const bool prefixed =
+          i >= 2 && (at(i - 1) | 0x20) == 'x' && (at(i - 2) == '\\' || at(i - 2) == '0');
+      if (prefixed || i == 0 || (kClasses[at(i - 1)] & kAlnum) == 0) {
+        const std::size_t from = prefixed ? i - 2 : i;
+        const bool next = hex_streak > 0 && (from == hex_streak_end || from == hex_streak_end + 1);
+        hex_streak = next ? hex_streak + 1 : 1;
+        hex_streak_end = i + 2;
+        if (hex_streak >= kMinHexPairs) s.encoded = true;
+      }
     }
     if ((cls & (kUpper | kLower)) != 0) {
       if (word_len++ == 0) word_start = i;

@@ -6,12 +6,13 @@
 // Pure function; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace aisafe::detect {
 
 struct Survey {
-  bool encoded = false;     // a base64/hex-looking run or URL escapes: worth trying the decoders
+  bool encoded = false;     // a base64/hex-looking run, hex bytes or URL escapes: try the decoders
   bool rot13 = false;       // ROT13'd English words, or a hint such as "rot13" or "caesar"
   bool reversed = false;    // reversed English words, or a hint such as "backwards"
   bool obfuscated = false;  // s p a c e d letters, ig-no-re, ignore.previous, 1gn0r3
@@ -23,6 +24,8 @@ struct Survey {
 constexpr std::size_t kMinEncodedRun = 16;
 // URL escapes (%XX) in one text before URL decoding is tried: one "%20" is ordinary.
 constexpr std::size_t kMinUrlEscapes = 2;
+// Hex written byte by byte ("\x69\x67...", "69 67 6e ..."): this many bytes in a row.
+constexpr std::size_t kMinHexPairs = 8;
 // ROT13/reversed function words ("gur", "lbh"; "eht", "uoy") before the text is decoded.
 constexpr std::size_t kMinMarkerWords = 2;
 // Consecutive single letters separated by one space ("i g n o r e") that mark spacing.
