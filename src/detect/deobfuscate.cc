@@ -1,5 +1,7 @@
 #include "detect/deobfuscate.h"
 
+#include <algorithm>
+
 namespace aisafe::detect {
 namespace {
 
@@ -44,7 +46,32 @@ class Builder {
   }
 
   // One chunk: leetspeak read as letters, separators between letters dropped or made spaces.
-  void chunk(const Chunk& c) {
+  // `glued`: part of a run of single characters joined together, so changed in any case.
+  // Only strong changes are recorded in `changed` (they anchor the scanned windows): a glued
+  // run, two separators undone, two leetspeak digits. A lone "Q3" or "e.g." changes the view
+  // but is no sign of an attack, and an attack's weak changes ("4ll") lie near its strong ones.
+  void chunk(const Chunk& c, bool glued) {
+    const std::size_t from = out_.text.size();
+    const Changes changes = emit(c);
+    const std::size_t to = out_.text.size();
+    if (glued || changes.separators >= 2 || changes.leet >= 2) {
+      auto& changed = out_.changed;
+      if (!changed.empty() && changed.back().second >= from) {
+        changed.back().second = to;
+      } else {
+        changed.emplace_back(from, to);
+      }
+    }
+  }
+
+ private:
+  struct Changes {
+    std::size_t separators = 0;  // punctuation between letters dropped or made a space
+    std::size_t leet = 0;        // digits read as letters
+  };
+
+  Changes emit(const Chunk& c) {
+    Changes changes;
     const auto word = [&](std::size_t i) {
       return i >= c.start && i < c.end && (isLetter(text_[i]) || (c.leet && leetLetter(text_[i])));
     };
@@ -61,15 +88,17 @@ class Builder {
       const char ch = text_[i];
       if (between(i)) {
         if (!join) put(' ', i, false);
+        ++changes.separators;
       } else if (c.leet && !isLetter(ch) && leetLetter(ch) != 0) {
         put(leetLetter(ch), i, true);
+        ++changes.leet;
       } else {
         put(ch, i, false);
       }
     }
+    return changes;
   }
 
- private:
   void put(char c, std::size_t origin, bool leet) {
     out_.text.push_back(c);
     out_.origin.push_back(static_cast<std::uint32_t>(origin));
@@ -87,6 +116,13 @@ bool hasLetter(std::string_view s) {
   return false;
 }
 
+// URLs, paths and email addresses: "a/b", "x://", "name@host.tld".
+bool urlLike(std::string_view chunk) {
+  const std::size_t at = chunk.find('@');
+  return chunk.find('/') != std::string_view::npos || chunk.find("://") != std::string_view::npos ||
+         (at != std::string_view::npos && chunk.find('.', at) != std::string_view::npos);
+}
+
 // A chunk of one letter or leetspeak character: a piece of "i g n o r e".
 bool single(std::string_view text, const Chunk& c) {
   return c.end - c.start == 1 && (isLetter(text[c.start]) || leetLetter(text[c.start]) != 0);
@@ -101,7 +137,28 @@ bool DeobfuscatedView::hasLeet(std::size_t start, std::size_t end) const {
   return false;
 }
 
+std::vector<std::pair<std::size_t, std::size_t>> DeobfuscatedView::windows(
+    std::size_t context) const {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  const auto boundary = [&](std::size_t i) {
+    return i >= text.size() || (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+  };
+  for (const auto& [start, end] : changed) {
+    std::size_t a = start > context ? start - context : 0;
+    std::size_t b = std::min(text.size(), end + context);
+    while (a > 0 && !boundary(a)) --a;
+    while (!boundary(b)) ++b;
+    if (!out.empty() && out.back().second >= a) {
+      out.back().second = std::max(out.back().second, b);
+    } else {
+      out.emplace_back(a, b);
+    }
+  }
+  return out;
+}
+
 bool deobfuscate(std::string_view text, DeobfuscatedView& out) {
+  out.changed.clear();
   out.text.clear();
   out.origin.clear();
   out.leet.clear();
@@ -143,8 +200,13 @@ bool deobfuscate(std::string_view text, DeobfuscatedView& out) {
   Builder b(text, out);
   std::size_t pos = 0;
   for (std::size_t k = 0; k < chunks.size(); ++k) {
-    if (k == 0 || glue[k - 1] == 0) b.copy(pos, chunks[k].start);
-    b.chunk(chunks[k]);
+    const bool glued = k > 0 && glue[k - 1] != 0;
+    if (!glued) b.copy(pos, chunks[k].start);
+    if (urlLike(text.substr(chunks[k].start, chunks[k].end - chunks[k].start))) {
+      b.copy(chunks[k].start, chunks[k].end);  // dots and @ are its syntax, not a disguise
+    } else {
+      b.chunk(chunks[k], glued || glue[k] != 0);
+    }
     pos = chunks[k].end;
   }
   b.copy(pos, text.size());

@@ -26,7 +26,19 @@ struct DeobfuscatedView {
   }
   // True when view bytes [start, end) hold a leetspeak substitution.
   bool hasLeet(std::size_t start, std::size_t end) const;
+
+  // View bytes [start, end) of every chunk strongly changed (joined letters, two separators or two
+  // leetspeak digits undone), in order.
+  std::vector<std::pair<std::size_t, std::size_t>> changed;
+  // The parts of the view worth scanning: each changed chunk with `context` bytes on either side,
+  // overlapping parts merged, cut on UTF-8 boundaries. A rule match that touches no changed
+  // chunk was already there to be found in the text as sent.
+  std::vector<std::pair<std::size_t, std::size_t>> windows(std::size_t context) const;
 };
+
+// Bytes of the view scanned on each side of a changed chunk: an attack phrase reaches this far
+// from its disguised word ("i g n o r e" ... "instructions").
+constexpr std::size_t kViewContext = 256;
 
 // Rules of the view, each a named guess:
 // - inside a whitespace-separated chunk holding a letter, the digits and signs leetspeak uses
@@ -35,7 +47,8 @@ struct DeobfuscatedView {
 //   syllable-sized (at most kMaxSyllableLetters letters on average: "ig-no-re"), and becomes a
 //   space otherwise ("ignore.previous.instructions");
 // - at least kMinSpacedRun one-character chunks separated by single spaces are joined
-//   ("i g n o r e  a l l": a double space stays a word break).
+//   ("i g n o r e  a l l": a double space stays a word break);
+// - URLs, paths and email addresses (a '/', or an '@' before a '.') are copied unchanged.
 constexpr std::size_t kMaxSyllableLetters = 4;
 constexpr std::size_t kMinSpacedRun = 3;
 

@@ -288,9 +288,21 @@ Status Pipeline::scanHidden(std::string_view text, const Survey& survey, Surface
   if (survey.obfuscated) {
     DeobfuscatedView view;
     if (deobfuscate(text, view)) {
+      // Snake_case code and dotted names also open the view: keep its price to the rules alone,
+      // over the parts of the view around what changed.
       found.clear();
-      // Snake_case code and dotted names also open the view: keep its price to the rules alone.
-      AISAFE_RETURN_IF_ERROR(scanText(view.text, surface, scratch, found, Pass::kPatternsOnly));
+      Findings part;
+      const std::string_view vtext = view.text;
+      for (const auto& [a, b] : view.windows(kViewContext)) {
+        part.clear();
+        AISAFE_RETURN_IF_ERROR(
+            scanText(vtext.substr(a, b - a), surface, scratch, part, Pass::kPatternsOnly));
+        for (Finding& f : part) {
+          f.start += a;
+          f.end += a;
+          found.push_back(std::move(f));
+        }
+      }
       for (Finding& f : found) {
         if (!isAttack(f) || f.end <= f.start) continue;
         const bool leet = view.hasLeet(f.start, f.end);

@@ -216,5 +216,19 @@ TEST(DeobfuscateTest, MapsBackToOriginalBytes) {
   EXPECT_FALSE(deobfuscate("nothing to undo here", v));
 }
 
+TEST(DeobfuscateTest, WindowsSurroundWhatChanged) {
+  const std::string filler(1000, 'x');
+  const std::string text = filler + " i g n o r e all " + filler + " snake_case_name " + filler;
+  DeobfuscatedView v;
+  ASSERT_TRUE(deobfuscate(text, v));
+  ASSERT_EQ(v.changed.size(), 2u);
+  EXPECT_EQ(v.text.substr(v.changed[0].first, v.changed[0].second - v.changed[0].first), "ignore");
+  const auto w = v.windows(100);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0].first, v.changed[0].first - 100);
+  EXPECT_EQ(w[0].second, v.changed[0].second + 100);
+  EXPECT_EQ(v.windows(5000).size(), 1u);  // overlapping windows merge
+}
+
 }  // namespace
 }  // namespace aisafe::detect
