@@ -43,7 +43,7 @@ Metrics::Metrics(telemetry::Registry& r)
 
 Result<std::shared_ptr<const detect::Registry>> loadRegistry(const Config& config) {
   detect::setCompiledCacheDir(config.compiled_rules_cache_dir);
-  return detect::Registry::builtins(detect::RuleSource(config.rules_dir));
+  return detect::Registry::builtins(detect::RuleSource(config.rules_dir), config.injection_model);
 }
 
 void blockShutdownSignals() {

@@ -101,8 +101,23 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   if (auto err =
           output ? http::rejectUnknownFields(
                        ctx, obj, {"response", "prompt", "system_prompt", "policy_id", "metadata"})
-                 : http::rejectUnknownFields(ctx, obj, {"prompt", "policy_id", "metadata"})) {
+                 : http::rejectUnknownFields(ctx, obj,
+                                             {"prompt", "source", "policy_id", "metadata"})) {
     return std::move(*err);
+  }
+  // "source": "retrieved" marks a prompt as content the application fetched (a page, an email,
+  // a search hit): it is scanned for instructions addressed to the AI reading it as well.
+  if (const auto* src = obj.if_contains("source"); src != nullptr && !src->is_null() && !output) {
+    if (!src->is_string()) {
+      return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
+                           "\"source\" must be a string");
+    }
+    if (src->get_string() == "retrieved") {
+      surface = detect::Surface::kRetrieved;
+    } else if (src->get_string() != "user") {
+      return errorResponse(ctx, beasthttp::status::bad_request, "invalid_value",
+                           "\"source\" must be \"user\" or \"retrieved\"");
+    }
   }
   const json::value* text = obj.if_contains(text_field);
   if (text == nullptr) {
@@ -151,7 +166,9 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   }
   const policy::CompiledPolicy& pol = **compiled;
   const std::string_view input(text->get_string().data(), text->get_string().size());
-  const char* surface_name = output ? "output" : "input";
+  const char* surface_name = output                                   ? "output"
+                             : surface == detect::Surface::kRetrieved ? "retrieved"
+                                                                      : "input";
   const std::string text_sha256 = hash::sha256Hex(input);
 
   // Identical requests get the stored verdict. peek/set rather than get(): a request never

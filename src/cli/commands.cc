@@ -57,6 +57,41 @@ int run(int argc, char** argv) {
   auto* list_keys = admin_cmd->add_subcommand("list-keys", "list an organization's API keys");
   list_keys->add_option("--org", admin_args.organization, "organization id")->required();
 
+  std::vector<std::string> data_files;
+  std::uint64_t seed = 1;
+  int epochs = 8;
+  std::string model_out = "models/injection.bin";
+  auto* train_cmd = app.add_subcommand(
+      "train", "train the injection classifier on labeled JSON lines (deterministic)");
+  train_cmd->add_option("--data", data_files, "JSON lines files (id, text, label, source)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  train_cmd->add_option("--seed", seed, "shuffle seed");
+  train_cmd->add_option("--epochs", epochs, "passes over the data")->check(CLI::Range(1, 100));
+  train_cmd->add_option("--out", model_out, "model file to write");
+  std::uint32_t buckets_log2 = 18;
+  double learning_rate = 0.2;
+  train_cmd->add_option("--buckets-log2", buckets_log2, "2^N hashed feature buckets")
+      ->check(CLI::Range(8, 24));
+  train_cmd->add_option("--learning-rate", learning_rate, "AdaGrad step size")
+      ->check(CLI::Range(1e-4, 10.0));
+  std::uint32_t window = 512;
+  train_cmd->add_option("--window", window, "code points per scored window (stride: half)")
+      ->check(CLI::Range(16, 1 << 20));
+
+  std::string eval_policy;
+  std::string split = "test";
+  std::size_t misses = 20;
+  auto* eval_cmd =
+      app.add_subcommand("eval", "measure the policy on labeled texts: rules, classifier and both");
+  eval_cmd->add_option("--data", data_files, "JSON lines files (id, text, label, source)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  eval_cmd->add_option("--policy", eval_policy, "policy JSON file (default: the default policy)");
+  eval_cmd->add_option("--split", split, "test: the held-out rows only; all: every row")
+      ->check(CLI::IsMember({"test", "all"}));
+  eval_cmd->add_option("--misses", misses, "how many misses of each kind to list");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -66,6 +101,11 @@ int run(int argc, char** argv) {
   if (*serve_cmd) return serve(host.empty() ? nullptr : host.c_str(), port, port_file.c_str());
   if (*migrate_cmd) return migrate(direction.c_str(), steps);
   if (*worker_cmd) return worker();
+  if (*train_cmd)
+    return train(data_files, seed, epochs, buckets_log2, learning_rate, window, model_out);
+  if (*eval_cmd) {
+    return eval(data_files, eval_policy.empty() ? nullptr : eval_policy.c_str(), split, misses);
+  }
   if (*admin_cmd) {
     for (auto* sub : {create_org, create_user, create_key, list_keys, hash_password}) {
       if (*sub) admin_args.action = sub->get_name();

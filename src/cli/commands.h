@@ -1,8 +1,10 @@
-// The aisafe command line: serve, worker, migrate, scan, admin. Each subcommand lives in its own
-// file; run() parses the arguments and dispatches. Configuration comes from the environment and
-// .env (see core/config.h); flags override what they name.
+// The aisafe command line: serve, worker, migrate, scan, admin, train, eval. Each subcommand lives
+// in its own file; run() parses the arguments and dispatches. Configuration comes from the
+// environment and .env (see core/config.h); flags override what they name.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,5 +26,11 @@ int worker();
 // Exit codes: 0 allow or redact, 1 block, 2 error.
 int scan(const char* policy_file, const char* input_file, bool response);
 int admin(const AdminArgs& args);
+int train(const std::vector<std::string>& data_files, std::uint64_t seed, int epochs,
+          std::uint32_t buckets_log2, double learning_rate, std::uint32_t window,
+          const std::string& out_path);
+// Prints the report; exit code 0 unless the data or policy cannot be read.
+int eval(const std::vector<std::string>& data_files, const char* policy_file,
+         const std::string& split, std::size_t misses);
 
 }  // namespace aisafe::cli

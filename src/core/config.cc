@@ -116,6 +116,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.oneOf("LOG_FORMAT", c.log_format, {"json", "text"});
   r.boolean("MIGRATE_ON_START", c.migrate_on_start);
   r.string("RULES_DIR", c.rules_dir);
+  r.string("INJECTION_MODEL", c.injection_model);
   r.string("COMPILED_RULES_CACHE_DIR", c.compiled_rules_cache_dir);
   r.integer("MAX_BODY_BYTES", c.max_body_bytes, 1024, 64ULL << 20);
   r.integer("MAX_HEADER_BYTES", c.max_header_bytes, 1024, 1ULL << 20);

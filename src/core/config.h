@@ -23,7 +23,8 @@ struct Config {
   std::string log_level = "info";
   std::string log_format = "json";
   bool migrate_on_start = true;
-  std::string rules_dir;  // empty: the rule sets compiled into the binary
+  std::string rules_dir;        // empty: the rule sets compiled into the binary
+  std::string injection_model;  // classifier model file; empty: the model compiled into the binary
   std::string compiled_rules_cache_dir =
       "./data/cache";  // compiled databases kept across restarts; empty: off
 

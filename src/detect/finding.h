@@ -16,13 +16,21 @@ enum class Severity { kLow, kMedium, kHigh, kCritical };
 std::string_view toString(Severity s);
 std::optional<Severity> parseSeverity(std::string_view s);
 
-// Which text a detector looks at: the prompt sent to a model, the model's answer, or both.
-enum class Surface { kInput, kOutput };
+// Which text a detector looks at: the prompt sent to a model, the model's answer, or content
+// the application retrieved (a web page, an email, a search hit) and is about to put into a
+// prompt. Retrieved content is input too, so input detectors run on it; some detectors
+// (indirect injection: text addressing an AI from inside a document) run only on it, because
+// in a user's own prompt the same words are ordinary.
+enum class Surface { kInput, kOutput, kRetrieved };
 
 struct SurfaceSet {
   bool input = true;
   bool output = true;
-  bool covers(Surface s) const { return s == Surface::kInput ? input : output; }
+  bool retrieved_only = false;  // runs on retrieved content and nowhere else
+  bool covers(Surface s) const {
+    if (retrieved_only) return s == Surface::kRetrieved;
+    return s == Surface::kOutput ? output : input;
+  }
 };
 
 struct Finding {

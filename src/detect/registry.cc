@@ -1,6 +1,8 @@
 #include "detect/registry.h"
 
 #include "detectors/custom/custom_detector.h"
+#include "detectors/indirect_injection/indirect_injection_detector.h"
+#include "detectors/injection_classifier/injection_classifier_detector.h"
 #include "detectors/invisible_text/invisible_text_detector.h"
 #include "detectors/pii/pii_detector.h"
 #include "detectors/prompt_injection/prompt_injection_detector.h"
@@ -8,17 +10,25 @@
 
 namespace aisafe::detect {
 
-Result<std::shared_ptr<const Registry>> Registry::builtins(const RuleSource& rules) {
+Result<std::shared_ptr<const Registry>> Registry::builtins(const RuleSource& rules,
+                                                           const std::string& classifier_model) {
   auto registry = std::make_shared<Registry>();
   AISAFE_TRY(auto injection, detectors::makePromptInjectionFactory(rules));
   registry->factories_.push_back(std::move(injection));
+  std::string model_digest;
+  AISAFE_TRY(auto classifier,
+             detectors::makeInjectionClassifierFactory(classifier_model, model_digest));
+  registry->factories_.push_back(std::move(classifier));
+  AISAFE_TRY(auto indirect, detectors::makeIndirectInjectionFactory(rules));
+  registry->factories_.push_back(std::move(indirect));
   AISAFE_TRY(auto pii, detectors::makePiiFactory(rules));
   registry->factories_.push_back(std::move(pii));
   AISAFE_TRY(auto secrets, detectors::makeSecretsFactory(rules));
   registry->factories_.push_back(std::move(secrets));
   registry->factories_.push_back(detectors::makeInvisibleTextFactory());
   registry->factories_.push_back(detectors::makeCustomFactory());
-  registry->fingerprint_ = std::string(AISAFE_VERSION) + "-" + rules.fingerprint().substr(0, 16);
+  registry->fingerprint_ = std::string(AISAFE_VERSION) + "-" + rules.fingerprint().substr(0, 16) +
+                           "-" + model_digest.substr(0, 16);
   return std::shared_ptr<const Registry>(std::move(registry));
 }
 

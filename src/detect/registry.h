@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,8 +16,10 @@ namespace aisafe::detect {
 
 class Registry {
  public:
-  // Every built-in detector, with rule data from `rules`. Errors name the detector and rule.
-  static Result<std::shared_ptr<const Registry>> builtins(const RuleSource& rules);
+  // Every built-in detector, with rule data from `rules` and the injection classifier's model
+  // from `classifier_model` (empty: the model compiled in). Errors name the detector and rule.
+  static Result<std::shared_ptr<const Registry>> builtins(const RuleSource& rules,
+                                                          const std::string& classifier_model = "");
 
   // The factory registered under `name`, or nullptr.
   const DetectorFactory* find(std::string_view name) const;

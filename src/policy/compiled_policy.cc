@@ -11,7 +11,11 @@ Result<std::shared_ptr<const CompiledPolicy>> compilePolicy(std::string id, int 
   for (const auto& name : spec.detectors) {
     const detect::DetectorFactory* factory = registry.find(name);
     if (factory == nullptr) return unprocessable("detectors: unknown detector \"" + name + "\"");
-    const boost::json::value config = name == "custom" ? spec.custom : boost::json::value();
+    boost::json::value config;
+    if (name == "custom") config = spec.custom;
+    if (name == "injection_classifier" && spec.thresholds.classifier) {
+      config = boost::json::object{{"threshold", *spec.thresholds.classifier}};
+    }
     AISAFE_TRY(auto detector, factory->create(config));
     detectors.push_back(std::move(detector));
   }

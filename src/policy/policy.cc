@@ -47,7 +47,13 @@ Action PolicySpec::actionFor(const detect::Finding& f) const {
 PolicySpec defaultPolicySpec() {
   PolicySpec p;
   p.name = "default";
-  p.detectors = {"prompt_injection", "pii", "secrets", "invisible_text", "custom"};
+  p.detectors = {"prompt_injection",
+                 "injection_classifier",
+                 "indirect_injection",
+                 "pii",
+                 "secrets",
+                 "invisible_text",
+                 "custom"};
   p.actions = {{"prompt_injection", Action::kBlock},
                {"jailbreak", Action::kBlock},
                {"invisible_text", Action::kBlock},
@@ -88,6 +94,14 @@ Status parseThresholds(const json::value& v, Thresholds& t) {
       const double d = value.to_number<double>();
       if (!(d >= 0.0 && d <= 1.0)) return fieldError(field, "must be between 0 and 1");
       (key == "min_score" ? t.min_score : t.block_risk_score.emplace()) = d;
+    } else if (key == "classifier") {
+      if (value.is_null()) continue;
+      if (!value.is_number()) return fieldError("thresholds.classifier", "expected a number");
+      const double d = value.to_number<double>();
+      if (!(d > 0.0 && d < 1.0)) {
+        return fieldError("thresholds.classifier", "must be between 0 and 1 (exclusive)");
+      }
+      t.classifier = d;
     } else {
       return fieldError("thresholds." + std::string(key), "unknown field");
     }
@@ -180,6 +194,7 @@ json::object toJson(const PolicySpec& spec) {
   if (spec.thresholds.block_risk_score) {
     thresholds["block_risk_score"] = *spec.thresholds.block_risk_score;
   }
+  if (spec.thresholds.classifier) thresholds["classifier"] = *spec.thresholds.classifier;
   o["thresholds"] = std::move(thresholds);
   o["custom"] = spec.custom;
   o["log_raw_text"] = spec.log_raw_text;

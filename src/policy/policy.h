@@ -31,6 +31,9 @@ struct Thresholds {
   detect::Severity min_severity = detect::Severity::kLow;  // findings below are ignored
   double min_score = 0.5;                                  // findings scoring below are ignored
   std::optional<double> block_risk_score;                  // block when risk_score reaches it
+  // The injection classifier reports texts whose probability reaches this; unset: the model's
+  // own threshold. min_score still applies to its findings like to any other.
+  std::optional<double> classifier;
 };
 
 struct PolicySpec {

@@ -138,6 +138,51 @@ TEST(LifecycleTest, BadConfigurationIsAClearStartupError) {
   EXPECT_NE(out.find("LOG_LEVEL=chatty"), std::string::npos) << out;
 }
 
+// The committed model is what `aisafe train` makes from the committed data: anyone can check it.
+TEST(LifecycleTest, TrainReproducesTheCommittedModelByteForByte) {
+  testsupport::TempDir dir;
+  const std::string out = dir.path() + "/model.bin", log = dir.path() + "/log";
+  ASSERT_EQ(
+      runAisafe(
+          {"train", "--data", AISAFE_SOURCE_DIR "/datasets/injection/injection_dev.jsonl", "--data",
+           AISAFE_SOURCE_DIR "/datasets/injection/handwritten.jsonl", "--seed", "1", "--out", out},
+          {}, log),
+      0)
+      << testsupport::readFile(log);
+  EXPECT_TRUE(testsupport::readFile(out) ==
+              testsupport::readFile(AISAFE_SOURCE_DIR "/models/injection.bin"))
+      << "models/injection.bin is stale: retrain with the command in README.md";
+}
+
+TEST(LifecycleTest, EvalPrintsTheThreeConfigurations) {
+  testsupport::TempDir dir;
+  const std::string log = dir.path() + "/log";
+  ASSERT_EQ(runAisafe({"eval", "--data", AISAFE_SOURCE_DIR "/datasets/injection/handwritten.jsonl",
+                       "--split", "all", "--misses", "3"},
+                      {}, log),
+            0);
+  const std::string out = testsupport::readFile(log);
+  for (const char* part :
+       {"rules", "classifier", "both", "benign blocked", "by language", "attacks allowed (both)"}) {
+    EXPECT_NE(out.find(part), std::string::npos) << part << "\n" << out;
+  }
+  EXPECT_EQ(runAisafe({"eval", "--data", dir.path() + "/missing.jsonl"}, {}, log), 2);
+}
+
+TEST(LifecycleTest, AMissingOrDamagedModelFileStopsTheStartWithTheReason) {
+  testsupport::TempDir dir;
+  const std::string log = dir.path() + "/log", damaged = dir.path() + "/damaged.bin";
+  std::ofstream(damaged) << "AISAFEIC but not really a model";
+  for (const std::string& path : {dir.path() + "/missing.bin", damaged}) {
+    const int code = runAisafe(
+        {"serve", "--port", "0"},
+        {{"INJECTION_MODEL", path}, {"DATABASE_URL", "sqlite://" + dir.path() + "/m.db"}}, log);
+    EXPECT_NE(code, 0);
+    const std::string out = testsupport::readFile(log);
+    EXPECT_NE(out.find(path), std::string::npos) << out;
+  }
+}
+
 TEST(LifecycleTest, ScanCommandExitCodes) {
   testsupport::TempDir dir;
   const std::string attack = dir.path() + "/attack.txt", benign = dir.path() + "/benign.txt",
@@ -164,7 +209,7 @@ TEST(LifecycleTest, MigrateCommand) {
   EXPECT_EQ(runAisafe({"migrate", "down"}, env, log), 0);
   EXPECT_EQ(runAisafe({"migrate", "sideways"}, env, log), 2);
   const std::string out = testsupport::readFile(log);
-  EXPECT_NE(out.find("applied 3 migration(s)"), std::string::npos) << out;
+  EXPECT_NE(out.find("applied 4 migration(s)"), std::string::npos) << out;
   EXPECT_NE(out.find("001_initial"), std::string::npos) << out;
   EXPECT_NE(out.find("undid 1 migration(s)"), std::string::npos) << out;
 }

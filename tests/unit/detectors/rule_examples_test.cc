@@ -35,8 +35,10 @@ TEST_P(RuleExamplesTest, EveryExampleBehaves) {
   std::size_t checked = 0;
   for (const auto& rule : factory->rules().rules) {
     EXPECT_FALSE(rule.must_match.empty()) << rule.id << " has no positive example";
-    const auto surface =
-        (*pipeline)->detectors()[0]->surfaces().input ? Surface::kInput : Surface::kOutput;
+    const SurfaceSet surfaces = (*pipeline)->detectors()[0]->surfaces();
+    const auto surface = surfaces.retrieved_only ? Surface::kRetrieved
+                         : surfaces.input        ? Surface::kInput
+                                                 : Surface::kOutput;
     for (const auto& text : rule.must_match) {
       Findings out;
       ASSERT_TRUE((*pipeline)->scan(text, surface, scratch, out).isOk());
@@ -57,7 +59,8 @@ TEST_P(RuleExamplesTest, EveryExampleBehaves) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RuleFiles, RuleExamplesTest,
-                         ::testing::Values("prompt_injection", "pii", "secrets"));
+                         ::testing::Values("prompt_injection", "pii", "secrets",
+                                           "indirect_injection"));
 
 TEST(RuleFilesTest, EmbeddedCopiesLoad) {
   auto registry = Registry::builtins(RuleSource(""));

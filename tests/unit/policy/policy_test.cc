@@ -1,5 +1,8 @@
 #include "policy/policy.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -37,6 +40,26 @@ struct BadCase {
   const char* json;
   const char* field;
 };
+
+// Migration 004 upgrades unedited default policies to today's default document; when the default
+// changes again, a new migration must carry the new document (and this test moves to it).
+TEST(PolicyTest, TheUpgradeMigrationWritesTodaysDefault) {
+  std::ifstream in(AISAFE_SOURCE_DIR "/migrations/004_default_classifier.up.sql");
+  std::stringstream sql;
+  sql << in.rdbuf();
+  const std::string document = boost::json::serialize(toJson(defaultPolicySpec()));
+  EXPECT_NE(sql.str().find("'" + document + "'"), std::string::npos) << document;
+}
+
+TEST(PolicyTest, ClassifierThresholdIsOptionalAndChecked) {
+  auto p = parse(R"({"name": "t", "thresholds": {"classifier": 0.95}})");
+  ASSERT_TRUE(p.isOk()) << p.status().message();
+  EXPECT_EQ(p->thresholds.classifier, 0.95);
+  EXPECT_EQ(toJson(*p).at("thresholds").at("classifier").as_double(), 0.95);
+  EXPECT_FALSE(parse(R"({"name": "t", "thresholds": {"classifier": 1}})").isOk());
+  EXPECT_FALSE(parse(R"({"name": "t", "thresholds": {"classifier": "high"}})").isOk());
+  EXPECT_FALSE(parse(R"({"name": "t"})")->thresholds.classifier.has_value());
+}
 
 TEST(PolicyTest, InvalidPoliciesNameTheField) {
   const BadCase cases[] = {

@@ -95,6 +95,42 @@ TEST_P(StorageTest, PolicyVersionsAccumulate) {
   EXPECT_EQ(all->size(), 1u);  // only the default remains
 }
 
+// Migration 004 upgrades default policies nobody edited, in both of their old spellings, and
+// leaves edited ones alone; down puts them back.
+TEST_P(StorageTest, UneditedDefaultPoliciesGetTheClassifierAndEditedOnesDoNot) {
+  Migrator m(*db_);
+  ASSERT_TRUE(m.up().isOk());
+  ASSERT_TRUE(m.down(1).isOk());  // as before 004
+  PolicyRepository repo(*db_);
+  const std::string service_default =
+      R"({"name":"default","detectors":["prompt_injection","pii","secrets","invisible_text","custom"],"actions":{"custom":"block","invisible_text":"block","jailbreak":"block","pii":"redact","prompt_injection":"block","secrets":"block"},"thresholds":{"min_severity":"low","min_score":5E-1},"custom":{"keywords":[],"regexes":[]},"log_raw_text":false})";
+  PolicyRow created{"pol_created", "default", "default", 1, false, service_default, 1000, 1000};
+  ASSERT_TRUE(repo.create(created).isOk());
+  PolicyRow edited{
+      "pol_edited", "default", "mine", 1, false, R"({"name":"mine","detectors":["pii"]})",
+      1000,         1000};
+  ASSERT_TRUE(repo.create(edited).isOk());
+
+  ASSERT_TRUE(m.up().isOk());
+  for (const char* id : {"default", "pol_created"}) {
+    auto p = repo.get("default", id);
+    ASSERT_TRUE(p.isOk()) << id;
+    EXPECT_EQ(p->version, 2) << id;
+    EXPECT_NE(p->document.find("\"injection_classifier\""), std::string::npos) << id;
+    EXPECT_NE(p->document.find("\"system_prompt_leak\":\"block\""), std::string::npos) << id;
+  }
+  auto untouched = repo.get("default", "pol_edited");
+  ASSERT_TRUE(untouched.isOk());
+  EXPECT_EQ(untouched->version, 1);
+
+  ASSERT_TRUE(m.down(1).isOk());
+  auto back = repo.get("default", "pol_created");
+  ASSERT_TRUE(back.isOk());
+  EXPECT_EQ(back->version, 1);
+  EXPECT_EQ(back->document, service_default);
+  EXPECT_EQ(repo.versions("default", "pol_created")->size(), 1u);
+}
+
 ValidationRecord record(int i, const std::string& decision, const std::string& org = "default") {
   ValidationRecord r;
   r.id = "val_" + std::to_string(1000 + i);

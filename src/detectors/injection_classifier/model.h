@@ -1,0 +1,56 @@
+// The injection classifier's model: a linear model over hashed text features (text_features.h),
+// scored over overlapping windows of the text, the highest window winning, and calibrated to a
+// probability with Platt scaling. Windows matter for long documents: an injection hidden in the
+// middle of an email weighs as much as a short one, instead of being averaged away.
+//
+// File format (little-endian), versioned and checksummed so that a damaged or foreign file is
+// refused at start-up with a reason, never half-loaded:
+//   "AISAFEIC" | u32 version (1) | u32 log2(buckets) | u32 window | u32 stride |
+//   f32 bias | f32 platt_a | f32 platt_b | f32 threshold | f32 weights[buckets] |
+//   32 bytes SHA-256 of everything before it
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "detectors/injection_classifier/text_features.h"
+
+namespace aisafe::detectors::classifier {
+
+struct WindowScore {
+  double probability = 0.0;
+  std::uint32_t begin = 0;  // code points of the folded text; see TextFeatures::byte_of
+  std::uint32_t end = 0;
+};
+
+class Model {
+ public:
+  std::uint32_t buckets_log2 = 18;
+  std::uint32_t window = 512;  // code points
+  std::uint32_t stride = 256;
+  float bias = 0.0F;
+  float platt_a = 1.0F;  // probability = sigmoid(platt_a * margin + platt_b)
+  float platt_b = 0.0F;
+  float threshold = 0.5F;  // default decision threshold, chosen at training time
+  std::vector<float> weights;
+
+  std::uint32_t buckets() const { return 1U << buckets_log2; }
+
+  // Raw margin of a window of `features` (before calibration).
+  double margin(const TextFeatures& features, Window w) const;
+  double calibrate(double margin) const;
+
+  // The highest-scoring window of the text the features came from.
+  WindowScore score(const TextFeatures& features) const;
+
+  std::string serialize() const;
+  static Result<Model> parse(std::string_view bytes);
+};
+
+// The probability that `z` means yes.
+double sigmoid(double z);
+
+}  // namespace aisafe::detectors::classifier

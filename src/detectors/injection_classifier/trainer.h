@@ -1,0 +1,56 @@
+// Trains the injection classifier (model.h) deterministically: the same rows, options and seed
+// give the same model file byte for byte on the same build, because every step is single-threaded
+// and ordered (the shuffle is our own Fisher-Yates over std::mt19937_64, whose sequence the C++
+// standard fixes).
+//
+// Logistic regression with AdaGrad over the hashed features. Long texts are split into windows,
+// as at serving time; a benign text teaches that every one of its windows is benign, an attack
+// only that its highest-scoring window is an attack (multiple-instance learning: the injection
+// in a long email is somewhere, not everywhere). The calibration rows then fit Platt scaling and
+// choose the default threshold.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "detectors/injection_classifier/dataset.h"
+#include "detectors/injection_classifier/model.h"
+
+namespace aisafe::detectors::classifier {
+
+struct TrainOptions {
+  std::uint64_t seed = 1;
+  int epochs = 8;
+  std::uint32_t buckets_log2 = 18;
+  std::uint32_t window = 512;  // code points per window, and how far apart windows start
+  std::uint32_t stride = 256;
+  double learning_rate = 0.2;
+  double l2 = 1e-6;
+  // The default threshold is the lowest (but at least min_threshold) whose share of calibration
+  // benign texts scored above it stays within this.
+  double target_false_positive_rate = 0.005;
+  double min_threshold = 0.5;
+};
+
+struct TrainReport {
+  std::size_t train_rows = 0;
+  std::size_t calibration_rows = 0;
+  std::size_t skipped_test_rows = 0;
+  double calibration_false_positive_rate = 0.0;  // at the chosen threshold
+  double calibration_recall = 0.0;
+};
+
+// Trains on the rows whose split is kTrain, calibrates on kCalibrate, never reads kTest.
+// `progress` (optional) receives a line per epoch.
+Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& options,
+                    TrainReport& report,
+                    const std::function<void(const std::string&)>& progress = {});
+
+// The features of a text exactly as the detector computes them at serving time (normalized, then
+// folded and hashed).
+void featuresForScoring(std::string_view text, std::uint32_t buckets, TextFeatures& out);
+
+}  // namespace aisafe::detectors::classifier
