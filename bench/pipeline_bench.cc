@@ -100,6 +100,42 @@ void BM_DefaultPolicy_SnakeCase(benchmark::State& state) {
                           static_cast<std::int64_t>(text.size()));
 }
 
+// The default policy without the learned classifier, and the classifier alone: what each half
+// of the injection check costs.
+std::shared_ptr<const policy::CompiledPolicy> policyWith(bool rules, bool classifier) {
+  static auto registry = *detect::Registry::builtins(detect::RuleSource(""));
+  policy::PolicySpec spec = policy::defaultPolicySpec();
+  std::vector<std::string> detectors;
+  for (const auto& d : spec.detectors) {
+    if (d == "injection_classifier" ? classifier : rules) detectors.push_back(d);
+  }
+  spec.detectors = std::move(detectors);
+  return *policy::compilePolicy("variant", 1, std::move(spec), *registry);
+}
+
+void scanWith(benchmark::State& state, const policy::CompiledPolicy& pol) {
+  const std::string text = prompt(static_cast<std::size_t>(state.range(0)), false);
+  detect::ScanScratch scratch;
+  for (auto _ : state) {
+    detect::Findings findings;
+    auto st = pol.pipeline->scan(text, detect::Surface::kInput, scratch, findings);
+    benchmark::DoNotOptimize(st);
+    benchmark::DoNotOptimize(findings);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(text.size()));
+}
+
+void BM_RulesWithoutClassifier_Ascii(benchmark::State& state) {
+  static auto pol = policyWith(true, false);
+  scanWith(state, *pol);
+}
+
+void BM_ClassifierOnly_Ascii(benchmark::State& state) {
+  static auto pol = policyWith(false, true);
+  scanWith(state, *pol);
+}
+
 // The one pass every text pays for to know whether it may hide an attack.
 void BM_SurveyOnly_Ascii(benchmark::State& state) {
   const std::string text = prompt(static_cast<std::size_t>(state.range(0)), false);
@@ -126,6 +162,8 @@ BENCHMARK(BM_DefaultPolicy_Ascii)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_DefaultPolicy_Unicode)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_DefaultPolicy_Encoded)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_DefaultPolicy_SnakeCase)->Arg(1024)->Arg(64 * 1024);
+BENCHMARK(BM_RulesWithoutClassifier_Ascii)->Arg(1024)->Arg(64 * 1024);
+BENCHMARK(BM_ClassifierOnly_Ascii)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_SurveyOnly_Ascii)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_NormalizeOnly_Unicode)->Arg(1024)->Arg(64 * 1024);
 

@@ -1,7 +1,5 @@
 #include "detectors/injection_classifier/text_features.h"
 
-#include <algorithm>
-
 #include "core/utf8.h"
 
 namespace aisafe::detectors::classifier {
@@ -71,7 +69,8 @@ void extractFeatures(std::string_view text, std::uint32_t buckets, TextFeatures&
   bool pending_space = false;
   for (std::size_t pos = 0; pos < text.size();) {
     std::size_t len = 1;
-    char32_t c = utf8::decode(text, pos, len);
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    char32_t c = byte < 0x80 ? char32_t{byte} : utf8::decode(text, pos, len);
     if (isSpace(c)) {
       pending_space = !folded.empty();
       pos += len;
@@ -113,7 +112,7 @@ void extractFeatures(std::string_view text, std::uint32_t buckets, TextFeatures&
       continue;
     }
     // A word: a run of word characters, or one character of an unspaced script.
-    const std::size_t start = i;
+    const std::size_t start = i;  // the word is folded[start, i) once the loop below ends
     std::uint64_t w = kWordSeed;
     if (isUnspacedScript(folded[i])) {
       w = mix(w, folded[i]);
@@ -131,24 +130,12 @@ void extractFeatures(std::string_view text, std::uint32_t buckets, TextFeatures&
         ++i;
       }
     }
-    emit(w, start);
-    if (have_previous) emit(mix(kBigramSeed, previous_word) + w, start);
+    // A word's features are placed at its last character, so positions never go backwards
+    // and the list needs no sort.
+    emit(w, i - 1);
+    if (have_previous) emit(mix(kBigramSeed, previous_word) + w, i - 1);
     previous_word = w;
     have_previous = true;
-  }
-  // Features were emitted word by word; put them in position order for window slicing.
-  if (!std::is_sorted(out.position.begin(), out.position.end())) {
-    thread_local std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
-    pairs.clear();
-    for (std::size_t k = 0; k < out.index.size(); ++k) {
-      pairs.emplace_back(out.position[k], out.index[k]);
-    }
-    std::stable_sort(pairs.begin(), pairs.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (std::size_t k = 0; k < pairs.size(); ++k) {
-      out.position[k] = pairs[k].first;
-      out.index[k] = pairs[k].second;
-    }
   }
 }
 

@@ -16,7 +16,8 @@ namespace aisafe::detectors::classifier {
 
 struct TextFeatures {
   std::vector<std::uint32_t> index;     // hashed feature, already reduced to the bucket count
-  std::vector<std::uint32_t> position;  // code point (of the folded text) where it starts
+  std::vector<std::uint32_t> position;  // code point of the folded text it belongs to (a
+                                        // character n-gram's first, a word's last)
   std::vector<std::uint32_t> byte_of;   // per folded code point: byte offset in the input
   std::uint32_t code_points = 0;        // length of the folded text
 
