@@ -3,6 +3,8 @@
 #   make test   install, build, run every test (unit, integration, sanitizer build of the unit tests)
 #   make build  the server binary at build/aisafe
 #   make bench  micro-benchmarks and the server under wrk next to nginx
+#   make eval   detection accuracy on the held-out rows of datasets/injection (rules, classifier, both)
+#   make train  retrain models/injection.bin from datasets/injection (deterministic)
 #   make fmt / make lint
 
 BUILD_DIR ?= build
@@ -10,7 +12,7 @@ ASAN_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build run test test-unit test-asan bench fmt lint clean
+.PHONY: deps configure build run test test-unit test-asan bench eval train fmt lint clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -43,6 +45,14 @@ bench: configure
 	@./$(BUILD_DIR)/bench/bench_rate_limiter --benchmark_min_time=0.5 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	@bash bench/with_redis.sh ./$(BUILD_DIR)/bench/bench_cache --benchmark_min_time=0.5 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	@bash bench/http/run.sh $(BUILD_DIR)/aisafe
+
+EVAL_DATA = --data datasets/injection/injection_dev.jsonl --data datasets/injection/handwritten.jsonl
+
+eval: build
+	@./$(BUILD_DIR)/aisafe eval $(EVAL_DATA)
+
+train: build
+	@./$(BUILD_DIR)/aisafe train $(EVAL_DATA) --seed 1 --out models/injection.bin
 
 fmt:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
