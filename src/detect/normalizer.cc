@@ -266,13 +266,31 @@ void normalize(std::string_view original, NormalizedText& out) {
     kept.push_back({foldCompatibility(c.cp), c.start, c.len});
   }
 
-  // Pass 2: fold look-alikes in words that mix Latin with Cyrillic/Greek look-alikes.
-  enum class Script { kLatin, kLookAlikeOnly, kOther };
-  struct Word {
+  // Pass 2: fold look-alikes in words that mix Latin with Cyrillic/Greek look-alikes, and in
+  // words made only of look-alikes among Latin words.
+  // Words made only of look-alikes ("ѕуѕтем") may be real Cyrillic or Greek words: the nearest
+  // words on each side that are not themselves look-alikes only decide. They are folded when
+  // those are Latin ("reveal your ѕуѕтем prompt"); in Russian or Greek text the neighbours are
+  // Cyrillic or Greek, so "сорок" in a Russian sentence stays; a text of look-alike words alone
+  // is left as written. Such words wait in `pending` until the next decided word is seen.
+  enum class Script { kNone, kLatin, kOther };
+  struct Pending {
     std::size_t begin, end;
-    Script script;
+    Script before;
   };
-  std::vector<Word> words;
+  std::vector<Pending> pending;  // allocates only when a look-alike-only word occurs
+  Script last = Script::kNone;
+  const auto settle = [&](Script after) {
+    for (const Pending& p : pending) {
+      const bool latin_side = p.before == Script::kLatin || after == Script::kLatin;
+      const bool other_side = p.before == Script::kOther || after == Script::kOther;
+      if (latin_side && !other_side) {
+        foldWord(kept, p.begin, p.end);
+        ++out.folded_words_;
+      }
+    }
+    pending.clear();
+  };
   for (std::size_t w = 0; w < kept.size();) {
     if (!isWordLetter(kept[w].cp)) {
       ++w;
@@ -291,47 +309,20 @@ void normalize(std::string_view original, NormalizedText& out) {
       }
       ++e;
     }
-    // A word with both Latin letters and look-alikes is disguised Latin. One made only of
-    // look-alikes ("ѕуѕтем") may be a real Cyrillic or Greek word: its neighbours decide below.
-    Script script = Script::kLatin;
-    if (has_other_foreign) {
-      script = Script::kOther;
-    } else if (has_look_alike && !has_latin) {
-      script = Script::kLookAlikeOnly;
+    if (has_look_alike && !has_latin && !has_other_foreign) {
+      pending.push_back({w, e, last});
+    } else {
+      // A word with both Latin letters and look-alikes is disguised Latin: fold it.
+      if (has_latin && has_look_alike && !has_other_foreign) {
+        foldWord(kept, w, e);
+        ++out.folded_words_;
+      }
+      last = has_other_foreign ? Script::kOther : Script::kLatin;
+      if (!pending.empty()) settle(last);
     }
-    if (has_latin && has_look_alike && !has_other_foreign) {
-      foldWord(kept, w, e);
-      ++out.folded_words_;
-    }
-    words.push_back({w, e, script});
     w = e;
   }
-  // Pass 3: a word made only of look-alikes is folded when the nearest words on each side that
-  // are not themselves look-alikes only are Latin: "reveal your ѕуѕтем prompt". In Russian or
-  // Greek text those neighbours are Cyrillic or Greek words, so "сорок" in a Russian sentence
-  // stays. A text of look-alike words alone is left as written.
-  if (!words.empty()) {
-    std::vector<Script> before(words.size(), Script::kLookAlikeOnly);  // nearest decided word
-    Script last = Script::kLookAlikeOnly;
-    for (std::size_t k = 0; k < words.size(); ++k) {
-      before[k] = last;
-      if (words[k].script != Script::kLookAlikeOnly) last = words[k].script;
-    }
-    last = Script::kLookAlikeOnly;
-    for (std::size_t k = words.size(); k-- > 0;) {
-      const Word& word = words[k];
-      if (word.script == Script::kLookAlikeOnly) {
-        const bool latin_side = before[k] == Script::kLatin || last == Script::kLatin;
-        const bool other_side = before[k] == Script::kOther || last == Script::kOther;
-        if (latin_side && !other_side) {
-          foldWord(kept, word.begin, word.end);
-          ++out.folded_words_;
-        }
-      } else {
-        last = word.script;
-      }
-    }
-  }
+  settle(Script::kNone);
 
   out.buffer_.clear();
   out.orig_start_.clear();
