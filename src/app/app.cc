@@ -11,6 +11,7 @@
 #include "app/routes.h"
 #include "app/shared_state.h"
 #include "app/sso.h"
+#include "app/tracing.h"
 #include "app/webhook_wiring.h"
 #include "detect/database_cache.h"
 #include "http/server.h"
@@ -80,7 +81,7 @@ Status createIdentityServices(Services& s) {
   options.cache_ttl_ms = config.auth_cache_ttl_ms;
   s.auth = std::make_unique<auth::AuthService>(
       options, *s.user_repo, *s.refresh_repo, *s.login_failure_repo, *s.org_repo, *s.organizations);
-  AISAFE_TRY(s.sso, createSsoVerifier(config));
+  AISAFE_TRY(s.sso, createSsoVerifier(config, s.tracer.get()));
   if (s.sso) s.auth->enableSso(s.sso.get());
   auth::ApiKeyOptions key_options;
   key_options.rotation_grace_ms =
@@ -122,12 +123,14 @@ App::~App() {
   if (services_.rate_limit_log) services_.rate_limit_log->stop();
   if (services_.webhook_events) services_.webhook_events->stop();
   if (services_.webhook_worker) services_.webhook_worker->stop();
+  if (services_.trace_exporter) services_.trace_exporter->stop();
 }
 
 Result<std::unique_ptr<App>> App::create(const Config& config) {
   std::unique_ptr<App> app(new App());
   Services& s = app->services_;
   s.config = config;
+  AISAFE_RETURN_IF_ERROR(createTracing(s));
   AISAFE_TRY(s.db, storage::Database::open(config.database_url, config.db_pool_size));
   storage::Migrator migrator(*s.db);
   AISAFE_RETURN_IF_ERROR(
@@ -197,9 +200,11 @@ int App::serve(const std::string& port_file) {
   addOrganizationRoutes(router, s);
   addWebhookRoutes(router, s);
   http::MiddlewareChain chain;
+  const bool tracing = s.tracer->enabled();
+  if (tracing) chain.add(tracingMiddleware(s));
   chain.add(noStoreMiddleware());
-  chain.add(authMiddleware(s));
-  chain.add(rateLimitMiddleware(s));
+  chain.add(tracing ? tracedStage("auth", authMiddleware(s)) : authMiddleware(s));
+  chain.add(tracing ? tracedStage("rate_limit", rateLimitMiddleware(s)) : rateLimitMiddleware(s));
 
   http::ServerOptions options;
   options.host = s.config.host;
@@ -306,6 +311,7 @@ int App::serve(const std::string& port_file) {
   s.rate_limit_log->stop();
   s.webhook_events->stop();  // validation events reach the outbox before we go
   s.webhook_worker->stop();
+  if (s.trace_exporter) s.trace_exporter->stop();  // the last spans, including the shutdown's
   telemetry::logInfo(
       "stopped", {{"audit_written", s.audit->written()}, {"audit_dropped", s.audit->dropped()}});
   return 0;
@@ -325,6 +331,7 @@ int App::work() {
   telemetry::logInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   s.webhook_worker->stop();  // an attempt in flight finishes and is recorded
   s.cache->stop();
+  if (s.trace_exporter) s.trace_exporter->stop();
   return 0;
 }
 

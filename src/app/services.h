@@ -25,6 +25,8 @@
 #include "storage/user_repository.h"
 #include "storage/validation_repository.h"
 #include "telemetry/metrics.h"
+#include "telemetry/otlp_exporter.h"
+#include "telemetry/span.h"
 #include "tenancy/organization_service.h"
 #include "webhooks/delivery_worker.h"
 #include "webhooks/endpoint_service.h"
@@ -47,6 +49,9 @@ struct Metrics {
 
 struct Services {
   Config config;
+  // Declared early so they outlive everything that makes spans (destroyed last).
+  std::unique_ptr<telemetry::OtlpExporter> trace_exporter;  // null unless ENABLE_TRACING
+  std::unique_ptr<telemetry::Tracer> tracer;                // always set; a no-op when off
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<storage::PolicyRepository> policy_repo;
   std::unique_ptr<storage::ValidationRepository> validation_repo;

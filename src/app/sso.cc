@@ -7,7 +7,8 @@
 
 namespace aisafe::app {
 
-Result<std::unique_ptr<auth::OidcVerifier>> createSsoVerifier(const Config& config) {
+Result<std::unique_ptr<auth::OidcVerifier>> createSsoVerifier(const Config& config,
+                                                              const telemetry::Tracer* tracer) {
   if (!config.ssoEnabled()) return std::unique_ptr<auth::OidcVerifier>();
   auth::OidcOptions options;
   options.issuer = config.oidc_issuer;
@@ -25,10 +26,26 @@ Result<std::unique_ptr<auth::OidcVerifier>> createSsoVerifier(const Config& conf
   request.timeout = std::chrono::milliseconds(config.oidc_jwks_timeout_ms);
   request.connect_timeout = std::min(request.timeout, std::chrono::milliseconds(2000));
   request.max_response_bytes = 512 * 1024;  // key sets are a few KB
-  auto fetch = [request]() -> Result<std::string> {
-    auto res = http::sendOutbound(request);
-    if (!res) return res.status();
+  auto fetch = [request, tracer]() -> Result<std::string> {
+    // A fetch made during a request's authentication continues that request's trace.
+    telemetry::Span span;
+    if (tracer != nullptr) {
+      span = tracer->start("GET", telemetry::SpanKind::kClient, telemetry::currentSpanContext());
+    }
+    http::OutboundRequest traced = request;
+    if (span.context().valid()) {
+      traced.headers.emplace_back("traceparent", telemetry::formatTraceparent(span.context()));
+    }
+    span.setString("http.request.method", "GET");
+    span.setString("aisafe.call", "oidc.jwks");
+    auto res = http::sendOutbound(traced);
+    if (!res) {
+      span.setError(res.status().message());
+      return res.status();
+    }
+    span.setInt("http.response.status_code", res->status);
     if (res->status != 200) {
+      span.setError("HTTP " + std::to_string(res->status));
       return unavailable("the JWKS URL answered HTTP " + std::to_string(res->status));
     }
     return std::move(res->body);

@@ -189,12 +189,17 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
       cache_key += ":canary=" + s.canary_key->fingerprint();
       if (!system_prompt.empty()) cache_key += ":system_prompt=" + hash::sha256Hex(system_prompt);
     }
+    telemetry::Span lookup = ctx.trace.child("cache.lookup");
     if (auto hit = s.cache->peek(cache_ns, cache_key, cache_options)) verdict = parseVerdict(*hit);
+    lookup.setBool("aisafe.cache.hit", verdict.has_value());
   }
+  const bool from_cache = verdict.has_value();
   if (!verdict) {
     const auto scan_start = std::chrono::steady_clock::now();
     detect::Findings findings;
+    telemetry::Span scan_span = ctx.trace.child("scan");
     if (auto st = pol.pipeline->scan(input, surface, threadScratch(), findings); !st.isOk()) {
+      scan_span.setError(st.message());
       return errorResponse(ctx, st);
     }
     if (output) {
@@ -205,7 +210,12 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
         detectors::canary::findSystemPromptEcho(input, system_prompt, findings);
       }
     }
+    scan_span.setInt("aisafe.findings", static_cast<std::int64_t>(findings.size()));
+    scan_span.end();
+    telemetry::Span decide_span = ctx.trace.child("decide");
     policy::Decision decision = policy::decide(pol.spec, std::move(findings), input);
+    decide_span.setString("aisafe.decision", policy::decisionName(decision.action));
+    decide_span.end();
     const auto scan_end = std::chrono::steady_clock::now();
     s.metrics->scan_seconds.observe(std::chrono::duration<double>(scan_end - scan_start).count());
     Verdict fresh;
@@ -220,6 +230,16 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
 
   const std::string& decision_name = verdict->decision;
   ctx.decision = decision_name;
+  if (telemetry::Span* span = ctx.trace.recordingServer()) {
+    // What was decided and by which policy, never what the text said.
+    span->setString("aisafe.policy.id", pol.id);
+    span->setInt("aisafe.policy.version", pol.version);
+    span->setString("aisafe.surface", surface_name);
+    span->setInt("aisafe.detector_hits", static_cast<std::int64_t>(verdict->hits.size()));
+    const std::string& d = verdict->detectors;  // ",a,b,"
+    span->setString("aisafe.detectors", d.size() > 2 ? d.substr(1, d.size() - 2) : "");
+    span->setBool("aisafe.cache.hit", from_cache);
+  }
   s.metrics->validations.inc({{"decision", decision_name}, {"surface", surface_name}});
   for (const auto& [detector, category] : verdict->hits) {
     s.metrics->detector_hits.inc({{"detector", detector}, {"category", category}});

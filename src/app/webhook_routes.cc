@@ -175,7 +175,7 @@ void addWebhookRoutes(http::Router& router, Services& s) {
         const std::string& msg_id = event.id;
         const auto result =
             webhooks::send(row->url, *secrets, msg_id, now_ms / 1000, event.payload,
-                           sendOptions(s.config), s.breakers->get("webhook:" + row->id));
+                           sendOptions(s), s.breakers->get("webhook:" + row->id));
         return http::jsonResponse(
             beasthttp::status::ok,
             json::object{

@@ -47,8 +47,10 @@ Status createWebhookDelivery(Services& s) {
   return Status::ok();
 }
 
-webhooks::SendOptions sendOptions(const Config& config) {
+webhooks::SendOptions sendOptions(const Services& s) {
+  const Config& config = s.config;
   webhooks::SendOptions options;
+  options.tracer = s.tracer.get();
   options.allow_private = config.webhook_allow_private;
   options.timeout = std::chrono::milliseconds(config.webhook_timeout_ms);
   options.connect_timeout = std::chrono::milliseconds(config.webhook_connect_timeout_ms);
@@ -60,7 +62,7 @@ Result<std::unique_ptr<webhooks::DeliveryWorker>> makeDeliveryWorker(Services& s
   webhooks::WorkerOptions options;
   AISAFE_TRY(options.schedule, webhooks::parseRetrySchedule(config.webhook_retry_schedule));
   options.disable_after_failures = static_cast<int>(config.webhook_disable_after_failures);
-  options.send = sendOptions(config);
+  options.send = sendOptions(s);
   options.lease = std::chrono::milliseconds(config.webhook_timeout_ms * 3 + 5000);
   auto worker = std::make_unique<webhooks::DeliveryWorker>(
       *s.webhook_deliveries, *s.webhook_endpoints, *s.breakers, std::move(options));

@@ -15,7 +15,7 @@ namespace aisafe::app {
 Status createWebhookDelivery(Services& s);
 Result<std::unique_ptr<webhooks::DeliveryWorker>> makeDeliveryWorker(Services& s);
 // How one webhook attempt is made (the worker's and the test route's alike).
-webhooks::SendOptions sendOptions(const Config& config);
+webhooks::SendOptions sendOptions(const Services& s);
 // Queues prompt.validated / prompt.blocked for a finished validation, when subscribed.
 void queueValidationEvents(Services& s, const http::RequestContext& ctx,
                            const boost::json::object& answer, const std::string& decision);

@@ -73,6 +73,19 @@ class Reader {
     errors_.push_back(key + "=" + *v + ": expected one of " + list);
   }
 
+  void ratio(const std::string& key, double& out) {
+    auto v = raw(key);
+    if (!v) return;
+    double parsed = -1;
+    const auto* end = v->data() + v->size();
+    auto [ptr, ec] = std::from_chars(v->data(), end, parsed);
+    if (ec != std::errc() || ptr != end || !(parsed >= 0.0 && parsed <= 1.0)) {
+      errors_.push_back(key + "=" + *v + ": expected a number from 0 to 1");
+      return;
+    }
+    out = parsed;
+  }
+
   void error(std::string e) { errors_.push_back(std::move(e)); }
   const std::vector<std::string>& errors() const { return errors_; }
 
@@ -175,6 +188,10 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("CIRCUIT_BREAKER_FAILURE_THRESHOLD", c.circuit_breaker_failure_threshold, 1, 1'000'000);
   r.integer("CIRCUIT_BREAKER_RECOVERY_TIMEOUT", c.circuit_breaker_recovery_timeout_s, 1, 86'400);
   r.boolean("ACCESS_LOG", c.access_log);
+  r.boolean("ENABLE_TRACING", c.enable_tracing);
+  r.string("OTEL_EXPORTER_OTLP_ENDPOINT", c.otel_exporter_otlp_endpoint);
+  r.string("OTEL_SERVICE_NAME", c.otel_service_name);
+  r.ratio("OTEL_TRACES_SAMPLER_ARG", c.trace_sampling_ratio);
   r.boolean("WEBHOOK_ALLOW_HTTP", c.webhook_allow_http);
   r.boolean("WEBHOOK_ALLOW_PRIVATE", c.webhook_allow_private);
   r.integer("WEBHOOK_SECRET_ROTATION_HOURS", c.webhook_secret_rotation_hours, 0, 24 * 30);
@@ -208,6 +225,17 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
     if (c.oidc_organization_claim.empty() || c.oidc_role_claim.empty()) {
       r.error("OIDC_ORGANIZATION_CLAIM and OIDC_ROLE_CLAIM must not be empty");
     }
+  }
+  if (c.enable_tracing) {
+    while (!c.otel_exporter_otlp_endpoint.empty() && c.otel_exporter_otlp_endpoint.back() == '/') {
+      c.otel_exporter_otlp_endpoint.pop_back();  // "<endpoint>/v1/traces" must not get "//"
+    }
+    if (c.otel_exporter_otlp_endpoint.rfind("http://", 0) != 0 &&
+        c.otel_exporter_otlp_endpoint.rfind("https://", 0) != 0) {
+      r.error("OTEL_EXPORTER_OTLP_ENDPOINT=" + c.otel_exporter_otlp_endpoint +
+              ": expected http://HOST:PORT or https://HOST:PORT (the OTLP/HTTP receiver)");
+    }
+    if (c.otel_service_name.empty()) r.error("OTEL_SERVICE_NAME must not be empty");
   }
   if (c.jwt_issuer.empty() || c.jwt_audience.empty()) {
     r.error("JWT_ISSUER and JWT_AUDIENCE must not be empty");

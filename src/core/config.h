@@ -95,6 +95,12 @@ struct Config {
 
   bool access_log = true;  // one info line per request (method, route, status, latency, ids)
 
+  // OpenTelemetry traces (docs/observability.md#traces).
+  bool enable_tracing = false;
+  std::string otel_exporter_otlp_endpoint = "http://localhost:4318";  // spans go to <this>/v1/traces
+  std::string otel_service_name = "aisafe";
+  double trace_sampling_ratio = 1.0;  // OTEL_TRACES_SAMPLER_ARG: share of new traces recorded
+
   // Webhooks (docs/webhooks.md).
   bool webhook_allow_http = false;                   // http:// endpoints (tests, closed networks)
   bool webhook_allow_private = false;                // loopback/private/link-local targets (tests)

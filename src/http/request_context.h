@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "telemetry/span.h"
+
 namespace aisafe::http {
 
 // Who is calling, as the authentication middleware established it.
@@ -36,6 +38,7 @@ struct RequestContext {
   std::string route;                               // matched pattern, e.g. "/api/v1/policies/{id}"
   std::map<std::string, std::string> path_params;  // from the pattern's {names}
   std::string decision;                            // set by validation handlers
+  telemetry::RequestTrace trace;                   // set by the tracing middleware (src/app)
 };
 
 }  // namespace aisafe::http

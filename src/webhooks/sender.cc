@@ -1,5 +1,7 @@
 #include "webhooks/sender.h"
 
+#include <boost/url/parse.hpp>
+
 #include "http/outbound_client.h"
 #include "webhooks/address_policy.h"
 #include "webhooks/signature.h"
@@ -8,6 +10,25 @@ namespace aisafe::webhooks {
 namespace {
 
 constexpr std::size_t kExcerptBytes = 512;
+
+// A client span per attempt, named by the method as the HTTP semantic conventions ask when
+// there is no URL template. The host and port only: a webhook URL's path or query may hold a
+// token.
+telemetry::Span startSpan(const SendOptions& options, const std::string& url,
+                          const std::string& msg_id) {
+  if (options.tracer == nullptr) return {};
+  telemetry::Span span = options.tracer->start("POST", telemetry::SpanKind::kClient,
+                                               telemetry::currentSpanContext());
+  if (span.recording()) {
+    span.setString("http.request.method", "POST");
+    if (auto u = boost::urls::parse_absolute_uri(url)) {
+      span.setString("server.address", u->host());
+      if (u->has_port()) span.setInt("server.port", u->port_number());
+    }
+    span.setString("aisafe.webhook.message_id", msg_id);
+  }
+  return span;
+}
 
 }  // namespace
 
@@ -37,12 +58,19 @@ SendResult send(const std::string& url, const std::vector<std::string>& secrets,
   request.timeout = options.timeout;
   request.max_response_bytes = options.max_response_bytes;
   if (!options.allow_private) request.allow_address = isPublicAddress;
+  telemetry::Span span = startSpan(options, url, msg_id);
+  if (span.context().valid()) {
+    request.headers.emplace_back("traceparent", telemetry::formatTraceparent(span.context()));
+  }
   const auto started = std::chrono::steady_clock::now();
   auto response = http::sendOutbound(request);
   const auto elapsed = std::chrono::steady_clock::now() - started;
   result.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
   if (!response) {
     result.error = response.status().message();
+    const std::string& reason = response.status().reason();
+    span.setString("error.type", reason.empty() ? "error" : reason);
+    span.setError(result.error);
     breaker.record(false, elapsed);
     return result;
   }
@@ -54,6 +82,11 @@ SendResult send(const std::string& url, const std::vector<std::string>& secrets,
         response->status >= 300 && response->status < 400
             ? "redirects are not followed (HTTP " + std::to_string(response->status) + ")"
             : "HTTP " + std::to_string(response->status);
+  }
+  span.setInt("http.response.status_code", response->status);
+  if (!result.delivered) {
+    span.setString("error.type", std::to_string(response->status));
+    span.setError(result.error);
   }
   breaker.record(result.delivered, elapsed);
   return result;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "resilience/circuit_breaker.h"
+#include "telemetry/span.h"
 
 namespace aisafe::webhooks {
 
@@ -19,6 +20,9 @@ struct SendOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds timeout{10'000};
   std::size_t max_response_bytes = 64 * 1024;
+  // Each attempt is a client span (a child of the thread's current span context, else a new
+  // trace) and carries its traceparent. Null: no spans, no header.
+  const telemetry::Tracer* tracer = nullptr;
 };
 
 struct SendResult {

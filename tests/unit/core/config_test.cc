@@ -45,5 +45,30 @@ TEST(ConfigTest, EveryBadVariableIsReported) {
   EXPECT_NE(m.find("MIGRATE_ON_START=maybe"), std::string::npos);
 }
 
+TEST(ConfigTest, TracingSettings) {
+  auto off = loadConfig(envOf({}), {});
+  ASSERT_TRUE(off.isOk());
+  EXPECT_FALSE(off->enable_tracing);
+  EXPECT_EQ(off->otel_service_name, "aisafe");
+  EXPECT_EQ(off->trace_sampling_ratio, 1.0);
+  auto on = loadConfig(envOf({{"ENABLE_TRACING", "true"},
+                              {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318/"},
+                              {"OTEL_SERVICE_NAME", "gateway"},
+                              {"OTEL_TRACES_SAMPLER_ARG", "0.1"}}),
+                       {});
+  ASSERT_TRUE(on.isOk()) << on.status().message();
+  EXPECT_TRUE(on->enable_tracing);
+  EXPECT_EQ(on->otel_exporter_otlp_endpoint, "http://127.0.0.1:4318");  // no trailing slash
+  EXPECT_EQ(on->otel_service_name, "gateway");
+  EXPECT_DOUBLE_EQ(on->trace_sampling_ratio, 0.1);
+  auto bad = loadConfig(envOf({{"ENABLE_TRACING", "true"},
+                               {"OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318"},
+                               {"OTEL_TRACES_SAMPLER_ARG", "1.5"}}),
+                        {});
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_NE(bad.status().message().find("OTEL_EXPORTER_OTLP_ENDPOINT"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("OTEL_TRACES_SAMPLER_ARG=1.5"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace aisafe
