@@ -13,7 +13,7 @@ constexpr std::uint64_t kBigramSeed = 0x13198A2E03707344ULL;
 constexpr std::uint64_t kCharSeed = 0xA4093822299F31D0ULL;
 
 constexpr std::size_t kMinCharGram = 3;
-constexpr std::size_t kMaxCharGram = 5;
+constexpr std::size_t kMaxCharGram = 4;
 
 std::uint64_t mix(std::uint64_t h, std::uint64_t v) { return (h ^ v) * kMul; }
 
