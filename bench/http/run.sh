@@ -153,3 +153,6 @@ printf '%-44s %14s\n' "  all answers (the rest: 503 busy)" "$FLOOD_ALL"
 printf '%-44s %14s\n' "  GET /api/v1/auth/me during the flood (ms)" "$ME_MS"
 printf '%-44s %14s %12s\n' "validate, 32 connections, alone" "$ALONE_RPS" "$(to_ms "$ALONE_P99")"
 printf '%-44s %14s %12s\n' "validate, 32 connections, beside the flood" "$BESIDE_RPS" "$(to_ms "$BESIDE_P99")"
+
+# Traces: tracing off vs on at sampling 1.0 and 0.1, with nginx as the OTLP collector.
+bash "$HERE/tracing.sh" "$AISAFE" "$DURATION" "$CONNECTIONS"

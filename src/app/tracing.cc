@@ -54,8 +54,7 @@ Status createTracing(Services& s) {
   s.trace_exporter = std::make_unique<telemetry::OtlpExporter>(std::move(exporter_options));
   s.tracer = std::make_unique<telemetry::Tracer>(options, s.trace_exporter.get());
   auto* exporter = s.trace_exporter.get();
-  s.metrics_registry.gauge("aisafe_trace_spans_exported_total",
-                           "Spans the collector accepted",
+  s.metrics_registry.gauge("aisafe_trace_spans_exported_total", "Spans the collector accepted",
                            [exporter] { return static_cast<double>(exporter->exported()); });
   s.metrics_registry.gauge("aisafe_trace_spans_dropped_total",
                            "Spans dropped because the export queue was full",

@@ -144,7 +144,9 @@ struct RequestTrace {
   // A child of the server span: a no-op when tracing is off, non-recording when not sampled.
   Span child(std::string_view name, SpanKind kind = SpanKind::kInternal) const;
   // The server span when it records, else null: guard attribute work with it.
-  Span* recordingServer() const { return server != nullptr && server->recording() ? server : nullptr; }
+  Span* recordingServer() const {
+    return server != nullptr && server->recording() ? server : nullptr;
+  }
 };
 
 }  // namespace aisafe::telemetry

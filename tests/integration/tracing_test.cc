@@ -179,8 +179,7 @@ TEST(TracingTest, UnsampledAndMalformedParents) {
 
   // The caller decided not to sample: we follow, but still pass the trace on.
   const std::string unsampled_trace = "11111111111111111111111111111111";
-  const HttpResponse unsampled =
-      validate(client, "00-" + unsampled_trace + "-2222222222222222-00");
+  const HttpResponse unsampled = validate(client, "00-" + unsampled_trace + "-2222222222222222-00");
   ASSERT_EQ(unsampled.status, 200);
   EXPECT_EQ(traceOf(unsampled.header("traceparent")), unsampled_trace);
   EXPECT_EQ(unsampled.header("traceparent").substr(52), "-00");
@@ -208,24 +207,22 @@ TEST(TracingTest, WebhookTestDeliveryIsAClientSpanAndCarriesTheTrace) {
   auto server = AisafeServer::start(tracingEnv(collector.port()), error);
   ASSERT_NE(server, nullptr) << error;
   auto admin = server->adminClient();
-  auto created = admin.request(
-      "POST", "/api/v1/webhooks",
-      R"({"url":"http://127.0.0.1:)" + std::to_string(hook.port()) +
-          R"(/hook","events":["policy.updated"]})",
-      {{"Content-Type", "application/json"}});
+  auto created = admin.request("POST", "/api/v1/webhooks",
+                               R"({"url":"http://127.0.0.1:)" + std::to_string(hook.port()) +
+                                   R"(/hook","events":["policy.updated"]})",
+                               {{"Content-Type", "application/json"}});
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id(created.json().at("id").as_string());
 
   const std::string trace = "abcdefabcdefabcdefabcdefabcdef01";
-  const HttpResponse r =
-      admin.request("POST", "/api/v1/webhooks/" + id + "/test", "",
-                    {{"traceparent", "00-" + trace + "-1234567812345678-01"}});
+  const HttpResponse r = admin.request("POST", "/api/v1/webhooks/" + id + "/test", "",
+                                       {{"traceparent", "00-" + trace + "-1234567812345678-01"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json().at("delivered"), true) << r.body;
   ASSERT_TRUE(hook.waitFor(1, 5s));
   const auto received = hook.received();
   ASSERT_EQ(traceOf(received[0].headers.count("traceparent") ? received[0].headers.at("traceparent")
-                                                            : ""),
+                                                             : ""),
             trace);
   const std::string delivery_span_id = received[0].headers.at("traceparent").substr(36, 16);
 
@@ -293,8 +290,7 @@ TEST(TracingTest, RatioZeroRecordsNoNewTraces) {
   // A sampled caller is still followed (parent-based sampling).
   const std::string trace = "cafecafecafecafecafecafecafecafe";
   ASSERT_EQ(validate(client, "00-" + trace + "-1111111111111111-01").status, 200);
-  EXPECT_NE(byName(waitForSpan(collector, trace, "POST /api/v1/validate"),
-                   "POST /api/v1/validate"),
+  EXPECT_NE(byName(waitForSpan(collector, trace, "POST /api/v1/validate"), "POST /api/v1/validate"),
             nullptr);
   EXPECT_TRUE(spansOfTrace(collector, traceOf(r.header("traceparent"))).empty());
 }

@@ -1,5 +1,6 @@
 #include "telemetry/span.h"
 
+#include <limits>
 #include <mutex>
 #include <vector>
 
@@ -160,6 +161,25 @@ TEST(OtlpJsonTest, FollowsTheOtlpJsonMapping) {
   EXPECT_EQ(span.at("status").at("code"), 2);
 }
 
+TEST(OtlpJsonTest, EscapesStringsAndSpellsNonFiniteDoubles) {
+  SpanData s = sampleSpan("quote \" backslash \\ newline \n tab \t bell \x07 é");
+  s.attributes = {{"a", std::numeric_limits<double>::infinity()}, {"b", std::int64_t{-5}}};
+  const json::value v = json::parse(encodeOtlpJson({s}, "svc \"x\"", "1"));
+  const auto& span = v.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").at(0);
+  EXPECT_EQ(span.at("name"), json::value(s.name));
+  EXPECT_EQ(span.at("attributes").at(0).at("value").at("doubleValue"), "Infinity");
+  EXPECT_EQ(span.at("attributes").at(1).at("value").at("intValue"), "-5");
+  EXPECT_EQ(span.at("status").at("message"), "HTTP 503");
+  EXPECT_EQ(v.at("resourceSpans")
+                .at(0)
+                .at("resource")
+                .at("attributes")
+                .at(0)
+                .at("value")
+                .at("stringValue"),
+            "svc \"x\"");
+}
+
 TEST(OtlpJsonTest, RootSpansHaveNoParentField) {
   SpanData s = sampleSpan("GET /health");
   s.parent_span_id = {};
@@ -188,7 +208,14 @@ ExporterOptions optionsFor(Posts& posts) {
 }
 
 std::size_t spanCount(const std::string& body) {
-  return json::parse(body).at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").as_array().size();
+  return json::parse(body)
+      .at("resourceSpans")
+      .at(0)
+      .at("scopeSpans")
+      .at(0)
+      .at("spans")
+      .as_array()
+      .size();
 }
 
 TEST(OtlpExporterTest, BatchesAndFlushesOnStop) {
