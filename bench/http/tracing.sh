@@ -11,7 +11,9 @@ DURATION=${2:-10}
 CONNECTIONS=${3:-64}
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
+# The servers start inside $(...) subshells, so they are not this shell's jobs: their pids are
+# kept in a file for the cleanup.
+trap 'kill $(jobs -p) $(cat "$WORK/servers.pid" 2>/dev/null) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; echo "no answer on port $1" >&2; return 1; }
@@ -49,6 +51,7 @@ start_server() {  # name, extra environment... -> port on stdout
     RATE_LIMIT_PER_MINUTE=1000000000 CHARACTERS_PER_MINUTE=1000000000000 \
     SECRET_KEY_FILE="$WORK/$name.key" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$COLLECTOR_PORT" \
     "$@" "$AISAFE" serve --host 127.0.0.1 --port "$port" >"$WORK/$name.log" 2>&1 &
+  echo $! >>"$WORK/servers.pid"
   wait_http "$port" /health
   echo "$port"
 }
