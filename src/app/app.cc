@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 
+#include "app/error_reporting.h"
 #include "app/routes.h"
 #include "app/shared_state.h"
 #include "app/sso.h"
@@ -124,6 +125,7 @@ App::~App() {
   if (services_.webhook_events) services_.webhook_events->stop();
   if (services_.webhook_worker) services_.webhook_worker->stop();
   if (services_.trace_exporter) services_.trace_exporter->stop();
+  stopErrorReporting(services_);
 }
 
 Result<std::unique_ptr<App>> App::create(const Config& config) {
@@ -131,6 +133,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   Services& s = app->services_;
   s.config = config;
   AISAFE_RETURN_IF_ERROR(createTracing(s));
+  AISAFE_RETURN_IF_ERROR(createErrorReporting(s));  // errors from here on reach Sentry
   AISAFE_TRY(s.db, storage::Database::open(config.database_url, config.db_pool_size));
   storage::Migrator migrator(*s.db);
   AISAFE_RETURN_IF_ERROR(
@@ -229,8 +232,10 @@ int App::serve(const std::string& port_file) {
   http::Server server(options, std::move(router), std::move(chain));
   Metrics* metrics = s.metrics.get();
   const bool access_log = s.config.access_log;
-  server.setObserver([metrics, access_log](const http::RequestContext& ctx,
-                                           const http::Request* req, unsigned status) {
+  Services* services = &s;
+  server.setObserver([metrics, access_log, services](const http::RequestContext& ctx,
+                                                     const http::Request* req, unsigned status) {
+    reportServerError(*services, ctx, status);
     const std::string route = ctx.route.empty() ? "unparsed" : ctx.route;
     const std::string method = req != nullptr ? std::string(req->method_string()) : "unknown";
     const double seconds =
@@ -312,6 +317,7 @@ int App::serve(const std::string& port_file) {
   s.webhook_events->stop();  // validation events reach the outbox before we go
   s.webhook_worker->stop();
   if (s.trace_exporter) s.trace_exporter->stop();  // the last spans, including the shutdown's
+  stopErrorReporting(s);
   telemetry::logInfo(
       "stopped", {{"audit_written", s.audit->written()}, {"audit_dropped", s.audit->dropped()}});
   return 0;
@@ -332,6 +338,7 @@ int App::work() {
   s.webhook_worker->stop();  // an attempt in flight finishes and is recorded
   s.cache->stop();
   if (s.trace_exporter) s.trace_exporter->stop();
+  stopErrorReporting(s);
   return 0;
 }
 

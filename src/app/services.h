@@ -24,6 +24,7 @@
 #include "storage/refresh_token_repository.h"
 #include "storage/user_repository.h"
 #include "storage/validation_repository.h"
+#include "telemetry/error_reporter.h"
 #include "telemetry/metrics.h"
 #include "telemetry/otlp_exporter.h"
 #include "telemetry/span.h"
@@ -50,8 +51,9 @@ struct Metrics {
 struct Services {
   Config config;
   // Declared early so they outlive everything that makes spans (destroyed last).
-  std::unique_ptr<telemetry::OtlpExporter> trace_exporter;  // null unless ENABLE_TRACING
-  std::unique_ptr<telemetry::Tracer> tracer;                // always set; a no-op when off
+  std::unique_ptr<telemetry::OtlpExporter> trace_exporter;   // null unless ENABLE_TRACING
+  std::unique_ptr<telemetry::Tracer> tracer;                 // always set; a no-op when off
+  std::unique_ptr<telemetry::ErrorReporter> error_reporter;  // null unless SENTRY_DSN is set
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<storage::PolicyRepository> policy_repo;
   std::unique_ptr<storage::ValidationRepository> validation_repo;
@@ -71,7 +73,7 @@ struct Services {
   std::unique_ptr<resilience::RedisClient> redis;  // null unless REDIS_URL is set
   std::unique_ptr<cache::CacheManager> cache;
   std::unique_ptr<storage::WebhookEndpointRepository> webhook_repo;
-  std::unique_ptr<webhooks::SecretBox> secret_box;  // webhook signing secrets at rest
+  std::unique_ptr<webhooks::SecretBox> secret_box;           // webhook signing secrets at rest
   std::unique_ptr<detectors::canary::CanaryKey> canary_key;  // makes and checks canary tokens
   std::unique_ptr<webhooks::EndpointService> webhook_endpoints;
   std::unique_ptr<storage::WebhookDeliveryRepository> webhook_deliveries;

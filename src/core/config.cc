@@ -192,6 +192,8 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.string("OTEL_EXPORTER_OTLP_ENDPOINT", c.otel_exporter_otlp_endpoint);
   r.string("OTEL_SERVICE_NAME", c.otel_service_name);
   r.ratio("OTEL_TRACES_SAMPLER_ARG", c.trace_sampling_ratio);
+  r.string("SENTRY_DSN", c.sentry_dsn);
+  r.string("SENTRY_ENVIRONMENT", c.sentry_environment);
   r.boolean("WEBHOOK_ALLOW_HTTP", c.webhook_allow_http);
   r.boolean("WEBHOOK_ALLOW_PRIVATE", c.webhook_allow_private);
   r.integer("WEBHOOK_SECRET_ROTATION_HOURS", c.webhook_secret_rotation_hours, 0, 24 * 30);

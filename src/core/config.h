@@ -97,9 +97,14 @@ struct Config {
 
   // OpenTelemetry traces (docs/observability.md#traces).
   bool enable_tracing = false;
-  std::string otel_exporter_otlp_endpoint = "http://localhost:4318";  // spans go to <this>/v1/traces
+  std::string otel_exporter_otlp_endpoint =
+      "http://localhost:4318";  // spans go to <this>/v1/traces
   std::string otel_service_name = "aisafe";
   double trace_sampling_ratio = 1.0;  // OTEL_TRACES_SAMPLER_ARG: share of new traces recorded
+
+  // Unexpected errors to Sentry (docs/observability.md#errors); empty DSN: nothing is sent.
+  std::string sentry_dsn;
+  std::string sentry_environment = "production";
 
   // Webhooks (docs/webhooks.md).
   bool webhook_allow_http = false;                   // http:// endpoints (tests, closed networks)

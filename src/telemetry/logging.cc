@@ -45,7 +45,13 @@ void setupLogging(const std::string& level, const std::string& format) {
 
 bool logEnabled(LogLevel level) { return spdlog::default_logger_raw()->should_log(toSpd(level)); }
 
+namespace detail {
+void reportLoggedError(std::string_view message, const boost::json::object& fields);
+}
+
 void log(LogLevel level, std::string_view message, boost::json::object fields) {
+  // Errors go to the error reporter (Sentry) whatever the log level lets through.
+  if (level == LogLevel::kError) detail::reportLoggedError(message, fields);
   auto logger = spdlog::default_logger_raw();
   const auto spd = toSpd(level);
   if (!logger->should_log(spd)) return;
