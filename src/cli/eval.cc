@@ -5,15 +5,11 @@
 // benign-blocked share per language, then the worst misses of each kind.
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <map>
-#include <sstream>
+#include <tuple>
 
-#include <boost/json.hpp>
-
-#include "app/app.h"
 #include "cli/commands.h"
+#include "cli/offline.h"
 #include "detectors/injection_classifier/dataset.h"
 #include "policy/compiled_policy.h"
 
@@ -21,7 +17,6 @@ namespace aisafe::cli {
 namespace {
 
 namespace cls = detectors::classifier;
-namespace json = boost::json;
 
 int fail(const std::string& message) {
   std::fprintf(stderr, "aisafe eval: %s\n", message.c_str());
@@ -196,25 +191,11 @@ void printLanguages(const Tally& t) {
 
 int eval(const std::vector<std::string>& data_files, const char* policy_file,
          const std::string& split, std::size_t misses) {
-  auto config = loadConfigFromProcess();
-  if (!config) return fail(config.status().message());
-  if (std::getenv("COMPILED_RULES_CACHE_DIR") == nullptr) config->compiled_rules_cache_dir.clear();
-  auto registry = app::loadRegistry(*config);
+  auto registry = loadOfflineRegistry();
   if (!registry) return fail(registry.status().message());
-
-  policy::PolicySpec spec = policy::defaultPolicySpec();
-  if (policy_file != nullptr) {
-    std::ifstream in(policy_file, std::ios::binary);
-    if (!in) return fail(std::string("cannot read ") + policy_file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    boost::system::error_code ec;
-    json::value doc = json::parse(ss.str(), ec);
-    if (ec) return fail(std::string(policy_file) + ": not valid JSON: " + ec.message());
-    auto parsed = policy::parsePolicySpec(doc, **registry);
-    if (!parsed) return fail(std::string(policy_file) + ": " + parsed.status().message());
-    spec = std::move(parsed).value();
-  }
+  auto loaded = loadPolicyFile(policy_file, **registry);
+  if (!loaded) return fail(loaded.status().message());
+  const policy::PolicySpec spec = std::move(loaded).value();
 
   std::vector<cls::LabeledText> all;
   for (const auto& path : data_files) {

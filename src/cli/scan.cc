@@ -5,16 +5,13 @@
 #include <iostream>
 #include <sstream>
 
-#include <boost/json.hpp>
-
-#include "app/app.h"
 #include "cli/commands.h"
+#include "cli/offline.h"
 #include "core/utf8.h"
 #include "http/response.h"
 #include "policy/decision_json.h"
 
 namespace aisafe::cli {
-namespace json = boost::json;
 
 namespace {
 
@@ -39,27 +36,12 @@ int fail(const std::string& message) {
 }  // namespace
 
 int scan(const char* policy_file, const char* input_file, bool response) {
-  auto config = loadConfigFromProcess();
-  if (!config) return fail(config.status().message());
-  // Offline scans keep compiled rules only where COMPILED_RULES_CACHE_DIR says, never in ./data.
-  if (std::getenv("COMPILED_RULES_CACHE_DIR") == nullptr) config->compiled_rules_cache_dir.clear();
-  auto registry = app::loadRegistry(*config);
+  auto registry = loadOfflineRegistry();
   if (!registry) return fail(registry.status().message());
-
-  policy::PolicySpec spec = policy::defaultPolicySpec();
-  std::string policy_id = "default";
-  if (policy_file != nullptr) {
-    std::string text;
-    if (!readAll(policy_file, text)) return fail(std::string("cannot read ") + policy_file);
-    boost::system::error_code ec;
-    json::value doc = json::parse(text, ec);
-    if (ec) return fail(std::string(policy_file) + ": not valid JSON: " + ec.message());
-    auto parsed = policy::parsePolicySpec(doc, **registry);
-    if (!parsed) return fail(std::string(policy_file) + ": " + parsed.status().message());
-    spec = std::move(parsed).value();
-    policy_id = policy_file;
-  }
-  auto compiled = policy::compilePolicy(policy_id, 1, spec, **registry);
+  auto spec = loadPolicyFile(policy_file, **registry);
+  if (!spec) return fail(spec.status().message());
+  const std::string policy_id = policy_file != nullptr ? policy_file : "default";
+  auto compiled = policy::compilePolicy(policy_id, 1, std::move(spec).value(), **registry);
   if (!compiled) return fail(compiled.status().message());
 
   std::string text;
