@@ -15,33 +15,11 @@ WORK=$(mktemp -d)
 # kept in a file for the cleanup.
 trap 'kill $(jobs -p) $(cat "$WORK/servers.pid" 2>/dev/null) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; echo "no answer on port $1" >&2; return 1; }
+# shellcheck source=bench/http/lib.sh
+. "$HERE/lib.sh"
 
 COLLECTOR_PORT=$(free_port)
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_max_body_size 16m;
-  client_body_buffer_size 1m;
-  client_body_temp_path $WORK/nginx;
-  proxy_temp_path $WORK/nginx;
-  fastcgi_temp_path $WORK/nginx;
-  uwsgi_temp_path $WORK/nginx;
-  scgi_temp_path $WORK/nginx;
-  server {
-    listen 127.0.0.1:$COLLECTOR_PORT;
-    location / { default_type application/json; return 200 '{}'; }
-  }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -p "$WORK"
-wait_http "$COLLECTOR_PORT" /
+start_nginx "$COLLECTOR_PORT" 1 '{}'
 
 start_server() {  # name, extra environment... -> port on stdout
   local name=$1 port

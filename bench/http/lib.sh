@@ -1,0 +1,33 @@
+# Shared by the server benchmarks (run.sh, tracing.sh): free ports, waiting for an HTTP answer,
+# and an nginx that answers every request with a fixed 200 (the baseline, or a stand-in
+# collector). Sourced; expects $WORK to be the script's temp dir (nginx writes its pid there).
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_http() { for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; echo "no answer on port $1" >&2; return 1; }
+
+start_nginx() {  # port, workers, body of the 200 answer
+  mkdir -p "$WORK/nginx"
+  cat > "$WORK/nginx.conf" <<CONF
+worker_processes $2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_max_body_size 16m;
+  client_body_buffer_size 1m;
+  client_body_temp_path $WORK/nginx;
+  proxy_temp_path $WORK/nginx;
+  fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx;
+  scgi_temp_path $WORK/nginx;
+  server {
+    listen 127.0.0.1:$1;
+    location / { default_type application/json; return 200 '$3'; }
+  }
+}
+CONF
+  nginx -c "$WORK/nginx.conf" -p "$WORK"
+  wait_http "$1" /
+}
