@@ -1,13 +1,12 @@
 #include "telemetry/error_reporter.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 
 #include <boost/json.hpp>
-#include <openssl/rand.h>
 
 #include "core/clock.h"
+#include "telemetry/trace_context.h"
 
 namespace aisafe::telemetry {
 namespace json = boost::json;
@@ -15,23 +14,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kRecentRequestIds = 64;
-
-std::string randomHex32() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    // Ids need to be unique, not secret: fall back to the clock.
-    const auto t = std::chrono::steady_clock::now().time_since_epoch().count();
-    for (std::size_t i = 0; i < sizeof bytes; ++i)
-      bytes[i] = static_cast<unsigned char>(t >> (i % 8 * 8));
-  }
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char b : bytes) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
-  }
-  return out;
-}
 
 std::atomic<ErrorReporter*> log_reporter{nullptr};
 
@@ -166,7 +148,8 @@ void ErrorReporter::run() {
     d.headers = {{"Content-Type", "application/x-sentry-envelope"},
                  {"X-Sentry-Auth", "Sentry sentry_version=7, sentry_client=" + options_.release +
                                        ", sentry_key=" + options_.dsn.public_key}};
-    d.body = buildEnvelope(options_, event, randomHex32(), clock::nowMs());
+    // An event id has a trace id's shape: 16 random bytes in hex.
+    d.body = buildEnvelope(options_, event, toHex(newTraceId()), clock::nowMs());
     const bool ok = sender_(d).isOk();
     ++(ok ? sent_ : failed_);
     if (options_.on_result) options_.on_result(ok ? "sent" : "failed");
