@@ -1,6 +1,7 @@
-// One coroutine per call on a private io_context: resolve, filter addresses, connect, optional
-// TLS handshake, write, read. The deadline is a single steady timer that closes the socket, so
-// whatever step is waiting fails with operation_aborted and the call returns "timeout".
+// One coroutine per call on the connection's io_context: resolve, filter addresses, connect,
+// optional TLS handshake (skipped on a kept-alive connection), write, read. The deadline is a
+// single steady timer that closes the socket, so whatever step is waiting fails with
+// operation_aborted and the call returns "timeout".
 #include "http/outbound_client.h"
 
 #include <optional>
@@ -33,6 +34,8 @@ struct Target {
   std::string host;
   std::string port;
   std::string path;  // origin-form: path and query
+
+  std::string origin() const { return (tls ? "https://" : "http://") + host + ":" + port; }
 };
 
 Result<Target> parseTarget(const std::string& url) {
@@ -47,7 +50,8 @@ Result<Target> parseTarget(const std::string& url) {
   }
   t.host = std::string(parsed->encoded_host());
   if (t.host.empty()) return invalidArgument("the URL has no host");
-  if (!parsed->encoded_userinfo().empty()) return invalidArgument("credentials in URLs are not allowed");
+  if (!parsed->encoded_userinfo().empty())
+    return invalidArgument("credentials in URLs are not allowed");
   // [::1] -> ::1 for the resolver.
   if (t.host.size() > 2 && t.host.front() == '[' && t.host.back() == ']') {
     t.host = t.host.substr(1, t.host.size() - 2);
@@ -63,33 +67,62 @@ Status failure(std::string reason, std::string message) {
   return Status(StatusCode::kUnavailable, std::move(message), std::move(reason));
 }
 
+}  // namespace
+
+// One connection and the io_context its operations run on: the calling thread runs it for the
+// length of a call, so a pooled connection moves between threads between calls, never during.
+struct OutboundPool::Connection {
+  explicit Connection(std::string o) : origin(std::move(o)) {}
+  tcp::socket& socket() { return tls ? tls->next_layer() : plain; }
+
+  const std::string origin;
+  asio::io_context ioc;
+  tcp::socket plain{ioc};
+  std::optional<asio::ssl::context> ssl_ctx;
+  std::optional<asio::ssl::stream<tcp::socket>> tls;
+  bool connected = false;
+  std::chrono::steady_clock::time_point idle_since{};
+};
+
+namespace {
+
+using Connection = OutboundPool::Connection;
+
 class Call {
  public:
-  Call(const OutboundRequest& request, Target target)
-      : request_(request), target_(std::move(target)), deadline_(ioc_) {}
+  // `keep_alive`: ask the server to keep the connection open and leave it open afterwards.
+  Call(const OutboundRequest& request, const Target& target, Connection& conn, bool keep_alive,
+       std::chrono::steady_clock::time_point deadline)
+      : request_(request),
+        target_(target),
+        conn_(conn),
+        keep_alive_(keep_alive),
+        deadline_at_(deadline),
+        resolver_(conn.ioc),
+        deadline_(conn.ioc) {}
 
   Result<OutboundResponse> run() {
     const auto started = std::chrono::steady_clock::now();
     std::optional<Result<OutboundResponse>> result;
-    deadline_.expires_after(request_.timeout);
+    deadline_.expires_at(deadline_at_);
     deadline_.async_wait([this](beast::error_code ec) {
       if (!ec) {
         timed_out_ = true;
         beast::error_code ignored;
-        socket().close(ignored);
+        conn_.socket().close(ignored);
         resolver_.cancel();
       }
     });
     asio::co_spawn(
-        ioc_,
-        [&]() -> asio::awaitable<void> { result.emplace(co_await exchange()); },
+        conn_.ioc, [&]() -> asio::awaitable<void> { result.emplace(co_await exchange()); },
         [&](std::exception_ptr e) {
           deadline_.cancel();
           if (e && !result) {
             result.emplace(failure("bad_response", "unexpected error in the HTTP exchange"));
           }
         });
-    ioc_.run();
+    conn_.ioc.run();
+    conn_.ioc.restart();  // the connection may serve another call
     if (!result) return failure("bad_response", "the HTTP exchange did not complete");
     if (result->isOk()) {
       result->value().elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -98,16 +131,25 @@ class Call {
     return std::move(*result);
   }
 
- private:
-  tcp::socket& socket() { return tls_ ? tls_->next_layer() : plain_; }
+  // The answer was read whole and the server keeps the connection open.
+  bool reusable() const { return reusable_ && !timed_out_; }
+  // An already open connection failed before any byte of an answer arrived: the server had
+  // closed it while it sat idle, so the request never reached an application.
+  bool failedBeforeAnswer() const { return failed_before_answer_ && !timed_out_; }
 
+ private:
   Status stepError(std::string_view step, const beast::error_code& ec) {
-    if (timed_out_) return failure("timeout", "no answer within " + std::to_string(request_.timeout.count()) + " ms");
-    return failure(step == "tls" ? "tls_failed" : step == "connect" ? "connect_failed" : "bad_response",
+    if (timed_out_) {
+      const auto budget = std::chrono::duration_cast<std::chrono::milliseconds>(request_.timeout);
+      return failure("timeout", "no answer within " + std::to_string(budget.count()) + " ms");
+    }
+    return failure(step == "tls"       ? "tls_failed"
+                   : step == "connect" ? "connect_failed"
+                                       : "bad_response",
                    std::string(step) + " failed: " + ec.message());
   }
 
-  asio::awaitable<Result<OutboundResponse>> exchange() {
+  asio::awaitable<Status> connect() {
     auto [rec, endpoints] = co_await resolver_.async_resolve(target_.host, target_.port, kTuple);
     if (rec) co_return stepError("connect", rec);
     std::vector<tcp::endpoint> allowed;
@@ -122,35 +164,46 @@ class Call {
                        "address_not_allowed");
     }
     if (target_.tls) {
-      ssl_ctx_.emplace(asio::ssl::context::tls_client);
-      ssl_ctx_->set_default_verify_paths();
-      ssl_ctx_->set_verify_mode(asio::ssl::verify_peer);
-      tls_.emplace(std::move(plain_), *ssl_ctx_);
-      SSL_set_tlsext_host_name(tls_->native_handle(), target_.host.c_str());
-      tls_->set_verify_callback(asio::ssl::host_name_verification(target_.host));
+      conn_.ssl_ctx.emplace(asio::ssl::context::tls_client);
+      conn_.ssl_ctx->set_default_verify_paths();
+      conn_.ssl_ctx->set_verify_mode(asio::ssl::verify_peer);
+      conn_.tls.emplace(std::move(conn_.plain), *conn_.ssl_ctx);
+      SSL_set_tlsext_host_name(conn_.tls->native_handle(), target_.host.c_str());
+      conn_.tls->set_verify_callback(asio::ssl::host_name_verification(target_.host));
     }
     // The connect gets its own, shorter deadline inside the overall one.
-    asio::steady_timer connect_deadline(ioc_, request_.connect_timeout);
-    connect_deadline.async_wait([this](beast::error_code ec) {
-      if (!ec && !connected_) {
-        connect_timed_out_ = true;
+    bool connected = false;
+    bool connect_timed_out = false;
+    asio::steady_timer connect_deadline(conn_.ioc, request_.connect_timeout);
+    connect_deadline.async_wait([&](beast::error_code ec) {
+      if (!ec && !connected) {
+        connect_timed_out = true;
         beast::error_code ignored;
-        socket().close(ignored);
+        conn_.socket().close(ignored);
       }
     });
-    auto [cec, ep] = co_await asio::async_connect(socket(), allowed, kTuple);
-    connected_ = true;
+    auto [cec, ep] = co_await asio::async_connect(conn_.socket(), allowed, kTuple);
+    connected = true;
     connect_deadline.cancel();
     if (cec) {
-      if (connect_timed_out_ && !timed_out_) {
+      if (connect_timed_out && !timed_out_) {
         co_return failure("timeout", "no connection within " +
                                          std::to_string(request_.connect_timeout.count()) + " ms");
       }
       co_return stepError("connect", cec);
     }
-    if (tls_) {
-      auto [hec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, kTuple);
+    if (conn_.tls) {
+      auto [hec] = co_await conn_.tls->async_handshake(asio::ssl::stream_base::client, kTuple);
       if (hec) co_return stepError("tls", hec);
+    }
+    conn_.connected = true;
+    co_return Status::ok();
+  }
+
+  asio::awaitable<Result<OutboundResponse>> exchange() {
+    const bool reused = conn_.connected;
+    if (!reused) {
+      if (auto st = co_await connect(); !st.isOk()) co_return st;
     }
 
     bhttp::request<bhttp::string_body> req;
@@ -159,7 +212,7 @@ class Call {
     req.version(11);
     req.set(bhttp::field::host, target_.host);
     req.set(bhttp::field::user_agent, "aisafe");
-    req.set(bhttp::field::connection, "close");
+    req.keep_alive(keep_alive_);
     for (const auto& [name, value] : request_.headers) req.set(name, value);
     req.body() = request_.body;
     if (!request_.body.empty() || request_.method != "GET") req.prepare_payload();
@@ -169,17 +222,25 @@ class Call {
     parser.body_limit(request_.max_response_bytes);
     parser.header_limit(64 * 1024);
     beast::error_code wec, rdec;
-    if (tls_) {
-      std::tie(wec, std::ignore) = co_await bhttp::async_write(*tls_, req, kTuple);
-      if (!wec) std::tie(rdec, std::ignore) = co_await bhttp::async_read(*tls_, buffer, parser, kTuple);
+    if (conn_.tls) {
+      std::tie(wec, std::ignore) = co_await bhttp::async_write(*conn_.tls, req, kTuple);
+      if (!wec) {
+        std::tie(rdec, std::ignore) =
+            co_await bhttp::async_read(*conn_.tls, buffer, parser, kTuple);
+      }
     } else {
-      std::tie(wec, std::ignore) = co_await bhttp::async_write(socket(), req, kTuple);
-      if (!wec) std::tie(rdec, std::ignore) = co_await bhttp::async_read(socket(), buffer, parser, kTuple);
+      std::tie(wec, std::ignore) = co_await bhttp::async_write(conn_.plain, req, kTuple);
+      if (!wec) {
+        std::tie(rdec, std::ignore) =
+            co_await bhttp::async_read(conn_.plain, buffer, parser, kTuple);
+      }
     }
+    if (reused && (wec || (rdec && !parser.got_some()))) failed_before_answer_ = true;
     if (wec) co_return stepError("write", wec);
     if (rdec == bhttp::error::body_limit) {
-      co_return failure("response_too_large", "the answer is larger than " +
-                                                  std::to_string(request_.max_response_bytes) + " bytes");
+      co_return failure(
+          "response_too_large",
+          "the answer is larger than " + std::to_string(request_.max_response_bytes) + " bytes");
     }
     if (rdec) co_return stepError("read", rdec);
     auto res = parser.release();
@@ -189,32 +250,91 @@ class Call {
       out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     out.body = std::move(res.body());
-    if (tls_) {
+    reusable_ = keep_alive_ && res.keep_alive();
+    if (conn_.tls && !reusable_) {
       beast::error_code ignored;
-      tls_->shutdown(ignored);
+      conn_.tls->shutdown(ignored);
     }
     co_return out;
   }
 
   const OutboundRequest& request_;
-  Target target_;
-  asio::io_context ioc_;
-  tcp::resolver resolver_{ioc_};
-  tcp::socket plain_{ioc_};
-  std::optional<asio::ssl::context> ssl_ctx_;
-  std::optional<asio::ssl::stream<tcp::socket>> tls_;
+  const Target& target_;
+  Connection& conn_;
+  const bool keep_alive_;
+  const std::chrono::steady_clock::time_point deadline_at_;
+  tcp::resolver resolver_;
   asio::steady_timer deadline_;
   bool timed_out_ = false;
-  bool connected_ = false;
-  bool connect_timed_out_ = false;
+  bool reusable_ = false;
+  bool failed_before_answer_ = false;
 };
 
 }  // namespace
 
 Result<OutboundResponse> sendOutbound(const OutboundRequest& request) {
   AISAFE_TRY(Target target, parseTarget(request.url));
-  Call call(request, std::move(target));
+  Connection conn(target.origin());
+  Call call(request, target, conn, /*keep_alive=*/false,
+            std::chrono::steady_clock::now() + request.timeout);
   return call.run();
+}
+
+OutboundPool::OutboundPool() : OutboundPool(Options{}) {}
+OutboundPool::OutboundPool(Options options) : options_(options) {}
+OutboundPool::~OutboundPool() = default;
+
+Result<OutboundResponse> OutboundPool::send(const OutboundRequest& request) {
+  AISAFE_TRY(Target target, parseTarget(request.url));
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + request.timeout;
+  const std::string origin = target.origin();
+  // A reused connection that turns out closed gets one retry on a fresh connection.
+  for (bool fresh_only = false;; fresh_only = true) {
+    std::unique_ptr<Connection> conn = fresh_only ? nullptr : takeIdle(origin);
+    const bool reused = conn != nullptr;
+    if (!reused) conn = std::make_unique<Connection>(origin);
+    {
+      std::lock_guard lock(mu_);
+      ++(reused ? stats_.calls_on_reused_connections : stats_.connections_opened);
+    }
+    Call call(request, target, *conn, /*keep_alive=*/true, deadline);
+    auto result = call.run();
+    if (result.isOk()) {
+      result->elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+      if (call.reusable()) giveBack(std::move(conn));
+      return result;
+    }
+    if (!reused || !call.failedBeforeAnswer()) return result;
+  }
+}
+
+std::unique_ptr<Connection> OutboundPool::takeIdle(const std::string& origin) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  auto it = idle_.find(origin);
+  if (it == idle_.end()) return nullptr;
+  auto& list = it->second;
+  while (!list.empty()) {
+    std::unique_ptr<Connection> conn = std::move(list.back());
+    list.pop_back();
+    if (now - conn->idle_since < options_.idle_timeout) return conn;
+  }
+  return nullptr;
+}
+
+void OutboundPool::giveBack(std::unique_ptr<Connection> connection) {
+  connection->idle_since = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  auto& list = idle_[connection->origin];
+  if (list.size() >= options_.max_idle_per_origin) list.erase(list.begin());  // the stalest
+  list.push_back(std::move(connection));
+}
+
+OutboundPool::Stats OutboundPool::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
 }
 
 }  // namespace aisafe::http

@@ -1,8 +1,12 @@
-// Outbound HTTP(S) calls from background work: fetching an identity provider's keys, and later
-// webhook deliveries and remote detectors. Synchronous on purpose (callers are background
-// threads or rare, rate-limited refreshes), each call on its own small io_context, with a hard
-// deadline over the whole exchange and a cap on the answer's size, so a slow or hostile server
-// can hold a caller for at most `timeout` and cannot exhaust memory.
+// Outbound HTTP(S) calls: fetching an identity provider's keys, webhook deliveries, the remote
+// semantic detector. Synchronous on purpose (callers are background threads, rare refreshes, or
+// the validation routes' outbound lane, never an I/O thread), each connection on its own small
+// io_context, with a hard deadline over the whole exchange and a cap on the answer's size, so a
+// slow or hostile server can hold a caller for at most `timeout` and cannot exhaust memory.
+//
+// sendOutbound() opens a connection per call. An OutboundPool keeps connections alive between
+// calls to the same origin: a call to a warm detector or receiver then costs one round trip
+// instead of a TCP (and TLS) handshake and a CA-store load.
 //
 // https:// verifies the server's certificate against the system trust store and its host name
 // (SNI sent). `allow_address` lets the caller refuse resolved addresses (webhooks' SSRF guard)
@@ -11,7 +15,11 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,5 +54,42 @@ struct OutboundResponse {
 // "bad_response", and a message fit for logs and delivery records. Any HTTP status is a success
 // here: the caller decides what a 500 means.
 Result<OutboundResponse> sendOutbound(const OutboundRequest& request);
+
+// Keep-alive connections by origin (scheme, host, port), shared by threads. A reused connection
+// the server has closed meanwhile is detected on use and the call is retried once on a fresh one
+// within the same deadline (idempotent receivers and classifiers make that safe). Addresses are
+// checked when a connection is made, so `allow_address` still guards every connection.
+class OutboundPool {
+ public:
+  struct Options {
+    std::size_t max_idle_per_origin = 32;
+    std::chrono::milliseconds idle_timeout{30'000};  // idle longer than this: closed, not reused
+  };
+  struct Stats {
+    std::uint64_t connections_opened = 0;
+    std::uint64_t calls_on_reused_connections = 0;
+  };
+
+  OutboundPool();
+  explicit OutboundPool(Options options);
+  ~OutboundPool();
+  OutboundPool(const OutboundPool&) = delete;
+  OutboundPool& operator=(const OutboundPool&) = delete;
+
+  // Same contract as sendOutbound().
+  Result<OutboundResponse> send(const OutboundRequest& request);
+  Stats stats() const;
+
+  struct Connection;  // defined in outbound_client.cc
+
+ private:
+  std::unique_ptr<Connection> takeIdle(const std::string& origin);
+  void giveBack(std::unique_ptr<Connection> connection);
+
+  const Options options_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;  // newest last
+  Stats stats_;
+};
 
 }  // namespace aisafe::http

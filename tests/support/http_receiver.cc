@@ -17,8 +17,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Reads one request (headers, then Content-Length bytes of body); false on a broken connection.
-bool readRequest(int fd, ReceivedRequest& out) {
+}  // namespace
+
+bool readHttpRequest(int fd, ReceivedRequest& out) {
   std::string data;
   char buf[4096];
   std::size_t head_end = std::string::npos;
@@ -56,8 +57,6 @@ bool readRequest(int fd, ReceivedRequest& out) {
   }
   return true;
 }
-
-}  // namespace
 
 HttpReceiver::HttpReceiver() {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -108,7 +107,7 @@ void HttpReceiver::serve() {
     const int fd = ::accept(listen_fd_, nullptr, nullptr);
     if (fd < 0) continue;
     ReceivedRequest req;
-    if (readRequest(fd, req)) {
+    if (readHttpRequest(fd, req)) {
       int status = 200;
       {
         std::lock_guard lock(mu_);

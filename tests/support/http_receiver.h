@@ -18,6 +18,10 @@ struct ReceivedRequest {
   std::map<std::string, std::string> headers;  // lower-case names
 };
 
+// Reads one request from a blocking socket (headers, then Content-Length bytes of body); false
+// on a broken or closed connection.
+bool readHttpRequest(int fd, ReceivedRequest& out);
+
 class HttpReceiver {
  public:
   HttpReceiver();

@@ -8,6 +8,8 @@
 #include <boost/asio.hpp>
 #include <gtest/gtest.h>
 
+#include "support/fake_http_service.h"
+
 namespace aisafe::http {
 namespace {
 
@@ -154,6 +156,74 @@ TEST(OutboundClientTest, ClearReasonsForBadUrlsRefusedConnectionsAndFailedTls) {
   auto tls = sendOutbound(r);
   ASSERT_FALSE(tls.isOk());
   EXPECT_EQ(tls.status().reason(), "tls_failed");
+}
+
+using testsupport::FakeHttpService;
+using testsupport::FakeReply;
+
+TEST(OutboundPoolTest, CallsToOneOriginShareAKeptAliveConnection) {
+  FakeHttpService service([](const auto& req) { return FakeReply{200, "echo:" + req.body}; });
+  OutboundPool pool;
+  for (int i = 0; i < 5; ++i) {
+    OutboundRequest r = to(service.port(), "/classify");
+    r.method = "POST";
+    r.body = std::to_string(i);
+    auto res = pool.send(r);
+    ASSERT_TRUE(res.isOk()) << res.status().message();
+    EXPECT_EQ(res->body, "echo:" + std::to_string(i));
+  }
+  EXPECT_EQ(service.connectionsAccepted(), 1u);
+  EXPECT_EQ(pool.stats().connections_opened, 1u);
+  EXPECT_EQ(pool.stats().calls_on_reused_connections, 4u);
+  EXPECT_NE(service.received()[0].headers["connection"], "close");
+}
+
+TEST(OutboundPoolTest, AConnectionTheServerClosedIsReplacedWithoutAnError) {
+  FakeHttpService service([](const auto&) { return FakeReply{200, "ok"}; });
+  OutboundPool pool;
+  ASSERT_TRUE(pool.send(to(service.port())).isOk());
+  service.dropConnections();  // the idle pooled connection is now dead
+  auto res = pool.send(to(service.port()));
+  ASSERT_TRUE(res.isOk()) << res.status().message();
+  EXPECT_EQ(res->body, "ok");
+  EXPECT_EQ(service.connectionsAccepted(), 2u);
+  EXPECT_EQ(service.received().size(), 2u);  // the dead connection carried no request
+}
+
+TEST(OutboundPoolTest, ConnectionsTheServerClosesAreNotPooled) {
+  FakeHttpService service([](const auto&) {
+    FakeReply reply{200, "bye"};
+    reply.close = true;
+    return reply;
+  });
+  OutboundPool pool;
+  ASSERT_TRUE(pool.send(to(service.port())).isOk());
+  ASSERT_TRUE(pool.send(to(service.port())).isOk());
+  EXPECT_EQ(pool.stats().connections_opened, 2u);
+  EXPECT_EQ(pool.stats().calls_on_reused_connections, 0u);
+}
+
+TEST(OutboundPoolTest, ASlowAnswerCostsTheDeadlineAndItsConnectionIsDropped) {
+  FakeHttpService service([](const auto& req) {
+    FakeReply reply{200, "late"};
+    if (req.body == "slow") reply.delay = std::chrono::milliseconds(800);
+    return reply;
+  });
+  OutboundPool pool;
+  OutboundRequest slow = to(service.port());
+  slow.method = "POST";
+  slow.body = "slow";
+  slow.timeout = std::chrono::milliseconds(150);
+  auto res = pool.send(slow);
+  ASSERT_FALSE(res.isOk());
+  EXPECT_EQ(res.status().reason(), "timeout");
+  // The late answer must never be read as the answer to the next call.
+  OutboundRequest next = to(service.port());
+  next.method = "POST";
+  next.body = "fast";
+  auto ok = pool.send(next);
+  ASSERT_TRUE(ok.isOk()) << ok.status().message();
+  EXPECT_EQ(pool.stats().connections_opened, 2u);
 }
 
 }  // namespace
