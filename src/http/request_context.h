@@ -38,7 +38,10 @@ struct RequestContext {
   std::string route;                               // matched pattern, e.g. "/api/v1/policies/{id}"
   std::map<std::string, std::string> path_params;  // from the pattern's {names}
   std::string decision;                            // set by validation handlers
-  telemetry::RequestTrace trace;                   // set by the tracing middleware (src/app)
+  // False when the route should have run on the outbound lane but the lane was full: answer
+  // without remote services (degraded) instead of blocking an I/O thread.
+  bool remote_calls_allowed = true;
+  telemetry::RequestTrace trace;  // set by the tracing middleware (src/app)
 };
 
 }  // namespace aisafe::http

@@ -2,7 +2,9 @@
 // known paths with another method 405 with an Allow header. Routes that block (database
 // access) are marked so the server runs them on the blocking pool, off the I/O threads; routes
 // that hash passwords run on their own small lane, so that a flood of logins waits (or is
-// refused) there instead of occupying the threads every other database route needs.
+// refused) there instead of occupying the threads every other database route needs; routes
+// that wait on a remote service run on the outbound lane, so a slow service never holds an I/O
+// thread.
 // Built at start, read-only afterwards.
 #pragma once
 
@@ -22,6 +24,10 @@ enum class Execution {
   kInline,      // on the I/O thread: must not block
   kBlocking,    // on the blocking pool (database access)
   kCredential,  // on the credential lane (bcrypt: a quarter of a second of CPU per call)
+  // On the outbound lane: routes that may wait on a remote service (the semantic detector).
+  // Past the lane's capacity they run on the I/O thread with remote calls disallowed
+  // (RequestContext::remote_calls_allowed), so they answer degraded rather than queue.
+  kOutbound,
 };
 
 struct Route {

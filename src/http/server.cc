@@ -88,6 +88,8 @@ struct Server::Impl {
   asio::thread_pool blocking_pool;
   asio::thread_pool credential_pool;
   std::atomic<std::size_t> credential_admitted{0};  // running or waiting on the credential lane
+  asio::thread_pool outbound_pool;
+  std::atomic<std::size_t> outbound_admitted{0};  // running or waiting on the outbound lane
   std::unique_ptr<tcp::acceptor> acceptor;
   std::uint16_t bound_port = 0;
   std::atomic<bool> stopping{false};
@@ -100,7 +102,8 @@ struct Server::Impl {
         router(std::move(r)),
         chain(std::move(c)),
         blocking_pool(std::max(1u, options.blocking_threads)),
-        credential_pool(std::max(1u, options.credential_threads)) {
+        credential_pool(std::max(1u, options.credential_threads)),
+        outbound_pool(std::max(1u, options.outbound_threads)) {
     for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
       workers.push_back(std::make_unique<Worker>());
     }
@@ -153,7 +156,29 @@ struct Server::Impl {
     if (m.route != nullptr && m.route->execution == Execution::kCredential) {
       co_return co_await runOnCredentialLane(ctx, req, handler);
     }
+    if (m.route != nullptr && m.route->execution == Execution::kOutbound) {
+      co_return co_await runOnOutboundLane(ctx, req, handler);
+    }
     co_return runChain(ctx, req, handler);
+  }
+
+  // A full lane means the remote service is slow for everyone: queueing more would only add
+  // latency, so the request runs here and answers without the remote service.
+  awaitable<Response> runOnOutboundLane(RequestContext& ctx, const Request& req,
+                                        const Handler& handler) {
+    const std::size_t limit = std::max(1u, options.outbound_threads) + options.outbound_queue;
+    if (outbound_admitted.fetch_add(1) >= limit) {
+      --outbound_admitted;
+      ctx.remote_calls_allowed = false;
+      co_return runChain(ctx, req, handler);
+    }
+    struct Release {
+      std::atomic<std::size_t>& n;
+      ~Release() { --n; }
+    } release{outbound_admitted};
+    co_return co_await asio::co_spawn(
+        outbound_pool, [&]() -> awaitable<Response> { co_return runChain(ctx, req, handler); },
+        use_awaitable);
   }
 
   // Admission first: past the lane's threads plus its queue, the answer is an immediate 503,
@@ -391,6 +416,7 @@ void Server::stop() {
   impl_->threads.clear();
   impl_->blocking_pool.join();
   impl_->credential_pool.join();
+  impl_->outbound_pool.join();
 }
 
 std::size_t Server::openConnections() const { return impl_->open_connections.load(); }

@@ -4,7 +4,9 @@
 // size 431, slow request 408, too many connections 503; anything the parser rejects is a 400.
 // Every response carries X-Request-ID. Routes marked blocking run on a separate thread pool;
 // routes marked credential on a lane of credential_threads threads that admits at most
-// credential_queue more requests waiting, and answers 503 busy (Retry-After) past that.
+// credential_queue more requests waiting, and answers 503 busy (Retry-After) past that. Routes
+// marked outbound run on a lane of outbound_threads threads (they wait on remote services) with
+// outbound_queue more waiting; past that they run inline with remote calls disallowed.
 // stop() stops accepting, lets in-flight requests finish (up to a grace period), then returns.
 #pragma once
 
@@ -28,6 +30,8 @@ struct ServerOptions {
   unsigned blocking_threads = 4;
   unsigned credential_threads = 2;
   std::size_t credential_queue = 32;
+  unsigned outbound_threads = 1;  // each waits on a remote call for at most its timeout
+  std::size_t outbound_queue = 256;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::milliseconds read_timeout{10'000};

@@ -98,5 +98,45 @@ TEST(ServerLanesTest, AFullCredentialLaneAnswersBusyAndLeavesOtherRoutesAlone) {
   server.stop();
 }
 
+// The outbound lane: a handler waiting on a remote service holds a lane thread, not the I/O
+// thread; past the lane's capacity the handler runs at once with remote calls disallowed.
+TEST(ServerLanesTest, AFullOutboundLaneRunsInlineWithoutRemoteCalls) {
+  Gate gate;
+  Router router;
+  router.add(
+      bh::verb::post, "/validate",
+      [&gate](RequestContext& ctx, const Request&) {
+        if (!ctx.remote_calls_allowed) return text("degraded");
+        gate.waitInside();
+        return text("checked");
+      },
+      Execution::kOutbound);
+  router.add(bh::verb::get, "/health", [](RequestContext&, const Request&) { return text("ok"); });
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 1;
+  options.outbound_threads = 1;
+  options.outbound_queue = 0;
+  Server server(options, std::move(router), MiddlewareChain{});
+  ASSERT_TRUE(server.listen().isOk());
+  server.start();
+  const int port = server.port();
+
+  HttpResponse first;
+  std::thread a([&] { first = HttpClient(port).request("POST", "/validate"); });
+  ASSERT_TRUE(gate.waitForInside(1));
+  // The only I/O thread is free while the lane's thread waits.
+  EXPECT_EQ(HttpClient(port).request("GET", "/health").body, "ok");
+  HttpResponse overflow = HttpClient(port).request("POST", "/validate");
+  EXPECT_EQ(overflow.status, 200);
+  EXPECT_EQ(overflow.body, "degraded");
+
+  gate.open();
+  a.join();
+  EXPECT_EQ(first.body, "checked");
+  EXPECT_EQ(HttpClient(port).request("POST", "/validate").body, "checked");
+  server.stop();
+}
+
 }  // namespace
 }  // namespace aisafe::http
