@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "app/error_reporting.h"
+#include "app/jobs_wiring.h"
 #include "app/routes.h"
 #include "app/shared_state.h"
 #include "app/sso.h"
@@ -120,6 +121,7 @@ Status createIdentityServices(Services& s) {
 }  // namespace
 
 App::~App() {
+  stopJobs(services_);
   if (services_.audit) services_.audit->stop();
   if (services_.rate_limit_log) services_.rate_limit_log->stop();
   if (services_.webhook_events) services_.webhook_events->stop();
@@ -157,6 +159,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   AISAFE_RETURN_IF_ERROR(s.policies->loadAll());
   AISAFE_RETURN_IF_ERROR(createIdentityServices(s));
   s.metrics = std::make_unique<Metrics>(s.metrics_registry);
+  createJobMonitor(s);
   storage::AuditWriterOptions audit_options{config.audit_queue_size, config.audit_batch_size,
                                             config.audit_flush_interval_ms};
   Metrics* metrics = s.metrics.get();
@@ -168,6 +171,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   AISAFE_RETURN_IF_ERROR(createSharedState(s));
   AISAFE_RETURN_IF_ERROR(createWebhookDelivery(s));
   AISAFE_TRY(s.webhook_worker, makeDeliveryWorker(s));  // a bad retry schedule stops the start
+  AISAFE_RETURN_IF_ERROR(createJobs(s));
   auto* audit = s.audit.get();
   s.metrics_registry.gauge("aisafe_audit_queue_depth", "Validation records waiting to be written",
                            [audit] { return static_cast<double>(audit->depth()); });
@@ -276,6 +280,7 @@ int App::serve(const std::string& port_file) {
   // Other replicas' invalidations (Redis pub/sub); without Redis, a no-op.
   s.cache->start();
   if (s.config.webhook_worker) s.webhook_worker->start();
+  startJobs(s, JobHost::kServe);
   // Policy changes made by other replicas sharing the database: the backstop for when an
   // announcement was missed (or there is no Redis).
   std::atomic<bool> stop_refresh{false};
@@ -316,6 +321,7 @@ int App::serve(const std::string& port_file) {
   s.rate_limit_log->stop();
   s.webhook_events->stop();  // validation events reach the outbox before we go
   s.webhook_worker->stop();
+  stopJobs(s);
   if (s.trace_exporter) s.trace_exporter->stop();  // the last spans, including the shutdown's
   stopErrorReporting(s);
   telemetry::logInfo(
@@ -331,11 +337,14 @@ int App::work() {
   sigaddset(&signals, SIGTERM);
   s.cache->start();
   s.webhook_worker->start();
-  telemetry::logInfo("aisafe worker running", {{"jobs", "webhook delivery"}});
+  std::string names = "webhook_delivery";
+  for (const auto& name : startJobs(s, JobHost::kWorker)) names += "," + name;
+  telemetry::logInfo("aisafe worker running", {{"jobs", names}});
   int sig = 0;
   sigwait(&signals, &sig);
   telemetry::logInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   s.webhook_worker->stop();  // an attempt in flight finishes and is recorded
+  stopJobs(s);
   s.cache->stop();
   if (s.trace_exporter) s.trace_exporter->stop();
   stopErrorReporting(s);

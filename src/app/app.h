@@ -18,8 +18,9 @@ class App {
   // Serves until SIGTERM or SIGINT. `port_file`: where to write the bound port (tests, port 0).
   // Returns the process exit code.
   int serve(const std::string& port_file);
-  // Runs the background jobs without the HTTP server (webhook delivery, and the cache's
-  // cross-replica announcements), until SIGTERM or SIGINT: workers scale apart from servers.
+  // Runs the background jobs without the HTTP server (webhook delivery, audit retention, and
+  // the cache's cross-replica announcements), until SIGTERM or SIGINT: workers scale apart
+  // from servers.
   int work();
 
   Services& services() { return services_; }

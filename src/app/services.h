@@ -10,6 +10,8 @@
 #include "core/config.h"
 #include "detect/registry.h"
 #include "detectors/canary/canary_token.h"
+#include "jobs/job_monitor.h"
+#include "jobs/worker.h"
 #include "policy/policy_service.h"
 #include "resilience/circuit_breaker.h"
 #include "resilience/rate_limiter.h"
@@ -28,6 +30,7 @@
 #include "telemetry/metrics.h"
 #include "telemetry/otlp_exporter.h"
 #include "telemetry/span.h"
+#include "tenancy/audit_retention.h"
 #include "tenancy/organization_service.h"
 #include "webhooks/delivery_worker.h"
 #include "webhooks/endpoint_service.h"
@@ -85,6 +88,11 @@ struct Services {
   std::unique_ptr<storage::BatchWriter<storage::RateLimitLogRow>> rate_limit_log;
   telemetry::Registry metrics_registry;
   std::unique_ptr<Metrics> metrics;
+  // Background jobs (app/jobs_wiring.h); declared last, so they stop before what they use goes.
+  std::unique_ptr<jobs::JobMonitor> job_monitor;
+  std::unique_ptr<tenancy::AuditRetention> audit_retention;
+  std::unique_ptr<jobs::Worker> retention_job;  // RETENTION_WORKER in serve; always in worker
+  std::unique_ptr<jobs::Worker> webhook_delivery_job;  // WEBHOOK_WORKER in serve; always in worker
 };
 
 }  // namespace aisafe::app

@@ -20,7 +20,8 @@ int run(int argc, char** argv) {
   serve_cmd->add_option("--port-file", port_file, "write the bound port to this file");
 
   auto* worker_cmd = app.add_subcommand(
-      "worker", "run the background jobs (webhook delivery) without the HTTP server");
+      "worker",
+      "run the background jobs (webhook delivery, audit retention) without the HTTP server");
 
   std::string direction = "up";
   int steps = 1;

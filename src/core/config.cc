@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -84,6 +85,35 @@ class Reader {
       return;
     }
     out = parsed;
+  }
+
+  // A duration such as 500ms, 30s, 15m or 1h, within [min_ms, max_ms].
+  void duration(const std::string& key, std::uint32_t& out_ms, std::uint64_t min_ms,
+                std::uint64_t max_ms) {
+    auto v = raw(key);
+    if (!v) return;
+    std::uint64_t n = 0;
+    const auto* end = v->data() + v->size();
+    auto [ptr, ec] = std::from_chars(v->data(), end, n);
+    const std::string_view unit(ptr, static_cast<std::size_t>(end - ptr));
+    std::uint64_t scale = 0;
+    if (unit == "ms") {
+      scale = 1;
+    } else if (unit == "s") {
+      scale = 1000;
+    } else if (unit == "m") {
+      scale = 60'000;
+    } else if (unit == "h") {
+      scale = 3'600'000;
+    }
+    const std::uint64_t ms = n * scale;
+    if (ec != std::errc() || scale == 0 || n > max_ms || ms < min_ms || ms > max_ms) {
+      errors_.push_back(key + "=" + *v + ": expected a duration like 500ms, 30s, 15m or 1h, from " +
+                        std::to_string(min_ms) + " ms to " + std::to_string(max_ms / 3'600'000) +
+                        " h");
+      return;
+    }
+    out_ms = static_cast<std::uint32_t>(ms);
   }
 
   void error(std::string e) { errors_.push_back(std::move(e)); }
@@ -202,6 +232,10 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.string("WEBHOOK_RETRY_SCHEDULE", c.webhook_retry_schedule);
   r.integer("WEBHOOK_DISABLE_AFTER_FAILURES", c.webhook_disable_after_failures, 0, 1'000'000);
   r.boolean("WEBHOOK_WORKER", c.webhook_worker);
+  r.integer("AUDIT_RETENTION_DAYS", c.audit_retention_days, 0, 36'500);
+  r.duration("RETENTION_INTERVAL", c.retention_interval_ms, 100, 7ULL * 86'400'000);
+  r.boolean("RETENTION_WORKER", c.retention_worker);
+  r.boolean("METRICS_ORGANIZATION_LABEL", c.metrics_organization_label);
   r.integer("L1_CACHE_SIZE", c.l1_cache_size, 16, 100'000'000);
   r.integer("L1_CACHE_TTL", c.l1_cache_ttl_s, 1, 86'400);
   r.integer("L2_CACHE_TTL", c.l2_cache_ttl_s, 1, 86'400 * 7);

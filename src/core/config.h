@@ -116,6 +116,12 @@ struct Config {
   std::uint32_t webhook_disable_after_failures = 20;  // consecutive failed attempts
   bool webhook_worker = true;  // deliver from `serve` (false: only `aisafe worker` delivers)
 
+  // Background jobs (docs/observability.md#background-jobs).
+  std::uint32_t audit_retention_days = 90;  // organizations without their own setting; 0: forever
+  std::uint32_t retention_interval_ms = 3'600'000;  // RETENTION_INTERVAL: how often rows are cut
+  bool retention_worker = true;  // clean up from `serve` (false: only `aisafe worker` does)
+  bool metrics_organization_label = true;  // validations by organization id in /metrics
+
   // The two-level cache (docs/cache.md).
   std::size_t l1_cache_size = 10'000;
   std::uint32_t l1_cache_ttl_s = 60;

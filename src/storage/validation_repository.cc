@@ -173,4 +173,28 @@ Result<std::vector<ValidationRecord>> ValidationRepository::list(const Validatio
   return out;
 }
 
+Result<std::int64_t> ValidationRepository::deleteOlderThan(const std::string& organization_id,
+                                                           std::int64_t cutoff_ms, int limit) {
+  // Both select the slice through validations_organization_created_idx (organization_id,
+  // created_at, id); the id list keeps the DELETE itself a primary-key lookup.
+  const char* sql =
+      db_.dialect() == Dialect::kPostgres
+          ? "DELETE FROM validations WHERE id IN (SELECT id FROM validations "
+            "WHERE organization_id = :org AND created_at < :cutoff ORDER BY created_at "
+            "LIMIT :n FOR UPDATE SKIP LOCKED)"
+          : "DELETE FROM validations WHERE id IN (SELECT id FROM validations "
+            "WHERE organization_id = :org AND created_at < :cutoff ORDER BY created_at "
+            "LIMIT :n)";
+  long long affected = 0;
+  std::string org = organization_id;
+  long long cutoff = cutoff_ms;
+  int n = limit;
+  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    soci::statement st = (s.prepare << sql, soci::use(org), soci::use(cutoff), soci::use(n));
+    st.execute(true);
+    affected = st.get_affected_rows();
+  }));
+  return static_cast<std::int64_t>(affected);
+}
+
 }  // namespace aisafe::storage

@@ -58,6 +58,16 @@ class ValidationRepository {
   // Newest first. Returns up to query.limit records.
   Result<std::vector<ValidationRecord>> list(const ValidationQuery& query);
 
+  // Retention: deletes at most `limit` of the organization's records created before
+  // `cutoff_ms`, oldest first, in one short statement (its own transaction), and returns how
+  // many it deleted. Callers loop until fewer than `limit` come back, so a huge backlog is cut
+  // in slices that never hold the write lock for long. Safe to run from several replicas at
+  // once: on PostgreSQL each call skips rows another call has locked (FOR UPDATE SKIP LOCKED),
+  // so two callers delete disjoint slices instead of waiting on each other; SQLite has one
+  // writer at a time and the busy timeout queues the other.
+  Result<std::int64_t> deleteOlderThan(const std::string& organization_id, std::int64_t cutoff_ms,
+                                       int limit);
+
  private:
   const Database& db_;
 };

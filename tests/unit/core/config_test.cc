@@ -22,6 +22,28 @@ TEST(ConfigTest, DefaultsWhenNothingIsSet) {
   EXPECT_GE(c->threads, 1u);
 }
 
+TEST(ConfigTest, RetentionSettingsTakeDurations) {
+  auto defaults = loadConfig(envOf({}), {});
+  ASSERT_TRUE(defaults.isOk());
+  EXPECT_EQ(defaults->audit_retention_days, 90u);
+  EXPECT_EQ(defaults->retention_interval_ms, 3'600'000u);
+  EXPECT_TRUE(defaults->retention_worker);
+  EXPECT_TRUE(defaults->metrics_organization_label);
+
+  for (const auto& [text, ms] : std::vector<std::pair<std::string, std::uint32_t>>{
+           {"250ms", 250}, {"30s", 30'000}, {"15m", 900'000}, {"2h", 7'200'000}}) {
+    auto c = loadConfig(envOf({{"RETENTION_INTERVAL", text}, {"AUDIT_RETENTION_DAYS", "0"}}), {});
+    ASSERT_TRUE(c.isOk()) << text << ": " << c.status().message();
+    EXPECT_EQ(c->retention_interval_ms, ms) << text;
+    EXPECT_EQ(c->audit_retention_days, 0u);  // 0: keep forever
+  }
+  for (const char* bad : {"1", "10ms", "5d", "h", "-1s", "1.5h", "200h"}) {
+    auto c = loadConfig(envOf({{"RETENTION_INTERVAL", bad}}), {});
+    ASSERT_FALSE(c.isOk()) << bad;
+    EXPECT_NE(c.status().message().find("RETENTION_INTERVAL"), std::string::npos);
+  }
+}
+
 TEST(ConfigTest, EnvironmentWinsOverDotEnv) {
   auto dotenv = parseDotEnv("# comment\nPORT=9000\nexport HOST=\"0.0.0.0\"\nLOG_LEVEL='debug'\n");
   auto c = loadConfig(envOf({{"PORT", "9100"}}), dotenv);

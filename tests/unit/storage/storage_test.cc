@@ -8,12 +8,14 @@
 
 #include "storage/audit_writer.h"
 #include "storage/migrator.h"
+#include "storage/organization_repository.h"
 #include "storage/policy_repository.h"
 #include "storage/rate_limit_log_repository.h"
 #include "storage/validation_repository.h"
 #include "storage/webhook_delivery_repository.h"
 #include "support/postgres_env.h"
 #include "support/temp_dir.h"
+#include "tenancy/audit_retention.h"
 
 namespace aisafe::storage {
 namespace {
@@ -192,6 +194,119 @@ TEST_P(StorageTest, ValidationsPageNewestFirstWithFilters) {
   auto w = repo.list(window);
   ASSERT_TRUE(w.isOk());
   EXPECT_EQ(w->size(), 30u);
+}
+
+constexpr std::int64_t kDay = 86'400'000;
+constexpr std::int64_t kNow = 1'800'000'000'000;
+
+std::vector<ValidationRecord> aged(const std::string& org, int count, std::int64_t age_ms,
+                                   int first_id) {
+  std::vector<ValidationRecord> out;
+  for (int i = 0; i < count; ++i) {
+    ValidationRecord r = record(first_id + i, "allow", org);
+    r.created_at = kNow - age_ms - i;  // distinct, all on the same side of the cutoff
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::int64_t countRows(Database& db, const std::string& org) {
+  long long n = -1;
+  EXPECT_TRUE(db.run([&](soci::session& s) {
+                  s << "SELECT COUNT(*) FROM validations WHERE organization_id = :o",
+                      soci::use(org), soci::into(n);
+                }).isOk());
+  return n;
+}
+
+// A slice is at most `limit` rows, oldest first, only the organization's, only before the cutoff.
+TEST_P(StorageTest, OldValidationsAreDeletedInBoundedSlices) {
+  ASSERT_TRUE(migrateUp().isOk());
+  ValidationRepository repo(*db_);
+  ASSERT_TRUE(repo.insertBatch(aged("org_a", 25, 2 * kDay, 0)).isOk());
+  ASSERT_TRUE(repo.insertBatch(aged("org_a", 5, kDay / 2, 100)).isOk());
+  ASSERT_TRUE(repo.insertBatch(aged("org_b", 10, 2 * kDay, 200)).isOk());
+  std::vector<std::int64_t> slices;
+  for (;;) {
+    auto n = repo.deleteOlderThan("org_a", kNow - kDay, 10);
+    ASSERT_TRUE(n.isOk()) << n.status().message();
+    slices.push_back(*n);
+    if (*n < 10) break;
+  }
+  EXPECT_EQ(slices, (std::vector<std::int64_t>{10, 10, 5}));
+  EXPECT_EQ(countRows(*db_, "org_a"), 5);   // the recent ones
+  EXPECT_EQ(countRows(*db_, "org_b"), 10);  // another organization's are not touched
+  EXPECT_EQ(*repo.deleteOlderThan("org_a", kNow - kDay, 10), 0);
+}
+
+// Each organization by its own audit_retention_days, the others by the default; 0 keeps forever.
+TEST_P(StorageTest, RetentionCutsEachOrganizationByItsOwnSetting) {
+  ASSERT_TRUE(migrateUp().isOk());
+  OrganizationRepository orgs(*db_);
+  for (const auto& [id, settings] : std::vector<std::pair<std::string, std::string>>{
+           {"org_short", R"({"audit_retention_days":1})"},
+           {"org_default", "{}"},
+           {"org_broken", "not json"}}) {
+    PolicyRow policy{"pol_" + id, id, "default", 1, true, R"({"name":"default"})", 1000, 1000};
+    ASSERT_TRUE(orgs.create({id, id, settings, 1000, 1000}, policy, std::nullopt).isOk()) << id;
+  }
+  ValidationRepository repo(*db_);
+  ASSERT_TRUE(repo.insertBatch(aged("org_short", 30, 2 * kDay, 0)).isOk());
+  ASSERT_TRUE(repo.insertBatch(aged("org_short", 3, kDay / 2, 100)).isOk());
+  ASSERT_TRUE(repo.insertBatch(aged("org_default", 20, 2 * kDay, 200)).isOk());
+  ASSERT_TRUE(repo.insertBatch(aged("org_default", 4, 100 * kDay, 300)).isOk());
+  ASSERT_TRUE(repo.insertBatch(aged("org_broken", 6, 100 * kDay, 400)).isOk());
+
+  tenancy::AuditRetention forever(orgs, repo, {.default_days = 0, .batch_size = 7});
+  auto kept = forever.run(kNow);
+  ASSERT_TRUE(kept.isOk()) << kept.status().message();
+  EXPECT_EQ(kept->deleted, 30);  // only org_short has a retention of its own
+  EXPECT_EQ(kept->organizations, 1);
+  EXPECT_EQ(countRows(*db_, "org_default"), 24);
+
+  tenancy::AuditRetention retention(orgs, repo, {.default_days = 90, .batch_size = 7});
+  auto report = retention.run(kNow);
+  ASSERT_TRUE(report.isOk()) << report.status().message();
+  EXPECT_EQ(report->deleted, 4);  // org_default's 100-day-old rows
+  EXPECT_EQ(countRows(*db_, "org_short"), 3);
+  EXPECT_EQ(countRows(*db_, "org_default"), 20);
+  EXPECT_EQ(countRows(*db_, "org_broken"), 6);  // unreadable settings: skipped, not guessed
+
+  std::stop_source stop;
+  stop.request_stop();
+  ASSERT_TRUE(repo.insertBatch(aged("org_short", 10, 2 * kDay, 500)).isOk());
+  auto stopped = retention.run(kNow, stop.get_token());
+  ASSERT_TRUE(stopped.isOk());
+  EXPECT_TRUE(stopped->stopped);
+  EXPECT_EQ(countRows(*db_, "org_short"), 13);
+}
+
+// Two replicas running the clean-up at the same moment: both succeed, every old row is deleted
+// exactly once between them, the recent rows stay.
+TEST_P(StorageTest, TwoReplicasRunningRetentionAtOnceAgree) {
+  ASSERT_TRUE(migrateUp().isOk());
+  OrganizationRepository orgs(*db_);
+  PolicyRow policy{"pol_r", "org_r", "default", 1, true, R"({"name":"default"})", 1000, 1000};
+  ASSERT_TRUE(
+      orgs.create({"org_r", "r", R"({"audit_retention_days":1})", 1000, 1000}, policy, std::nullopt)
+          .isOk());
+  ValidationRepository repo(*db_);
+  ASSERT_TRUE(repo.insertBatch(aged("org_r", 600, 2 * kDay, 0)).isOk());
+  ASSERT_TRUE(repo.insertBatch(aged("org_r", 5, kDay / 2, 1000)).isOk());
+  std::int64_t deleted[2] = {0, 0};
+  std::thread replicas[2];
+  for (int i = 0; i < 2; ++i) {
+    replicas[i] = std::thread([&, i] {
+      tenancy::AuditRetention retention(
+          orgs, repo, {.default_days = 0, .batch_size = 25, .pause = std::chrono::milliseconds(0)});
+      auto r = retention.run(kNow);
+      ASSERT_TRUE(r.isOk()) << r.status().message();
+      deleted[i] = r->deleted;
+    });
+  }
+  for (auto& t : replicas) t.join();
+  EXPECT_EQ(deleted[0] + deleted[1], 600);
+  EXPECT_EQ(countRows(*db_, "org_r"), 5);
 }
 
 TEST_P(StorageTest, AuditWriterFlushesEverythingOnStop) {

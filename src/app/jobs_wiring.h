@@ -1,0 +1,28 @@
+// The background jobs wired into the app (src/jobs): the monitor that gives every job its
+// metrics and sends a failed run to Sentry as a failed background job, the workers (audit
+// retention; webhook delivery), and which process runs which: `serve` runs each job unless its
+// flag turns it off (RETENTION_WORKER, WEBHOOK_WORKER), `aisafe worker` runs them all.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/services.h"
+
+namespace aisafe::app {
+
+// The monitor; before anything that reports to it is built (the audit writer).
+void createJobMonitor(Services& s);
+
+// The workers, once the repositories exist. Nothing runs until startJobs().
+Status createJobs(Services& s);
+
+enum class JobHost { kServe, kWorker };
+
+// Starts the jobs this process runs; returns their names (for the start-up log).
+std::vector<std::string> startJobs(Services& s, JobHost host);
+
+// Asks every job to stop and waits for the runs in progress. Idempotent.
+void stopJobs(Services& s);
+
+}  // namespace aisafe::app
