@@ -10,6 +10,7 @@
 
 #include "app/error_reporting.h"
 #include "app/jobs_wiring.h"
+#include "app/remote_detection.h"
 #include "app/routes.h"
 #include "app/shared_state.h"
 #include "app/sso.h"
@@ -42,11 +43,19 @@ Metrics::Metrics(telemetry::Registry& r)
       rate_limited(r.counter("aisafe_rate_limited_total",
                              "Requests refused with 429, by the limit that refused them")),
       rate_limit_fallbacks(r.counter("aisafe_rate_limit_fallback_total",
-                                     "Rate-limit decisions made without Redis, by fail mode")) {}
+                                     "Rate-limit decisions made without Redis, by fail mode")),
+      remote_detector_calls(r.counter(
+          "aisafe_remote_detector_calls_total",
+          "Calls to remote detectors by detector and outcome (ok, timeout, circuit_open, ...)")),
+      remote_detector_seconds(r.histogram(
+          "aisafe_remote_detector_duration_seconds", "Time spent on a remote detector per call",
+          {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5})) {}
 
-Result<std::shared_ptr<const detect::Registry>> loadRegistry(const Config& config) {
+Result<std::shared_ptr<const detect::Registry>> loadRegistry(
+    const Config& config, std::shared_ptr<const detectors::semantic::Client> semantic) {
   detect::setCompiledCacheDir(config.compiled_rules_cache_dir);
-  return detect::Registry::builtins(detect::RuleSource(config.rules_dir), config.injection_model);
+  return detect::Registry::builtins(detect::RuleSource(config.rules_dir), config.injection_model,
+                                    std::move(semantic));
 }
 
 void blockShutdownSignals() {
@@ -152,7 +161,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
       }
     }
   }
-  AISAFE_TRY(s.registry, loadRegistry(config));
+  createBreakers(s);
+  AISAFE_TRY(s.semantic, makeSemanticClient(config, *s.breakers));
+  AISAFE_TRY(s.registry, loadRegistry(config, s.semantic));
   s.policy_repo = std::make_unique<storage::PolicyRepository>(*s.db);
   s.validation_repo = std::make_unique<storage::ValidationRepository>(*s.db);
   s.policies = std::make_unique<policy::PolicyService>(*s.policy_repo, s.registry);
@@ -169,6 +180,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
         telemetry::logError("audit batch could not be written", {{"error", st.message()}});
       });
   AISAFE_RETURN_IF_ERROR(createSharedState(s));
+  if (s.semantic) s.semantic->attachCache(s.cache.get());
   AISAFE_RETURN_IF_ERROR(createWebhookDelivery(s));
   AISAFE_TRY(s.webhook_worker, makeDeliveryWorker(s));  // a bad retry schedule stops the start
   AISAFE_RETURN_IF_ERROR(createJobs(s));
@@ -220,6 +232,7 @@ int App::serve(const std::string& port_file) {
   options.blocking_threads = static_cast<unsigned>(s.config.db_pool_size);
   options.credential_threads = s.config.password_hash_threads;
   options.credential_queue = s.config.password_hash_queue;
+  if (s.semantic) options.outbound_threads = s.config.semantic_detector_concurrency;
   options.max_body_bytes = s.config.max_body_bytes;
   options.max_header_bytes = s.config.max_header_bytes;
   options.read_timeout = std::chrono::milliseconds(s.config.read_timeout_ms);

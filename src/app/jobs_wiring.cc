@@ -1,5 +1,7 @@
 #include "app/jobs_wiring.h"
 
+#include <mutex>
+
 #include "core/clock.h"
 #include "telemetry/logging.h"
 
@@ -15,6 +17,32 @@ void reportJobFailure(Services& s, const std::string& job, const aisafe::Status&
   e.fields = boost::json::object{{"job", job}, {"error", error.message()}};
   s.error_reporter->capture(std::move(e));
 }
+
+// A reading that costs a database query, taken at most once per `ttl` however many gauges and
+// scrapers ask (the pending deliveries appear in two families).
+class CachedReading {
+ public:
+  CachedReading(std::function<double()> read, std::chrono::milliseconds ttl)
+      : read_(std::move(read)), ttl_(ttl) {}
+  double operator()() {
+    std::lock_guard lock(mu_);
+    const auto now = std::chrono::steady_clock::now();
+    if (!taken_ || now - at_ >= ttl_) {
+      value_ = read_();
+      at_ = now;
+      taken_ = true;
+    }
+    return value_;
+  }
+
+ private:
+  std::function<double()> read_;
+  std::chrono::milliseconds ttl_;
+  std::mutex mu_;
+  bool taken_ = false;
+  double value_ = 0;
+  std::chrono::steady_clock::time_point at_;
+};
 
 void createRetentionJob(Services& s) {
   tenancy::RetentionOptions options;
@@ -43,6 +71,27 @@ void createRetentionJob(Services& s) {
       *s.job_monitor);
 }
 
+void createWebhookDeliveryJob(Services& s) {
+  auto pending = std::make_shared<CachedReading>(
+      [deliveries = s.webhook_deliveries.get()] {
+        auto n = deliveries->countPending();
+        return n ? static_cast<double>(*n) : -1.0;
+      },
+      std::chrono::seconds(1));
+  s.metrics_registry.gauge("aisafe_webhook_deliveries_pending",
+                           "Deliveries waiting to be sent or retried (all replicas)",
+                           [pending] { return (*pending)(); });
+  webhooks::DeliveryWorker* delivery = s.webhook_worker.get();
+  s.webhook_delivery_job = std::make_unique<jobs::Worker>(
+      jobs::WorkerOptions{.name = "webhook_delivery", .interval = delivery->options().poll},
+      [delivery](std::stop_token stop) -> Result<jobs::RunReport> {
+        AISAFE_TRY(int claimed, delivery->runOnce(stop));
+        // Busy: go on at once (more may have become due while sending); idle: poll.
+        return jobs::RunReport{.items = claimed, .more = claimed > 0};
+      },
+      *s.job_monitor, [pending] { return (*pending)(); });
+}
+
 }  // namespace
 
 void createJobMonitor(Services& s) {
@@ -52,22 +101,43 @@ void createJobMonitor(Services& s) {
       });
 }
 
+storage::BatchObserver batchObserver(Services& s, std::string job) {
+  return [monitor = s.job_monitor.get(), job = std::move(job)](const storage::BatchReport& r) {
+    monitor->finished(job, r.status, static_cast<std::int64_t>(r.records), r.seconds);
+  };
+}
+
 Status createJobs(Services& s) {
   createRetentionJob(s);
+  createWebhookDeliveryJob(s);
+  // The batch writers run their own threads; the monitor reads their queues.
+  s.job_monitor->declare("audit_batching",
+                         [audit = s.audit.get()] { return static_cast<double>(audit->depth()); });
+  s.job_monitor->declare("webhook_events", [events = s.webhook_events.get()] {
+    return static_cast<double>(events->depth());
+  });
+  s.job_monitor->declare("rate_limit_log", [log = s.rate_limit_log.get()] {
+    return static_cast<double>(log->depth());
+  });
   return Status::ok();
 }
 
 std::vector<std::string> startJobs(Services& s, JobHost host) {
   std::vector<std::string> started;
   const bool worker = host == JobHost::kWorker;
-  if (s.retention_job && (worker || s.config.retention_worker)) {
-    s.retention_job->start();
-    started.push_back(s.retention_job->name());
-  }
+  const auto start = [&](jobs::Worker* job, bool in_serve) {
+    if (job == nullptr || !(worker || in_serve)) return;
+    job->start();
+    started.push_back(job->name());
+  };
+  start(s.webhook_delivery_job.get(), s.config.webhook_worker);
+  start(s.retention_job.get(), s.config.retention_worker);
   return started;
 }
 
 void stopJobs(Services& s) {
+  // An attempt in flight finishes and is recorded; claimed ones not yet sent are given back.
+  if (s.webhook_delivery_job) s.webhook_delivery_job->stop();
   if (s.retention_job) s.retention_job->stop();
 }
 

@@ -14,7 +14,13 @@ namespace aisafe::app {
 // The monitor; before anything that reports to it is built (the audit writer).
 void createJobMonitor(Services& s);
 
-// The workers, once the repositories exist. Nothing runs until startJobs().
+// For a batch writer with its own thread (audit batching, webhook events, the rate-limit log):
+// reports each batch to the monitor as a run of `job`, so it has the same metrics as the
+// workers. createJobs() adds its queue depth.
+storage::BatchObserver batchObserver(Services& s, std::string job);
+
+// The workers (audit retention, webhook delivery) and the batch writers' queue depths, once
+// those exist (after the webhook delivery worker is built). Nothing runs until startJobs().
 Status createJobs(Services& s);
 
 enum class JobHost { kServe, kWorker };

@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "detect/registry.h"
 #include "detectors/canary/canary_token.h"
+#include "detectors/semantic/semantic_client.h"
 #include "jobs/job_monitor.h"
 #include "jobs/worker.h"
 #include "policy/policy_service.h"
@@ -49,6 +50,8 @@ struct Metrics {
   telemetry::Counter& auth_failures;
   telemetry::Counter& rate_limited;
   telemetry::Counter& rate_limit_fallbacks;
+  telemetry::Counter& remote_detector_calls;
+  telemetry::Histogram& remote_detector_seconds;
 };
 
 struct Services {
@@ -61,6 +64,7 @@ struct Services {
   std::unique_ptr<storage::PolicyRepository> policy_repo;
   std::unique_ptr<storage::ValidationRepository> validation_repo;
   std::unique_ptr<storage::AuditWriter> audit;
+  std::shared_ptr<detectors::semantic::Client> semantic;  // null unless SEMANTIC_DETECTOR_URL
   std::shared_ptr<const detect::Registry> registry;
   std::unique_ptr<policy::PolicyService> policies;
   std::unique_ptr<storage::UserRepository> user_repo;

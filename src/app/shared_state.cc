@@ -140,13 +140,16 @@ void createRateLimitLog(Services& s) {
 
 }  // namespace
 
-Status createSharedState(Services& s) {
-  const Config& config = s.config;
+void createBreakers(Services& s) {
   resilience::BreakerOptions defaults;
-  defaults.failure_threshold = static_cast<int>(config.circuit_breaker_failure_threshold);
-  defaults.recovery_timeout = std::chrono::seconds(config.circuit_breaker_recovery_timeout_s);
+  defaults.failure_threshold = static_cast<int>(s.config.circuit_breaker_failure_threshold);
+  defaults.recovery_timeout = std::chrono::seconds(s.config.circuit_breaker_recovery_timeout_s);
   s.breakers = std::make_unique<resilience::BreakerRegistry>(defaults);
   addBreakerMetrics(s);
+}
+
+Status createSharedState(Services& s) {
+  const Config& config = s.config;
 
   if (!config.redis_url.empty()) {
     resilience::RedisOptions options;

@@ -3,6 +3,7 @@
 // follow other replicas, and the delivery worker is built from the configuration.
 #include "app/webhook_wiring.h"
 
+#include "app/jobs_wiring.h"
 #include "core/clock.h"
 #include "telemetry/logging.h"
 #include "webhooks/events.h"
@@ -25,8 +26,10 @@ Status createWebhookDelivery(Services& s) {
       storage::BatchWriterOptions{
           .queue_capacity = 50'000, .batch_size = 500, .flush_interval_ms = 200},
       [](const aisafe::Status& st) {
-        telemetry::logError("webhook events could not be written", {{"error", st.message()}});
-      });
+        // Warn: the job monitor reports the failed batch to Sentry (one event per failure streak).
+        telemetry::logWarn("webhook events could not be written", {{"error", st.message()}});
+      },
+      batchObserver(s, "webhook_events"));
   s.cache->onInvalidate(
       "webhooks:", [endpoints = s.webhook_endpoints.get()](const std::string& ns) {
         endpoints->forgetSubscriptions(ns.substr(std::string_view("webhooks:").size()));
@@ -38,12 +41,8 @@ Status createWebhookDelivery(Services& s) {
   s.metrics_registry.gauge("aisafe_webhook_event_queue_depth",
                            "Validation events waiting to reach the outbox",
                            [events] { return static_cast<double>(events->depth()); });
-  auto* deliveries = s.webhook_deliveries.get();
-  s.metrics_registry.gauge("aisafe_webhook_deliveries_pending",
-                           "Deliveries waiting to be sent or retried (all replicas)", [deliveries] {
-                             auto n = deliveries->countPending();
-                             return n ? static_cast<double>(*n) : -1.0;
-                           });
+  // aisafe_webhook_deliveries_pending: with the delivery job (app/jobs_wiring.cc), which
+  // reads the same count as its queue depth.
   return Status::ok();
 }
 

@@ -11,10 +11,11 @@ using AuditWriterOptions = BatchWriterOptions;
 
 class AuditWriter : public BatchWriter<ValidationRecord> {
  public:
-  AuditWriter(ValidationRepository& repo, AuditWriterOptions options, ErrorHandler on_error = {})
+  AuditWriter(ValidationRepository& repo, AuditWriterOptions options, ErrorHandler on_error = {},
+              Observer observer = {})
       : BatchWriter(
             [&repo](const std::vector<ValidationRecord>& batch) { return repo.insertBatch(batch); },
-            options, std::move(on_error)) {}
+            options, std::move(on_error), std::move(observer)) {}
 };
 
 }  // namespace aisafe::storage

@@ -21,6 +21,17 @@
 
 namespace aisafe::storage {
 
+// One batch write, for the background job metrics (jobs/job_monitor.h): how many records,
+// whether they were written (after the retries), and how long that took.
+struct BatchReport {
+  std::size_t records = 0;
+  Status status;
+  double seconds = 0;
+};
+
+// Told about every batch written or given up on, on the writer's thread; must not block.
+using BatchObserver = std::function<void(const BatchReport&)>;
+
 struct BatchWriterOptions {
   std::size_t queue_capacity = 50'000;
   std::size_t batch_size = 500;
@@ -32,11 +43,14 @@ class BatchWriter {
  public:
   using WriteBatch = std::function<Status(const std::vector<Record>&)>;
   using ErrorHandler = std::function<void(const Status&)>;
+  using Observer = BatchObserver;
 
-  BatchWriter(WriteBatch write_batch, BatchWriterOptions options, ErrorHandler on_error = {})
+  BatchWriter(WriteBatch write_batch, BatchWriterOptions options, ErrorHandler on_error = {},
+              Observer observer = {})
       : write_batch_(std::move(write_batch)),
         options_(options),
         on_error_(std::move(on_error)),
+        observer_(std::move(observer)),
         thread_([this] { run(); }) {}
   ~BatchWriter() { stop(); }
   BatchWriter(const BatchWriter&) = delete;
@@ -120,6 +134,7 @@ class BatchWriter {
   }
 
   void writeWithRetries(const std::vector<Record>& batch) {
+    const auto started = std::chrono::steady_clock::now();
     Status st;
     for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
       st = write_batch_(batch);
@@ -132,11 +147,17 @@ class BatchWriter {
       failed_.fetch_add(batch.size());
       if (on_error_) on_error_(st);
     }
+    if (observer_) {
+      observer_(
+          {batch.size(), st,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
+    }
   }
 
   WriteBatch write_batch_;
   BatchWriterOptions options_;
   ErrorHandler on_error_;
+  Observer observer_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::condition_variable drained_;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <random>
+#include <thread>
 
 #include "core/clock.h"
 #include "core/ids.h"
@@ -53,53 +54,16 @@ DeliveryWorker::DeliveryWorker(storage::WebhookDeliveryRepository& repo,
                                resilience::BreakerRegistry& breakers, WorkerOptions options)
     : repo_(repo), endpoints_(endpoints), breakers_(breakers), options_(std::move(options)) {}
 
-DeliveryWorker::~DeliveryWorker() { stop(); }
-
-void DeliveryWorker::start() {
-  if (thread_.joinable()) return;
-  thread_ = std::thread([this] {
-    for (;;) {
-      {
-        std::unique_lock lock(mu_);
-        if (stopping_) return;
-      }
-      const int sent = runOnce();
-      std::unique_lock lock(mu_);
-      // Busy: go on at once; idle: poll.
-      if (sent == 0) wake_.wait_for(lock, options_.poll, [this] { return stopping_; });
-    }
-  });
-}
-
-void DeliveryWorker::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-int DeliveryWorker::runOnce() {
+Result<int> DeliveryWorker::runOnce(std::stop_token stop) {
   const std::int64_t now = clock::nowMs();
-  auto claimed = repo_.claimDue(now, options_.lease.count(), options_.batch);
-  if (!claimed) {
-    telemetry::logWarn("webhook deliveries could not be claimed",
-                       {{"error", claimed.status().message()}});
-    return 0;
-  }
+  AISAFE_TRY(auto claimed, repo_.claimDue(now, options_.lease.count(), options_.batch));
   // A few attempts at once: each mostly waits on a receiver, and one slow receiver must not
   // hold up the rest of the batch.
   std::atomic<std::size_t> next{0};
   auto drain = [&] {
-    for (std::size_t i = next++; i < claimed->size(); i = next++) {
-      const auto& c = (*claimed)[i];
-      bool stopping = false;
-      {
-        std::lock_guard lock(mu_);
-        stopping = stopping_;
-      }
-      if (stopping) {
+    for (std::size_t i = next++; i < claimed.size(); i = next++) {
+      const auto& c = claimed[i];
+      if (stop.stop_requested()) {
         // Not attempted: give it back so another worker (or the next start) sends it.
         (void)repo_.release(c.delivery.id, c.delivery.next_attempt_at);
         continue;
@@ -108,14 +72,14 @@ int DeliveryWorker::runOnce() {
     }
   };
   const std::size_t helpers =
-      std::min<std::size_t>(claimed->size(),
+      std::min<std::size_t>(claimed.size(),
                             static_cast<std::size_t>(std::max(1, options_.concurrency))) -
-      (claimed->empty() ? 0 : 1);
+      (claimed.empty() ? 0 : 1);
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < helpers; ++i) threads.emplace_back(drain);
   drain();
   for (auto& t : threads) t.join();
-  return static_cast<int>(claimed->size());
+  return static_cast<int>(claimed.size());
 }
 
 void DeliveryWorker::attempt(const storage::ClaimedDelivery& c, std::int64_t now_ms) {

@@ -6,14 +6,15 @@
 // disable_after consecutive failures the endpoint is disabled with the reason. The webhook-id
 // is the event's id on every attempt, so receivers can drop duplicates (delivery is at least
 // once: a crash after sending but before recording sends again).
+//
+// This is the job's body, not its thread: the app runs runOnce() under a named worker
+// (src/jobs: schedule, graceful stop, metrics), again at once while a batch came back full.
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
+#include <stop_token>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "resilience/circuit_breaker.h"
@@ -40,13 +41,15 @@ class DeliveryWorker {
  public:
   DeliveryWorker(storage::WebhookDeliveryRepository& repo, const EndpointService& endpoints,
                  resilience::BreakerRegistry& breakers, WorkerOptions options);
-  ~DeliveryWorker();  // stop()s
 
-  void start();
-  void stop();
-  // Sends what is due now, once; returns how many attempts were made (tests, `worker --once`).
-  int runOnce();
+  // Claims up to options.batch due deliveries and attempts them (options.concurrency at once);
+  // returns how many it claimed. Once `stop` is requested, claimed deliveries not yet attempted
+  // are given back at once, so another worker (or the next start) sends them. An error means
+  // nothing could be claimed (the database is away). Thread-safe, but one call at a time keeps
+  // the batch and concurrency limits meaningful.
+  Result<int> runOnce(std::stop_token stop = {});
 
+  const WorkerOptions& options() const { return options_; }
   std::uint64_t delivered() const { return delivered_.load(); }
   std::uint64_t failedAttempts() const { return failed_.load(); }
 
@@ -57,10 +60,6 @@ class DeliveryWorker {
   const EndpointService& endpoints_;
   resilience::BreakerRegistry& breakers_;
   WorkerOptions options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
   std::atomic<std::uint64_t> delivered_{0}, failed_{0};
 };
 

@@ -1,5 +1,7 @@
 // Unexpected errors reach Sentry (a local fake receiver here) with the request id, release and
 // environment, signed with the DSN's key, off the request path, and never with a prompt.
+#include <map>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -28,13 +30,14 @@ TEST(ErrorReportingTest, FailuresBecomeSentryEventsWithoutThePrompt) {
   auto server = AisafeServer::start(
       {{"SENTRY_DSN", "http://testkey@127.0.0.1:" + std::to_string(sentry.port()) + "/42"},
        {"SENTRY_ENVIRONMENT", "ci"},
-       {"AUDIT_FLUSH_INTERVAL_MS", "50"}},
+       {"AUDIT_FLUSH_INTERVAL_MS", "50"},
+       {"RETENTION_INTERVAL", "200ms"}},
       error);
   ASSERT_NE(server, nullptr) << error;
   auto admin = server->adminClient();
 
-  // Break the audit table under the running server: listing fails with a 500, and the audit
-  // writer's next batch fails in the background.
+  // Break the audit table under the running server: listing fails with a 500, and two
+  // background jobs fail: the audit writer's next batch and the retention clean-up's next run.
   auto db = storage::Database::open("sqlite://" + server->dataDir() + "/aisafe.db", 1);
   ASSERT_TRUE(db.isOk()) << db.status().message();
   ASSERT_TRUE((*db)->run([](soci::session& s) { s << "DROP TABLE validations"; }).isOk());
@@ -47,9 +50,10 @@ TEST(ErrorReportingTest, FailuresBecomeSentryEventsWithoutThePrompt) {
   ASSERT_EQ(listed.status, 500) << listed.body;
   const std::string failed_request = listed.header("x-request-id");
 
-  ASSERT_TRUE(sentry.waitFor(2, std::chrono::seconds(10)))
+  ASSERT_TRUE(sentry.waitFor(3, std::chrono::seconds(10)))
       << "events received: " << sentry.received().size();
-  bool saw_5xx = false, saw_audit = false;
+  bool saw_5xx = false;
+  std::map<std::string, int> failed_jobs;
   for (const auto& r : sentry.received()) {
     EXPECT_EQ(r.method, "POST");
     EXPECT_EQ(r.target, "/api/42/envelope/");
@@ -64,14 +68,26 @@ TEST(ErrorReportingTest, FailuresBecomeSentryEventsWithoutThePrompt) {
       EXPECT_EQ(tags.at("request_id").as_string(), failed_request);
       EXPECT_EQ(tags.at("route"), "/api/v1/validations");
     }
-    const std::string message(ev.at("message").at("formatted").as_string());
-    saw_audit = saw_audit || message.find("audit batch") != std::string::npos;
+    if (tags.at("kind") == "background_job") {
+      const std::string job(tags.at("job").as_string());
+      ++failed_jobs[job];
+      EXPECT_EQ(std::string(ev.at("message").at("formatted").as_string()),
+                "background job " + job + " failed");
+      EXPECT_NE(std::string(tags.at("error").as_string()).find("validations"), std::string::npos)
+          << r.body;
+    }
   }
   EXPECT_TRUE(saw_5xx);
-  EXPECT_TRUE(saw_audit);
+  // Each failing job once, however often it ran (the retention job every 200 ms).
+  EXPECT_EQ(failed_jobs["audit_batching"], 1);
+  EXPECT_EQ(failed_jobs["audit_retention"], 1);
   const std::string metrics = server->client().request("GET", "/metrics").body;
   EXPECT_NE(metrics.find("aisafe_error_reports_total{result=\"sent\"}"), std::string::npos)
       << metrics;
+  EXPECT_NE(metrics.find(R"(aisafe_job_runs_total{job="audit_retention",outcome="failure"})"),
+            std::string::npos);
+  EXPECT_NE(metrics.find(R"(aisafe_job_runs_total{job="audit_batching",outcome="failure"})"),
+            std::string::npos);
 }
 
 TEST(ErrorReportingTest, AMalformedDsnStopsTheStart) {
