@@ -36,6 +36,9 @@ class App {
 void blockShutdownSignals();
 
 // Rules from RULES_DIR or the embedded copies; shared by serve and the offline commands.
-Result<std::shared_ptr<const detect::Registry>> loadRegistry(const Config& config);
+// The detector registry; `semantic` is the remote detector's client (null: not configured, as
+// in the offline commands).
+Result<std::shared_ptr<const detect::Registry>> loadRegistry(
+    const Config& config, std::shared_ptr<const detectors::semantic::Client> semantic = nullptr);
 
 }  // namespace aisafe::app

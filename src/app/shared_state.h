@@ -8,6 +8,10 @@
 
 namespace aisafe::app {
 
+// The breaker registry first: the semantic detector's client, built with the detector registry,
+// takes its breaker from it.
+void createBreakers(Services& s);
+// The rest; createBreakers() must have run.
 Status createSharedState(Services& s);
 
 }  // namespace aisafe::app

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include "app/remote_detection.h"
 #include "app/routes.h"
 #include "app/webhook_wiring.h"
 #include "core/clock.h"
@@ -212,19 +213,32 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
     }
     scan_span.setInt("aisafe.findings", static_cast<std::int64_t>(findings.size()));
     scan_span.end();
+    const auto remote_start = std::chrono::steady_clock::now();
+    const RemoteOutcome remote = runRemoteDetectors(s, ctx, pol, input, surface, findings);
+    const auto remote_time = std::chrono::steady_clock::now() - remote_start;
     telemetry::Span decide_span = ctx.trace.child("decide");
     policy::Decision decision = policy::decide(pol.spec, std::move(findings), input);
+    if (pol.spec.fail_closed) failClosed(decision, remote.degraded, input.size());
     decide_span.setString("aisafe.decision", policy::decisionName(decision.action));
     decide_span.end();
     const auto scan_end = std::chrono::steady_clock::now();
-    s.metrics->scan_seconds.observe(std::chrono::duration<double>(scan_end - scan_start).count());
+    s.metrics->scan_seconds.observe(
+        std::chrono::duration<double>(scan_end - scan_start - remote_time).count());
     Verdict fresh;
     fresh.body = policy::decisionJson(decision, pol, text_field);
+    if (!remote.degraded.empty()) {
+      json::array degraded;
+      for (const auto& name : remote.degraded) degraded.emplace_back(name);
+      fresh.body["degraded"] = std::move(degraded);
+    }
     fresh.decision = std::string(policy::decisionName(decision.action));
     fresh.risk_score = decision.risk_score;
     fresh.detectors = detectorList(decision);
     for (const auto& f : decision.findings) fresh.hits.emplace_back(f.detector, f.category);
-    if (cacheable) s.cache->set(cache_ns, cache_key, serialize(fresh), cache_options);
+    // A degraded answer is not the policy's full answer: the next request asks again.
+    if (cacheable && remote.degraded.empty()) {
+      s.cache->set(cache_ns, cache_key, serialize(fresh), cache_options);
+    }
     verdict = std::move(fresh);
   }
 
@@ -396,14 +410,20 @@ Response issueCanary(Services& s, RequestContext& ctx, const Request& req) {
 }  // namespace
 
 void addValidationRoutes(http::Router& router, Services& s) {
-  router.add(beasthttp::verb::post, "/api/v1/validate",
-             [&s](RequestContext& ctx, const Request& req) {
-               return validate(s, ctx, req, "prompt", detect::Surface::kInput);
-             });
-  router.add(beasthttp::verb::post, "/api/v1/validate/response",
-             [&s](RequestContext& ctx, const Request& req) {
-               return validate(s, ctx, req, "response", detect::Surface::kOutput);
-             });
+  // With a remote detector configured, validations may wait on it: off the I/O threads.
+  const auto execution = s.semantic ? http::Execution::kOutbound : http::Execution::kInline;
+  router.add(
+      beasthttp::verb::post, "/api/v1/validate",
+      [&s](RequestContext& ctx, const Request& req) {
+        return validate(s, ctx, req, "prompt", detect::Surface::kInput);
+      },
+      execution);
+  router.add(
+      beasthttp::verb::post, "/api/v1/validate/response",
+      [&s](RequestContext& ctx, const Request& req) {
+        return validate(s, ctx, req, "response", detect::Surface::kOutput);
+      },
+      execution);
   router.add(beasthttp::verb::post, "/api/v1/canary",
              [&s](RequestContext& ctx, const Request& req) { return issueCanary(s, ctx, req); });
   router.add(

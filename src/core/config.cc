@@ -224,6 +224,13 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.ratio("OTEL_TRACES_SAMPLER_ARG", c.trace_sampling_ratio);
   r.string("SENTRY_DSN", c.sentry_dsn);
   r.string("SENTRY_ENVIRONMENT", c.sentry_environment);
+  r.string("SEMANTIC_DETECTOR_URL", c.semantic_detector_url);
+  r.oneOf("SEMANTIC_DETECTOR_FORMAT", c.semantic_detector_format, {"openai-chat", "json"});
+  r.string("SEMANTIC_DETECTOR_MODEL", c.semantic_detector_model);
+  if (auto key = r.raw("SEMANTIC_DETECTOR_API_KEY")) c.semantic_detector_api_key = *key;
+  r.integer("SEMANTIC_DETECTOR_TIMEOUT_MS", c.semantic_detector_timeout_ms, 10, 60'000);
+  r.integer("SEMANTIC_DETECTOR_CONCURRENCY", c.semantic_detector_concurrency, 1, 4096);
+  r.integer("SEMANTIC_CACHE_TTL", c.semantic_cache_ttl_s, 0, 86'400 * 7);
   r.boolean("WEBHOOK_ALLOW_HTTP", c.webhook_allow_http);
   r.boolean("WEBHOOK_ALLOW_PRIVATE", c.webhook_allow_private);
   r.integer("WEBHOOK_SECRET_ROTATION_HOURS", c.webhook_secret_rotation_hours, 0, 24 * 30);
@@ -242,6 +249,10 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.boolean("VALIDATION_CACHE", c.validation_cache);
   r.integer("VALIDATION_CACHE_MIN_BYTES", c.validation_cache_min_bytes, 0, 1'000'000'000);
   r.integer("VALIDATION_CACHE_L2_MIN_BYTES", c.validation_cache_l2_min_bytes, 0, 1'000'000'000);
+  if (!c.semantic_detector_url.empty() && c.semantic_detector_url.rfind("https://", 0) != 0 &&
+      c.semantic_detector_url.rfind("http://", 0) != 0) {
+    r.error("SEMANTIC_DETECTOR_URL: must be an http:// or https:// URL");
+  }
   if (c.oidc_issuer.empty() != c.oidc_jwks_url.empty()) {
     r.error("OIDC_ISSUER and OIDC_JWKS_URL: set both to turn on single sign-on, or neither");
   }

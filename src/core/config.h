@@ -106,6 +106,15 @@ struct Config {
   std::string sentry_dsn;
   std::string sentry_environment = "production";
 
+  // The remote semantic detector (docs/semantic-detector.md): off while the URL is empty.
+  std::string semantic_detector_url;                     // the full URL that receives the POST
+  std::string semantic_detector_format = "openai-chat";  // or "json"
+  std::string semantic_detector_model = "meta-llama/Llama-Guard-3-8B";  // openai-chat only
+  std::string semantic_detector_api_key;              // sent as a bearer token; never logged
+  std::uint32_t semantic_detector_timeout_ms = 1000;  // one call, connect included
+  unsigned semantic_detector_concurrency = 64;        // validations waiting on it at once
+  std::uint32_t semantic_cache_ttl_s = 600;           // verdicts by text, shared by organizations
+
   // Webhooks (docs/webhooks.md).
   bool webhook_allow_http = false;                   // http:// endpoints (tests, closed networks)
   bool webhook_allow_private = false;                // loopback/private/link-local targets (tests)

@@ -33,4 +33,6 @@ bool Detector::confirm(const PatternRule& rule, std::string_view matched) const 
 
 Status Detector::scan(const ScanInput&, ScanScratch&, Findings&) const { return Status::ok(); }
 
+Status Detector::check(const RemoteCheck&, Findings&) const { return Status::ok(); }
+
 }  // namespace aisafe::detect

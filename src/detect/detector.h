@@ -6,8 +6,10 @@
 // Adding a detector: a folder under src/detectors/<name>/ and one line in registry.cc.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -56,6 +58,14 @@ class ScanScratch {
   std::vector<std::uint64_t> sized_for_;  // databases the scratch is known to fit
 };
 
+// What a remote detector is asked: the text, the surface, and until when it may take.
+struct RemoteCheck {
+  std::string_view text;
+  Surface surface = Surface::kInput;
+  std::chrono::steady_clock::time_point deadline;
+  std::string traceparent;  // W3C trace context for the outgoing call; empty: none
+};
+
 class Detector {
  public:
   virtual ~Detector() = default;
@@ -75,6 +85,14 @@ class Detector {
 
   // Whole-text checks beyond patterns. Thread-safe, non-blocking, never throws.
   virtual Status scan(const ScanInput& in, ScanScratch& scratch, Findings& out) const;
+
+  // True for detectors that ask a service over the network. The pipeline never runs them: a
+  // round trip blocks, so the validation route calls check() after the local scan, off the I/O
+  // threads and within the request's budget, and answers degraded when the service fails.
+  virtual bool remote() const { return false; }
+  // Blocking, thread-safe, never throws. Appends findings (a finding's span covers what the
+  // service judged). An error means "no verdict": timeout, breaker open, unreadable answer.
+  virtual Status check(const RemoteCheck& in, Findings& out) const;
 };
 
 class DetectorFactory {

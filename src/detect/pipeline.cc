@@ -50,6 +50,7 @@ Result<std::shared_ptr<const Pipeline>> Pipeline::build(
   Group shipped, own;
   shipped.som = false;
   for (const auto& d : p->detectors_) {
+    if (d->remote()) p->remote_.push_back(d.get());
     Group& g = d->patternsPerPolicy() ? own : shipped;
     for (const auto& rule : d->patterns()) {
       g.rules.push_back(&rule);
@@ -239,7 +240,7 @@ Status Pipeline::scanText(std::string_view text, Surface surface, ScanScratch& s
   if (pass == Pass::kPatternsOnly) return Status::ok();
   const ScanInput input{text, norm, surface};
   for (const auto& d : detectors_) {
-    if (!d->surfaces().covers(surface)) continue;
+    if (d->remote() || !d->surfaces().covers(surface)) continue;
     AISAFE_RETURN_IF_ERROR(d->scan(input, scratch, out));
   }
   return Status::ok();

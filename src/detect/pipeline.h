@@ -48,6 +48,9 @@ class Pipeline {
 
   std::size_t patternCount() const;
   const std::vector<std::unique_ptr<const Detector>>& detectors() const { return detectors_; }
+  // The policy's remote detectors (Detector::remote()): scan() skips them; the caller runs
+  // their check() where it may block.
+  const std::vector<const Detector*>& remoteDetectors() const { return remote_; }
 
  private:
   Pipeline() = default;
@@ -85,6 +88,7 @@ class Pipeline {
 
   std::vector<std::unique_ptr<const Detector>> detectors_;
   std::vector<Group> groups_;  // the shipped rules, then the policy's own
+  std::vector<const Detector*> remote_;
 };
 
 }  // namespace aisafe::detect

@@ -7,11 +7,13 @@
 #include "detectors/pii/pii_detector.h"
 #include "detectors/prompt_injection/prompt_injection_detector.h"
 #include "detectors/secrets/secrets_detector.h"
+#include "detectors/semantic/semantic_detector.h"
 
 namespace aisafe::detect {
 
-Result<std::shared_ptr<const Registry>> Registry::builtins(const RuleSource& rules,
-                                                           const std::string& classifier_model) {
+Result<std::shared_ptr<const Registry>> Registry::builtins(
+    const RuleSource& rules, const std::string& classifier_model,
+    std::shared_ptr<const detectors::semantic::Client> semantic) {
   auto registry = std::make_shared<Registry>();
   AISAFE_TRY(auto injection, detectors::makePromptInjectionFactory(rules));
   registry->factories_.push_back(std::move(injection));
@@ -27,8 +29,11 @@ Result<std::shared_ptr<const Registry>> Registry::builtins(const RuleSource& rul
   registry->factories_.push_back(std::move(secrets));
   registry->factories_.push_back(detectors::makeInvisibleTextFactory());
   registry->factories_.push_back(detectors::makeCustomFactory());
+  // Cached verdicts shared between replicas must change when the guard service does.
+  const std::string semantic_id = semantic ? "-" + semantic->fingerprint() : "";
+  registry->factories_.push_back(detectors::makeSemanticFactory(std::move(semantic)));
   registry->fingerprint_ = std::string(AISAFE_VERSION) + "-" + rules.fingerprint().substr(0, 16) +
-                           "-" + model_digest.substr(0, 16);
+                           "-" + model_digest.substr(0, 16) + semantic_id;
   return std::shared_ptr<const Registry>(std::move(registry));
 }
 

@@ -12,14 +12,20 @@
 #include "detect/detector.h"
 #include "detect/rule_set.h"
 
+namespace aisafe::detectors::semantic {
+class Client;
+}
+
 namespace aisafe::detect {
 
 class Registry {
  public:
-  // Every built-in detector, with rule data from `rules` and the injection classifier's model
-  // from `classifier_model` (empty: the model compiled in). Errors name the detector and rule.
-  static Result<std::shared_ptr<const Registry>> builtins(const RuleSource& rules,
-                                                          const std::string& classifier_model = "");
+  // Every built-in detector, with rule data from `rules`, the injection classifier's model
+  // from `classifier_model` (empty: the model compiled in) and the remote semantic detector's
+  // client (null: not configured). Errors name the detector and rule.
+  static Result<std::shared_ptr<const Registry>> builtins(
+      const RuleSource& rules, const std::string& classifier_model = "",
+      std::shared_ptr<const detectors::semantic::Client> semantic = nullptr);
 
   // The factory registered under `name`, or nullptr.
   const DetectorFactory* find(std::string_view name) const;

@@ -33,14 +33,16 @@ std::optional<Action> parseAction(std::string_view s) {
 
 const std::vector<std::string>& knownCategories() {
   static const std::vector<std::string> kCategories = {
-      "prompt_injection", "jailbreak",         "pii", "secrets", "invisible_text",
-      "custom",           "system_prompt_leak"};
+      "prompt_injection", "jailbreak",          "pii",           "secrets", "invisible_text",
+      "custom",           "system_prompt_leak", "unsafe_content"};
   return kCategories;
 }
 
 Action PolicySpec::actionFor(const detect::Finding& f) const {
   if (auto it = actions.find(f.category + "." + f.type); it != actions.end()) return it->second;
   if (auto it = actions.find(f.category); it != actions.end()) return it->second;
+  // A guard model's "unsafe" is a verdict, not a hint: it blocks unless the policy says otherwise.
+  if (f.category == "unsafe_content") return Action::kBlock;
   return Action::kFlag;
 }
 
@@ -164,6 +166,12 @@ Result<PolicySpec> parsePolicySpec(const json::value& doc, const detect::Registr
         }
       }
       p.custom = value;
+    } else if (key == "on_detector_failure") {
+      if (!value.is_string() ||
+          (value.get_string() != "continue" && value.get_string() != "block")) {
+        return fieldError("on_detector_failure", "expected \"continue\" or \"block\"");
+      }
+      p.fail_closed = value.get_string() == "block";
     } else if (key == "log_raw_text") {
       if (!value.is_bool()) return fieldError("log_raw_text", "expected true or false");
       p.log_raw_text = value.get_bool();
@@ -198,6 +206,8 @@ json::object toJson(const PolicySpec& spec) {
   o["thresholds"] = std::move(thresholds);
   o["custom"] = spec.custom;
   o["log_raw_text"] = spec.log_raw_text;
+  // Written only when set, so documents of policies that never used it stay as they were.
+  if (spec.fail_closed) o["on_detector_failure"] = "block";
   return o;
 }
 

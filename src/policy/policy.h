@@ -43,8 +43,12 @@ struct PolicySpec {
   Thresholds thresholds;
   boost::json::value custom;  // {"keywords": [...], "regexes": [...]}
   bool log_raw_text = false;
+  // "on_detector_failure": what a validation does when a remote detector gives no verdict
+  // (timeout, error, open breaker): continue without it and say so ("degraded"), or block.
+  bool fail_closed = false;
 
-  // The action for a finding: "category.type" wins over "category"; unlisted categories flag.
+  // The action for a finding: "category.type" wins over "category"; unlisted categories flag,
+  // except unsafe_content (a guard model's verdict), which blocks.
   Action actionFor(const detect::Finding& f) const;
 };
 

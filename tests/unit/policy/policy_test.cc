@@ -51,6 +51,36 @@ TEST(PolicyTest, TheUpgradeMigrationWritesTodaysDefault) {
   EXPECT_NE(sql.str().find("'" + document + "'"), std::string::npos) << document;
 }
 
+// A remote detector's missing verdict continues by default; "block" fails closed. The field is
+// written only when set, so existing documents (and the default's) do not change.
+TEST(PolicyTest, OnDetectorFailureIsOptionalAndKeptOnlyWhenSet) {
+  auto p = parse(R"({"name": "t", "detectors": ["semantic"], "on_detector_failure": "block"})");
+  ASSERT_TRUE(p.isOk()) << p.status().message();
+  EXPECT_TRUE(p->fail_closed);
+  EXPECT_EQ(toJson(*p).at("on_detector_failure"), "block");
+  auto q = parse(R"({"name": "t", "on_detector_failure": "continue"})");
+  ASSERT_TRUE(q.isOk());
+  EXPECT_FALSE(q->fail_closed);
+  EXPECT_FALSE(toJson(*q).contains("on_detector_failure"));
+}
+
+// A guard model's "unsafe" blocks unless the policy lists the category (or the type) itself.
+detect::Finding findingOf(std::string category, std::string type) {
+  detect::Finding f;
+  f.category = std::move(category);
+  f.type = std::move(type);
+  return f;
+}
+
+TEST(PolicyTest, UnsafeContentBlocksUnlessThePolicySaysOtherwise) {
+  EXPECT_EQ(defaultPolicySpec().actionFor(findingOf("unsafe_content", "s6")), Action::kBlock);
+  auto p = parse(R"({"name": "t", "actions": {"unsafe_content.s6": "flag"}})");
+  ASSERT_TRUE(p.isOk()) << p.status().message();
+  EXPECT_EQ(p->actionFor(findingOf("unsafe_content", "s6")), Action::kFlag);
+  EXPECT_EQ(p->actionFor(findingOf("unsafe_content", "s1")), Action::kBlock);
+  EXPECT_EQ(defaultPolicySpec().actionFor(findingOf("pii", "email")), Action::kRedact);
+}
+
 TEST(PolicyTest, ClassifierThresholdIsOptionalAndChecked) {
   auto p = parse(R"({"name": "t", "thresholds": {"classifier": 0.95}})");
   ASSERT_TRUE(p.isOk()) << p.status().message();
@@ -74,6 +104,8 @@ TEST(PolicyTest, InvalidPoliciesNameTheField) {
       {R"({"name": "x", "thresholds": {"speed": 1}})", "thresholds.speed"},
       {R"({"name": "x", "custom": {"words": []}})", "custom.words"},
       {R"({"name": "x", "log_raw_text": "yes"})", "log_raw_text"},
+      {R"({"name": "x", "on_detector_failure": "shrug"})", "on_detector_failure"},
+      {R"({"name": "x", "on_detector_failure": true})", "on_detector_failure"},
       {R"({"name": "x", "colour": "blue"})", "colour"},
   };
   for (const auto& c : cases) {

@@ -1,0 +1,37 @@
+// The validation route's remote stage: after the local scan, the policy's remote detectors (the
+// semantic detector) are asked, unless the local findings already block (the answer could not
+// change, so the round trip is saved). A detector that gives no verdict (not configured, lane
+// full, breaker open, timeout, bad answer) is listed as degraded; the policy's
+// on_detector_failure decides whether the validation continues without it or blocks.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/services.h"
+#include "http/request_context.h"
+#include "policy/compiled_policy.h"
+
+namespace aisafe::app {
+
+// Null unless SEMANTIC_DETECTOR_URL is set. Errors: a bad SEMANTIC_DETECTOR_FORMAT.
+Result<std::shared_ptr<detectors::semantic::Client>> makeSemanticClient(
+    const Config& config, resilience::BreakerRegistry& breakers);
+
+struct RemoteOutcome {
+  std::vector<std::string> degraded;  // detectors that gave no verdict
+};
+
+// Appends the remote detectors' findings for `text` to `findings`.
+RemoteOutcome runRemoteDetectors(Services& s, http::RequestContext& ctx,
+                                 const policy::CompiledPolicy& pol, std::string_view text,
+                                 detect::Surface surface, detect::Findings& findings);
+
+// The policy fails closed: the decision becomes block, with a finding per degraded detector
+// spanning the text, so the answer says why.
+void failClosed(policy::Decision& decision, const std::vector<std::string>& degraded,
+                std::size_t text_length);
+
+}  // namespace aisafe::app

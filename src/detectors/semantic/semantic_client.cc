@@ -1,0 +1,96 @@
+#include "detectors/semantic/semantic_client.h"
+
+#include <algorithm>
+
+#include "core/hash.h"
+
+namespace aisafe::detectors::semantic {
+namespace {
+
+const char* surfaceName(detect::Surface s) {
+  return s == detect::Surface::kOutput      ? "output"
+         : s == detect::Surface::kRetrieved ? "retrieved"
+                                            : "input";
+}
+
+}  // namespace
+
+Client::Client(ClientOptions options, resilience::CircuitBreaker& breaker,
+               cache::CacheManager* cache)
+    : options_(std::move(options)),
+      breaker_(breaker),
+      cache_(cache),
+      fingerprint_(hash::sha256Hex(options_.url + "\n" +
+                                   (options_.format == Format::kJson ? "json" : "openai-chat") +
+                                   "\n" + options_.model)
+                       .substr(0, 16)) {}
+
+Result<Verdict> Client::classify(std::string_view text, detect::Surface surface,
+                                 std::chrono::steady_clock::time_point deadline,
+                                 const std::string& traceparent) const {
+  if (cache_ == nullptr || options_.cache_ttl.count() == 0) {
+    return ask(text, surface, deadline, traceparent);
+  }
+  cache::GetOptions ttl;
+  ttl.l1_ttl = ttl.l2_ttl =
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.cache_ttl);
+  const std::string key = fingerprint_ + ":" + surfaceName(surface) + ":" + hash::sha256Hex(text);
+  AISAFE_TRY(std::string cached, cache_->get(
+                                     "semantic", key,
+                                     [&]() -> Result<std::string> {
+                                       AISAFE_TRY(Verdict v,
+                                                  ask(text, surface, deadline, traceparent));
+                                       return serialize(v);
+                                     },
+                                     ttl));
+  if (auto v = deserialize(cached)) return std::move(*v);
+  // An unreadable entry (another version wrote it): ask, and let the next call cache anew.
+  cache_->erase("semantic", key);
+  return ask(text, surface, deadline, traceparent);
+}
+
+Result<Verdict> Client::ask(std::string_view text, detect::Surface surface,
+                            std::chrono::steady_clock::time_point deadline,
+                            const std::string& traceparent) const {
+  const auto now = std::chrono::steady_clock::now();
+  const auto budget = std::min(
+      options_.timeout, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+  if (budget.count() <= 0) {
+    return Status(StatusCode::kUnavailable, "no time left for the semantic detector", "timeout");
+  }
+  if (!breaker_.allow()) {
+    return Status(StatusCode::kUnavailable,
+                  "the semantic detector failed repeatedly; its circuit is open", "circuit_open");
+  }
+  http::OutboundRequest request;
+  request.method = "POST";
+  request.url = options_.url;
+  request.body = requestBody(options_.format, options_.model, text, surface);
+  request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+  if (!options_.api_key.empty()) {
+    request.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
+  }
+  if (!traceparent.empty()) request.headers.emplace_back("traceparent", traceparent);
+  request.timeout = budget;
+  request.connect_timeout = std::min(budget, std::chrono::milliseconds(1000));
+  request.max_response_bytes = 64 * 1024;  // a verdict is a few words
+
+  auto response = pool_.send(request);
+  const auto elapsed = std::chrono::steady_clock::now() - now;
+  if (!response) {
+    breaker_.record(false, elapsed);
+    return response.status();
+  }
+  if (response->status < 200 || response->status >= 300) {
+    breaker_.record(false, elapsed);
+    return Status(StatusCode::kUnavailable,
+                  "the semantic detector answered HTTP " + std::to_string(response->status),
+                  "http_status");
+  }
+  auto verdict = parseAnswer(options_.format, response->body);
+  // A service answering nonsense is as broken as one not answering.
+  breaker_.record(verdict.isOk(), elapsed);
+  return verdict;
+}
+
+}  // namespace aisafe::detectors::semantic

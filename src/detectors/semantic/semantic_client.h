@@ -1,0 +1,60 @@
+// The semantic detector's client: one classification call to the remote service, through the
+// circuit breaker "semantic" (an open breaker answers at once, so a dead service costs nothing)
+// and the cache namespace "semantic" (verdicts by text hash, shared by organizations and, with
+// Redis, by replicas; identical texts in flight share one call). Connections are kept alive.
+// Blocking: call it from the outbound lane, never from an I/O thread. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "cache/cache_manager.h"
+#include "core/status.h"
+#include "detectors/semantic/semantic_protocol.h"
+#include "http/outbound_client.h"
+#include "resilience/circuit_breaker.h"
+
+namespace aisafe::detectors::semantic {
+
+struct ClientOptions {
+  std::string url;
+  Format format = Format::kOpenAiChat;
+  std::string model;
+  std::string api_key;  // bearer token; empty: no Authorization header
+  std::chrono::milliseconds timeout{1000};
+  std::chrono::seconds cache_ttl{600};  // 0: verdicts are not cached
+};
+
+class Client {
+ public:
+  // `breaker` outlives the client; `cache` may be null (no caching) and outlives it too.
+  Client(ClientOptions options, resilience::CircuitBreaker& breaker, cache::CacheManager* cache);
+
+  // The cache is built after the detector registry (it needs Redis); attach it before the
+  // first classify(), while nothing else uses the client.
+  void attachCache(cache::CacheManager* cache) { cache_ = cache; }
+
+  // The verdict on `text`, by `deadline` at the latest. Errors (kUnavailable) carry a reason:
+  // "circuit_open", "timeout", "connect_failed", "http_status", "bad_answer", ...
+  Result<Verdict> classify(std::string_view text, detect::Surface surface,
+                           std::chrono::steady_clock::time_point deadline,
+                           const std::string& traceparent) const;
+
+  // Changes with the URL, format and model: cached verdicts of another service are not reused.
+  const std::string& fingerprint() const { return fingerprint_; }
+  const ClientOptions& options() const { return options_; }
+
+ private:
+  Result<Verdict> ask(std::string_view text, detect::Surface surface,
+                      std::chrono::steady_clock::time_point deadline,
+                      const std::string& traceparent) const;
+
+  const ClientOptions options_;
+  resilience::CircuitBreaker& breaker_;
+  cache::CacheManager* cache_;
+  std::string fingerprint_;
+  mutable http::OutboundPool pool_;
+};
+
+}  // namespace aisafe::detectors::semantic
