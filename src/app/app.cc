@@ -134,7 +134,6 @@ App::~App() {
   if (services_.audit) services_.audit->stop();
   if (services_.rate_limit_log) services_.rate_limit_log->stop();
   if (services_.webhook_events) services_.webhook_events->stop();
-  if (services_.webhook_worker) services_.webhook_worker->stop();
   if (services_.trace_exporter) services_.trace_exporter->stop();
   stopErrorReporting(services_);
 }
@@ -175,10 +174,13 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
                                             config.audit_flush_interval_ms};
   Metrics* metrics = s.metrics.get();
   s.audit = std::make_unique<storage::AuditWriter>(
-      *s.validation_repo, audit_options, [metrics](const aisafe::Status& st) {
+      *s.validation_repo, audit_options,
+      [metrics](const aisafe::Status& st) {
         metrics->audit_failures.inc();
-        telemetry::logError("audit batch could not be written", {{"error", st.message()}});
-      });
+        // Warn: the job monitor reports the failed batch to Sentry (one event per failure streak).
+        telemetry::logWarn("audit batch could not be written", {{"error", st.message()}});
+      },
+      batchObserver(s, "audit_batching"));
   AISAFE_RETURN_IF_ERROR(createSharedState(s));
   if (s.semantic) s.semantic->attachCache(s.cache.get());
   AISAFE_RETURN_IF_ERROR(createWebhookDelivery(s));
@@ -292,8 +294,7 @@ int App::serve(const std::string& port_file) {
 
   // Other replicas' invalidations (Redis pub/sub); without Redis, a no-op.
   s.cache->start();
-  if (s.config.webhook_worker) s.webhook_worker->start();
-  startJobs(s, JobHost::kServe);
+  startJobs(s, JobHost::kServe);  // webhook delivery, audit retention: as configured
   // Policy changes made by other replicas sharing the database: the backstop for when an
   // announcement was missed (or there is no Redis).
   std::atomic<bool> stop_refresh{false};
@@ -333,7 +334,6 @@ int App::serve(const std::string& port_file) {
   s.audit->stop();
   s.rate_limit_log->stop();
   s.webhook_events->stop();  // validation events reach the outbox before we go
-  s.webhook_worker->stop();
   stopJobs(s);
   if (s.trace_exporter) s.trace_exporter->stop();  // the last spans, including the shutdown's
   stopErrorReporting(s);
@@ -349,15 +349,14 @@ int App::work() {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   s.cache->start();
-  s.webhook_worker->start();
-  std::string names = "webhook_delivery";
-  for (const auto& name : startJobs(s, JobHost::kWorker)) names += "," + name;
+  std::string names;
+  for (const auto& name : startJobs(s, JobHost::kWorker))
+    names += (names.empty() ? "" : ",") + name;
   telemetry::logInfo("aisafe worker running", {{"jobs", names}});
   int sig = 0;
   sigwait(&signals, &sig);
   telemetry::logInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-  s.webhook_worker->stop();  // an attempt in flight finishes and is recorded
-  stopJobs(s);
+  stopJobs(s);  // an attempt in flight finishes and is recorded
   s.cache->stop();
   if (s.trace_exporter) s.trace_exporter->stop();
   stopErrorReporting(s);

@@ -86,7 +86,7 @@ struct Services {
   std::unique_ptr<storage::WebhookDeliveryRepository> webhook_deliveries;
   // Validation events (prompt.validated, prompt.blocked) reach the outbox in batches.
   std::unique_ptr<storage::BatchWriter<storage::OutboxEvent>> webhook_events;
-  std::unique_ptr<webhooks::DeliveryWorker> webhook_worker;  // runs when WEBHOOK_WORKER=true
+  std::unique_ptr<webhooks::DeliveryWorker> webhook_worker;  // webhook_delivery_job's body
   std::unique_ptr<resilience::RateLimiter> rate_limiter;
   std::unique_ptr<storage::RateLimitLogRepository> rate_limit_log_repo;
   std::unique_ptr<storage::BatchWriter<storage::RateLimitLogRow>> rate_limit_log;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "app/jobs_wiring.h"
 #include "resilience/shared_rate_limiter.h"
 #include "telemetry/logging.h"
 
@@ -130,8 +131,10 @@ void createRateLimitLog(Services& s) {
       storage::BatchWriterOptions{
           .queue_capacity = 10'000, .batch_size = 500, .flush_interval_ms = 1000},
       [](const aisafe::Status& st) {
-        telemetry::logError("rate-limit log batch could not be written", {{"error", st.message()}});
-      });
+        // Warn: the job monitor reports the failed batch to Sentry (one event per failure streak).
+        telemetry::logWarn("rate-limit log batch could not be written", {{"error", st.message()}});
+      },
+      batchObserver(s, "rate_limit_log"));
   auto* rate_log = s.rate_limit_log.get();
   s.metrics_registry.gauge("aisafe_rate_limit_log_dropped_total",
                            "Limit hits not logged because the log queue was full",
