@@ -234,7 +234,10 @@ int App::serve(const std::string& port_file) {
   options.blocking_threads = static_cast<unsigned>(s.config.db_pool_size);
   options.credential_threads = s.config.password_hash_threads;
   options.credential_queue = s.config.password_hash_queue;
-  if (s.semantic) options.outbound_threads = s.config.semantic_detector_concurrency;
+  if (s.semantic) {
+    options.outbound_threads = s.config.semantic_detector_concurrency;
+    options.outbound_queue = 4 * std::size_t{s.config.semantic_detector_concurrency};
+  }
   options.max_body_bytes = s.config.max_body_bytes;
   options.max_header_bytes = s.config.max_header_bytes;
   options.read_timeout = std::chrono::milliseconds(s.config.read_timeout_ms);
