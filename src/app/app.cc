@@ -10,6 +10,7 @@
 
 #include "app/error_reporting.h"
 #include "app/jobs_wiring.h"
+#include "app/organization_metrics.h"
 #include "app/remote_detection.h"
 #include "app/routes.h"
 #include "app/shared_state.h"
@@ -255,28 +256,31 @@ int App::serve(const std::string& port_file) {
   Metrics* metrics = s.metrics.get();
   const bool access_log = s.config.access_log;
   Services* services = &s;
-  server.setObserver([metrics, access_log, services](const http::RequestContext& ctx,
-                                                     const http::Request* req, unsigned status) {
-    reportServerError(*services, ctx, status);
-    const std::string route = ctx.route.empty() ? "unparsed" : ctx.route;
-    const std::string method = req != nullptr ? std::string(req->method_string()) : "unknown";
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
-    metrics->requests.inc(
-        {{"route", route}, {"method", method}, {"status", std::to_string(status)}});
-    metrics->request_seconds.observe(seconds, {{"route", route}});
-    if (access_log && telemetry::logEnabled(telemetry::LogLevel::kInfo)) {
-      // The route pattern, never the path or query (ids and tokens stay out of logs).
-      boost::json::object line{{"method", method},
-                               {"route", route},
-                               {"status", status},
-                               {"latency_ms", std::round(seconds * 1e5) / 100},
-                               {"request_id", ctx.request_id}};
-      if (!ctx.organization_id.empty()) line["organization_id"] = ctx.organization_id;
-      if (!ctx.decision.empty()) line["decision"] = ctx.decision;
-      telemetry::logInfo("request", std::move(line));
-    }
-  });
+  auto count_organization = organizationValidationCounter(s);
+  server.setObserver(
+      [metrics, access_log, services, count_organization](
+          const http::RequestContext& ctx, const http::Request* req, unsigned status) {
+        reportServerError(*services, ctx, status);
+        if (count_organization) count_organization(ctx);
+        const std::string route = ctx.route.empty() ? "unparsed" : ctx.route;
+        const std::string method = req != nullptr ? std::string(req->method_string()) : "unknown";
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
+        metrics->requests.inc(
+            {{"route", route}, {"method", method}, {"status", std::to_string(status)}});
+        metrics->request_seconds.observe(seconds, {{"route", route}});
+        if (access_log && telemetry::logEnabled(telemetry::LogLevel::kInfo)) {
+          // The route pattern, never the path or query (ids and tokens stay out of logs).
+          boost::json::object line{{"method", method},
+                                   {"route", route},
+                                   {"status", status},
+                                   {"latency_ms", std::round(seconds * 1e5) / 100},
+                                   {"request_id", ctx.request_id}};
+          if (!ctx.organization_id.empty()) line["organization_id"] = ctx.organization_id;
+          if (!ctx.decision.empty()) line["decision"] = ctx.decision;
+          telemetry::logInfo("request", std::move(line));
+        }
+      });
   if (auto st = server.listen(); !st.isOk()) {
     telemetry::logError("cannot start", {{"error", st.message()}});
     return 1;

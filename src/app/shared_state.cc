@@ -77,16 +77,34 @@ Status createRateLimiter(Services& s) {
 void addCacheMetrics(Services& s) {
   auto* cache = s.cache.get();
   using Samples = telemetry::Registry::Samples;
-  s.metrics_registry.gaugeFamily("aisafe_cache_hits", "Cache hits by level", [cache] {
-    const auto st = cache->stats();
-    return Samples{{{{"level", "l1"}}, static_cast<double>(st.l1.hits)},
-                   {{{"level", "l2"}}, static_cast<double>(st.l2_hits)}};
-  });
-  s.metrics_registry.gaugeFamily("aisafe_cache_misses", "Cache misses by level", [cache] {
-    const auto st = cache->stats();
-    return Samples{{{{"level", "l1"}}, static_cast<double>(st.l1.misses)},
-                   {{{"level", "l2"}}, static_cast<double>(st.l2_misses)}};
-  });
+  // By level and namespace family ("validation", "semantic": the namespace before its first
+  // ':'), never by organization. The label is cache_namespace, not namespace: Kubernetes
+  // scrape configs attach their own `namespace` label, which would rename ours.
+  using Field = std::uint64_t cache::NamespaceStats::*;
+  const auto by_family = [cache](Field l1, Field l2) {
+    return [cache, l1, l2] {
+      Samples out;
+      for (const auto& f : cache->namespaceStats()) {
+        out.push_back(
+            {{{"level", "l1"}, {"cache_namespace", f.prefix}}, static_cast<double>(f.*l1)});
+        if (l2 != nullptr) {
+          out.push_back(
+              {{{"level", "l2"}, {"cache_namespace", f.prefix}}, static_cast<double>(f.*l2)});
+        }
+      }
+      return out;
+    };
+  };
+  s.metrics_registry.gaugeFamily(
+      "aisafe_cache_hits", "Cache hits by level and namespace family",
+      by_family(&cache::NamespaceStats::l1_hits, &cache::NamespaceStats::l2_hits));
+  s.metrics_registry.gaugeFamily(
+      "aisafe_cache_misses", "Cache misses by level and namespace family",
+      by_family(&cache::NamespaceStats::l1_misses, &cache::NamespaceStats::l2_misses));
+  s.metrics_registry.gaugeFamily(
+      "aisafe_cache_evictions",
+      "Entries evicted to make room, by level and namespace family (L2 entries expire in Redis)",
+      by_family(&cache::NamespaceStats::l1_evictions, nullptr));
   s.metrics_registry.gauge("aisafe_cache_l1_evictions", "L1 entries evicted to make room",
                            [cache] { return static_cast<double>(cache->stats().l1.evictions); });
   s.metrics_registry.gauge("aisafe_cache_l1_size", "L1 entries",

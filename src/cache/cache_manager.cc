@@ -17,7 +17,31 @@ CacheManager::CacheManager(CacheOptions options, resilience::RedisClient* redis)
     : options_(std::move(options)),
       redis_(redis),
       instance_(ids::random("cache_")),
-      l1_(options_.l1_size) {}
+      l1_(options_.l1_size, 16, [this](std::string_view key) {
+        // An L1 key is "<namespace><separator><key>".
+        family(key.substr(0, key.find(kSeparator))).l1_evictions.fetch_add(1);
+      }) {}
+
+CacheManager::FamilyCounters& CacheManager::family(std::string_view ns) {
+  std::string_view prefix = ns.substr(0, ns.find(':'));
+  std::lock_guard lock(families_mu_);
+  auto it = families_.find(prefix);
+  if (it != families_.end()) return *it->second;
+  if (families_.size() >= kMaxNamespaceFamilies) prefix = "other";
+  auto& slot = families_[std::string(prefix)];
+  if (!slot) slot = std::make_unique<FamilyCounters>();
+  return *slot;
+}
+
+std::vector<NamespaceStats> CacheManager::namespaceStats() const {
+  std::vector<NamespaceStats> out;
+  std::lock_guard lock(families_mu_);
+  for (const auto& [prefix, c] : families_) {
+    out.push_back({prefix, c->l1_hits.load(), c->l1_misses.load(), c->l1_evictions.load(),
+                   c->l2_hits.load(), c->l2_misses.load()});
+  }
+  return out;
+}
 
 CacheManager::~CacheManager() { stop(); }
 
@@ -53,7 +77,12 @@ std::optional<std::string> CacheManager::l2Key(const std::string& ns, const std:
 std::optional<std::string> CacheManager::peek(const std::string& ns, const std::string& key,
                                               const GetOptions& options) {
   const std::string k1 = l1Key(ns, key);
-  if (auto v = l1_.get(k1)) return v;
+  FamilyCounters& counts = family(ns);
+  if (auto v = l1_.get(k1)) {
+    counts.l1_hits.fetch_add(1, std::memory_order_relaxed);
+    return v;
+  }
+  counts.l1_misses.fetch_add(1, std::memory_order_relaxed);
   if (!options.use_l2) return std::nullopt;
   auto k2 = l2Key(ns, key);
   if (!k2) return std::nullopt;
@@ -64,9 +93,11 @@ std::optional<std::string> CacheManager::peek(const std::string& ns, const std::
   }
   if (v->type != resilience::RedisValue::Type::kString) {
     ++l2_misses_;
+    counts.l2_misses.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;
   }
   ++l2_hits_;
+  counts.l2_hits.fetch_add(1, std::memory_order_relaxed);
   l1_.put(k1, v->str, options.l1_ttl.value_or(options_.l1_ttl));  // promote
   return std::move(v->str);
 }

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -45,6 +46,14 @@ struct CacheStats {
   std::uint64_t invalidations = 0;
   bool l2_enabled = false;
   bool subscribed = false;
+};
+
+// Lookups of one namespace family: the namespace up to its first ':' ("validation" for
+// "validation:<organization id>"), so the set of families is fixed by the code, not by tenants.
+struct NamespaceStats {
+  std::string prefix;
+  std::uint64_t l1_hits = 0, l1_misses = 0, l1_evictions = 0;
+  std::uint64_t l2_hits = 0, l2_misses = 0;
 };
 
 struct GetOptions {
@@ -83,6 +92,12 @@ class CacheManager {
   void stop();
 
   CacheStats stats() const;
+  // Hits, misses and evictions per namespace family (metrics); ordered by prefix.
+  std::vector<NamespaceStats> namespaceStats() const;
+
+  // Families past this many share the prefix "other": a bug that puts an id before the first
+  // ':' must not grow the metrics without bound.
+  static constexpr std::size_t kMaxNamespaceFamilies = 32;
 
  private:
   struct Flight {
@@ -90,6 +105,13 @@ class CacheManager {
     std::condition_variable cv;
     std::optional<Result<std::string>> result;
   };
+
+  struct FamilyCounters {
+    std::atomic<std::uint64_t> l1_hits{0}, l1_misses{0}, l1_evictions{0}, l2_hits{0}, l2_misses{0};
+  };
+  // The counters of the family of `ns` (created on first use). Never called with a shard of
+  // L1 locked except from the eviction listener, which takes only families_mu_.
+  FamilyCounters& family(std::string_view ns);
 
   std::string l1Key(const std::string& ns, const std::string& key) const;
   void dropLocal(const std::string& ns, const std::string& generation);
@@ -100,7 +122,9 @@ class CacheManager {
   CacheOptions options_;
   resilience::RedisClient* redis_;
   const std::string instance_;  // tells our own announcements apart from other replicas'
-  LruCache l1_;
+  mutable std::mutex families_mu_;
+  std::map<std::string, std::unique_ptr<FamilyCounters>, std::less<>> families_;
+  LruCache l1_;  // after families_: its eviction listener counts there
 
   std::mutex flights_mu_;
   std::unordered_map<std::string, std::shared_ptr<Flight>> flights_;

@@ -5,9 +5,10 @@
 
 namespace aisafe::cache {
 
-LruCache::LruCache(std::size_t capacity, std::size_t shards)
+LruCache::LruCache(std::size_t capacity, std::size_t shards, EvictionListener on_evict)
     : per_shard_(std::max<std::size_t>(1, capacity / std::max<std::size_t>(1, shards))),
-      shards_(std::max<std::size_t>(1, shards)) {}
+      shards_(std::max<std::size_t>(1, shards)),
+      on_evict_(std::move(on_evict)) {}
 
 LruCache::Shard& LruCache::shardFor(std::string_view key) {
   return shards_[std::hash<std::string_view>{}(key) % shards_.size()];
@@ -47,6 +48,7 @@ void LruCache::put(std::string key, std::string value, std::chrono::milliseconds
   s.order.push_front(Entry{std::move(key), std::move(value), now + ttl});
   s.index.emplace(s.order.front().key, s.order.begin());
   while (s.order.size() > per_shard_) {
+    if (on_evict_) on_evict_(s.order.back().key);
     s.index.erase(s.order.back().key);
     s.order.pop_back();
     evictions_.fetch_add(1, std::memory_order_relaxed);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -24,8 +25,11 @@ struct LruStats {
 class LruCache {
  public:
   using Clock = std::chrono::steady_clock;
+  // Told the key of each entry evicted to make room (not expired or erased ones), under the
+  // shard's lock: it must be quick and must not call back into the cache.
+  using EvictionListener = std::function<void(std::string_view key)>;
 
-  explicit LruCache(std::size_t capacity, std::size_t shards = 16);
+  explicit LruCache(std::size_t capacity, std::size_t shards = 16, EvictionListener on_evict = {});
 
   std::optional<std::string> get(std::string_view key, Clock::time_point now = Clock::now());
   void put(std::string key, std::string value, std::chrono::milliseconds ttl,
@@ -52,6 +56,7 @@ class LruCache {
 
   std::size_t per_shard_;
   std::vector<Shard> shards_;
+  EvictionListener on_evict_;
   std::atomic<std::uint64_t> hits_{0}, misses_{0}, evictions_{0}, expirations_{0};
 };
 

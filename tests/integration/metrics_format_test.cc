@@ -8,6 +8,8 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -65,9 +67,44 @@ std::string seriesKey(const Sample& s) {
   return k;
 }
 
+// Scrapes until every `needle` is in the exposition (the background jobs report their first
+// runs a moment after start), or the deadline passes; returns the last answer.
+testsupport::HttpResponse scrapeUntil(testsupport::HttpClient& c,
+                                      const std::vector<std::string>& needles) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    auto res = c.request("GET", "/metrics");
+    bool all = res.status == 200;
+    for (const auto& n : needles) all = all && res.body.find(n) != std::string::npos;
+    if (all || std::chrono::steady_clock::now() > until) return res;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+// The series issue 7 asks for beyond the basics: validations by organization, the cache by
+// level and namespace family, and every background job's runs, durations, last success and
+// queue depth.
+const std::vector<std::string> kObservabilitySeries = {
+    R"(aisafe_validations_by_organization_total{organization_id="default",decision="block"} 1)",
+    R"(aisafe_validations_by_organization_total{organization_id="default",decision="allow"} 2)",
+    R"(aisafe_cache_hits{level="l1",cache_namespace="validation"} 1)",
+    R"(aisafe_cache_misses{level="l1",cache_namespace="validation"} 1)",
+    R"(aisafe_cache_evictions{level="l1",cache_namespace="validation"} 0)",
+    R"(aisafe_job_runs_total{job="webhook_delivery",outcome="idle"})",
+    R"(aisafe_job_runs_total{job="audit_retention",outcome="idle"} 1)",
+    R"(aisafe_job_runs_total{job="audit_batching",outcome="success"})",
+    R"(aisafe_job_duration_seconds_bucket{job="audit_retention",le="+Inf"} 1)",
+    R"(aisafe_job_last_success_timestamp_seconds{job="webhook_delivery"} 1)",  // 17...: a time
+    R"(aisafe_job_queue_depth{job="audit_batching"} 0)",
+    R"(aisafe_job_queue_depth{job="webhook_delivery"} 0)",
+    R"(aisafe_job_queue_depth{job="webhook_events"} 0)",
+    "aisafe_audit_retention_deleted_total 0",
+};
+
 TEST(MetricsFormatTest, TheExpositionIsStrictlyValid) {
   std::string error;
-  auto server = testsupport::AisafeServer::start({{"ALLOW_ANONYMOUS_VALIDATE", "true"}}, error);
+  auto server = testsupport::AisafeServer::start(
+      {{"ALLOW_ANONYMOUS_VALIDATE", "true"}, {"AUDIT_FLUSH_INTERVAL_MS", "20"}}, error);
   ASSERT_NE(server, nullptr) << error;
   auto c = server->client();
   // Populate a few families: decisions, detector hits, an error, a rate-limit-free route.
@@ -77,8 +114,17 @@ TEST(MetricsFormatTest, TheExpositionIsStrictlyValid) {
             {{"Content-Type", "application/json"}});
   c.request("POST", "/api/v1/validate", "{not json", {{"Content-Type", "application/json"}});
   c.request("GET", "/nope");
-  auto res = c.request("GET", "/metrics");
+  // A text long enough for the verdict cache, twice: one miss, one hit.
+  const std::string long_prompt =
+      R"({"prompt":")" + std::string(5000, 'a') + R"( what is the capital of France?"})";
+  for (int i = 0; i < 2; ++i) {
+    c.request("POST", "/api/v1/validate", long_prompt, {{"Content-Type", "application/json"}});
+  }
+  auto res = scrapeUntil(c, kObservabilitySeries);
   ASSERT_EQ(res.status, 200);
+  for (const auto& needle : kObservabilitySeries) {
+    EXPECT_NE(res.body.find(needle), std::string::npos) << needle << "\n" << res.body;
+  }
   EXPECT_EQ(res.header("content-type").rfind("text/plain; version=0.0.4", 0), 0u);
 
   static const std::regex name_re("[a-zA-Z_:][a-zA-Z0-9_:]*");
@@ -171,6 +217,22 @@ TEST(MetricsFormatTest, TheExpositionIsStrictlyValid) {
     EXPECT_EQ(list.back().second, counts[key]) << key;
     EXPECT_TRUE(sums.count(key)) << key << " has no _sum";
   }
+}
+
+TEST(MetricsFormatTest, TheOrganizationLabelCanBeTurnedOff) {
+  std::string error;
+  auto server = testsupport::AisafeServer::start(
+      {{"ALLOW_ANONYMOUS_VALIDATE", "true"}, {"METRICS_ORGANIZATION_LABEL", "false"}}, error);
+  ASSERT_NE(server, nullptr) << error;
+  auto c = server->client();
+  ASSERT_EQ(c.request("POST", "/api/v1/validate", R"({"prompt":"hello"})",
+                      {{"Content-Type", "application/json"}})
+                .status,
+            200);
+  const std::string body = c.request("GET", "/metrics").body;
+  EXPECT_EQ(body.find("aisafe_validations_by_organization_total"), std::string::npos);
+  EXPECT_EQ(body.find("organization_id="), std::string::npos);
+  EXPECT_NE(body.find(R"(aisafe_validations_total{decision="allow")"), std::string::npos);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // the other "replica", recovery after a Redis restart).
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -65,6 +66,38 @@ TEST(CacheManagerTest, ManyMissesOfOneKeyRunTheFallbackOnce) {
   EXPECT_EQ(ok.load(), 16);
   EXPECT_EQ(m.stats().loads, 1u);
   EXPECT_EQ(m.stats().coalesced, 15u);
+}
+
+// Metrics by namespace family: the part before the first ':' (never an organization id).
+TEST(CacheManagerTest, CountsHitsMissesAndEvictionsByNamespaceFamily) {
+  CacheManager m({.l1_size = 16}, nullptr);  // 16 shards of one entry: every put may evict
+  for (int i = 0; i < 100; ++i)
+    m.set("validation:org_" + std::to_string(i % 3), "k" + std::to_string(i), "v");
+  m.set("semantic", "key", "verdict");
+  EXPECT_TRUE(m.peek("semantic", "key"));
+  EXPECT_FALSE(m.peek("validation:org_9", "missing"));
+  EXPECT_FALSE(m.peek("api_keys:key_1", "missing"));
+
+  std::map<std::string, NamespaceStats> by;
+  std::uint64_t evictions = 0, hits = 0, misses = 0;
+  for (const auto& f : m.namespaceStats()) {
+    by[f.prefix] = f;
+    evictions += f.l1_evictions;
+    hits += f.l1_hits;
+    misses += f.l1_misses;
+  }
+  ASSERT_EQ(by.size(), 3u);  // validation, semantic, api_keys: no organization ids
+  EXPECT_GE(by["validation"].l1_evictions, 80u);
+  EXPECT_EQ(by["semantic"].l1_hits, 1u);
+  EXPECT_EQ(by["validation"].l1_misses, 1u);
+  EXPECT_EQ(by["api_keys"].l1_misses, 1u);
+  const auto total = m.stats().l1;  // the families add up to the whole
+  EXPECT_EQ(evictions, total.evictions);
+  EXPECT_EQ(hits, total.hits);
+  EXPECT_EQ(misses, total.misses);
+
+  for (int i = 0; i < 50; ++i) (void)m.peek("family" + std::to_string(i), "k");
+  EXPECT_LE(m.namespaceStats().size(), CacheManager::kMaxNamespaceFamilies + 1);  // "other"
 }
 
 TEST(CacheManagerTest, FailedLoadsAreNotCached) {
