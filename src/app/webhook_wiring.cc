@@ -6,16 +6,27 @@
 #include "app/jobs_wiring.h"
 #include "core/clock.h"
 #include "telemetry/logging.h"
+#include "telemetry/trace_context.h"
 #include "webhooks/events.h"
 
 namespace aisafe::app {
+namespace {
+
+// The trace of the request being served on this thread, stored with the events it causes so
+// their deliveries, sent later by a worker, continue it ("" when the request is not traced).
+std::string traceparentOf(const telemetry::SpanContext& context) {
+  return context.valid() ? telemetry::formatTraceparent(context) : std::string();
+}
+
+}  // namespace
 
 Status createWebhookDelivery(Services& s) {
   s.webhook_deliveries = std::make_unique<storage::WebhookDeliveryRepository>(*s.db);
   const storage::RecordChangeHook outbox = [](soci::session& session,
                                               const storage::RecordChange& change) {
-    storage::WebhookDeliveryRepository::enqueueIn(session,
-                                                  webhooks::changeEvent(change, clock::nowMs()));
+    storage::OutboxEvent event = webhooks::changeEvent(change, clock::nowMs());
+    event.traceparent = traceparentOf(telemetry::currentSpanContext());
+    storage::WebhookDeliveryRepository::enqueueIn(session, event);
   };
   s.policy_repo->setChangeHook(outbox);
   s.key_repo->setChangeHook(outbox);
@@ -90,13 +101,17 @@ void queueValidationEvents(Services& s, const http::RequestContext& ctx,
   }
   if (ctx.principal.kind == http::Principal::Kind::kApiKey) data["api_key_id"] = ctx.principal.id;
   const std::int64_t now = clock::nowMs();
+  const std::string traceparent = traceparentOf(
+      ctx.trace.server != nullptr ? ctx.trace.server->context() : telemetry::currentSpanContext());
   if (validated) {
-    s.webhook_events->enqueue(
-        webhooks::makeEvent("prompt.validated", ctx.organization_id, data, now));
+    auto event = webhooks::makeEvent("prompt.validated", ctx.organization_id, data, now);
+    event.traceparent = traceparent;
+    s.webhook_events->enqueue(std::move(event));
   }
   if (block_event) {
-    s.webhook_events->enqueue(
-        webhooks::makeEvent("prompt.blocked", ctx.organization_id, std::move(data), now));
+    auto event = webhooks::makeEvent("prompt.blocked", ctx.organization_id, std::move(data), now);
+    event.traceparent = traceparent;
+    s.webhook_events->enqueue(std::move(event));
   }
 }
 

@@ -52,10 +52,11 @@ int WebhookDeliveryRepository::enqueueIn(soci::session& s, const OutboxEvent& ev
   }
   if (endpoints.empty()) return 0;
   const long long at = event.created_at;
-  s << "INSERT INTO webhook_events (id, organization_id, type, payload, created_at) VALUES "
-       "(:id, :o, :t, :p, :c)",
+  soci::indicator trace_ind = event.traceparent.empty() ? soci::i_null : soci::i_ok;
+  s << "INSERT INTO webhook_events (id, organization_id, type, payload, created_at, traceparent) "
+       "VALUES (:id, :o, :t, :p, :c, :tp)",
       soci::use(event.id), soci::use(event.organization_id), soci::use(event.type),
-      soci::use(event.payload), soci::use(at);
+      soci::use(event.payload), soci::use(at), soci::use(event.traceparent, trace_ind);
   for (const auto& endpoint : endpoints) {
     const std::string id = ids::timeOrdered("dlv_");
     s << "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, organization_id, status, "
@@ -83,12 +84,13 @@ Status WebhookDeliveryRepository::enqueueBatch(const std::vector<OutboxEvent>& e
     }
     OutboxEvent ev;
     long long at = 0;
+    soci::indicator trace_ind = soci::i_null;
     std::string delivery_id, endpoint_id;
     soci::statement insert_event =
-        (s.prepare << "INSERT INTO webhook_events (id, organization_id, type, payload, created_at) "
-                      "VALUES (:id, :o, :t, :p, :c)",
+        (s.prepare << "INSERT INTO webhook_events (id, organization_id, type, payload, created_at, "
+                      "traceparent) VALUES (:id, :o, :t, :p, :c, :tp)",
          soci::use(ev.id), soci::use(ev.organization_id), soci::use(ev.type), soci::use(ev.payload),
-         soci::use(at));
+         soci::use(at), soci::use(ev.traceparent, trace_ind));
     soci::statement insert_delivery =
         (s.prepare << "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, organization_id, "
                       "status, next_attempt_at, created_at, updated_at) VALUES "
@@ -102,6 +104,7 @@ Status WebhookDeliveryRepository::enqueueBatch(const std::vector<OutboxEvent>& e
         if (!stored) {
           ev = e;
           at = e.created_at;
+          trace_ind = e.traceparent.empty() ? soci::i_null : soci::i_ok;
           insert_event.execute(true);
           stored = true;
         }
@@ -165,9 +168,12 @@ Result<std::vector<ClaimedDelivery>> WebhookDeliveryRepository::claimDue(std::in
       }
       if (!found) return;
       soci::rowset<soci::row> ev =
-          (s.prepare << "SELECT payload FROM webhook_events WHERE id = :id",
+          (s.prepare << "SELECT payload, traceparent FROM webhook_events WHERE id = :id",
            soci::use(c.delivery.event_id));
-      for (const auto& r : ev) c.payload = r.get<std::string>(0);
+      for (const auto& r : ev) {
+        c.payload = r.get<std::string>(0);
+        c.traceparent = internal::nullableText(r, 1).value_or("");
+      }
     }));
     if (!found) continue;
     auto endpoint =

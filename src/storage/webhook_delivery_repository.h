@@ -26,6 +26,9 @@ struct OutboxEvent {
   std::string type;
   std::string payload;  // the body as it will be sent
   std::int64_t created_at = 0;
+  // The W3C traceparent of the request that caused the event ("" when it was not traced):
+  // its deliveries continue that trace, however much later they are sent.
+  std::string traceparent;
 };
 
 struct DeliveryRow {
@@ -57,6 +60,7 @@ struct AttemptRow {
 struct ClaimedDelivery {
   DeliveryRow delivery;
   std::string payload;
+  std::string traceparent;  // the event's, "" when none
   WebhookEndpointRow endpoint;
 };
 

@@ -104,7 +104,7 @@ void DeliveryWorker::attempt(const storage::ClaimedDelivery& c, std::int64_t now
     result.error = "the signing secret cannot be read (was SECRET_KEY changed?); rotate it";
   } else {
     result = send(c.endpoint.url, *secrets, c.delivery.event_id, now_ms / 1000, c.payload,
-                  options_.send, breaker);
+                  options_.send, breaker, c.traceparent);
     if (result.not_tried) {
       // The endpoint's breaker is open: no attempt spent, back in a moment.
       (void)repo_.release(c.delivery.id, now_ms + 5000);

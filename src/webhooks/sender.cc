@@ -1,8 +1,11 @@
 #include "webhooks/sender.h"
 
+#include <optional>
+
 #include <boost/url/parse.hpp>
 
 #include "http/outbound_client.h"
+#include "telemetry/trace_context.h"
 #include "webhooks/address_policy.h"
 #include "webhooks/signature.h"
 
@@ -15,10 +18,11 @@ constexpr std::size_t kExcerptBytes = 512;
 // there is no URL template. The host and port only: a webhook URL's path or query may hold a
 // token.
 telemetry::Span startSpan(const SendOptions& options, const std::string& url,
-                          const std::string& msg_id) {
+                          const std::string& msg_id,
+                          const std::optional<telemetry::SpanContext>& parent) {
   if (options.tracer == nullptr) return {};
   telemetry::Span span = options.tracer->start("POST", telemetry::SpanKind::kClient,
-                                               telemetry::currentSpanContext());
+                                               parent ? *parent : telemetry::currentSpanContext());
   if (span.recording()) {
     span.setString("http.request.method", "POST");
     if (auto u = boost::urls::parse_absolute_uri(url)) {
@@ -34,7 +38,8 @@ telemetry::Span startSpan(const SendOptions& options, const std::string& url,
 
 SendResult send(const std::string& url, const std::vector<std::string>& secrets,
                 const std::string& msg_id, std::int64_t timestamp_s, const std::string& body,
-                const SendOptions& options, resilience::CircuitBreaker& breaker) {
+                const SendOptions& options, resilience::CircuitBreaker& breaker,
+                const std::string& parent_traceparent) {
   SendResult result;
   auto signature = signatureHeader(secrets, msg_id, timestamp_s, body);
   if (!signature) {
@@ -58,9 +63,15 @@ SendResult send(const std::string& url, const std::vector<std::string>& secrets,
   request.timeout = options.timeout;
   request.max_response_bytes = options.max_response_bytes;
   if (!options.allow_private) request.allow_address = isPublicAddress;
-  telemetry::Span span = startSpan(options, url, msg_id);
+  const std::optional<telemetry::SpanContext> parent =
+      parent_traceparent.empty() ? std::nullopt : telemetry::parseTraceparent(parent_traceparent);
+  telemetry::Span span = startSpan(options, url, msg_id, parent);
   if (span.context().valid()) {
     request.headers.emplace_back("traceparent", telemetry::formatTraceparent(span.context()));
+  } else if (parent) {
+    // Tracing is off here, but the request that caused the event was traced (by this or
+    // another replica): the receiver can still join the delivery to it.
+    request.headers.emplace_back("traceparent", telemetry::formatTraceparent(*parent));
   }
   const auto started = std::chrono::steady_clock::now();
   auto response = http::sendOutbound(request);

@@ -35,8 +35,12 @@ struct SendResult {
 };
 
 // `secrets`: the current secret first, then the previous one during a rotation.
+// `parent_traceparent`: the trace the attempt continues (the stored one of the request that
+// caused the event); empty or malformed: the thread's current span context. The request carries
+// the attempt's client span as `traceparent`, or, with tracing off, the parent as it was stored.
 SendResult send(const std::string& url, const std::vector<std::string>& secrets,
                 const std::string& msg_id, std::int64_t timestamp_s, const std::string& body,
-                const SendOptions& options, resilience::CircuitBreaker& breaker);
+                const SendOptions& options, resilience::CircuitBreaker& breaker,
+                const std::string& parent_traceparent = {});
 
 }  // namespace aisafe::webhooks

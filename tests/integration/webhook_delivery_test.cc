@@ -229,5 +229,38 @@ TEST(WebhookWorkerTest, AWorkerProcessDeliversWhatServeQueued) {
   EXPECT_EQ(worker->waitExit(10s), 0);
 }
 
+// A delivery sent later by the worker continues the trace of the request that caused its
+// event: the event stored that request's traceparent (migration 005), and the attempt's client
+// span is its child, so the receiver gets the caller's trace id.
+TEST(WebhookTraceTest, ADeliveryContinuesTheTraceOfTheRequestThatCausedIt) {
+  HttpReceiver receiver;
+  std::string error;
+  Env env = baseEnv();
+  env.emplace_back("ENABLE_TRACING", "true");
+  env.emplace_back("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9");  // nobody: spans dropped
+  auto server = AisafeServer::start(env, error);
+  ASSERT_NE(server, nullptr) << error;
+  HttpClient admin = server->adminClient();
+  subscribe(admin, receiver, R"(["prompt.validated"])");
+
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const std::string caller_span = "00f067aa0ba902b7";
+  HttpClient anonymous = server->client();
+  auto r = anonymous.request("POST", "/api/v1/validate", R"({"prompt":"hello there"})",
+                             {{"Content-Type", "application/json"},
+                              {"traceparent", "00-" + trace_id + "-" + caller_span + "-01"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_TRUE(receiver.waitFor(1, 10s));
+  const auto got = receiver.received()[0];
+  ASSERT_EQ(eventType(got), "prompt.validated") << got.body;
+  auto it = got.headers.find("traceparent");
+  ASSERT_NE(it, got.headers.end());
+  const std::string& header = it->second;
+  ASSERT_EQ(header.size(), 55u) << header;
+  EXPECT_EQ(header.substr(0, 36), "00-" + trace_id + "-") << header;  // the caller's trace
+  EXPECT_NE(header.substr(36, 16), caller_span);                      // a span of its own
+  EXPECT_EQ(header.substr(52), "-01");  // sampled, as the caller asked
+}
+
 }  // namespace
 }  // namespace aisafe

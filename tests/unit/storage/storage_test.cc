@@ -1,5 +1,6 @@
 // Storage against both databases: SQLite in a temp dir and a real PostgreSQL server the test
 // starts (tests/support/postgres_server.h). Every test runs on both.
+#include <map>
 #include <set>
 #include <thread>
 
@@ -102,7 +103,8 @@ TEST_P(StorageTest, PolicyVersionsAccumulate) {
 TEST_P(StorageTest, UneditedDefaultPoliciesGetTheClassifierAndEditedOnesDoNot) {
   Migrator m(*db_);
   ASSERT_TRUE(m.up().isOk());
-  ASSERT_TRUE(m.down(1).isOk());  // as before 004
+  const int after_004 = m.latestVersion() - 4;  // migrations newer than 004, undone with it
+  ASSERT_TRUE(m.down(1 + after_004).isOk());    // as before 004
   PolicyRepository repo(*db_);
   const std::string service_default =
       R"({"name":"default","detectors":["prompt_injection","pii","secrets","invisible_text","custom"],"actions":{"custom":"block","invisible_text":"block","jailbreak":"block","pii":"redact","prompt_injection":"block","secrets":"block"},"thresholds":{"min_severity":"low","min_score":5E-1},"custom":{"keywords":[],"regexes":[]},"log_raw_text":false})";
@@ -125,7 +127,7 @@ TEST_P(StorageTest, UneditedDefaultPoliciesGetTheClassifierAndEditedOnesDoNot) {
   ASSERT_TRUE(untouched.isOk());
   EXPECT_EQ(untouched->version, 1);
 
-  ASSERT_TRUE(m.down(1).isOk());
+  ASSERT_TRUE(m.down(1 + after_004).isOk());
   auto back = repo.get("default", "pol_created");
   ASSERT_TRUE(back.isOk());
   EXPECT_EQ(back->version, 1);
@@ -368,6 +370,40 @@ TEST_P(StorageTest, RateLimitHitsAreWrittenInBatchesAndReadNewestFirst) {
   EXPECT_EQ(rows->front().api_key_id, "");
   EXPECT_EQ(rows->front().created_at, 1'700'000'000'019);
   EXPECT_TRUE(repo.recent("another-org", 5)->empty());
+}
+
+// Migration 005: an event keeps the traceparent of the request that caused it, and a claimed
+// delivery hands it to the worker; events from untraced requests have none.
+TEST_P(StorageTest, AnEventsTraceparentReachesItsDeliveries) {
+  ASSERT_TRUE(migrateUp().isOk());
+  WebhookEndpointRepository endpoints(*db_);
+  WebhookEndpointRow endpoint;
+  endpoint.id = "wh_t";
+  endpoint.organization_id = "default";
+  endpoint.url = "https://hooks.example.com/";
+  endpoint.events = R"(["prompt.blocked","policy.created"])";
+  endpoint.secret = "sealed";
+  ASSERT_TRUE(endpoints.create(endpoint).isOk());
+  WebhookDeliveryRepository deliveries(*db_);
+  const std::string traced = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  OutboxEvent with{"msg_traced", "default", "prompt.blocked", "{}", 1000};
+  with.traceparent = traced;
+  OutboxEvent without{"msg_plain", "default", "prompt.blocked", "{}", 1001};
+  ASSERT_TRUE(deliveries.enqueueBatch({with, without}).isOk());
+  OutboxEvent change{"msg_change", "default", "policy.created", "{}", 1002};
+  change.traceparent = traced;
+  ASSERT_TRUE(db_->transaction([&](soci::session& s) {
+                   EXPECT_EQ(WebhookDeliveryRepository::enqueueIn(s, change), 1);
+                 })
+                  .isOk());
+  auto claimed = deliveries.claimDue(10'000, 60'000, 10);
+  ASSERT_TRUE(claimed.isOk()) << claimed.status().message();
+  ASSERT_EQ(claimed->size(), 3u);
+  std::map<std::string, std::string> by_event;
+  for (const auto& c : *claimed) by_event[c.delivery.event_id] = c.traceparent;
+  EXPECT_EQ(by_event["msg_traced"], traced);
+  EXPECT_EQ(by_event["msg_plain"], "");
+  EXPECT_EQ(by_event["msg_change"], traced);
 }
 
 TEST_P(StorageTest, TwoWorkersNeverClaimTheSameDelivery) {

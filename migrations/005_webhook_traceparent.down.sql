@@ -1,0 +1,2 @@
+-- Undoes 005_webhook_traceparent.
+ALTER TABLE webhook_events DROP COLUMN traceparent;
