@@ -169,10 +169,31 @@ int onLocate(unsigned /*id*/, unsigned long long from, unsigned long long to, un
   return to > st->end ? 1 : 0;
 }
 
+// Every match of one rule over a whole text, as (end, leftmost start) pairs.
+struct AllStarts {
+  std::vector<std::pair<unsigned long long, unsigned long long>> spans;
+  bool truncated = false;
+};
+
+int onCollect(unsigned /*id*/, unsigned long long from, unsigned long long to, unsigned /*flags*/,
+              void* ctx) {
+  auto* all = static_cast<AllStarts*>(ctx);
+  if (all->spans.size() >= Pipeline::kMaxRawMatches) {
+    all->truncated = true;
+    return 1;
+  }
+  all->spans.emplace_back(to, from);
+  return 0;
+}
+
 }  // namespace
 
 // Matches without start positions: per rule, take ends from the last one down; locate each
 // end's start with the rule's own database; ends inside a located span are the same hit.
+// Locating an end rescans a window before it (the rule's longest match, or kLocateWindow); when
+// a rule has so many ends that their windows add up to more than the text, one scan of the whole
+// text with the rule's database yields every start at once (a long prompt full of addresses is
+// then redacted whole, not only its first kMaxLocates hits).
 Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surface surface,
                                ScanScratch& scratch, Findings& out) const {
   const std::string_view ntext = norm.text();
@@ -181,40 +202,68 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
     return a.id != b.id ? a.id < b.id : a.to > b.to;
   });
   std::size_t locates = 0;
+  std::vector<unsigned long long> ends;
+  AllStarts all;
   for (std::size_t i = 0; i < m.size();) {
     const unsigned id = m[i].id;
     const PatternRule& rule = *g.rules[id];
     const Detector& owner = *g.owners[id];
     const bool applies = owner.surfaces().covers(surface);
-    const std::size_t width = g.max_widths[id];
-    const CompiledDatabase& locator = *g.locators[id];
-    unsigned long long limit = ~0ULL;  // ends above this lie inside the last accepted hit
-    unsigned long long previous = ~0ULL;
+    ends.clear();
     for (; i < m.size() && m[i].id == id; ++i) {
-      const unsigned long long end = m[i].to;
-      if (end == previous) continue;  // the same end reported twice
-      previous = end;
-      if (!applies || end > limit || end == 0) continue;
+      if (applies && m[i].to != 0 && (ends.empty() || ends.back() != m[i].to)) {
+        ends.push_back(m[i].to);  // distinct, from the last one down
+      }
+    }
+    if (ends.empty()) continue;
+    const std::size_t width = g.max_widths[id];
+    const unsigned long long back = width != 0 ? width : kLocateWindow;
+    const CompiledDatabase& locator = *g.locators[id];
+    AISAFE_TRY(hs_scratch * hs, scratch.forDatabase(locator.get(), locator.serial()));
+    const bool whole_text = ends.size() > 1 && ends.size() * back > ntext.size();
+    if (whole_text) {
       if (locates >= kMaxLocates) {
         scratch.matches_truncated = true;
         continue;
       }
       ++locates;
-      AISAFE_TRY(hs_scratch * hs, scratch.forDatabase(locator.get(), locator.serial()));
-      const unsigned long long back = width != 0 ? width : kLocateWindow;
-      LocateState st{0, 0, false};
-      for (unsigned long long begin : {end > back ? end - back : 0ULL, 0ULL}) {
-        st = LocateState{end - begin, 0, false};
-        const hs_error_t rc = hs_scan(locator.get(), ntext.data() + begin,
-                                      static_cast<unsigned>(end - begin), 0, hs, onLocate, &st);
-        if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
-          return internalError("vectorscan scan failed with code " + std::to_string(rc));
+      all.spans.clear();
+      all.truncated = false;
+      const hs_error_t rc = hs_scan(locator.get(), ntext.data(),
+                                    static_cast<unsigned>(ntext.size()), 0, hs, onCollect, &all);
+      if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+        return internalError("vectorscan scan failed with code " + std::to_string(rc));
+      }
+      if (all.truncated) scratch.matches_truncated = true;
+      // By end, and for one end its leftmost start first.
+      std::sort(all.spans.begin(), all.spans.end());
+    }
+    unsigned long long limit = ~0ULL;  // ends above this lie inside the last accepted hit
+    for (const unsigned long long end : ends) {
+      if (end > limit) continue;
+      LocateState st{end, 0, false};
+      if (whole_text) {
+        auto it = std::lower_bound(all.spans.begin(), all.spans.end(), std::pair{end, 0ULL});
+        if (it != all.spans.end() && it->first == end) st = LocateState{end, it->second, true};
+      } else {
+        if (locates >= kMaxLocates) {
+          scratch.matches_truncated = true;
+          continue;
         }
-        if (st.found) {
-          st.start += begin;
-          break;
+        ++locates;
+        for (unsigned long long begin : {end > back ? end - back : 0ULL, 0ULL}) {
+          st = LocateState{end - begin, 0, false};
+          const hs_error_t rc = hs_scan(locator.get(), ntext.data() + begin,
+                                        static_cast<unsigned>(end - begin), 0, hs, onLocate, &st);
+          if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+            return internalError("vectorscan scan failed with code " + std::to_string(rc));
+          }
+          if (st.found) {
+            st.start += begin;
+            break;
+          }
+          if (begin == 0 || width != 0) break;  // a bounded rule's start cannot be further back
         }
-        if (begin == 0 || width != 0) break;  // a bounded rule's start cannot be further back
       }
       if (!st.found || st.start >= end) continue;
       if (!owner.confirm(rule, ntext.substr(st.start, end - st.start))) continue;

@@ -102,6 +102,26 @@ TEST(PipelineTest, PathologicalInputStaysBounded) {
   EXPECT_TRUE(scratch.matches_truncated);
 }
 
+// Far more hits of one rule than Pipeline::kMaxLocates: one scan of the whole text locates them
+// all, so a long prompt full of addresses is redacted whole, each span exact.
+TEST(PipelineTest, EveryHitOfAFrequentRuleIsLocated) {
+  auto p = build({rule("email", "[a-z0-9._-]+@[a-z0-9.-]+\\.[a-z]{2,}")});
+  std::string text;
+  std::vector<std::string> addresses;
+  for (int i = 0; i < 300; ++i) {
+    addresses.push_back("user" + std::to_string(i) + "@example.com");
+    text += "write to " + addresses.back() + " today; ";
+  }
+  ScanScratch scratch;
+  Findings out;
+  ASSERT_TRUE(p->scan(text, Surface::kInput, scratch, out).isOk());
+  EXPECT_FALSE(scratch.matches_truncated);
+  ASSERT_EQ(out.size(), addresses.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(text.substr(out[i].start, out[i].end - out[i].start), addresses[i]);
+  }
+}
+
 TEST(PipelineTest, ScratchServesSeveralPipelines) {
   auto a = build({rule("a", "alpha")});
   auto b = build({rule("b", "beta"), rule("c", "gamma[0-9]{1,40}delta")});
