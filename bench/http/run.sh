@@ -136,3 +136,6 @@ printf '%-44s %14s %12s\n' "validate, 32 connections, beside the flood" "$BESIDE
 
 # Traces: tracing off vs on at sampling 1.0 and 0.1, with nginx as the OTLP collector.
 bash "$HERE/tracing.sh" "$AISAFE" "$DURATION" "$CONNECTIONS"
+
+# The remote semantic detector: the outbound lane and a guard round trip, with nginx as the guard.
+bash "$HERE/semantic.sh" "$AISAFE" "$DURATION" "$CONNECTIONS"

@@ -10,6 +10,10 @@ local headers = { ["Content-Type"] = "application/json" }
 local key = os.getenv("AISAFE_KEY")
 if key and key ~= "" then headers["Authorization"] = "Bearer " .. key end
 
+-- With POLICY_ID set, every request names that policy.
+local policy = os.getenv("POLICY_ID")
+local policy_field = (policy and policy ~= "") and (',"policy_id":"' .. policy .. '"') or ""
+
 -- With SAME_PROMPT=1 every request sends the same text (the cached case).
 local same = os.getenv("SAME_PROMPT") == "1"
 
@@ -19,6 +23,6 @@ end
 
 function request()
   if not same then counter = counter + 1 end
-  local body = '{"prompt":"' .. string.sub(base, 1, size) .. " request " .. id .. "-" .. counter .. '"}'
+  local body = '{"prompt":"' .. string.sub(base, 1, size) .. " request " .. id .. "-" .. counter .. '"' .. policy_field .. '}'
   return wrk.format("POST", "/api/v1/validate", headers, body)
 end
