@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # What the remote semantic detector costs: POST /api/v1/validate requests/second on a server
-# without SEMANTIC_DETECTOR_URL (validations on the I/O threads), and on one with it (every
-# validation on the outbound lane): with the default policy (the lane hop alone), with a policy
-# naming `semantic` and a distinct prompt per request (one guard round trip each, on kept-alive
-# connections), and with the same prompt every time (the guard's verdict from the cache). nginx
+# without SEMANTIC_DETECTOR_URL, and on one with it: with the default policy (which does not name
+# it: this should cost nothing), with a policy naming `semantic` and a distinct prompt per request
+# (one guard round trip each on the outbound lane, on kept-alive connections), and with the same
+# prompt every time (the guard's verdict from this process's cache, no hop). nginx
 # plays the guard, answering a fixed Llama Guard "safe", so the figures are aisafe's own cost,
 # not a model's. Best of two runs in alternating order, as in tracing.sh.
 # Usage: bench/http/semantic.sh path/to/aisafe [seconds] [connections]
@@ -59,7 +59,7 @@ calls=$(curl -fs "http://127.0.0.1:$ON/metrics" | awk '$1 ~ /^aisafe_remote_dete
 cost() { awk -v o="$OFF_RPS" -v t="$1" 'BEGIN { printf "%.1f%%", (o - t) * 100 / o }'; }
 printf '\n%-44s %14s %10s %s\n' "POST /api/v1/validate (1 KB), semantic" "requests/s" "cost" "(runs)"
 printf '%-44s %14s %10s (%s, %s)\n' "no SEMANTIC_DETECTOR_URL" "$OFF_RPS" "-" "$OFF_1" "$OFF_2"
-printf '%-44s %14s %10s (%s, %s)\n' "URL set, default policy (lane hop)" "$LANE_RPS" "$(cost "$LANE_RPS")" "$LANE_1" "$LANE_2"
+printf '%-44s %14s %10s (%s, %s)\n' "URL set, policy without semantic" "$LANE_RPS" "$(cost "$LANE_RPS")" "$LANE_1" "$LANE_2"
 printf '%-44s %14s %10s (%s, %s)\n' "policy with semantic, a call per request" "$CALL_RPS" "$(cost "$CALL_RPS")" "$CALL_1" "$CALL_2"
 printf '%-44s %14s %10s (%s, %s)\n' "policy with semantic, same prompt (cached)" "$CACHED_RPS" "$(cost "$CACHED_RPS")" "$CACHED_1" "$CACHED_2"
 printf 'guard calls: %s\n' "$calls"

@@ -202,10 +202,11 @@ namespace {
 
 // Marks API answers as not cacheable by intermediaries: they carry per-request decisions.
 http::Middleware noStoreMiddleware() {
-  return [](http::RequestContext& ctx, const http::Request& req, const http::Next& next) {
-    http::Response res = next(ctx, req);
+  return [](http::RequestContext& ctx, const http::Request& req,
+            const http::Next& next) -> http::awaitable<http::Response> {
+    http::Response res = co_await next(ctx, req);
     if (ctx.route.rfind("/api/", 0) == 0) res.set(beasthttp::field::cache_control, "no-store");
-    return res;
+    co_return res;
   };
 }
 

@@ -61,14 +61,16 @@ bool allowed(const http::Principal& p, auth::Permission perm) {
 }  // namespace
 
 http::Middleware authMiddleware(Services& s) {
-  return [&s](http::RequestContext& ctx, const http::Request& req, const http::Next& next) {
+  return [&s](http::RequestContext& ctx, const http::Request& req,
+              const http::Next& next) -> http::awaitable<http::Response> {
     // No route matched: 404/405 need no credentials and reveal nothing tenant-specific.
-    if (ctx.route == "unmatched" || ctx.route == "method_not_allowed") return next(ctx, req);
+    if (ctx.route == "unmatched" || ctx.route == "method_not_allowed")
+      co_return co_await next(ctx, req);
     const auto perm = auth::routePermission(req.method_string(), ctx.route);
     if (!perm) {
       // A route without a rule in the table is refused, never served open.
-      return errorResponse(ctx, beasthttp::status::forbidden, "no_permission_rule",
-                           "this route has no permission rule");
+      co_return errorResponse(ctx, beasthttp::status::forbidden, "no_permission_rule",
+                              "this route has no permission rule");
     }
     bool is_api_key = false;
     const std::string_view cred = credential(req, &is_api_key);
@@ -76,34 +78,34 @@ http::Middleware authMiddleware(Services& s) {
       auto id = is_api_key ? s.api_keys->authenticate(cred) : s.auth->verifyAccessToken(cred);
       if (!id) {
         // A public route still answers to a caller with a bad token (login after expiry).
-        if (*perm == auth::Permission::kPublic) return next(ctx, req);
+        if (*perm == auth::Permission::kPublic) co_return co_await next(ctx, req);
         s.metrics->auth_failures.inc({{"reason", id.status().reason()}});
-        return errorResponse(ctx, id.status());
+        co_return errorResponse(ctx, id.status());
       }
       setPrincipal(ctx, *id);
     } else if (*perm == auth::Permission::kValidate && s.config.allow_anonymous_validate) {
       ctx.organization_id = s.config.default_organization_id;
-      return next(ctx, req);
+      co_return co_await next(ctx, req);
     }
     if (ctx.principal.kind == http::Principal::Kind::kAnonymous) {
-      if (*perm == auth::Permission::kPublic) return next(ctx, req);
+      if (*perm == auth::Permission::kPublic) co_return co_await next(ctx, req);
       s.metrics->auth_failures.inc({{"reason", "missing_credentials"}});
       http::Response res =
           errorResponse(ctx, beasthttp::status::unauthorized, "authentication_required",
                         "send an API key (Authorization: Bearer ask_live_... or "
                         "X-API-Key) or an access token");
       res.set(beasthttp::field::www_authenticate, "Bearer");
-      return res;
+      co_return res;
     }
     if (!allowed(ctx.principal, *perm)) {
       const bool key = ctx.principal.kind == http::Principal::Kind::kApiKey;
-      return errorResponse(ctx, beasthttp::status::forbidden,
-                           key ? "insufficient_scope" : "forbidden",
-                           std::string(key ? "this API key lacks the permission "
-                                           : "your role lacks the permission ") +
-                               std::string(auth::toString(*perm)));
+      co_return errorResponse(ctx, beasthttp::status::forbidden,
+                              key ? "insufficient_scope" : "forbidden",
+                              std::string(key ? "this API key lacks the permission "
+                                              : "your role lacks the permission ") +
+                                  std::string(auth::toString(*perm)));
     }
-    return next(ctx, req);
+    co_return co_await next(ctx, req);
   };
 }
 

@@ -62,11 +62,12 @@ const AppliedLimit* tightest(const std::vector<AppliedLimit>& applied) {
 }  // namespace
 
 http::Middleware rateLimitMiddleware(Services& s) {
-  return [&s](http::RequestContext& ctx, const http::Request& req, const http::Next& next) {
+  return [&s](http::RequestContext& ctx, const http::Request& req,
+              const http::Next& next) -> http::awaitable<http::Response> {
     // Platform operations (/api/v1/admin/..., platform admins only) stay reachable when the
     // operator's organization is at its limit: an incident is when they are needed most.
     if (ctx.organization_id.empty() || ctx.route.rfind("/api/v1/admin/", 0) == 0) {
-      return next(ctx, req);
+      co_return co_await next(ctx, req);
     }
     const Config& config = s.config;
     tenancy::OrganizationSettings settings;
@@ -113,7 +114,7 @@ http::Middleware rateLimitMiddleware(Services& s) {
           ctx, beasthttp::status::service_unavailable, "rate_limit_unavailable",
           "rate limits cannot be checked right now (shared state unavailable); retry shortly");
       res.set(beasthttp::field::retry_after, "1");
-      return res;
+      co_return res;
     }
     if (refused) {
       const auto& r = refused->result;
@@ -132,11 +133,11 @@ http::Middleware rateLimitMiddleware(Services& s) {
               std::to_string(r.limit) + "); retry in " + std::to_string(retry_s) + " s");
       res.set(beasthttp::field::retry_after, std::to_string(retry_s));
       setHeaders(res, r);
-      return res;
+      co_return res;
     }
-    http::Response res = next(ctx, req);
+    http::Response res = co_await next(ctx, req);
     if (const AppliedLimit* t = tightest(applied)) setHeaders(res, t->result);
-    return res;
+    co_return res;
   };
 }
 

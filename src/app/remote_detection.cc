@@ -24,34 +24,45 @@ Result<std::shared_ptr<detectors::semantic::Client>> makeSemanticClient(
                                                        breakers.get("semantic", breaker), nullptr);
 }
 
-RemoteOutcome runRemoteDetectors(Services& s, http::RequestContext& ctx,
-                                 const policy::CompiledPolicy& pol, std::string_view text,
-                                 detect::Surface surface, detect::Findings& findings) {
+http::awaitable<RemoteOutcome> runRemoteDetectors(Services& s, http::RequestContext& ctx,
+                                                  const policy::CompiledPolicy& pol,
+                                                  std::string_view text, detect::Surface surface,
+                                                  detect::Findings& findings) {
   RemoteOutcome out;
   const auto& remote = pol.pipeline->remoteDetectors();
-  if (remote.empty()) return out;
-  if (policy::decide(pol.spec, findings, text).action == policy::Action::kBlock) return out;
+  if (remote.empty()) co_return out;
+  if (policy::decide(pol.spec, findings, text).action == policy::Action::kBlock) co_return out;
   for (const detect::Detector* d : remote) {
     if (!d->surfaces().covers(surface)) continue;
     const std::string name(d->name());
     const auto started = std::chrono::steady_clock::now();
     Status st = Status::ok();
     telemetry::Span span = ctx.trace.child("detector." + name);
-    if (!ctx.remote_calls_allowed) {
+    detect::RemoteCheck check;
+    check.text = text;
+    check.surface = surface;
+    check.deadline = started + std::chrono::milliseconds(s.config.semantic_detector_timeout_ms);
+    if (span.context().valid()) check.traceparent = telemetry::formatTraceparent(span.context());
+    const std::size_t before = findings.size();
+    const auto call = [&] { st = d->check(check, findings); };
+    bool ran = true;
+    bool cached = false;
+    if (d->checkCached(check, findings)) {
+      cached = true;  // this process has the verdict: no hop, no call
+    } else if (ctx.offload) {
+      ran = co_await ctx.offload(call);
+    } else {
+      call();  // no server around it (tools, tests): the caller may block
+    }
+    if (!ran) {
       st = Status(StatusCode::kUnavailable, "too many validations are waiting on remote detectors",
                   "lane_full");
-    } else {
-      detect::RemoteCheck check;
-      check.text = text;
-      check.surface = surface;
-      check.deadline = started + std::chrono::milliseconds(s.config.semantic_detector_timeout_ms);
-      if (span.context().valid()) check.traceparent = telemetry::formatTraceparent(span.context());
-      const std::size_t before = findings.size();
-      st = d->check(check, findings);
-      span.setInt("aisafe.findings", static_cast<std::int64_t>(findings.size() - before));
     }
-    const std::string outcome =
-        st.isOk() ? "ok" : (st.reason().empty() ? std::string("error") : st.reason());
+    span.setInt("aisafe.findings", static_cast<std::int64_t>(findings.size() - before));
+    const std::string outcome = cached ? "cached"
+                                : st.isOk()
+                                    ? "ok"
+                                    : (st.reason().empty() ? std::string("error") : st.reason());
     span.setString("aisafe.detector", name);
     span.setString("aisafe.outcome", outcome);
     if (!st.isOk()) {
@@ -63,7 +74,7 @@ RemoteOutcome runRemoteDetectors(Services& s, http::RequestContext& ctx,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
         {{"detector", name}});
   }
-  return out;
+  co_return out;
 }
 
 void failClosed(policy::Decision& decision, const std::vector<std::string>& degraded,

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "app/services.h"
-#include "http/request_context.h"
+#include "http/router.h"
 #include "policy/compiled_policy.h"
 
 namespace aisafe::app {
@@ -24,10 +24,12 @@ struct RemoteOutcome {
   std::vector<std::string> degraded;  // detectors that gave no verdict
 };
 
-// Appends the remote detectors' findings for `text` to `findings`.
-RemoteOutcome runRemoteDetectors(Services& s, http::RequestContext& ctx,
-                                 const policy::CompiledPolicy& pol, std::string_view text,
-                                 detect::Surface surface, detect::Findings& findings);
+// Appends the remote detectors' findings for `text` to `findings`. The calls run on the
+// outbound lane (RequestContext::offload); the request resumes on its I/O thread.
+http::awaitable<RemoteOutcome> runRemoteDetectors(Services& s, http::RequestContext& ctx,
+                                                  const policy::CompiledPolicy& pol,
+                                                  std::string_view text, detect::Surface surface,
+                                                  detect::Findings& findings);
 
 // The policy fails closed: the decision becomes block, with a finding per degraded detector
 // spanning the text, so the answer says why.

@@ -1,5 +1,7 @@
 #include "app/tracing.h"
 
+#include <optional>
+
 #include "http/outbound_client.h"
 #include "telemetry/logging.h"
 
@@ -73,7 +75,8 @@ Status createTracing(Services& s) {
 
 http::Middleware tracingMiddleware(Services& s) {
   const telemetry::Tracer* tracer = s.tracer.get();
-  return [tracer](http::RequestContext& ctx, const http::Request& req, const http::Next& next) {
+  return [tracer](http::RequestContext& ctx, const http::Request& req,
+                  const http::Next& next) -> http::awaitable<http::Response> {
     telemetry::SpanContext parent;
     if (auto incoming = telemetry::parseTraceparent(headerValue(req, "traceparent"))) {
       parent = *incoming;
@@ -94,7 +97,7 @@ http::Middleware tracingMiddleware(Services& s) {
     ctx.trace.server = &span;
     telemetry::ScopedSpanContext scope(span.context());
 
-    http::Response res = next(ctx, req);
+    http::Response res = co_await next(ctx, req);
 
     res.set("traceparent", telemetry::formatTraceparent(span.context()));
     if (span.recording()) {
@@ -113,35 +116,36 @@ http::Middleware tracingMiddleware(Services& s) {
         span.setError("HTTP " + std::to_string(status));
       }
     }
-    return res;
+    co_return res;
   };
 }
 
 http::Middleware tracedStage(const char* span_name, http::Middleware inner) {
-  return [span_name, inner = std::move(inner)](http::RequestContext& ctx, const http::Request& req,
-                                               const http::Next& next) {
+  return [span_name, inner = std::move(inner)](
+             http::RequestContext& ctx, const http::Request& req,
+             const http::Next& next) -> http::awaitable<http::Response> {
     telemetry::Span span = ctx.trace.child(span_name);
     bool passed = false;
-    http::Response res;
-    {
-      // Calls the stage makes (a JWKS fetch during authentication) continue this span.
-      telemetry::ScopedSpanContext scope(span.context());
-      res = inner(ctx, req, [&](http::RequestContext& c, const http::Request& r) {
-        passed = true;
-        span.setString("aisafe.outcome", "passed");
-        span.end();
-        telemetry::ScopedSpanContext back(c.trace.server != nullptr ? c.trace.server->context()
-                                                                    : telemetry::SpanContext());
-        return next(c, r);
-      });
-    }
+    // Calls the stage makes (a JWKS fetch during authentication) continue this span. The stages
+    // never suspend before passing the request on, so the thread's context is theirs meanwhile.
+    std::optional<telemetry::ScopedSpanContext> scope(std::in_place, span.context());
+    const http::Next pass = [&](http::RequestContext& c,
+                                const http::Request& r) -> http::awaitable<http::Response> {
+      passed = true;
+      span.setString("aisafe.outcome", "passed");
+      span.end();
+      scope.reset();  // what follows belongs to the server span again
+      co_return co_await next(c, r);
+    };
+    http::Response res = co_await inner(ctx, req, pass);
+    scope.reset();
     if (!passed && span.recording()) {
       const unsigned status = res.result_int();
       span.setString("aisafe.outcome", "refused");
       span.setInt("http.response.status_code", status);
       if (status >= 500) span.setError("HTTP " + std::to_string(status));
     }
-    return res;
+    co_return res;
   };
 }
 

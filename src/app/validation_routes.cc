@@ -93,10 +93,13 @@ std::optional<Verdict> parseVerdict(const std::string& text) {
 }
 
 // Shared by both validation routes: `text_field` is "prompt" or "response".
-Response validate(Services& s, RequestContext& ctx, const Request& req,
-                  const std::string& text_field, detect::Surface surface) {
+// A coroutine: its only suspension is the remote detectors' call on the outbound lane; the rest
+// runs on the I/O thread. `text_field` by value: a coroutine must not keep a temporary's
+// reference.
+http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Request& req,
+                                   std::string text_field, detect::Surface surface) {
   auto body = http::parseJsonObject(ctx, req);
-  if (body.error) return std::move(*body.error);
+  if (body.error) co_return std::move(*body.error);
   const auto& obj = body.value.get_object();
   const bool output = surface == detect::Surface::kOutput;
   if (auto err =
@@ -104,30 +107,30 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
                        ctx, obj, {"response", "prompt", "system_prompt", "policy_id", "metadata"})
                  : http::rejectUnknownFields(ctx, obj,
                                              {"prompt", "source", "policy_id", "metadata"})) {
-    return std::move(*err);
+    co_return std::move(*err);
   }
   // "source": "retrieved" marks a prompt as content the application fetched (a page, an email,
   // a search hit): it is scanned for instructions addressed to the AI reading it as well.
   if (const auto* src = obj.if_contains("source"); src != nullptr && !src->is_null() && !output) {
     if (!src->is_string()) {
-      return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
-                           "\"source\" must be a string");
+      co_return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
+                              "\"source\" must be a string");
     }
     if (src->get_string() == "retrieved") {
       surface = detect::Surface::kRetrieved;
     } else if (src->get_string() != "user") {
-      return errorResponse(ctx, beasthttp::status::bad_request, "invalid_value",
-                           "\"source\" must be \"user\" or \"retrieved\"");
+      co_return errorResponse(ctx, beasthttp::status::bad_request, "invalid_value",
+                              "\"source\" must be \"user\" or \"retrieved\"");
     }
   }
   const json::value* text = obj.if_contains(text_field);
   if (text == nullptr) {
-    return errorResponse(ctx, beasthttp::status::bad_request, "missing_field",
-                         "\"" + text_field + "\" is required");
+    co_return errorResponse(ctx, beasthttp::status::bad_request, "missing_field",
+                            "\"" + text_field + "\" is required");
   }
   if (!text->is_string()) {
-    return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
-                         "\"" + text_field + "\" must be a string");
+    co_return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
+                            "\"" + text_field + "\" must be a string");
   }
   // The system prompt the answer must not repeat (output only); never logged or stored.
   std::string_view system_prompt;
@@ -135,8 +138,8 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
     for (const char* field : {"prompt", "system_prompt"}) {
       const auto* p = obj.if_contains(field);
       if (p != nullptr && !p->is_string() && !p->is_null()) {
-        return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
-                             "\"" + std::string(field) + "\" must be a string");
+        co_return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
+                                "\"" + std::string(field) + "\" must be a string");
       }
     }
     if (const auto* sp = obj.if_contains("system_prompt"); sp != nullptr && sp->is_string()) {
@@ -146,24 +149,24 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   std::string policy_id;
   if (const auto* p = obj.if_contains("policy_id"); p != nullptr && !p->is_null()) {
     if (!p->is_string()) {
-      return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
-                           "\"policy_id\" must be a string");
+      co_return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
+                              "\"policy_id\" must be a string");
     }
     policy_id = std::string(p->get_string());
   }
   if (const auto* m = obj.if_contains("metadata");
       m != nullptr && !m->is_object() && !m->is_null()) {
-    return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
-                         "\"metadata\" must be an object");
+    co_return errorResponse(ctx, beasthttp::status::bad_request, "invalid_type",
+                            "\"metadata\" must be an object");
   }
 
   auto compiled = s.policies->compiled(ctx.organization_id, policy_id);
   if (!compiled) {
     if (compiled.status().code() == StatusCode::kNotFound) {
-      return errorResponse(ctx, beasthttp::status::not_found, "policy_not_found",
-                           "no policy with id \"" + policy_id.substr(0, 100) + "\"");
+      co_return errorResponse(ctx, beasthttp::status::not_found, "policy_not_found",
+                              "no policy with id \"" + policy_id.substr(0, 100) + "\"");
     }
-    return errorResponse(ctx, compiled.status());
+    co_return errorResponse(ctx, compiled.status());
   }
   const policy::CompiledPolicy& pol = **compiled;
   const std::string_view input(text->get_string().data(), text->get_string().size());
@@ -201,7 +204,7 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
     telemetry::Span scan_span = ctx.trace.child("scan");
     if (auto st = pol.pipeline->scan(input, surface, threadScratch(), findings); !st.isOk()) {
       scan_span.setError(st.message());
-      return errorResponse(ctx, st);
+      co_return errorResponse(ctx, st);
     }
     if (output) {
       // Leak checks need request data the pipeline does not see: the caller's organization (whose
@@ -214,7 +217,7 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
     scan_span.setInt("aisafe.findings", static_cast<std::int64_t>(findings.size()));
     scan_span.end();
     const auto remote_start = std::chrono::steady_clock::now();
-    const RemoteOutcome remote = runRemoteDetectors(s, ctx, pol, input, surface, findings);
+    const RemoteOutcome remote = co_await runRemoteDetectors(s, ctx, pol, input, surface, findings);
     const auto remote_time = std::chrono::steady_clock::now() - remote_start;
     telemetry::Span decide_span = ctx.trace.child("decide");
     policy::Decision decision = policy::decide(pol.spec, std::move(findings), input);
@@ -286,7 +289,7 @@ Response validate(Services& s, RequestContext& ctx, const Request& req,
   record.created_at = clock::nowMs();
   s.audit->enqueue(std::move(record));
 
-  return http::jsonResponse(beasthttp::status::ok, out);
+  co_return http::jsonResponse(beasthttp::status::ok, out);
 }
 
 json::object recordJson(const storage::ValidationRecord& r) {
@@ -410,20 +413,14 @@ Response issueCanary(Services& s, RequestContext& ctx, const Request& req) {
 }  // namespace
 
 void addValidationRoutes(http::Router& router, Services& s) {
-  // With a remote detector configured, validations may wait on it: off the I/O threads.
-  const auto execution = s.semantic ? http::Execution::kOutbound : http::Execution::kInline;
-  router.add(
-      beasthttp::verb::post, "/api/v1/validate",
-      [&s](RequestContext& ctx, const Request& req) {
-        return validate(s, ctx, req, "prompt", detect::Surface::kInput);
-      },
-      execution);
-  router.add(
-      beasthttp::verb::post, "/api/v1/validate/response",
-      [&s](RequestContext& ctx, const Request& req) {
-        return validate(s, ctx, req, "response", detect::Surface::kOutput);
-      },
-      execution);
+  router.addAsync(beasthttp::verb::post, "/api/v1/validate",
+                  [&s](RequestContext& ctx, const Request& req) {
+                    return validate(s, ctx, req, "prompt", detect::Surface::kInput);
+                  });
+  router.addAsync(beasthttp::verb::post, "/api/v1/validate/response",
+                  [&s](RequestContext& ctx, const Request& req) {
+                    return validate(s, ctx, req, "response", detect::Surface::kOutput);
+                  });
   router.add(beasthttp::verb::post, "/api/v1/canary",
              [&s](RequestContext& ctx, const Request& req) { return issueCanary(s, ctx, req); });
   router.add(

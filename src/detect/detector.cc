@@ -35,4 +35,6 @@ Status Detector::scan(const ScanInput&, ScanScratch&, Findings&) const { return 
 
 Status Detector::check(const RemoteCheck&, Findings&) const { return Status::ok(); }
 
+bool Detector::checkCached(const RemoteCheck&, Findings&) const { return false; }
+
 }  // namespace aisafe::detect

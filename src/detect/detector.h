@@ -93,6 +93,9 @@ class Detector {
   // Blocking, thread-safe, never throws. Appends findings (a finding's span covers what the
   // service judged). An error means "no verdict": timeout, breaker open, unreadable answer.
   virtual Status check(const RemoteCheck& in, Findings& out) const;
+  // Non-blocking: the verdict from this process's memory, when there is one (appends its
+  // findings and returns true), so the caller can skip the hop to a thread that may block.
+  virtual bool checkCached(const RemoteCheck& in, Findings& out) const;
 };
 
 class DetectorFactory {

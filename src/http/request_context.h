@@ -5,10 +5,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/asio/awaitable.hpp>
 
 #include "telemetry/span.h"
 
@@ -38,9 +41,10 @@ struct RequestContext {
   std::string route;                               // matched pattern, e.g. "/api/v1/policies/{id}"
   std::map<std::string, std::string> path_params;  // from the pattern's {names}
   std::string decision;                            // set by validation handlers
-  // False when the route should have run on the outbound lane but the lane was full: answer
-  // without remote services (degraded) instead of blocking an I/O thread.
-  bool remote_calls_allowed = true;
+  // Set by the server: runs `work` (which may block on a remote service) on the outbound lane
+  // and resumes the request when it is done. co_returns false, without running `work`, when
+  // the lane is full: the caller answers without the remote service instead of queueing.
+  std::function<boost::asio::awaitable<bool>(std::function<void()> work)> offload;
   telemetry::RequestTrace trace;  // set by the tracing middleware (src/app)
 };
 

@@ -40,7 +40,11 @@ bool matches(std::string_view pattern, std::string_view path,
 
 void Router::add(boost::beast::http::verb method, std::string pattern, Handler handler,
                  Execution execution) {
-  routes_.push_back({method, std::move(pattern), std::move(handler), execution});
+  routes_.push_back({method, std::move(pattern), std::move(handler), {}, execution});
+}
+
+void Router::addAsync(boost::beast::http::verb method, std::string pattern, AsyncHandler handler) {
+  routes_.push_back({method, std::move(pattern), {}, std::move(handler), Execution::kInline});
 }
 
 RouteMatch Router::match(boost::beast::http::verb method, std::string_view path) const {

@@ -2,9 +2,9 @@
 // known paths with another method 405 with an Allow header. Routes that block (database
 // access) are marked so the server runs them on the blocking pool, off the I/O threads; routes
 // that hash passwords run on their own small lane, so that a flood of logins waits (or is
-// refused) there instead of occupying the threads every other database route needs; routes
-// that wait on a remote service run on the outbound lane, so a slow service never holds an I/O
-// thread.
+// refused) there instead of occupying the threads every other database route needs. A route
+// that waits on a remote service has an asynchronous handler that hands the wait to the
+// outbound lane (RequestContext::offload), so a slow service never holds an I/O thread.
 // Built at start, read-only afterwards.
 #pragma once
 
@@ -13,27 +13,30 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
+
 #include "http/request_context.h"
 #include "http/response.h"
 
 namespace aisafe::http {
 
+using boost::asio::awaitable;
+
 using Handler = std::function<Response(RequestContext&, const Request&)>;
+// For handlers that may suspend (RequestContext::offload); most routes use a plain Handler.
+using AsyncHandler = std::function<awaitable<Response>(RequestContext&, const Request&)>;
 
 enum class Execution {
   kInline,      // on the I/O thread: must not block
   kBlocking,    // on the blocking pool (database access)
   kCredential,  // on the credential lane (bcrypt: a quarter of a second of CPU per call)
-  // On the outbound lane: routes that may wait on a remote service (the semantic detector).
-  // Past the lane's capacity they run on the I/O thread with remote calls disallowed
-  // (RequestContext::remote_calls_allowed), so they answer degraded rather than queue.
-  kOutbound,
 };
 
 struct Route {
   boost::beast::http::verb method;
   std::string pattern;
-  Handler handler;
+  Handler handler;             // one of the two is set
+  AsyncHandler async_handler;  // runs on the I/O thread (kInline only)
   Execution execution = Execution::kInline;
 };
 
@@ -48,6 +51,7 @@ class Router {
  public:
   void add(boost::beast::http::verb method, std::string pattern, Handler handler,
            Execution execution = Execution::kInline);
+  void addAsync(boost::beast::http::verb method, std::string pattern, AsyncHandler handler);
   // `path` without the query string.
   RouteMatch match(boost::beast::http::verb method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }

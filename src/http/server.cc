@@ -11,6 +11,7 @@
 
 #include "core/ids.h"
 #include "telemetry/logging.h"
+#include "telemetry/span.h"
 
 namespace aisafe::http {
 namespace asio = boost::asio;
@@ -109,9 +110,9 @@ struct Server::Impl {
     }
   }
 
-  Response runChain(RequestContext& ctx, const Request& req, const Handler& handler) {
+  awaitable<Response> runChain(RequestContext& ctx, const Request& req, const Next& last) {
     try {
-      return chain.run(ctx, req, handler);
+      co_return co_await chain.run(ctx, req, last);
     } catch (const std::exception& e) {
       telemetry::logError(
           "unhandled exception in request handler",
@@ -120,71 +121,83 @@ struct Server::Impl {
       telemetry::logError("unhandled non-standard exception in request handler",
                           {{"request_id", ctx.request_id}, {"route", ctx.route}});
     }
-    return errorResponse(ctx, Status::internal_server_error, "internal_error",
-                         "internal error; quote the request_id when reporting it");
+    co_return errorResponse(ctx, Status::internal_server_error, "internal_error",
+                            "internal error; quote the request_id when reporting it");
+  }
+
+  // The route's handler as the chain's last step.
+  static Next lastStep(Handler handler) {
+    return
+        [handler = std::move(handler)](RequestContext& c, const Request& r) -> awaitable<Response> {
+          co_return handler(c, r);
+        };
   }
 
   awaitable<Response> dispatch(RequestContext& ctx, const Request& req) {
     const std::string_view target(req.target().data(), req.target().size());
     const std::string_view path = target.substr(0, target.find('?'));
     RouteMatch m = router.match(req.method(), path);
-    Handler handler;
+    Next last;
     if (m.route != nullptr) {
       ctx.route = m.route->pattern;
       ctx.path_params = std::move(m.params);
-      handler = m.route->handler;
+      last = m.route->async_handler ? Next(m.route->async_handler) : lastStep(m.route->handler);
     } else if (m.status == Status::method_not_allowed) {
       ctx.route = "method_not_allowed";
-      handler = [allow = m.allow](RequestContext& c, const Request& r) {
+      last = lastStep([allow = m.allow](RequestContext& c, const Request& r) {
         Response res = errorResponse(
             c, Status::method_not_allowed, "method_not_allowed",
             "method " + std::string(r.method_string()) + " is not allowed here; allowed: " + allow);
         res.set(bhttp::field::allow, allow);
         return res;
-      };
+      });
     } else {
       ctx.route = "unmatched";
-      handler = [](RequestContext& c, const Request&) {
+      last = lastStep([](RequestContext& c, const Request&) {
         return errorResponse(c, Status::not_found, "not_found", "no such route");
-      };
+      });
     }
+    ctx.offload = [this](std::function<void()> work) { return offloadToLane(std::move(work)); };
     if (m.route != nullptr && m.route->execution == Execution::kBlocking) {
-      co_return co_await asio::co_spawn(
-          blocking_pool, [&]() -> awaitable<Response> { co_return runChain(ctx, req, handler); },
-          use_awaitable);
+      co_return co_await asio::co_spawn(blocking_pool, runChain(ctx, req, last), use_awaitable);
     }
     if (m.route != nullptr && m.route->execution == Execution::kCredential) {
-      co_return co_await runOnCredentialLane(ctx, req, handler);
+      co_return co_await runOnCredentialLane(ctx, req, last);
     }
-    if (m.route != nullptr && m.route->execution == Execution::kOutbound) {
-      co_return co_await runOnOutboundLane(ctx, req, handler);
-    }
-    co_return runChain(ctx, req, handler);
+    co_return co_await runChain(ctx, req, last);
   }
 
   // A full lane means the remote service is slow for everyone: queueing more would only add
-  // latency, so the request runs here and answers without the remote service.
-  awaitable<Response> runOnOutboundLane(RequestContext& ctx, const Request& req,
-                                        const Handler& handler) {
+  // latency, so the caller answers without it.
+  awaitable<bool> offloadToLane(std::function<void()> work) {
     const std::size_t limit = std::max(1u, options.outbound_threads) + options.outbound_queue;
     if (outbound_admitted.fetch_add(1) >= limit) {
       --outbound_admitted;
-      ctx.remote_calls_allowed = false;
-      co_return runChain(ctx, req, handler);
+      co_return false;
     }
     struct Release {
       std::atomic<std::size_t>& n;
       ~Release() { --n; }
     } release{outbound_admitted};
-    co_return co_await asio::co_spawn(
-        outbound_pool, [&]() -> awaitable<Response> { co_return runChain(ctx, req, handler); },
-        use_awaitable);
+    {
+      // Other requests run on this I/O thread while this one waits: they must not inherit its
+      // current span context. Cleared now, this request's own again once it resumes here.
+      telemetry::ScopedSpanContext cleared{telemetry::SpanContext{}};
+      co_await asio::co_spawn(
+          outbound_pool,
+          [&work]() -> awaitable<void> {
+            work();
+            co_return;
+          },
+          use_awaitable);
+    }
+    co_return true;
   }
 
   // Admission first: past the lane's threads plus its queue, the answer is an immediate 503,
   // so a login flood costs a few microseconds per extra request instead of a growing queue.
   awaitable<Response> runOnCredentialLane(RequestContext& ctx, const Request& req,
-                                          const Handler& handler) {
+                                          const Next& last) {
     const std::size_t limit = std::max(1u, options.credential_threads) + options.credential_queue;
     if (credential_admitted.fetch_add(1) >= limit) {
       --credential_admitted;
@@ -197,9 +210,7 @@ struct Server::Impl {
       std::atomic<std::size_t>& n;
       ~Release() { --n; }
     } release{credential_admitted};
-    co_return co_await asio::co_spawn(
-        credential_pool, [&]() -> awaitable<Response> { co_return runChain(ctx, req, handler); },
-        use_awaitable);
+    co_return co_await asio::co_spawn(credential_pool, runChain(ctx, req, last), use_awaitable);
   }
 
   // Writes `res` with a deadline; returns false when the write failed.

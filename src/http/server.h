@@ -4,9 +4,10 @@
 // size 431, slow request 408, too many connections 503; anything the parser rejects is a 400.
 // Every response carries X-Request-ID. Routes marked blocking run on a separate thread pool;
 // routes marked credential on a lane of credential_threads threads that admits at most
-// credential_queue more requests waiting, and answers 503 busy (Retry-After) past that. Routes
-// marked outbound run on a lane of outbound_threads threads (they wait on remote services) with
-// outbound_queue more waiting; past that they run inline with remote calls disallowed.
+// credential_queue more requests waiting, and answers 503 busy (Retry-After) past that. A
+// handler's blocking remote call goes to the outbound lane (RequestContext::offload):
+// outbound_threads threads that wait on remote services, with outbound_queue more calls waiting;
+// past that the handler answers without the service.
 // stop() stops accepting, lets in-flight requests finish (up to a grace period), then returns.
 #pragma once
 

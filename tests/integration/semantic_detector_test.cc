@@ -154,6 +154,8 @@ TEST_F(SemanticDetectorTest, UnsafeVerdictsBlockWithTheirCategories) {
   validate(policy, "what is the capital of France?");
   EXPECT_EQ(guard_->received().size(), asked);
   EXPECT_EQ(guard_->connectionsAccepted(), 1u);
+  EXPECT_NE(server_->client().request("GET", "/metrics").body.find(R"(outcome="cached")"),
+            std::string::npos);
 
   // A policy may downgrade a category.
   const std::string lenient = createPolicy(

@@ -34,7 +34,7 @@ Result<Verdict> Client::classify(std::string_view text, detect::Surface surface,
   cache::GetOptions ttl;
   ttl.l1_ttl = ttl.l2_ttl =
       std::chrono::duration_cast<std::chrono::milliseconds>(options_.cache_ttl);
-  const std::string key = fingerprint_ + ":" + surfaceName(surface) + ":" + hash::sha256Hex(text);
+  const std::string key = cacheKey(text, surface);
   AISAFE_TRY(std::string cached, cache_->get(
                                      "semantic", key,
                                      [&]() -> Result<std::string> {
@@ -47,6 +47,19 @@ Result<Verdict> Client::classify(std::string_view text, detect::Surface surface,
   // An unreadable entry (another version wrote it): ask, and let the next call cache anew.
   cache_->erase("semantic", key);
   return ask(text, surface, deadline, traceparent);
+}
+
+std::string Client::cacheKey(std::string_view text, detect::Surface surface) const {
+  return fingerprint_ + ":" + surfaceName(surface) + ":" + hash::sha256Hex(text);
+}
+
+std::optional<Verdict> Client::cached(std::string_view text, detect::Surface surface) const {
+  if (cache_ == nullptr || options_.cache_ttl.count() == 0) return std::nullopt;
+  cache::GetOptions l1_only;
+  l1_only.use_l2 = false;
+  auto hit = cache_->peek("semantic", cacheKey(text, surface), l1_only);
+  if (!hit) return std::nullopt;
+  return deserialize(*hit);
 }
 
 Result<Verdict> Client::ask(std::string_view text, detect::Surface surface,

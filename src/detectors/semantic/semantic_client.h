@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,11 +42,15 @@ class Client {
                            std::chrono::steady_clock::time_point deadline,
                            const std::string& traceparent) const;
 
+  // The verdict held in this process's cache (L1 only: never a network call), if any.
+  std::optional<Verdict> cached(std::string_view text, detect::Surface surface) const;
+
   // Changes with the URL, format and model: cached verdicts of another service are not reused.
   const std::string& fingerprint() const { return fingerprint_; }
   const ClientOptions& options() const { return options_; }
 
  private:
+  std::string cacheKey(std::string_view text, detect::Surface surface) const;
   Result<Verdict> ask(std::string_view text, detect::Surface surface,
                       std::chrono::steady_clock::time_point deadline,
                       const std::string& traceparent) const;

@@ -25,6 +25,14 @@ class SemanticDetector final : public detect::Detector {
     return Status::ok();
   }
 
+  bool checkCached(const detect::RemoteCheck& in, detect::Findings& out) const override {
+    if (!client_) return false;
+    auto verdict = client_->cached(in.text, in.surface);
+    if (!verdict) return false;
+    appendSemanticFindings(*verdict, in.text.size(), out);
+    return true;
+  }
+
  private:
   std::shared_ptr<const semantic::Client> client_;
 };

@@ -98,19 +98,16 @@ TEST(ServerLanesTest, AFullCredentialLaneAnswersBusyAndLeavesOtherRoutesAlone) {
   server.stop();
 }
 
-// The outbound lane: a handler waiting on a remote service holds a lane thread, not the I/O
-// thread; past the lane's capacity the handler runs at once with remote calls disallowed.
-TEST(ServerLanesTest, AFullOutboundLaneRunsInlineWithoutRemoteCalls) {
+// The outbound lane: a handler's blocking remote call waits on a lane thread, not on the I/O
+// thread; past the lane's capacity the call does not run and the handler answers without it.
+TEST(ServerLanesTest, AFullOutboundLaneRefusesTheCallAndTheHandlerAnswersWithoutIt) {
   Gate gate;
   Router router;
-  router.add(
-      bh::verb::post, "/validate",
-      [&gate](RequestContext& ctx, const Request&) {
-        if (!ctx.remote_calls_allowed) return text("degraded");
-        gate.waitInside();
-        return text("checked");
-      },
-      Execution::kOutbound);
+  router.addAsync(bh::verb::post, "/validate",
+                  [&gate](RequestContext& ctx, const Request&) -> awaitable<Response> {
+                    const bool ran = co_await ctx.offload([&gate] { gate.waitInside(); });
+                    co_return text(ran ? "checked" : "degraded");
+                  });
   router.add(bh::verb::get, "/health", [](RequestContext&, const Request&) { return text("ok"); });
   ServerOptions options;
   options.port = 0;
@@ -135,6 +132,31 @@ TEST(ServerLanesTest, AFullOutboundLaneRunsInlineWithoutRemoteCalls) {
   a.join();
   EXPECT_EQ(first.body, "checked");
   EXPECT_EQ(HttpClient(port).request("POST", "/validate").body, "checked");
+  server.stop();
+}
+
+// Middlewares are coroutines around the handler: they see its answer after it resumed.
+TEST(ServerLanesTest, MiddlewaresWrapASuspendedHandler) {
+  Router router;
+  router.addAsync(
+      bh::verb::get, "/slow", [](RequestContext& ctx, const Request&) -> awaitable<Response> {
+        co_await ctx.offload([] { std::this_thread::sleep_for(std::chrono::milliseconds(20)); });
+        co_return text("done");
+      });
+  MiddlewareChain chain;
+  chain.add([](RequestContext& ctx, const Request& req, const Next& next) -> awaitable<Response> {
+    Response res = co_await next(ctx, req);
+    res.set("X-Wrapped", "yes");
+    co_return res;
+  });
+  ServerOptions options;
+  options.port = 0;
+  Server server(options, std::move(router), std::move(chain));
+  ASSERT_TRUE(server.listen().isOk());
+  server.start();
+  HttpResponse res = HttpClient(server.port()).request("GET", "/slow");
+  EXPECT_EQ(res.body, "done");
+  EXPECT_EQ(res.header("x-wrapped"), "yes");
   server.stop();
 }
 
