@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <thread>
 
 #include <pthread.h>
 
@@ -302,47 +301,19 @@ int App::serve(const std::string& port_file) {
 
   // Other replicas' invalidations (Redis pub/sub); without Redis, a no-op.
   s.cache->start();
-  startJobs(s, JobHost::kServe);  // webhook delivery, audit retention: as configured
-  // Policy changes made by other replicas sharing the database: the backstop for when an
-  // announcement was missed (or there is no Redis).
-  std::atomic<bool> stop_refresh{false};
-  // Also writes API key usage counters, batched, off the request path.
-  std::thread refresher([&] {
-    const auto interval = std::chrono::milliseconds(s.config.policy_refresh_ms);
-    const auto usage_interval = std::chrono::milliseconds(s.config.key_usage_flush_ms);
-    auto next = std::chrono::steady_clock::now() + interval;
-    auto next_usage = std::chrono::steady_clock::now() + usage_interval;
-    while (!stop_refresh) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      const auto now = std::chrono::steady_clock::now();
-      if (now >= next_usage) {
-        next_usage = now + usage_interval;
-        if (auto st = s.api_keys->flushUsage(); !st.isOk()) {
-          telemetry::logWarn("API key usage not written yet", {{"error", st.message()}});
-        }
-      }
-      if (now < next) continue;
-      next += interval;
-      if (auto r = s.policies->refresh(); !r) {
-        telemetry::logWarn("policy refresh failed", {{"error", r.status().message()}});
-      }
-    }
-  });
+  // Webhook delivery and audit retention as configured; API key usage counters and the policy
+  // refresh (other replicas' changes, when an announcement was missed or there is no Redis).
+  startJobs(s, JobHost::kServe);
 
   int sig = 0;
   sigwait(&signals, &sig);
   telemetry::logInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   server.stop();
-  stop_refresh = true;
-  refresher.join();
   s.cache->stop();
-  if (auto st = s.api_keys->flushUsage(); !st.isOk()) {
-    telemetry::logWarn("API key usage lost at shutdown", {{"error", st.message()}});
-  }
   s.audit->stop();
   s.rate_limit_log->stop();
   s.webhook_events->stop();  // validation events reach the outbox before we go
-  stopJobs(s);
+  stopJobs(s);               // and the API key usage counted until the last request
   if (s.trace_exporter) s.trace_exporter->stop();  // the last spans, including the shutdown's
   stopErrorReporting(s);
   telemetry::logInfo(

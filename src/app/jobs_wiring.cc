@@ -92,6 +92,30 @@ void createWebhookDeliveryJob(Services& s) {
       *s.job_monitor, [pending] { return (*pending)(); });
 }
 
+// Serve-only jobs: what requests leave behind in memory, and what other replicas change.
+void createServeJobs(Services& s) {
+  s.key_usage_job = std::make_unique<jobs::Worker>(
+      jobs::WorkerOptions{.name = "api_key_usage",
+                          .interval = std::chrono::milliseconds(s.config.key_usage_flush_ms),
+                          .run_at_start = false},
+      [keys = s.api_keys.get()](std::stop_token) -> Result<jobs::RunReport> {
+        // Counts that could not be written stay in memory for the next run.
+        AISAFE_TRY(std::size_t written, keys->flushUsage());
+        return jobs::RunReport{.items = static_cast<std::int64_t>(written)};
+      },
+      *s.job_monitor);
+  // The backstop for policy changes whose announcement was missed (or without Redis).
+  s.policy_refresh_job = std::make_unique<jobs::Worker>(
+      jobs::WorkerOptions{.name = "policy_refresh",
+                          .interval = std::chrono::milliseconds(s.config.policy_refresh_ms),
+                          .run_at_start = false},
+      [policies = s.policies.get()](std::stop_token) -> Result<jobs::RunReport> {
+        AISAFE_TRY(int changed, policies->refresh());
+        return jobs::RunReport{.items = changed};
+      },
+      *s.job_monitor);
+}
+
 }  // namespace
 
 void createJobMonitor(Services& s) {
@@ -110,6 +134,7 @@ storage::BatchObserver batchObserver(Services& s, std::string job) {
 Status createJobs(Services& s) {
   createRetentionJob(s);
   createWebhookDeliveryJob(s);
+  createServeJobs(s);
   // The batch writers run their own threads; the monitor reads their queues.
   s.job_monitor->declare("audit_batching",
                          [audit = s.audit.get()] { return static_cast<double>(audit->depth()); });
@@ -132,6 +157,10 @@ std::vector<std::string> startJobs(Services& s, JobHost host) {
   };
   start(s.webhook_delivery_job.get(), s.config.webhook_worker);
   start(s.retention_job.get(), s.config.retention_worker);
+  if (!worker) {
+    start(s.key_usage_job.get(), true);
+    start(s.policy_refresh_job.get(), true);
+  }
   return started;
 }
 
@@ -139,6 +168,12 @@ void stopJobs(Services& s) {
   // An attempt in flight finishes and is recorded; claimed ones not yet sent are given back.
   if (s.webhook_delivery_job) s.webhook_delivery_job->stop();
   if (s.retention_job) s.retention_job->stop();
+  if (s.policy_refresh_job) s.policy_refresh_job->stop();
+  if (s.key_usage_job && s.key_usage_job->running()) {
+    s.key_usage_job->stop();
+    // The last counts, through the job so a failure is reported like any other run.
+    (void)s.key_usage_job->runOnce();  // swallowed: the run's failure is logged and reported
+  }
 }
 
 }  // namespace aisafe::app

@@ -25,10 +25,13 @@ Status createJobs(Services& s);
 
 enum class JobHost { kServe, kWorker };
 
-// Starts the jobs this process runs; returns their names (for the start-up log).
+// Starts the jobs this process runs; returns their names (for the start-up log). `serve` also
+// runs the jobs that only matter where requests are served: API key usage counters and the
+// policy refresh.
 std::vector<std::string> startJobs(Services& s, JobHost host);
 
-// Asks every job to stop and waits for the runs in progress. Idempotent.
+// Asks every job to stop and waits for the runs in progress, then writes the API key usage
+// counted since the last flush. Idempotent.
 void stopJobs(Services& s);
 
 }  // namespace aisafe::app

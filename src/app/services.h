@@ -97,6 +97,8 @@ struct Services {
   std::unique_ptr<tenancy::AuditRetention> audit_retention;
   std::unique_ptr<jobs::Worker> retention_job;  // RETENTION_WORKER in serve; always in worker
   std::unique_ptr<jobs::Worker> webhook_delivery_job;  // WEBHOOK_WORKER in serve; always in worker
+  std::unique_ptr<jobs::Worker> key_usage_job;         // serve only
+  std::unique_ptr<jobs::Worker> policy_refresh_job;    // serve only
 };
 
 }  // namespace aisafe::app

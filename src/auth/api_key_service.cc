@@ -266,13 +266,13 @@ void ApiKeyService::recordUse(const std::string& id) {
   u.last_used_at = clock::nowMs();
 }
 
-Status ApiKeyService::flushUsage() {
+Result<std::size_t> ApiKeyService::flushUsage() {
   std::map<std::string, storage::ApiKeyUsage> pending;
   {
     std::lock_guard lock(mu_);
     pending.swap(usage_);
   }
-  if (pending.empty()) return Status::ok();
+  if (pending.empty()) return std::size_t{0};
   std::vector<storage::ApiKeyUsage> batch;
   batch.reserve(pending.size());
   for (auto& [id, u] : pending) batch.push_back(std::move(u));
@@ -286,8 +286,9 @@ Status ApiKeyService::flushUsage() {
       slot.requests += u.requests;
       slot.last_used_at = std::max(slot.last_used_at, u.last_used_at);
     }
+    return st;
   }
-  return st;
+  return batch.size();
 }
 
 }  // namespace aisafe::auth

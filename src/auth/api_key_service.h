@@ -66,7 +66,8 @@ class ApiKeyService {
   Result<Identity> authenticate(std::string_view key);
 
   // Writes the usage gathered since the last call; the app calls it periodically and at exit.
-  Status flushUsage();
+  // Returns how many keys' counts were written (0: nothing was pending).
+  Result<std::size_t> flushUsage();
 
   // Drops a key from the lookup cache (another replica changed it).
   void forget(const std::string& id);
