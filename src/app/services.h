@@ -11,6 +11,7 @@
 #include "detect/registry.h"
 #include "detectors/canary/canary_token.h"
 #include "detectors/semantic/semantic_client.h"
+#include "http/outbound_client.h"
 #include "jobs/job_monitor.h"
 #include "jobs/worker.h"
 #include "policy/policy_service.h"
@@ -84,6 +85,7 @@ struct Services {
   std::unique_ptr<detectors::canary::CanaryKey> canary_key;  // makes and checks canary tokens
   std::unique_ptr<webhooks::EndpointService> webhook_endpoints;
   std::unique_ptr<storage::WebhookDeliveryRepository> webhook_deliveries;
+  std::unique_ptr<http::OutboundPool> webhook_pool;  // kept-alive connections to receivers
   // Validation events (prompt.validated, prompt.blocked) reach the outbox in batches.
   std::unique_ptr<storage::BatchWriter<storage::OutboxEvent>> webhook_events;
   std::unique_ptr<webhooks::DeliveryWorker> webhook_worker;  // webhook_delivery_job's body

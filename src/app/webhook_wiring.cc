@@ -22,6 +22,7 @@ std::string traceparentOf(const telemetry::SpanContext& context) {
 
 Status createWebhookDelivery(Services& s) {
   s.webhook_deliveries = std::make_unique<storage::WebhookDeliveryRepository>(*s.db);
+  s.webhook_pool = std::make_unique<http::OutboundPool>();
   const storage::RecordChangeHook outbox = [](soci::session& session,
                                               const storage::RecordChange& change) {
     storage::OutboxEvent event = webhooks::changeEvent(change, clock::nowMs());
@@ -61,6 +62,7 @@ webhooks::SendOptions sendOptions(const Services& s) {
   const Config& config = s.config;
   webhooks::SendOptions options;
   options.tracer = s.tracer.get();
+  options.pool = s.webhook_pool.get();
   options.allow_private = config.webhook_allow_private;
   options.timeout = std::chrono::milliseconds(config.webhook_timeout_ms);
   options.connect_timeout = std::chrono::milliseconds(config.webhook_connect_timeout_ms);

@@ -4,6 +4,7 @@
 // operation_aborted and the call returns "timeout".
 #include "http/outbound_client.h"
 
+#include <algorithm>
 #include <optional>
 
 #include <boost/asio/as_tuple.hpp>
@@ -319,17 +320,41 @@ std::unique_ptr<Connection> OutboundPool::takeIdle(const std::string& origin) {
   while (!list.empty()) {
     std::unique_ptr<Connection> conn = std::move(list.back());
     list.pop_back();
+    --idle_count_;
     if (now - conn->idle_since < options_.idle_timeout) return conn;
   }
   return nullptr;
 }
 
 void OutboundPool::giveBack(std::unique_ptr<Connection> connection) {
-  connection->idle_since = std::chrono::steady_clock::now();
+  const auto now = std::chrono::steady_clock::now();
+  connection->idle_since = now;
   std::lock_guard lock(mu_);
+  sweepStale(now);
+  if (idle_count_ >= options_.max_idle_total) return;  // closed, not kept
   auto& list = idle_[connection->origin];
-  if (list.size() >= options_.max_idle_per_origin) list.erase(list.begin());  // the stalest
+  if (list.size() >= options_.max_idle_per_origin) {
+    list.erase(list.begin());  // the stalest
+    --idle_count_;
+  }
   list.push_back(std::move(connection));
+  ++idle_count_;
+}
+
+// Connections to origins no call goes to any more would otherwise stay open (in CLOSE_WAIT
+// once the server gives up on them) until that origin is called again.
+void OutboundPool::sweepStale(std::chrono::steady_clock::time_point now) {
+  if (now - last_sweep_ < options_.idle_timeout) return;
+  last_sweep_ = now;
+  for (auto it = idle_.begin(); it != idle_.end();) {
+    auto& list = it->second;
+    const auto fresh = std::find_if(list.begin(), list.end(), [&](const auto& c) {
+      return now - c->idle_since < options_.idle_timeout;
+    });
+    idle_count_ -= static_cast<std::size_t>(fresh - list.begin());
+    list.erase(list.begin(), fresh);  // oldest first: the stale ones are a prefix
+    it = list.empty() ? idle_.erase(it) : std::next(it);
+  }
 }
 
 OutboundPool::Stats OutboundPool::stats() const {

@@ -63,6 +63,7 @@ class OutboundPool {
  public:
   struct Options {
     std::size_t max_idle_per_origin = 32;
+    std::size_t max_idle_total = 512;  // across origins (webhooks reach many receivers)
     std::chrono::milliseconds idle_timeout{30'000};  // idle longer than this: closed, not reused
   };
   struct Stats {
@@ -85,10 +86,13 @@ class OutboundPool {
  private:
   std::unique_ptr<Connection> takeIdle(const std::string& origin);
   void giveBack(std::unique_ptr<Connection> connection);
+  void sweepStale(std::chrono::steady_clock::time_point now);  // with mu_ held
 
   const Options options_;
   mutable std::mutex mu_;
   std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;  // newest last
+  std::size_t idle_count_ = 0;
+  std::chrono::steady_clock::time_point last_sweep_{};
   Stats stats_;
 };
 

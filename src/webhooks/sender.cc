@@ -74,7 +74,8 @@ SendResult send(const std::string& url, const std::vector<std::string>& secrets,
     request.headers.emplace_back("traceparent", telemetry::formatTraceparent(*parent));
   }
   const auto started = std::chrono::steady_clock::now();
-  auto response = http::sendOutbound(request);
+  auto response =
+      options.pool != nullptr ? options.pool->send(request) : http::sendOutbound(request);
   const auto elapsed = std::chrono::steady_clock::now() - started;
   result.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
   if (!response) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "http/outbound_client.h"
 #include "resilience/circuit_breaker.h"
 #include "telemetry/span.h"
 
@@ -23,6 +24,9 @@ struct SendOptions {
   // Each attempt is a client span (a child of the thread's current span context, else a new
   // trace) and carries its traceparent. Null: no spans, no header.
   const telemetry::Tracer* tracer = nullptr;
+  // Kept-alive connections to receivers (one handshake per receiver instead of one per event);
+  // null: a connection per attempt. Outlives every send().
+  http::OutboundPool* pool = nullptr;
 };
 
 struct SendResult {

@@ -203,6 +203,26 @@ TEST(OutboundPoolTest, ConnectionsTheServerClosesAreNotPooled) {
   EXPECT_EQ(pool.stats().calls_on_reused_connections, 0u);
 }
 
+// Bounded across origins (webhooks reach many receivers), and idle connections past the idle
+// timeout are closed rather than reused.
+TEST(OutboundPoolTest, IdleConnectionsAreBoundedAndExpire) {
+  FakeHttpService a([](const auto&) { return FakeReply{200, "a"}; });
+  FakeHttpService b([](const auto&) { return FakeReply{200, "b"}; });
+  OutboundPool::Options options;
+  options.max_idle_total = 1;
+  options.idle_timeout = std::chrono::milliseconds(200);
+  OutboundPool pool(options);
+  ASSERT_TRUE(pool.send(to(a.port())).isOk());
+  ASSERT_TRUE(pool.send(to(b.port())).isOk());  // not kept: a's connection fills the pool
+  ASSERT_TRUE(pool.send(to(b.port())).isOk());
+  EXPECT_EQ(b.connectionsAccepted(), 2u);
+  ASSERT_TRUE(pool.send(to(a.port())).isOk());
+  EXPECT_EQ(a.connectionsAccepted(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(pool.send(to(a.port())).isOk());
+  EXPECT_EQ(a.connectionsAccepted(), 2u);
+}
+
 TEST(OutboundPoolTest, ASlowAnswerCostsTheDeadlineAndItsConnectionIsDropped) {
   FakeHttpService service([](const auto& req) {
     FakeReply reply{200, "late"};
