@@ -16,6 +16,7 @@
 #include "app/sso.h"
 #include "app/tracing.h"
 #include "app/webhook_wiring.h"
+#include "app/worker_metrics.h"
 #include "detect/database_cache.h"
 #include "http/server.h"
 #include "storage/migrator.h"
@@ -327,15 +328,23 @@ int App::work() {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  auto metrics_server = startWorkerMetrics(s);
+  if (!metrics_server) {
+    telemetry::logError("cannot start", {{"error", metrics_server.status().message()}});
+    return 1;
+  }
   s.cache->start();
   std::string names;
   for (const auto& name : startJobs(s, JobHost::kWorker))
     names += (names.empty() ? "" : ",") + name;
-  telemetry::logInfo("aisafe worker running", {{"jobs", names}});
+  boost::json::object running{{"jobs", names}};
+  if (*metrics_server) running["metrics_port"] = (*metrics_server)->port();
+  telemetry::logInfo("aisafe worker running", std::move(running));
   int sig = 0;
   sigwait(&signals, &sig);
   telemetry::logInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   stopJobs(s);  // an attempt in flight finishes and is recorded
+  if (*metrics_server) (*metrics_server)->stop();
   s.cache->stop();
   if (s.trace_exporter) s.trace_exporter->stop();
   stopErrorReporting(s);

@@ -243,6 +243,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.duration("RETENTION_INTERVAL", c.retention_interval_ms, 100, 7ULL * 86'400'000);
   r.boolean("RETENTION_WORKER", c.retention_worker);
   r.boolean("METRICS_ORGANIZATION_LABEL", c.metrics_organization_label);
+  r.integer("WORKER_METRICS_PORT", c.worker_metrics_port, 0, 65535);
   r.integer("L1_CACHE_SIZE", c.l1_cache_size, 16, 100'000'000);
   r.integer("L1_CACHE_TTL", c.l1_cache_ttl_s, 1, 86'400);
   r.integer("L2_CACHE_TTL", c.l2_cache_ttl_s, 1, 86'400 * 7);

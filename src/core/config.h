@@ -130,6 +130,7 @@ struct Config {
   std::uint32_t retention_interval_ms = 3'600'000;  // RETENTION_INTERVAL: how often rows are cut
   bool retention_worker = true;  // clean up from `serve` (false: only `aisafe worker` does)
   bool metrics_organization_label = true;  // validations by organization id in /metrics
+  std::uint16_t worker_metrics_port = 0;   // `aisafe worker` serves /metrics here (HOST); 0: off
 
   // The two-level cache (docs/cache.md).
   std::size_t l1_cache_size = 10'000;

@@ -12,6 +12,7 @@
 #include "storage/database.h"
 #include "storage/validation_repository.h"
 #include "support/aisafe_server.h"
+#include "support/free_port.h"
 #include "support/postgres_env.h"
 
 namespace aisafe {
@@ -136,7 +137,8 @@ TEST_P(RetentionTest, AnOrganizationsOldRecordsGoAndAnothersStay) {
   EXPECT_EQ(server->stop(), 0);
 }
 
-// RETENTION_WORKER=false: serve leaves the rows; a worker process cuts them.
+// RETENTION_WORKER=false: serve leaves the rows; a worker process cuts them, and its job
+// metrics can be scraped on WORKER_METRICS_PORT (nothing else is served there).
 TEST_P(RetentionTest, AWorkerProcessCutsWhatServeLeaves) {
   auto server = startServer({{"RETENTION_INTERVAL", "200ms"}, {"RETENTION_WORKER", "false"}});
   ASSERT_NE(server, nullptr);
@@ -146,7 +148,10 @@ TEST_P(RetentionTest, AWorkerProcessCutsWhatServeLeaves) {
   EXPECT_EQ(metrics.body.find(R"(aisafe_job_runs_total{job="audit_retention")"), std::string::npos);
 
   std::string error;
+  const int metrics_port = testsupport::freePort();
+  ASSERT_GT(metrics_port, 0);
   Env worker_env = {{"DATABASE_URL", url_},
+                    {"WORKER_METRICS_PORT", std::to_string(metrics_port)},
                     {"RETENTION_INTERVAL", "200ms"},
                     {"SECRET_KEY", "test-secret-key-0123456789abcdefghijklmnopqrstuv"},
                     {"LOG_LEVEL", "warn"}};
@@ -157,6 +162,15 @@ TEST_P(RetentionTest, AWorkerProcessCutsWhatServeLeaves) {
   EXPECT_TRUE(oldRowsGone(org, 15s));
   EXPECT_EQ(count(org, 0), 5);
   EXPECT_EQ(count("default", kDay), 40);
+  HttpClient scraper(metrics_port);
+  const auto scraped = scraper.request("GET", "/metrics");
+  ASSERT_EQ(scraped.status, 200);
+  EXPECT_NE(scraped.body.find(R"(aisafe_job_runs_total{job="audit_retention",outcome="success"})"),
+            std::string::npos)
+      << scraped.body;
+  EXPECT_NE(scraped.body.find(R"(aisafe_job_queue_depth{job="webhook_delivery"} 0)"),
+            std::string::npos);
+  EXPECT_EQ(scraper.request("POST", "/api/v1/validate", R"({"prompt":"x"})").status, 404);
   worker->signal(SIGTERM);
   EXPECT_EQ(worker->waitExit(10s), 0);
 }
