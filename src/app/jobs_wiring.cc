@@ -57,7 +57,7 @@ void createRetentionJob(Services& s) {
       jobs::WorkerOptions{.name = "audit_retention",
                           .interval = std::chrono::milliseconds(s.config.retention_interval_ms)},
       [retention = s.audit_retention.get(),
-       &deleted](std::stop_token stop) -> Result<jobs::RunReport> {
+       &deleted](const std::stop_token& stop) -> Result<jobs::RunReport> {
         AISAFE_TRY(tenancy::RetentionReport report, retention->run(clock::nowMs(), stop));
         if (report.deleted > 0) {
           deleted.inc({}, static_cast<double>(report.deleted));
@@ -85,7 +85,7 @@ void createWebhookDeliveryJob(Services& s) {
   s.webhook_delivery_job = std::make_unique<jobs::Worker>(
       jobs::WorkerOptions{.name = "webhook_delivery", .interval = delivery->options().poll},
       [delivery](std::stop_token stop) -> Result<jobs::RunReport> {
-        AISAFE_TRY(int claimed, delivery->runOnce(stop));
+        AISAFE_TRY(int claimed, delivery->runOnce(std::move(stop)));
         // Busy: go on at once (more may have become due while sending); idle: poll.
         return jobs::RunReport{.items = claimed, .more = claimed > 0};
       },
@@ -98,7 +98,7 @@ void createServeJobs(Services& s) {
       jobs::WorkerOptions{.name = "api_key_usage",
                           .interval = std::chrono::milliseconds(s.config.key_usage_flush_ms),
                           .run_at_start = false},
-      [keys = s.api_keys.get()](std::stop_token) -> Result<jobs::RunReport> {
+      [keys = s.api_keys.get()](const std::stop_token&) -> Result<jobs::RunReport> {
         // Counts that could not be written stay in memory for the next run.
         AISAFE_TRY(std::size_t written, keys->flushUsage());
         return jobs::RunReport{.items = static_cast<std::int64_t>(written)};
@@ -109,7 +109,7 @@ void createServeJobs(Services& s) {
       jobs::WorkerOptions{.name = "policy_refresh",
                           .interval = std::chrono::milliseconds(s.config.policy_refresh_ms),
                           .run_at_start = false},
-      [policies = s.policies.get()](std::stop_token) -> Result<jobs::RunReport> {
+      [policies = s.policies.get()](const std::stop_token&) -> Result<jobs::RunReport> {
         AISAFE_TRY(int changed, policies->refresh());
         return jobs::RunReport{.items = changed};
       },

@@ -39,8 +39,9 @@ class JobMonitor {
   // Repeated reports of a job that keeps failing.
   static constexpr std::chrono::minutes kReportEvery{10};
 
-  // Registers the metric families on `registry`, which must outlive the monitor.
-  JobMonitor(telemetry::Registry& registry, FailureHandler on_failure = {});
+  // Registers the metric families on `registry`. Its gauges read the monitor: the registry must
+  // not render once the monitor is gone (destroy the monitor first, with nothing scraping).
+  explicit JobMonitor(telemetry::Registry& registry, FailureHandler on_failure = {});
   JobMonitor(const JobMonitor&) = delete;
   JobMonitor& operator=(const JobMonitor&) = delete;
 

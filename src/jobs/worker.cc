@@ -15,7 +15,7 @@ Worker::~Worker() { stop(); }
 
 void Worker::start() {
   if (thread_.joinable()) return;
-  thread_ = std::jthread([this](std::stop_token stop) { loop(std::move(stop)); });
+  thread_ = std::jthread([this](const std::stop_token& stop) { loop(stop); });
 }
 
 void Worker::stop() {
@@ -29,7 +29,7 @@ Result<RunReport> Worker::runOnce(std::stop_token stop) {
   const auto started = std::chrono::steady_clock::now();
   Result<RunReport> result = RunReport{};
   try {
-    result = run_(stop);
+    result = run_(std::move(stop));
   } catch (const std::exception& e) {
     result = internalError(std::string("uncaught exception: ") + e.what());
   } catch (...) {
@@ -41,7 +41,7 @@ Result<RunReport> Worker::runOnce(std::stop_token stop) {
   return result;
 }
 
-void Worker::loop(std::stop_token stop) {
+void Worker::loop(const std::stop_token& stop) {
   bool run_now = options_.run_at_start;
   while (!stop.stop_requested()) {
     if (!run_now) {

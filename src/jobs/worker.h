@@ -60,7 +60,7 @@ class Worker {
   const std::string& name() const { return options_.name; }
 
  private:
-  void loop(std::stop_token stop);
+  void loop(const std::stop_token& stop);
 
   WorkerOptions options_;
   RunFn run_;

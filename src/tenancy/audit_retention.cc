@@ -14,7 +14,7 @@ constexpr std::int64_t kDayMs = 86'400'000;
 
 }  // namespace
 
-Result<RetentionReport> AuditRetention::run(std::int64_t now_ms, std::stop_token stop) {
+Result<RetentionReport> AuditRetention::run(std::int64_t now_ms, const std::stop_token& stop) {
   RetentionReport report;
   AISAFE_TRY(auto orgs, orgs_.list());
   for (const auto& org : orgs) {

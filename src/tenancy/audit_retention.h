@@ -47,7 +47,7 @@ class AuditRetention {
   // One pass over every organization as of `now_ms`. Errors from the database end the run
   // (the next run resumes where it left off: nothing is half-deleted). An organization whose
   // stored settings cannot be read is skipped with a warning rather than cut by the default.
-  Result<RetentionReport> run(std::int64_t now_ms, std::stop_token stop = {});
+  Result<RetentionReport> run(std::int64_t now_ms, const std::stop_token& stop = {});
 
  private:
   storage::OrganizationRepository& orgs_;
