@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 
+#include "app/build_info.h"
 #include "app/error_reporting.h"
 #include "app/jobs_wiring.h"
 #include "app/organization_metrics.h"
@@ -170,6 +171,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   AISAFE_RETURN_IF_ERROR(s.policies->loadAll());
   AISAFE_RETURN_IF_ERROR(createIdentityServices(s));
   s.metrics = std::make_unique<Metrics>(s.metrics_registry);
+  addBuildInfo(s);
   createJobMonitor(s);
   storage::AuditWriterOptions audit_options{config.audit_queue_size, config.audit_batch_size,
                                             config.audit_flush_interval_ms};

@@ -99,6 +99,7 @@ const std::vector<std::string> kObservabilitySeries = {
     R"(aisafe_job_queue_depth{job="webhook_delivery"} 0)",
     R"(aisafe_job_queue_depth{job="webhook_events"} 0)",
     "aisafe_audit_retention_deleted_total 0",
+    R"(aisafe_build_info{version=")",
 };
 
 TEST(MetricsFormatTest, TheExpositionIsStrictlyValid) {
