@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "app/jobs_wiring.h"
+#include "resilience/leasing_rate_limiter.h"
 #include "resilience/shared_rate_limiter.h"
 #include "telemetry/logging.h"
 
@@ -69,8 +70,17 @@ Status createRateLimiter(Services& s) {
                          {{"fail_mode", resilience::toString(m)}, {"reason", why.message()}});
     }
   };
-  s.rate_limiter = std::make_unique<resilience::SharedRateLimiter>(
+  auto shared = std::make_unique<resilience::SharedRateLimiter>(
       *s.redis, mode, static_cast<int>(config.replicas), observer);
+  if (config.rate_limit_lease_fraction <= 0) {
+    s.rate_limiter = std::move(shared);
+    return Status::ok();
+  }
+  // Most requests are then decided in process, from slices of the limits taken from Redis.
+  s.rate_limiter = std::make_unique<resilience::LeasingRateLimiter>(
+      std::move(shared), resilience::LeasingRateLimiter::Options{
+                             .fraction = config.rate_limit_lease_fraction,
+                             .lease_ttl = std::chrono::milliseconds(config.rate_limit_lease_ms)});
   return Status::ok();
 }
 

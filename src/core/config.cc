@@ -215,6 +215,8 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   if (auto url = r.raw("REDIS_URL")) c.redis_url = *url;  // may hold a password: never echoed
   r.integer("REDIS_TIMEOUT_MS", c.redis_timeout_ms, 1, 10'000);
   r.integer("REDIS_CONNECT_TIMEOUT_MS", c.redis_connect_timeout_ms, 1, 10'000);
+  r.ratio("RATE_LIMIT_LEASE_FRACTION", c.rate_limit_lease_fraction);
+  r.integer("RATE_LIMIT_LEASE_MS", c.rate_limit_lease_ms, 10, 60'000);
   r.integer("CIRCUIT_BREAKER_FAILURE_THRESHOLD", c.circuit_breaker_failure_threshold, 1, 1'000'000);
   r.integer("CIRCUIT_BREAKER_RECOVERY_TIMEOUT", c.circuit_breaker_recovery_timeout_s, 1, 86'400);
   r.boolean("ACCESS_LOG", c.access_log);

@@ -85,6 +85,8 @@ struct Config {
   std::uint32_t org_settings_cache_ms = 5000;      // how long another replica's change may take
   std::string rate_limit_fail_mode = "local";      // with Redis away: local, open or closed
   std::uint32_t replicas = 1;                      // the local fallback admits limit / replicas
+  double rate_limit_lease_fraction = 0.02;   // with Redis: share of a limit taken per slice; 0: off
+  std::uint32_t rate_limit_lease_ms = 1000;  // unused leased units expire after this
 
   // Shared state (Redis) and circuit breakers.
   std::string redis_url;  // empty: everything in process (one node)
