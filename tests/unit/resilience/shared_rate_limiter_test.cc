@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "resilience/leasing_rate_limiter.h"
 #include "support/redis_server.h"
 
 namespace aisafe::resilience {
@@ -51,6 +52,24 @@ TEST_F(SharedRateLimiterTest, TwoReplicasShareOneBudget) {
   EXPECT_GT(refused.retry_after_ms, 5'000);  // one unit every 6 s
   EXPECT_LE(refused.retry_after_ms, 6'000);
   EXPECT_TRUE(replica2.consume("org:b", kTenPerMinute, 1).allowed);
+}
+
+// Leased slices over the real shared limiter: two replicas, one Redis, exactly the limit.
+TEST_F(SharedRateLimiterTest, ReplicasLeasingSlicesStillShareOneBudget) {
+  CircuitBreaker b1("redis", {}), b2("redis", {});
+  auto c1 = client(b1), c2 = client(b2);
+  LeasingRateLimiter replica1(std::make_unique<SharedRateLimiter>(*c1, FailMode::kLocal, 2),
+                              {.fraction = 0.05});
+  LeasingRateLimiter replica2(std::make_unique<SharedRateLimiter>(*c2, FailMode::kLocal, 2),
+                              {.fraction = 0.05});
+  constexpr RateLimitRule kTwoHundred{.limit = 200, .period_ms = 60'000};
+  int passed = 0;
+  for (int i = 0; i < 150; ++i) {
+    passed += replica1.consume("org:lease", kTwoHundred, 1).allowed;
+    passed += replica2.consume("org:lease", kTwoHundred, 1).allowed;
+  }
+  EXPECT_EQ(passed, 200);
+  EXPECT_GE(replica1.servedFromLeases() + replica2.servedFromLeases(), 150u);
 }
 
 TEST_F(SharedRateLimiterTest, RedisDownFallsBackToThisReplicasShare) {
