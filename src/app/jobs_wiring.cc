@@ -81,6 +81,15 @@ void createWebhookDeliveryJob(Services& s) {
   s.metrics_registry.gauge("aisafe_webhook_deliveries_pending",
                            "Deliveries waiting to be sent or retried (all replicas)",
                            [pending] { return (*pending)(); });
+  auto disabled = std::make_shared<CachedReading>(
+      [endpoints = s.webhook_repo.get()] {
+        auto n = endpoints->countDisabledByFailures();
+        return n ? static_cast<double>(*n) : -1.0;
+      },
+      std::chrono::seconds(1));
+  s.metrics_registry.gauge("aisafe_webhook_endpoints_disabled",
+                           "Endpoints disabled after repeated failed deliveries (all replicas)",
+                           [disabled] { return (*disabled)(); });
   webhooks::DeliveryWorker* delivery = s.webhook_worker.get();
   s.webhook_delivery_job = std::make_unique<jobs::Worker>(
       jobs::WorkerOptions{.name = "webhook_delivery", .interval = delivery->options().poll},

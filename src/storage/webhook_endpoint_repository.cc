@@ -114,4 +114,14 @@ Status WebhookEndpointRepository::remove(const std::string& organization_id,
   return affected == 0 ? notFound("webhook endpoint not found") : Status::ok();
 }
 
+Result<std::int64_t> WebhookEndpointRepository::countDisabledByFailures() {
+  long long n = 0;
+  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    s << "SELECT COUNT(*) FROM webhook_endpoints WHERE enabled = 0 AND disabled_reason IS NOT "
+         "NULL",
+        soci::into(n);
+  }));
+  return static_cast<std::int64_t>(n);
+}
+
 }  // namespace aisafe::storage

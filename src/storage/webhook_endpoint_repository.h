@@ -39,6 +39,9 @@ class WebhookEndpointRepository {
   // Writes every mutable field (url, description, events, secrets, enabled, failures, reason).
   Status update(const WebhookEndpointRow& row);
   Status remove(const std::string& organization_id, const std::string& id);
+  // Endpoints the delivery worker disabled after repeated failures, all organizations
+  // (metrics: an alert on endpoints going dark). Owner-disabled ones carry no reason.
+  Result<std::int64_t> countDisabledByFailures();
 
  private:
   const Database& db_;

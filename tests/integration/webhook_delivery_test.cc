@@ -167,6 +167,13 @@ TEST_P(WebhookDeliveryTest, AnEndpointThatKeepsFailingIsDisabledWithTheReason) {
   EXPECT_FALSE(endpoint.at("enabled").as_bool());
   EXPECT_NE(std::string(endpoint.at("disabled_reason").as_string()).find("HTTP 500"),
             std::string::npos);
+  std::string metrics;
+  for (int i = 0; i < 50; ++i) {  // the gauge is a database count taken at most once a second
+    metrics = server->client().request("GET", "/metrics").body;
+    if (metrics.find("aisafe_webhook_endpoints_disabled 1\n") != std::string::npos) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_NE(metrics.find("aisafe_webhook_endpoints_disabled 1\n"), std::string::npos) << metrics;
   // Disabled: later events are not queued for it.
   ASSERT_EQ(post(admin, "/api/v1/policies", R"({"name":"after"})").status, 201);
   std::this_thread::sleep_for(1500ms);
