@@ -38,6 +38,11 @@ Metrics::Metrics(telemetry::Registry& r)
       scan_seconds(r.histogram(
           "aisafe_scan_duration_seconds", "Time to scan one text and decide",
           {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.01, 0.05})),
+      detector_seconds(r.histogram(
+          "aisafe_detector_duration_seconds",
+          "Time per detection stage of one scan: patterns (every pattern rule, one scan), each "
+          "whole-text detector, hidden (decoded layers, de-obfuscated view)",
+          {0.000001, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.001, 0.005, 0.025})),
       audit_failures(r.counter("aisafe_audit_write_failures_total",
                                "Audit records that could not be written after retries")),
       auth_failures(

@@ -47,6 +47,7 @@ struct Metrics {
   telemetry::Counter& validations;
   telemetry::Counter& detector_hits;
   telemetry::Histogram& scan_seconds;
+  telemetry::Histogram& detector_seconds;
   telemetry::Counter& audit_failures;
   telemetry::Counter& auth_failures;
   telemetry::Counter& rate_limited;

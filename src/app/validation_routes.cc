@@ -216,6 +216,11 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     }
     scan_span.setInt("aisafe.findings", static_cast<std::int64_t>(findings.size()));
     scan_span.end();
+    // Read now: the scratch is this thread's, and the request may resume elsewhere in time.
+    for (const auto& stage : threadScratch().stage_times) {
+      s.metrics->detector_seconds.observe(std::chrono::duration<double>(stage.elapsed).count(),
+                                          {{"detector", std::string(stage.stage)}});
+    }
     const auto remote_start = std::chrono::steady_clock::now();
     const RemoteOutcome remote = co_await runRemoteDetectors(s, ctx, pol, input, surface, findings);
     const auto remote_time = std::chrono::steady_clock::now() - remote_start;

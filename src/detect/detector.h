@@ -53,6 +53,16 @@ class ScanScratch {
   std::vector<RawMatch> matches;
   bool matches_truncated = false;
 
+  // Where the last Pipeline::scan() spent its time: "patterns" (normalizing, the combined scan,
+  // confirming), each whole-text detector by name, and "hidden" (decoded layers and the
+  // de-obfuscated view, when the survey asked for them). For the detector latency metric.
+  struct StageTime {
+    std::string_view stage;  // a detector's name or a literal: valid as long as the pipeline
+    std::chrono::nanoseconds elapsed;
+  };
+  std::vector<StageTime> stage_times;
+  bool time_stages = false;  // set by Pipeline::scan while it scans the text as sent
+
  private:
   hs_scratch* hs_ = nullptr;
   std::vector<std::uint64_t> sized_for_;  // databases the scratch is known to fit

@@ -276,6 +276,14 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
 
 Status Pipeline::scanText(std::string_view text, Surface surface, ScanScratch& scratch,
                           Findings& out, Pass pass) const {
+  const bool timed = scratch.time_stages;
+  auto mark = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  const auto lap = [&](std::string_view stage) {
+    if (!timed) return;
+    const auto now = std::chrono::steady_clock::now();
+    scratch.stage_times.push_back({stage, now - mark});
+    mark = now;
+  };
   normalize(text, scratch.normalized);
   const NormalizedText& norm = scratch.normalized;
   for (const auto& g : groups_) {
@@ -286,11 +294,13 @@ Status Pipeline::scanText(std::string_view text, Surface surface, ScanScratch& s
       AISAFE_RETURN_IF_ERROR(locateMatches(g, norm, surface, scratch, out));
     }
   }
+  lap("patterns");
   if (pass == Pass::kPatternsOnly) return Status::ok();
   const ScanInput input{text, norm, surface};
   for (const auto& d : detectors_) {
     if (d->remote() || !d->surfaces().covers(surface)) continue;
     AISAFE_RETURN_IF_ERROR(d->scan(input, scratch, out));
+    lap(d->name());
   }
   return Status::ok();
 }
@@ -376,12 +386,18 @@ Status Pipeline::scan(std::string_view text, Surface surface, ScanScratch& scrat
                       Findings& out) const {
   const std::size_t first_new = out.size();
   scratch.matches_truncated = false;
-  AISAFE_RETURN_IF_ERROR(scanText(text, surface, scratch, out));
+  scratch.stage_times.clear();
+  scratch.time_stages = true;
+  const Status plain = scanText(text, surface, scratch, out);
+  scratch.time_stages = false;
+  AISAFE_RETURN_IF_ERROR(plain);
   // The one pass every text pays for; a plain prompt stops here.
+  const auto hidden_start = std::chrono::steady_clock::now();
   const Survey survey = surveyText(text);
   if (survey.any()) {
     AISAFE_RETURN_IF_ERROR(scanHidden(text, survey, surface, scratch, out, first_new));
   }
+  scratch.stage_times.push_back({"hidden", std::chrono::steady_clock::now() - hidden_start});
   std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
                    [](const Finding& a, const Finding& b) { return a.start < b.start; });
   return Status::ok();

@@ -100,6 +100,10 @@ const std::vector<std::string> kObservabilitySeries = {
     R"(aisafe_job_queue_depth{job="webhook_events"} 0)",
     "aisafe_audit_retention_deleted_total 0",
     R"(aisafe_build_info{version=")",
+    // Detector latency by stage: the combined pattern scan and each whole-text detector.
+    R"(aisafe_detector_duration_seconds_count{detector="patterns"})",
+    R"(aisafe_detector_duration_seconds_count{detector="injection_classifier"})",
+    R"(aisafe_detector_duration_seconds_count{detector="hidden"})",
 };
 
 TEST(MetricsFormatTest, TheExpositionIsStrictlyValid) {
