@@ -202,6 +202,7 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     const auto scan_start = std::chrono::steady_clock::now();
     detect::Findings findings;
     telemetry::Span scan_span = ctx.trace.child("scan");
+    const std::int64_t scan_start_ns = scan_span.recording() ? telemetry::unixNanosNow() : 0;
     if (auto st = pol.pipeline->scan(input, surface, threadScratch(), findings); !st.isOk()) {
       scan_span.setError(st.message());
       co_return errorResponse(ctx, st);
@@ -215,12 +216,20 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
       }
     }
     scan_span.setInt("aisafe.findings", static_cast<std::int64_t>(findings.size()));
-    scan_span.end();
     // Read now: the scratch is this thread's, and the request may resume elsewhere in time.
+    // Each stage also becomes a child span of "scan", laid end to end from the scan's start.
+    std::int64_t stage_start_ns = scan_start_ns;
     for (const auto& stage : threadScratch().stage_times) {
       s.metrics->detector_seconds.observe(std::chrono::duration<double>(stage.elapsed).count(),
                                           {{"detector", std::string(stage.stage)}});
+      if (!scan_span.recording()) continue;
+      telemetry::Span span = ctx.trace.tracer->start("detector." + std::string(stage.stage),
+                                                     telemetry::SpanKind::kInternal,
+                                                     scan_span.context(), stage_start_ns);
+      stage_start_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(stage.elapsed).count();
+      span.endAt(stage_start_ns);
     }
+    scan_span.end();
     const auto remote_start = std::chrono::steady_clock::now();
     const RemoteOutcome remote = co_await runRemoteDetectors(s, ctx, pol, input, surface, findings);
     const auto remote_time = std::chrono::steady_clock::now() - remote_start;

@@ -82,9 +82,11 @@ void Span::setError(std::string_view message) {
   data_->status_message = std::string(message);
 }
 
-void Span::end() {
+void Span::end() { endAt(unixNanosNow()); }
+
+void Span::endAt(std::int64_t end_unix_ns) {
   if (!data_) return;
-  data_->end_unix_ns = unixNanosNow();
+  data_->end_unix_ns = end_unix_ns;
   if (sink_ != nullptr) sink_->submit(std::move(*data_));
   data_.reset();
 }

@@ -111,6 +111,8 @@ class Span {
 
   // Records the end time and submits the span; later calls do nothing. The destructor ends it.
   void end();
+  // The same with an end time measured elsewhere (a stage timed before its span was made).
+  void endAt(std::int64_t end_unix_ns);
 
  private:
   friend class Tracer;

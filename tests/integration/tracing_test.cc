@@ -158,6 +158,21 @@ TEST(TracingTest, ContinuesTheCallersTraceWithChildSpansAndNoPromptText) {
         << child;
   }
 
+  // Each detection stage is a child of "scan", inside it, laid end to end.
+  const json::object* scan = byName(all, "scan");
+  for (const char* stage :
+       {"detector.patterns", "detector.injection_classifier", "detector.hidden"}) {
+    const json::object* s = byName(all, stage);
+    ASSERT_NE(s, nullptr) << stage;
+    EXPECT_EQ(s->at("parentSpanId"), scan->at("spanId")) << stage;
+    EXPECT_LE(std::stoll(std::string(scan->at("startTimeUnixNano").as_string())),
+              std::stoll(std::string(s->at("startTimeUnixNano").as_string())))
+        << stage;
+    EXPECT_LE(std::stoll(std::string(s->at("startTimeUnixNano").as_string())),
+              std::stoll(std::string(s->at("endTimeUnixNano").as_string())))
+        << stage;
+  }
+
   for (const auto& req : collector.received()) {
     EXPECT_EQ(req.method, "POST");
     EXPECT_EQ(req.target, "/v1/traces");
