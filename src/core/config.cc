@@ -223,6 +223,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.boolean("ENABLE_TRACING", c.enable_tracing);
   r.string("OTEL_EXPORTER_OTLP_ENDPOINT", c.otel_exporter_otlp_endpoint);
   r.string("OTEL_SERVICE_NAME", c.otel_service_name);
+  r.boolean("TRACE_DETECTOR_STAGES", c.trace_detector_stages);
   r.ratio("OTEL_TRACES_SAMPLER_ARG", c.trace_sampling_ratio);
   r.string("SENTRY_DSN", c.sentry_dsn);
   r.string("SENTRY_ENVIRONMENT", c.sentry_environment);

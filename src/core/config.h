@@ -103,6 +103,9 @@ struct Config {
       "http://localhost:4318";  // spans go to <this>/v1/traces
   std::string otel_service_name = "aisafe";
   double trace_sampling_ratio = 1.0;  // OTEL_TRACES_SAMPLER_ARG: share of new traces recorded
+  // A child span per detection stage (doubles the spans per validation); off: the stage times
+  // are one attribute of the scan span.
+  bool trace_detector_stages = false;
 
   // Unexpected errors to Sentry (docs/observability.md#errors); empty DSN: nothing is sent.
   std::string sentry_dsn;

@@ -158,8 +158,41 @@ TEST(TracingTest, ContinuesTheCallersTraceWithChildSpansAndNoPromptText) {
         << child;
   }
 
-  // Each detection stage is a child of "scan", inside it, laid end to end.
+  // The detection stages' times ride on "scan" as one attribute.
   const json::object* scan = byName(all, "scan");
+  ASSERT_NE(attr(*scan, "aisafe.detector_stages"), nullptr);
+  const std::string stages(attr(*scan, "aisafe.detector_stages")->at("stringValue").as_string());
+  EXPECT_NE(stages.find("patterns="), std::string::npos) << stages;
+  EXPECT_NE(stages.find("injection_classifier="), std::string::npos) << stages;
+  EXPECT_EQ(byName(all, "detector.patterns"), nullptr) << "stage spans are opt-in";
+
+  for (const auto& req : collector.received()) {
+    EXPECT_EQ(req.method, "POST");
+    EXPECT_EQ(req.target, "/v1/traces");
+    EXPECT_EQ(req.headers.at("content-type"), "application/json");
+    EXPECT_EQ(req.body.find(kMarker), std::string::npos) << "the prompt reached the collector";
+    EXPECT_EQ(req.body.find("jane.doe"), std::string::npos) << "the prompt reached the collector";
+    EXPECT_NE(req.body.find(R"("stringValue":"aisafe-test")"), std::string::npos);
+  }
+  EXPECT_GT(metric(client, "aisafe_trace_spans_exported_total"), 0);
+  EXPECT_EQ(metric(client, "aisafe_trace_spans_dropped_total"), 0);
+}
+
+// TRACE_DETECTOR_STAGES: each detection stage is a child of "scan", inside it, end to end.
+TEST(TracingTest, DetectorStagesAsChildSpansOnRequest) {
+  HttpReceiver collector;
+  std::string error;
+  Env env = tracingEnv(collector.port());
+  env.emplace_back("TRACE_DETECTOR_STAGES", "true");
+  auto server = AisafeServer::start(env, error);
+  ASSERT_NE(server, nullptr) << error;
+  auto client = server->client();
+  const HttpResponse r = validate(client, "");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string trace = traceOf(r.header("traceparent"));
+  const auto all = waitForSpan(collector, trace, "detector.hidden");
+  const json::object* scan = byName(all, "scan");
+  ASSERT_NE(scan, nullptr);
   for (const char* stage :
        {"detector.patterns", "detector.injection_classifier", "detector.hidden"}) {
     const json::object* s = byName(all, stage);
@@ -172,17 +205,6 @@ TEST(TracingTest, ContinuesTheCallersTraceWithChildSpansAndNoPromptText) {
               std::stoll(std::string(s->at("endTimeUnixNano").as_string())))
         << stage;
   }
-
-  for (const auto& req : collector.received()) {
-    EXPECT_EQ(req.method, "POST");
-    EXPECT_EQ(req.target, "/v1/traces");
-    EXPECT_EQ(req.headers.at("content-type"), "application/json");
-    EXPECT_EQ(req.body.find(kMarker), std::string::npos) << "the prompt reached the collector";
-    EXPECT_EQ(req.body.find("jane.doe"), std::string::npos) << "the prompt reached the collector";
-    EXPECT_NE(req.body.find(R"("stringValue":"aisafe-test")"), std::string::npos);
-  }
-  EXPECT_GT(metric(client, "aisafe_trace_spans_exported_total"), 0);
-  EXPECT_EQ(metric(client, "aisafe_trace_spans_dropped_total"), 0);
 }
 
 TEST(TracingTest, UnsampledAndMalformedParents) {
