@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <unordered_map>
 
 #include <pthread.h>
 
@@ -265,30 +266,45 @@ int App::serve(const std::string& port_file) {
   const bool access_log = s.config.access_log;
   Services* services = &s;
   auto count_organization = organizationValidationCounter(s);
-  server.setObserver(
-      [metrics, access_log, services, count_organization](
-          const http::RequestContext& ctx, const http::Request* req, unsigned status) {
-        reportServerError(*services, ctx, status);
-        if (count_organization) count_organization(ctx);
-        const std::string route = ctx.route.empty() ? "unparsed" : ctx.route;
-        const std::string method = req != nullptr ? std::string(req->method_string()) : "unknown";
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
-        metrics->requests.inc(
-            {{"route", route}, {"method", method}, {"status", std::to_string(status)}});
-        metrics->request_seconds.observe(seconds, {{"route", route}});
-        if (access_log && telemetry::logEnabled(telemetry::LogLevel::kInfo)) {
-          // The route pattern, never the path or query (ids and tokens stay out of logs).
-          boost::json::object line{{"method", method},
-                                   {"route", route},
-                                   {"status", status},
-                                   {"latency_ms", std::round(seconds * 1e5) / 100},
-                                   {"request_id", ctx.request_id}};
-          if (!ctx.organization_id.empty()) line["organization_id"] = ctx.organization_id;
-          if (!ctx.decision.empty()) line["decision"] = ctx.decision;
-          telemetry::logInfo("request", std::move(line));
-        }
-      });
+  server.setObserver([metrics, access_log, services, count_organization](
+                         const http::RequestContext& ctx, const http::Request* req,
+                         unsigned status) {
+    reportServerError(*services, ctx, status);
+    if (count_organization) count_organization(ctx);
+    const std::string route = ctx.route.empty() ? "unparsed" : ctx.route;
+    const std::string method = req != nullptr ? std::string(req->method_string()) : "unknown";
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
+    // Label sets repeat (routes are patterns): each is rendered once per thread.
+    struct Rendered {
+      std::string requests, seconds;
+    };
+    thread_local std::unordered_map<std::string, Rendered> rendered;
+    const std::string key = route + '\n' + method + '\n' + std::to_string(status);
+    auto it = rendered.find(key);
+    if (it == rendered.end()) {
+      if (rendered.size() > 4096) rendered.clear();  // bounded, whatever clients send
+      it = rendered
+               .emplace(key, Rendered{telemetry::renderLabels({{"route", route},
+                                                               {"method", method},
+                                                               {"status", std::to_string(status)}}),
+                                      telemetry::renderLabels({{"route", route}})})
+               .first;
+    }
+    metrics->requests.incRendered(it->second.requests);
+    metrics->request_seconds.observeRendered(seconds, it->second.seconds);
+    if (access_log && telemetry::logEnabled(telemetry::LogLevel::kInfo)) {
+      // The route pattern, never the path or query (ids and tokens stay out of logs).
+      boost::json::object line{{"method", method},
+                               {"route", route},
+                               {"status", status},
+                               {"latency_ms", std::round(seconds * 1e5) / 100},
+                               {"request_id", ctx.request_id}};
+      if (!ctx.organization_id.empty()) line["organization_id"] = ctx.organization_id;
+      if (!ctx.decision.empty()) line["decision"] = ctx.decision;
+      telemetry::logInfo("request", std::move(line));
+    }
+  });
   if (auto st = server.listen(); !st.isOk()) {
     telemetry::logError("cannot start", {{"error", st.message()}});
     return 1;

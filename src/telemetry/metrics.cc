@@ -55,8 +55,9 @@ std::string renderLabels(const Labels& labels) {
   return out + "}";
 }
 
-void Counter::inc(const Labels& labels, double by) {
-  const std::string key = renderLabels(labels);
+void Counter::inc(const Labels& labels, double by) { incRendered(renderLabels(labels), by); }
+
+void Counter::incRendered(const std::string& key, double by) {
   std::lock_guard lock(mu_);
   values_[key] += by;
 }
@@ -74,7 +75,10 @@ void Counter::render(std::string& out) const {
 }
 
 void Histogram::observe(double value, const Labels& labels) {
-  const std::string key = renderLabels(labels);
+  observeRendered(value, renderLabels(labels));
+}
+
+void Histogram::observeRendered(double value, const std::string& key) {
   std::lock_guard lock(mu_);
   Series& s = series_[key];
   if (s.buckets.empty()) s.buckets.assign(bounds_.size(), 0);

@@ -16,10 +16,15 @@ namespace aisafe::telemetry {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
+// `{a="x",b="y"}`: the key a series is stored under. Hot paths whose label values repeat can
+// render it once and use the *Rendered calls, skipping the allocations of building Labels.
+std::string renderLabels(const Labels& labels);
+
 class Counter {
  public:
   Counter(std::string name, std::string help) : name_(std::move(name)), help_(std::move(help)) {}
   void inc(const Labels& labels = {}, double by = 1.0);
+  void incRendered(const std::string& rendered_labels, double by = 1.0);
   double value(const Labels& labels = {}) const;
   void render(std::string& out) const;
 
@@ -34,6 +39,7 @@ class Histogram {
   Histogram(std::string name, std::string help, std::vector<double> bounds)
       : name_(std::move(name)), help_(std::move(help)), bounds_(std::move(bounds)) {}
   void observe(double value, const Labels& labels = {});
+  void observeRendered(double value, const std::string& rendered_labels);
   void render(std::string& out) const;
 
  private:
