@@ -21,27 +21,14 @@ trap 'kill $(jobs -p) $(cat "$WORK/servers.pid" 2>/dev/null) 2>/dev/null || true
 GUARD_PORT=$(free_port)
 start_nginx "$GUARD_PORT" 1 '{"choices":[{"index":0,"message":{"role":"assistant","content":"safe"},"finish_reason":"stop"}]}'
 
-start_server() {  # name, extra environment... -> port on stdout
-  local name=$1 port
-  shift
-  port=$(free_port)
-  env DATABASE_URL="sqlite://$WORK/$name.db" LOG_LEVEL=warn ALLOW_ANONYMOUS_VALIDATE=true \
-    RATE_LIMIT_PER_MINUTE=1000000000 CHARACTERS_PER_MINUTE=1000000000000 \
-    ADMIN_EMAIL=bench@localhost ADMIN_PASSWORD=bench-admin-password \
-    SECRET_KEY_FILE="$WORK/$name.key" "$@" "$AISAFE" serve --host 127.0.0.1 --port "$port" \
-    >"$WORK/$name.log" 2>&1 &
-  echo $! >>"$WORK/servers.pid"
-  wait_http "$port" /health
-  echo "$port"
-}
 rps() {  # port [policy id] [same prompt]
   POLICY_ID=${2:-} SAME_PROMPT=${3:-0} wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$HERE/validate.lua" \
     "http://127.0.0.1:$1/api/v1/validate" | awk '/Requests\/sec/ {print $2}'
 }
-best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
 
 OFF=$(start_server off)
-ON=$(start_server on SEMANTIC_DETECTOR_URL="http://127.0.0.1:$GUARD_PORT/v1/chat/completions")
+ON=$(start_server on ADMIN_EMAIL=bench@localhost ADMIN_PASSWORD=bench-admin-password \
+  SEMANTIC_DETECTOR_URL="http://127.0.0.1:$GUARD_PORT/v1/chat/completions")
 TOKEN=$(curl -fs "http://127.0.0.1:$ON/api/v1/auth/login" \
   -d '{"email":"bench@localhost","password":"bench-admin-password"}' |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')

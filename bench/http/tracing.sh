@@ -21,28 +21,16 @@ trap 'kill $(jobs -p) $(cat "$WORK/servers.pid" 2>/dev/null) 2>/dev/null || true
 COLLECTOR_PORT=$(free_port)
 start_nginx "$COLLECTOR_PORT" 1 '{}'
 
-start_server() {  # name, extra environment... -> port on stdout
-  local name=$1 port
-  shift
-  port=$(free_port)
-  env DATABASE_URL="sqlite://$WORK/$name.db" LOG_LEVEL=warn ALLOW_ANONYMOUS_VALIDATE=true \
-    RATE_LIMIT_PER_MINUTE=1000000000 CHARACTERS_PER_MINUTE=1000000000000 \
-    SECRET_KEY_FILE="$WORK/$name.key" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$COLLECTOR_PORT" \
-    "$@" "$AISAFE" serve --host 127.0.0.1 --port "$port" >"$WORK/$name.log" 2>&1 &
-  echo $! >>"$WORK/servers.pid"
-  wait_http "$port" /health
-  echo "$port"
-}
 rps() {
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$HERE/validate.lua" "http://127.0.0.1:$1/api/v1/validate" |
     awk '/Requests\/sec/ {print $2}'
 }
-best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
 metric() { curl -fs "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1==m {print $2}'; }
 
-OFF=$(start_server off ENABLE_TRACING=false)
-FULL=$(start_server full ENABLE_TRACING=true OTEL_TRACES_SAMPLER_ARG=1.0)
-TENTH=$(start_server tenth ENABLE_TRACING=true OTEL_TRACES_SAMPLER_ARG=0.1)
+COLLECTOR="OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$COLLECTOR_PORT"
+OFF=$(start_server off "$COLLECTOR" ENABLE_TRACING=false)
+FULL=$(start_server full "$COLLECTOR" ENABLE_TRACING=true OTEL_TRACES_SAMPLER_ARG=1.0)
+TENTH=$(start_server tenth "$COLLECTOR" ENABLE_TRACING=true OTEL_TRACES_SAMPLER_ARG=0.1)
 for port in "$OFF" "$FULL" "$TENTH"; do  # warm-up
   wrk -t2 -c"$CONNECTIONS" -d2s -s "$HERE/validate.lua" "http://127.0.0.1:$port/api/v1/validate" >/dev/null
 done
