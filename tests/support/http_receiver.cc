@@ -58,17 +58,22 @@ bool readHttpRequest(int fd, ReceivedRequest& out) {
   return true;
 }
 
-HttpReceiver::HttpReceiver() {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+int listenOnLoopback(int backlog, int& port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;
-  ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::listen(listen_fd_, 64);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::listen(fd, backlog);
   socklen_t len = sizeof addr;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
+HttpReceiver::HttpReceiver() {
+  listen_fd_ = listenOnLoopback(64, port_);
   thread_ = std::thread([this] { serve(); });
 }
 

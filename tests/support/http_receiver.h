@@ -22,6 +22,9 @@ struct ReceivedRequest {
 // on a broken or closed connection.
 bool readHttpRequest(int fd, ReceivedRequest& out);
 
+// A listening socket on 127.0.0.1 and a free port (written to `port`).
+int listenOnLoopback(int backlog, int& port);
+
 class HttpReceiver {
  public:
   HttpReceiver();
