@@ -26,7 +26,9 @@ Result<std::shared_ptr<detectors::semantic::Client>> makeSemanticClient(
 
 http::awaitable<RemoteOutcome> runRemoteDetectors(Services& s, http::RequestContext& ctx,
                                                   const policy::CompiledPolicy& pol,
-                                                  std::string_view text, detect::Surface surface,
+                                                  std::string_view text,
+                                                  std::string_view text_sha256,
+                                                  detect::Surface surface,
                                                   detect::Findings& findings) {
   RemoteOutcome out;
   const auto& remote = pol.pipeline->remoteDetectors();
@@ -41,6 +43,7 @@ http::awaitable<RemoteOutcome> runRemoteDetectors(Services& s, http::RequestCont
     detect::RemoteCheck check;
     check.text = text;
     check.surface = surface;
+    check.text_sha256 = text_sha256;
     check.deadline = started + std::chrono::milliseconds(s.config.semantic_detector_timeout_ms);
     if (span.context().valid()) check.traceparent = telemetry::formatTraceparent(span.context());
     const std::size_t before = findings.size();

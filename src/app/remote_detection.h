@@ -24,11 +24,14 @@ struct RemoteOutcome {
   std::vector<std::string> degraded;  // detectors that gave no verdict
 };
 
-// Appends the remote detectors' findings for `text` to `findings`. The calls run on the
+// Appends the remote detectors' findings for `text` (whose hex SHA-256 the route computed
+// already, for the audit record and cache keys) to `findings`. The calls run on the
 // outbound lane (RequestContext::offload); the request resumes on its I/O thread.
 http::awaitable<RemoteOutcome> runRemoteDetectors(Services& s, http::RequestContext& ctx,
                                                   const policy::CompiledPolicy& pol,
-                                                  std::string_view text, detect::Surface surface,
+                                                  std::string_view text,
+                                                  std::string_view text_sha256,
+                                                  detect::Surface surface,
                                                   detect::Findings& findings);
 
 // The policy fails closed: the decision becomes block, with a finding per degraded detector

@@ -258,7 +258,8 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     if (!stages.empty()) scan_span.setString("aisafe.detector_stages", stages);
     scan_span.end();
     const auto remote_start = std::chrono::steady_clock::now();
-    const RemoteOutcome remote = co_await runRemoteDetectors(s, ctx, pol, input, surface, findings);
+    const RemoteOutcome remote =
+        co_await runRemoteDetectors(s, ctx, pol, input, text_sha256, surface, findings);
     const auto remote_time = std::chrono::steady_clock::now() - remote_start;
     telemetry::Span decide_span = ctx.trace.child("decide");
     policy::Decision decision = policy::decide(pol.spec, std::move(findings), input);

@@ -73,7 +73,8 @@ struct RemoteCheck {
   std::string_view text;
   Surface surface = Surface::kInput;
   std::chrono::steady_clock::time_point deadline;
-  std::string traceparent;  // W3C trace context for the outgoing call; empty: none
+  std::string traceparent;       // W3C trace context for the outgoing call; empty: none
+  std::string_view text_sha256;  // hex SHA-256 of `text` when the caller has it; empty: none
 };
 
 class Detector {

@@ -25,49 +25,43 @@ Client::Client(ClientOptions options, resilience::CircuitBreaker& breaker,
                                    "\n" + options_.model)
                        .substr(0, 16)) {}
 
-Result<Verdict> Client::classify(std::string_view text, detect::Surface surface,
-                                 std::chrono::steady_clock::time_point deadline,
-                                 const std::string& traceparent) const {
-  if (cache_ == nullptr || options_.cache_ttl.count() == 0) {
-    return ask(text, surface, deadline, traceparent);
-  }
+Result<Verdict> Client::classify(const detect::RemoteCheck& in) const {
+  if (cache_ == nullptr || options_.cache_ttl.count() == 0) return ask(in);
   cache::GetOptions ttl;
   ttl.l1_ttl = ttl.l2_ttl =
       std::chrono::duration_cast<std::chrono::milliseconds>(options_.cache_ttl);
-  const std::string key = cacheKey(text, surface);
+  const std::string key = cacheKey(in);
   AISAFE_TRY(std::string cached, cache_->get(
                                      "semantic", key,
                                      [&]() -> Result<std::string> {
-                                       AISAFE_TRY(Verdict v,
-                                                  ask(text, surface, deadline, traceparent));
+                                       AISAFE_TRY(Verdict v, ask(in));
                                        return serialize(v);
                                      },
                                      ttl));
   if (auto v = deserialize(cached)) return std::move(*v);
   // An unreadable entry (another version wrote it): ask, and let the next call cache anew.
   cache_->erase("semantic", key);
-  return ask(text, surface, deadline, traceparent);
+  return ask(in);
 }
 
-std::string Client::cacheKey(std::string_view text, detect::Surface surface) const {
-  return fingerprint_ + ":" + surfaceName(surface) + ":" + hash::sha256Hex(text);
+std::string Client::cacheKey(const detect::RemoteCheck& in) const {
+  return fingerprint_ + ":" + surfaceName(in.surface) + ":" +
+         (in.text_sha256.empty() ? hash::sha256Hex(in.text) : std::string(in.text_sha256));
 }
 
-std::optional<Verdict> Client::cached(std::string_view text, detect::Surface surface) const {
+std::optional<Verdict> Client::cached(const detect::RemoteCheck& in) const {
   if (cache_ == nullptr || options_.cache_ttl.count() == 0) return std::nullopt;
   cache::GetOptions l1_only;
   l1_only.use_l2 = false;
-  auto hit = cache_->peek("semantic", cacheKey(text, surface), l1_only);
+  auto hit = cache_->peek("semantic", cacheKey(in), l1_only);
   if (!hit) return std::nullopt;
   return deserialize(*hit);
 }
 
-Result<Verdict> Client::ask(std::string_view text, detect::Surface surface,
-                            std::chrono::steady_clock::time_point deadline,
-                            const std::string& traceparent) const {
+Result<Verdict> Client::ask(const detect::RemoteCheck& in) const {
   const auto now = std::chrono::steady_clock::now();
   const auto budget = std::min(
-      options_.timeout, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+      options_.timeout, std::chrono::duration_cast<std::chrono::milliseconds>(in.deadline - now));
   if (budget.count() <= 0) {
     return Status(StatusCode::kUnavailable, "no time left for the semantic detector", "timeout");
   }
@@ -78,12 +72,12 @@ Result<Verdict> Client::ask(std::string_view text, detect::Surface surface,
   http::OutboundRequest request;
   request.method = "POST";
   request.url = options_.url;
-  request.body = requestBody(options_.format, options_.model, text, surface);
+  request.body = requestBody(options_.format, options_.model, in.text, in.surface);
   request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
   if (!options_.api_key.empty()) {
     request.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
   }
-  if (!traceparent.empty()) request.headers.emplace_back("traceparent", traceparent);
+  if (!in.traceparent.empty()) request.headers.emplace_back("traceparent", in.traceparent);
   request.timeout = budget;
   request.connect_timeout = std::min(budget, std::chrono::milliseconds(1000));
   request.max_response_bytes = 64 * 1024;  // a verdict is a few words

@@ -12,6 +12,7 @@
 
 #include "cache/cache_manager.h"
 #include "core/status.h"
+#include "detect/detector.h"
 #include "detectors/semantic/semantic_protocol.h"
 #include "http/outbound_client.h"
 #include "resilience/circuit_breaker.h"
@@ -38,22 +39,18 @@ class Client {
 
   // The verdict on `text`, by `deadline` at the latest. Errors (kUnavailable) carry a reason:
   // "circuit_open", "timeout", "connect_failed", "http_status", "bad_answer", ...
-  Result<Verdict> classify(std::string_view text, detect::Surface surface,
-                           std::chrono::steady_clock::time_point deadline,
-                           const std::string& traceparent) const;
+  Result<Verdict> classify(const detect::RemoteCheck& in) const;
 
   // The verdict held in this process's cache (L1 only: never a network call), if any.
-  std::optional<Verdict> cached(std::string_view text, detect::Surface surface) const;
+  std::optional<Verdict> cached(const detect::RemoteCheck& in) const;
 
   // Changes with the URL, format and model: cached verdicts of another service are not reused.
   const std::string& fingerprint() const { return fingerprint_; }
   const ClientOptions& options() const { return options_; }
 
  private:
-  std::string cacheKey(std::string_view text, detect::Surface surface) const;
-  Result<Verdict> ask(std::string_view text, detect::Surface surface,
-                      std::chrono::steady_clock::time_point deadline,
-                      const std::string& traceparent) const;
+  std::string cacheKey(const detect::RemoteCheck& in) const;
+  Result<Verdict> ask(const detect::RemoteCheck& in) const;
 
   const ClientOptions options_;
   resilience::CircuitBreaker& breaker_;

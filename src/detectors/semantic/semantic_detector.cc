@@ -19,15 +19,14 @@ class SemanticDetector final : public detect::Detector {
           "the semantic detector is not configured on this server (SEMANTIC_DETECTOR_URL)",
           "not_configured");
     }
-    AISAFE_TRY(semantic::Verdict verdict,
-               client_->classify(in.text, in.surface, in.deadline, in.traceparent));
+    AISAFE_TRY(semantic::Verdict verdict, client_->classify(in));
     appendSemanticFindings(verdict, in.text.size(), out);
     return Status::ok();
   }
 
   bool checkCached(const detect::RemoteCheck& in, detect::Findings& out) const override {
     if (!client_) return false;
-    auto verdict = client_->cached(in.text, in.surface);
+    auto verdict = client_->cached(in);
     if (!verdict) return false;
     appendSemanticFindings(*verdict, in.text.size(), out);
     return true;
