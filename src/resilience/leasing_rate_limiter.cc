@@ -67,6 +67,11 @@ std::vector<RateLimitResult> LeasingRateLimiter::consumeAll(const std::vector<Ch
     if (all_allowed) {
       if (from_shared) {
         std::lock_guard lock(mu_);
+        // Expired leases hold nothing: past a few thousand keys they are dropped, so memory
+        // follows the keys active in the last second, not every key ever seen.
+        if (leases_.size() > kSweepAbove) {
+          std::erase_if(leases_, [&](const auto& entry) { return entry.second.expires <= now; });
+        }
         for (std::size_t i = 0; i < charges.size(); ++i) {
           if (slices[i] == 0) continue;
           Lease& lease = leases_[charges[i].key];
@@ -83,6 +88,11 @@ std::vector<RateLimitResult> LeasingRateLimiter::consumeAll(const std::vector<Ch
   }
   // No slice to take, or the fleet cannot spare one: the exact charge decides.
   return shared_->consumeAll(charges);
+}
+
+std::size_t LeasingRateLimiter::leaseCount() const {
+  std::lock_guard lock(mu_);
+  return leases_.size();
 }
 
 std::uint64_t LeasingRateLimiter::servedFromLeases() const {

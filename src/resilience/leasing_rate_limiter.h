@@ -32,6 +32,8 @@ class LeasingRateLimiter final : public RateLimiter {
 
   // Decisions made without a call to the shared limiter (for metrics and tests).
   std::uint64_t servedFromLeases() const;
+  // Keys holding a lease entry, expired or not (memory, tests).
+  std::size_t leaseCount() const;
 
  private:
   struct Lease {
@@ -44,6 +46,8 @@ class LeasingRateLimiter final : public RateLimiter {
   // Charges every charge from its lease, all or nothing; with mu_ held.
   bool tryLeases(const std::vector<Charge>& charges, std::chrono::steady_clock::time_point now,
                  std::vector<RateLimitResult>& out);
+
+  static constexpr std::size_t kSweepAbove = 4096;
 
   std::unique_ptr<RateLimiter> shared_;
   const Options options_;

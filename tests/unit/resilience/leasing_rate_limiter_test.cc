@@ -101,5 +101,18 @@ TEST(LeasingRateLimiterTest, UnusedLeasesExpire) {
   EXPECT_EQ(calls->calls.load(), 2);  // the expired slice was not used
 }
 
+TEST(LeasingRateLimiterTest, ExpiredLeasesOfIdleKeysAreDropped) {
+  LocalRateLimiter fleet;
+  LeasingRateLimiter limiter(std::make_unique<Counted>(fleet),
+                             {.fraction = 0.02, .lease_ttl = std::chrono::milliseconds(20)});
+  for (int i = 0; i < 5000; ++i) {
+    ASSERT_TRUE(limiter.consume("key:" + std::to_string(i), kThousandPerMinute, 1).allowed);
+  }
+  EXPECT_GT(limiter.leaseCount(), 4096u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  ASSERT_TRUE(limiter.consume("key:new", kThousandPerMinute, 1).allowed);
+  EXPECT_EQ(limiter.leaseCount(), 1u);
+}
+
 }  // namespace
 }  // namespace aisafe::resilience
