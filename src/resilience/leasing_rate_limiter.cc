@@ -69,7 +69,7 @@ std::vector<RateLimitResult> LeasingRateLimiter::consumeAll(const std::vector<Ch
         std::lock_guard lock(mu_);
         // Expired leases hold nothing: past a few thousand keys they are dropped, so memory
         // follows the keys active in the last second, not every key ever seen.
-        if (leases_.size() > kSweepAbove) {
+        if (leases_.size() > options_.sweep_above) {
           std::erase_if(leases_, [&](const auto& entry) { return entry.second.expires <= now; });
         }
         for (std::size_t i = 0; i < charges.size(); ++i) {

@@ -25,6 +25,7 @@ class LeasingRateLimiter final : public RateLimiter {
   struct Options {
     double fraction = 0.02;  // of a key's limit per slice
     std::chrono::milliseconds lease_ttl{1000};
+    std::size_t sweep_above = 4096;  // keys held before expired leases are dropped
   };
 
   LeasingRateLimiter(std::unique_ptr<RateLimiter> shared, Options options);
@@ -46,8 +47,6 @@ class LeasingRateLimiter final : public RateLimiter {
   // Charges every charge from its lease, all or nothing; with mu_ held.
   bool tryLeases(const std::vector<Charge>& charges, std::chrono::steady_clock::time_point now,
                  std::vector<RateLimitResult>& out);
-
-  static constexpr std::size_t kSweepAbove = 4096;
 
   std::unique_ptr<RateLimiter> shared_;
   const Options options_;

@@ -103,13 +103,14 @@ TEST(LeasingRateLimiterTest, UnusedLeasesExpire) {
 
 TEST(LeasingRateLimiterTest, ExpiredLeasesOfIdleKeysAreDropped) {
   LocalRateLimiter fleet;
-  LeasingRateLimiter limiter(std::make_unique<Counted>(fleet),
-                             {.fraction = 0.02, .lease_ttl = std::chrono::milliseconds(20)});
-  for (int i = 0; i < 5000; ++i) {
+  LeasingRateLimiter limiter(
+      std::make_unique<Counted>(fleet),
+      {.fraction = 0.02, .lease_ttl = std::chrono::milliseconds(200), .sweep_above = 10});
+  for (int i = 0; i < 20; ++i) {
     ASSERT_TRUE(limiter.consume("key:" + std::to_string(i), kThousandPerMinute, 1).allowed);
   }
-  EXPECT_GT(limiter.leaseCount(), 4096u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  EXPECT_EQ(limiter.leaseCount(), 20u);  // past the threshold, but none has expired yet
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
   ASSERT_TRUE(limiter.consume("key:new", kThousandPerMinute, 1).allowed);
   EXPECT_EQ(limiter.leaseCount(), 1u);
 }
