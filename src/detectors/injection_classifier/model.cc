@@ -6,6 +6,8 @@
 
 #include <openssl/sha.h>
 
+#include "core/scratch_vector.h"
+
 namespace aisafe::detectors::classifier {
 namespace {
 
@@ -46,29 +48,32 @@ double sigmoid(double z) {
   return e / (1.0 + e);
 }
 
-double Model::margin(const TextFeatures& features, Window w) const {
-  const auto& pos = features.position;
-  const auto first = std::lower_bound(pos.begin(), pos.end(), w.begin) - pos.begin();
-  const auto last = std::lower_bound(pos.begin(), pos.end(), w.end) - pos.begin();
-  if (last <= first) return bias;
-  double sum = 0.0;
-  for (auto k = first; k < last; ++k) sum += weights[features.index[k]];
-  return bias + sum / std::sqrt(static_cast<double>(last - first));
-}
-
 double Model::calibrate(double m) const { return sigmoid(platt_a * m + platt_b); }
 
+// Windows overlap, so the weights are summed once into running totals and each window's sum is
+// the difference of two of them: every feature's weight is looked up once, not once per window.
 WindowScore Model::score(const TextFeatures& features) const {
+  thread_local ScratchVector<double> running;
+  const auto& index = features.index;
+  running.resize(index.size() + 1);
+  running[0] = 0.0;
+  for (std::size_t k = 0; k < index.size(); ++k) running[k + 1] = running[k] + weights[index[k]];
+
+  const auto& pos = features.position;
   WindowScore best;
-  bool first = true;
+  bool first_window = true;
   double best_margin = 0.0;
   for (const Window w : windowsOf(features.code_points, window, stride)) {
-    const double m = margin(features, w);
-    if (first || m > best_margin) {
+    const auto first = std::lower_bound(pos.begin(), pos.end(), w.begin) - pos.begin();
+    const auto last = std::lower_bound(pos.begin(), pos.end(), w.end) - pos.begin();
+    const double m = last <= first ? bias
+                                   : bias + (running[last] - running[first]) /
+                                                std::sqrt(static_cast<double>(last - first));
+    if (first_window || m > best_margin) {
       best_margin = m;
       best.begin = w.begin;
       best.end = w.end;
-      first = false;
+      first_window = false;
     }
   }
   best.probability = calibrate(best_margin);

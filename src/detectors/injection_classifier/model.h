@@ -39,8 +39,6 @@ class Model {
 
   std::uint32_t buckets() const { return 1U << buckets_log2; }
 
-  // Raw margin of a window of `features` (before calibration).
-  double margin(const TextFeatures& features, Window w) const;
   double calibrate(double margin) const;
 
   // The highest-scoring window of the text the features came from.

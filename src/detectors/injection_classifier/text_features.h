@@ -1,5 +1,5 @@
 // What the injection classifier sees of a text: hashed word unigrams and bigrams and hashed
-// character 3- to 5-grams (the fastText recipe), each tagged with the code point where it
+// character 3- and 4-grams (the fastText recipe), each tagged with the code point where it
 // starts, so a window of the text can be scored from a slice of one feature list.
 // The text is folded first: lower case (Latin, Latin-1, Greek, Cyrillic), digits to 0, runs of
 // white space to one space. Han, kana and Thai characters are one-character words, so word
@@ -12,14 +12,16 @@
 #include <string_view>
 #include <vector>
 
+#include "core/scratch_vector.h"
+
 namespace aisafe::detectors::classifier {
 
 struct TextFeatures {
-  std::vector<std::uint32_t> index;     // hashed feature, already reduced to the bucket count
-  std::vector<std::uint32_t> position;  // code point of the folded text it belongs to (a
-                                        // character n-gram's first, a word's last)
-  std::vector<std::uint32_t> byte_of;   // per folded code point: byte offset in the input
-  std::uint32_t code_points = 0;        // length of the folded text
+  ScratchVector<std::uint32_t> index;     // hashed feature, already reduced to the bucket count
+  ScratchVector<std::uint32_t> position;  // code point of the folded text it belongs to (a
+                                          // character n-gram's first, a word's last)
+  ScratchVector<std::uint32_t> byte_of;   // per folded code point: byte offset in the input
+  std::uint32_t code_points = 0;          // length of the folded text
 
   void clear() {
     index.clear();

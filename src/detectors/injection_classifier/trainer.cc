@@ -21,7 +21,7 @@ Example prepare(const LabeledText& row, const Model& shape) {
   featuresForScoring(row.text, shape.buckets(), f);
   Example e;
   e.attack = isAttack(row);
-  e.features = f.index;
+  e.features.assign(f.index.begin(), f.index.end());
   for (const Window w : windowsOf(f.code_points, shape.window, shape.stride)) {
     const auto first = std::lower_bound(f.position.begin(), f.position.end(), w.begin);
     const auto last = std::lower_bound(f.position.begin(), f.position.end(), w.end);
