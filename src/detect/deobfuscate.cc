@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "detect/normalizer.h"
+
 namespace aisafe::detect {
 namespace {
 
@@ -45,6 +47,18 @@ class Builder {
     for (std::size_t i = from; i < to; ++i) put(text_[i], i, false);
   }
 
+  // The white space between two chunks; a run too long for the rules' gaps is one space, and
+  // a strong change (it anchors a scanned window).
+  void gap(std::size_t from, std::size_t to) {
+    if (to - from <= kMaxWhitespaceRun) {
+      copy(from, to);
+      return;
+    }
+    const std::size_t at = out_.text.size();
+    put(' ', from, false);
+    markChanged(at, at + 1);
+  }
+
   // One chunk: leetspeak read as letters, separators between letters dropped or made spaces.
   // `glued`: part of a run of single characters joined together, so changed in any case.
   // Only strong changes are recorded in `changed` (they anchor the scanned windows): a glued
@@ -54,17 +68,19 @@ class Builder {
     const std::size_t from = out_.text.size();
     const Changes changes = emit(c);
     const std::size_t to = out_.text.size();
-    if (glued || changes.separators >= 2 || changes.leet >= 2) {
-      auto& changed = out_.changed;
-      if (!changed.empty() && changed.back().second >= from) {
-        changed.back().second = to;
-      } else {
-        changed.emplace_back(from, to);
-      }
-    }
+    if (glued || changes.separators >= 2 || changes.leet >= 2) markChanged(from, to);
   }
 
  private:
+  void markChanged(std::size_t from, std::size_t to) {
+    auto& changed = out_.changed;
+    if (!changed.empty() && changed.back().second >= from) {
+      changed.back().second = to;
+    } else {
+      changed.emplace_back(from, to);
+    }
+  }
+
   struct Changes {
     std::size_t separators = 0;  // punctuation between letters dropped or made a space
     std::size_t leet = 0;        // digits read as letters
@@ -201,7 +217,7 @@ bool deobfuscate(std::string_view text, DeobfuscatedView& out) {
   std::size_t pos = 0;
   for (std::size_t k = 0; k < chunks.size(); ++k) {
     const bool glued = k > 0 && glue[k - 1] != 0;
-    if (!glued) b.copy(pos, chunks[k].start);
+    if (!glued) b.gap(pos, chunks[k].start);
     if (urlLike(text.substr(chunks[k].start, chunks[k].end - chunks[k].start))) {
       b.copy(chunks[k].start, chunks[k].end);  // dots and @ are its syntax, not a disguise
     } else {
@@ -209,7 +225,7 @@ bool deobfuscate(std::string_view text, DeobfuscatedView& out) {
     }
     pos = chunks[k].end;
   }
-  b.copy(pos, text.size());
+  b.gap(pos, text.size());
   return out.text != text;
 }
 

@@ -48,6 +48,8 @@ constexpr std::size_t kViewContext = 256;
 //   space otherwise ("ignore.previous.instructions");
 // - at least kMinSpacedRun one-character chunks separated by single spaces are joined
 //   ("i g n o r e  a l l": a double space stays a word break);
+// - a run of white space longer than kMaxWhitespaceRun becomes one space (attack rules bound
+//   their gaps; padding must not carry a phrase past them);
 // - URLs, paths and email addresses (a '/', or an '@' before a '.') are copied unchanged.
 constexpr std::size_t kMaxSyllableLetters = 4;
 constexpr std::size_t kMinSpacedRun = 3;

@@ -214,6 +214,11 @@ void foldWord(std::vector<CodePoint>& cps, std::size_t begin, std::size_t end) {
   }
 }
 
+// White space as the rules' \\s sees it; exotic spaces are folded to ' ' before this is asked.
+bool isAsciiSpace(char32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 }  // namespace
 
 std::pair<std::size_t, std::size_t> NormalizedText::toOriginal(std::size_t start,
@@ -328,7 +333,19 @@ void normalize(std::string_view original, NormalizedText& out) {
   out.orig_start_.clear();
   out.orig_end_.clear();
   out.buffer_.reserve(original.size());
-  for (const CodePoint& c : kept) {
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    const CodePoint& c = kept[k];
+    if (isAsciiSpace(c.cp)) {
+      std::size_t run_end = k + 1;
+      while (run_end < kept.size() && isAsciiSpace(kept[run_end].cp)) ++run_end;
+      if (run_end - k > kMaxWhitespaceRun) {  // one space standing for the whole run
+        out.buffer_.push_back(' ');
+        out.orig_start_.push_back(c.start);
+        out.orig_end_.push_back(kept[run_end - 1].start + kept[run_end - 1].len);
+        k = run_end - 1;
+        continue;
+      }
+    }
     const std::size_t before = out.buffer_.size();
     utf8::append(out.buffer_, c.cp);
     for (std::size_t b = before; b < out.buffer_.size(); ++b) {

@@ -7,6 +7,10 @@
 //    alone, so Russian and Greek rules still match;
 //  - removal of zero-width, bidi-control, Unicode tag and other invisible characters, whose
 //    spans are reported because their presence is itself evidence of smuggling.
+//  - a run of more than kMaxWhitespaceRun white-space characters (after folding exotic spaces)
+//    becomes one space: attack rules bound the gaps between their words, and padding must not
+//    carry a phrase past them. Plain ASCII text is not rewritten; the survey sends its long runs
+//    to the de-obfuscated view, which folds them the same way.
 // Case is not folded here: patterns match case-insensitively in the matcher (HS_FLAG_CASELESS),
 // so detectors for case-sensitive things (API keys) see the text's real case.
 // Every byte of the normalized text maps back to the original code point it came from.
@@ -20,6 +24,9 @@
 #include <vector>
 
 namespace aisafe::detect {
+
+// The longest run of white space the attack rules span between two words ("\\s{1,16}").
+constexpr std::size_t kMaxWhitespaceRun = 16;
 
 // Kinds of invisible characters, in order of how strongly they suggest smuggling.
 enum class InvisibleKind {

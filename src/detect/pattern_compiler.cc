@@ -23,6 +23,55 @@ Status checkPattern(const std::string& pattern, bool caseless) {
   return Status::ok();
 }
 
+std::string openWideRepeats(std::string_view pattern) {
+  std::string out;
+  out.reserve(pattern.size());
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {  // an escaped character is never syntax
+      out += pattern.substr(i, 2);
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      in_class = c != ']';
+      out += c;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      out += c;
+      // A ']' right after "[" or "[^" is a member, not the end of the class.
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out += pattern[++i];
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out += pattern[++i];
+      continue;
+    }
+    if (c == '{') {
+      // "{m,n}": digits, a comma, digits, a closing brace; anything else is copied as it is.
+      std::size_t j = i + 1;
+      while (j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9') ++j;
+      const std::size_t comma = j;
+      if (comma > i + 1 && comma < pattern.size() && pattern[comma] == ',') {
+        std::size_t k = comma + 1;
+        unsigned long upper = 0;
+        while (k < pattern.size() && pattern[k] >= '0' && pattern[k] <= '9' && upper < 100000) {
+          upper = upper * 10 + static_cast<unsigned long>(pattern[k] - '0');
+          ++k;
+        }
+        if (k > comma + 1 && k < pattern.size() && pattern[k] == '}' && upper >= kWideRepeat) {
+          out += pattern.substr(i, comma + 1 - i);
+          out += '}';
+          i = k;
+          continue;
+        }
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
 Result<HsDatabase> compileRules(const std::vector<const PatternRule*>& rules, bool som) {
   std::vector<const char*> expressions;
   std::vector<unsigned> flags;

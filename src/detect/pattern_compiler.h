@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -24,6 +25,15 @@ unsigned flagsFor(bool caseless, bool som = true);
 
 // Checks one pattern alone; the error is vectorscan's reason (for 422 answers to policy authors).
 Status checkPattern(const std::string& pattern, bool caseless);
+
+// `pattern` with every counted repeat of kWideRepeat or more opened ("{1,16}" becomes "{1,}"), for
+// finding where a match starts. Attack rules bound their gaps ("\\s{1,16}") because vectorscan
+// scans bounded patterns several times faster, but tracking the leftmost start through wide
+// bounded repeats makes databases too large to compile. The opened pattern matches everything
+// the bounded one does, so the start it finds for a match's end is the bounded match's start or
+// lies before it.
+constexpr unsigned kWideRepeat = 16;
+std::string openWideRepeats(std::string_view pattern);
 
 // Compiles all `rules` into one block-mode database; pattern i gets id i. Errors name the rule.
 Result<HsDatabase> compileRules(const std::vector<const PatternRule*>& rules, bool som = true);

@@ -18,7 +18,8 @@ namespace {
 std::size_t maxWidth(const PatternRule& rule) {
   hs_expr_info_t* info = nullptr;
   hs_compile_error_t* err = nullptr;
-  if (hs_expression_info(rule.pattern.c_str(), flagsFor(rule.caseless), &info, &err) !=
+  if (hs_expression_info(rule.pattern.c_str(), flagsFor(rule.caseless, /*som=*/false), &info,
+                         &err) !=
       HS_SUCCESS) {
     hs_free_compile_error(err);
     return 0;
@@ -62,7 +63,9 @@ Result<std::shared_ptr<const Pipeline>> Pipeline::build(
     AISAFE_TRY(g->db, sharedDatabase(g->rules, g->som));
     if (!g->som) {
       for (const PatternRule* rule : g->rules) {
-        AISAFE_TRY(auto locator, sharedDatabase({rule}, true));
+        PatternRule opened = *rule;
+        opened.pattern = openWideRepeats(rule->pattern);
+        AISAFE_TRY(auto locator, sharedDatabase({&opened}, true));
         g->locators.push_back(std::move(locator));
         g->max_widths.push_back(maxWidth(*rule));
       }

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "detect/normalizer.h"
+
 namespace aisafe::detect {
 namespace {
 
@@ -121,6 +123,7 @@ Survey surveyText(std::string_view text) {
   std::size_t token_begin = 0, spaced = 0, last_single_end = 0;
   std::size_t token_letters = 0, token_leet = 0, token_seps = 0, leet_words = 0;
   bool token_url_like = false;  // '/', ':' or '@': paths, URLs and emails split on dots legally
+  std::size_t space_run = 0;    // white space in a row
 
   const auto endRun = [&] {
     // Real base64 of text mixes cases and digits; a long all-lowercase run is just a long word.
@@ -181,6 +184,8 @@ Survey surveyText(std::string_view text) {
   for (std::size_t i = 0; i < n; ++i) {
     const unsigned char c = at(i);
     const std::uint8_t cls = kClasses[c];
+    space_run = isSpace(c) ? space_run + 1 : 0;
+    if (space_run > kMaxWhitespaceRun) s.obfuscated = true;
     if ((cls & kBase64) != 0) {
       ++run;
       run_classes |= cls;

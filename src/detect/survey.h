@@ -15,7 +15,8 @@ struct Survey {
   bool encoded = false;     // a base64/hex-looking run, hex bytes or URL escapes: try the decoders
   bool rot13 = false;       // ROT13'd English words, or a hint such as "rot13" or "caesar"
   bool reversed = false;    // reversed English words, or a hint such as "backwards"
-  bool obfuscated = false;  // s p a c e d letters, ig-no-re, ignore.previous, 1gn0r3
+  bool obfuscated = false;  // s p a c e d letters, ig-no-re, ignore.previous, 1gn0r3, or a
+                            // white-space run longer than the rules' gaps (kMaxWhitespaceRun)
   bool any() const { return encoded || rot13 || reversed || obfuscated; }
 };
 

@@ -31,6 +31,19 @@ TEST(NormalizerTest, FullWidthFoldsToAsciiAndMapsBack) {
   EXPECT_EQ(originalOf(text, n, pos, pos + 6), text.substr(4, 18));
 }
 
+TEST(NormalizerTest, LongWhiteSpaceRunsBecomeOneSpace) {
+  NormalizedText n;
+  std::string nbsp;
+  for (std::size_t i = 0; i <= kMaxWhitespaceRun; ++i) nbsp += "\xC2\xA0";
+  const std::string short_run(kMaxWhitespaceRun, ' ');
+  const std::string text = "caf\xC3\xA9 a" + nbsp + "b" + short_run + "c";
+  normalize(text, n);
+  EXPECT_EQ(n.text(), "caf\xC3\xA9 a b" + short_run + "c");
+  const auto pos = n.text().find(" b");
+  EXPECT_EQ(originalOf(text, n, pos, pos + 1), nbsp);  // the one space stands for the whole run
+  EXPECT_EQ(originalOf(text, n, pos + 1, pos + 2), "b");
+}
+
 TEST(NormalizerTest, ZeroWidthIsRemovedAndReported) {
   NormalizedText n;
   const std::string text = "ig\xE2\x80\x8Bnore";  // ig<ZWSP>nore
