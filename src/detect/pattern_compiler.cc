@@ -72,6 +72,53 @@ std::string openWideRepeats(std::string_view pattern) {
   return out;
 }
 
+bool staysInOneToken(std::string_view pattern) {
+  const auto alnum = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  };
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return false;  // space, controls
+    if (c == '\\') {
+      if (i + 1 == pattern.size()) return false;
+      const char e = pattern[++i];
+      const bool allowed = e == 'd' || e == 'w' || (!in_class && (e == 'b' || e == 'B')) ||
+                           (!alnum(e) && static_cast<unsigned char>(e) > 0x20);
+      if (!allowed) return false;  // \s, \W, \D, \x20, \t, \Q, \A, \p{..}, ...
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      continue;
+    }
+    switch (c) {
+      case '[':
+        if (i + 1 < pattern.size() && pattern[i + 1] == '^') return false;  // negated class
+        in_class = true;
+        if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;  // "[]...]": ']' is a member
+        break;
+      case '.':
+      case '^':
+        return false;
+      case '(':
+        // Groups and inline case flags only; (?x) would make spaces and '#' mean other things,
+        // and look-behind looks before the start.
+        if (i + 1 < pattern.size() && pattern[i + 1] == '?') {
+          const std::string_view rest = pattern.substr(i + 2);
+          const bool plain = rest.starts_with(":") || rest.starts_with("i)") ||
+                             rest.starts_with("i:") || rest.starts_with("-i)") ||
+                             rest.starts_with("-i:");
+          if (!plain) return false;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return !in_class;
+}
+
 Result<HsDatabase> compileRules(const std::vector<const PatternRule*>& rules, bool som) {
   std::vector<const char*> expressions;
   std::vector<unsigned> flags;

@@ -35,6 +35,12 @@ Status checkPattern(const std::string& pattern, bool caseless);
 constexpr unsigned kWideRepeat = 16;
 std::string openWideRepeats(std::string_view pattern);
 
+// True when no match of `pattern` can hold ASCII white space, nor depend on what precedes its
+// start (no "^", "\\A", look-behind): the start of a match ending at some offset then lies after
+// the last white space before it. Decided from the pattern's text alone and conservatively:
+// anything outside literals, positive classes, \\d, \\w, \\b and escaped punctuation answers no.
+bool staysInOneToken(std::string_view pattern);
+
 // Compiles all `rules` into one block-mode database; pattern i gets id i. Errors name the rule.
 Result<HsDatabase> compileRules(const std::vector<const PatternRule*>& rules, bool som = true);
 

@@ -67,6 +67,7 @@ Result<std::shared_ptr<const Pipeline>> Pipeline::build(
         AISAFE_TRY(auto locator, sharedDatabase({&opened}, true));
         g->locators.push_back(std::move(locator));
         g->max_widths.push_back(maxWidth(*rule));
+        g->token_local.push_back(staysInOneToken(rule->pattern));
       }
     }
     p->groups_.push_back(std::move(*g));
@@ -171,6 +172,18 @@ int onLocate(unsigned /*id*/, unsigned long long from, unsigned long long to, un
   return to > st->end ? 1 : 0;
 }
 
+// Where the token holding byte end - 1 starts: just after the last ASCII white space before
+// `end`, or 0. npos when that is more than `limit` bytes back (a long token is located the
+// ordinary way).
+std::size_t tokenStart(std::string_view text, std::size_t end, std::size_t limit) {
+  const std::size_t stop = end > limit ? end - limit : 0;
+  for (std::size_t i = end; i > stop; --i) {
+    const char c = text[i - 1];
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') return i;
+  }
+  return stop == 0 ? 0 : std::string_view::npos;
+}
+
 // Every match of one rule over a whole text, as (end, leftmost start) pairs.
 struct AllStarts {
   std::vector<std::pair<unsigned long long, unsigned long long>> spans;
@@ -222,29 +235,58 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
     const unsigned long long back = width != 0 ? width : kLocateWindow;
     const CompiledDatabase& locator = *g.locators[id];
     AISAFE_TRY(hs_scratch * hs, scratch.forDatabase(locator.get(), locator.serial()));
-    const bool whole_text = ends.size() > 1 && ends.size() * back > ntext.size();
-    if (whole_text) {
-      if (locates >= kMaxLocates) {
-        scratch.matches_truncated = true;
-        continue;
-      }
-      ++locates;
-      all.spans.clear();
-      all.truncated = false;
-      const hs_error_t rc = hs_scan(locator.get(), ntext.data(),
-                                    static_cast<unsigned>(ntext.size()), 0, hs, onCollect, &all);
+    const auto scanWindow = [&](unsigned long long begin, unsigned long long end,
+                                LocateState& st) -> Status {
+      st = LocateState{end - begin, 0, false};
+      const hs_error_t rc = hs_scan(locator.get(), ntext.data() + begin,
+                                    static_cast<unsigned>(end - begin), 0, hs, onLocate, &st);
       if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
         return internalError("vectorscan scan failed with code " + std::to_string(rc));
       }
-      if (all.truncated) scratch.matches_truncated = true;
-      // By end, and for one end its leftmost start first.
-      std::sort(all.spans.begin(), all.spans.end());
-    }
+      if (st.found) st.start += begin;
+      return Status::ok();
+    };
+    // A token-local rule rescans only the token each hit ends in, within a budget of twice the
+    // text; a hit in a token longer than `back`, or past the budget, is located as below.
+    std::size_t token_budget = g.token_local[id] ? 2 * ntext.size() + 4096 : 0;
+    int whole_text = -1;               // decided at the first hit located the ordinary way
     unsigned long long limit = ~0ULL;  // ends above this lie inside the last accepted hit
     for (const unsigned long long end : ends) {
       if (end > limit) continue;
       LocateState st{end, 0, false};
-      if (whole_text) {
+      const std::size_t token =
+          token_budget != 0 ? tokenStart(ntext, end, back) : std::string_view::npos;
+      if (token != std::string_view::npos && end - token <= token_budget) {
+        token_budget -= end - token;
+        AISAFE_RETURN_IF_ERROR(scanWindow(token, end, st));
+        if (!st.found || st.start >= end) continue;
+        if (!owner.confirm(rule, ntext.substr(st.start, end - st.start))) continue;
+        out.push_back(makeFinding(owner, rule, norm, st.start, end));
+        limit = st.start;
+        continue;
+      }
+      if (whole_text < 0) {
+        whole_text = ends.size() > 1 && ends.size() * back > ntext.size() ? 1 : 0;
+        if (whole_text == 1) {
+          if (locates >= kMaxLocates) {
+            scratch.matches_truncated = true;
+            break;
+          }
+          ++locates;
+          all.spans.clear();
+          all.truncated = false;
+          const hs_error_t rc =
+              hs_scan(locator.get(), ntext.data(), static_cast<unsigned>(ntext.size()), 0, hs,
+                      onCollect, &all);
+          if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+            return internalError("vectorscan scan failed with code " + std::to_string(rc));
+          }
+          if (all.truncated) scratch.matches_truncated = true;
+          // By end, and for one end its leftmost start first.
+          std::sort(all.spans.begin(), all.spans.end());
+        }
+      }
+      if (whole_text == 1) {
         auto it = std::lower_bound(all.spans.begin(), all.spans.end(), std::pair{end, 0ULL});
         if (it != all.spans.end() && it->first == end) st = LocateState{end, it->second, true};
       } else {
@@ -254,16 +296,8 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
         }
         ++locates;
         for (unsigned long long begin : {end > back ? end - back : 0ULL, 0ULL}) {
-          st = LocateState{end - begin, 0, false};
-          const hs_error_t rc = hs_scan(locator.get(), ntext.data() + begin,
-                                        static_cast<unsigned>(end - begin), 0, hs, onLocate, &st);
-          if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
-            return internalError("vectorscan scan failed with code " + std::to_string(rc));
-          }
-          if (st.found) {
-            st.start += begin;
-            break;
-          }
+          AISAFE_RETURN_IF_ERROR(scanWindow(begin, end, st));
+          if (st.found) break;
           if (begin == 0 || width != 0) break;  // a bounded rule's start cannot be further back
         }
       }

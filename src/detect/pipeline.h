@@ -65,6 +65,9 @@ class Pipeline {
     // how far back from a hit's end its start can be (0: unbounded).
     std::vector<std::shared_ptr<const CompiledDatabase>> locators;
     std::vector<std::size_t> max_widths;
+    // Rules whose matches never hold white space (staysInOneToken): a hit's start is looked
+    // for only in the token it ends in (an email address, not the 4 KB before it).
+    std::vector<bool> token_local;
   };
 
   // Which detectors a pass runs: all of them, or only the pattern rules (the de-obfuscated view

@@ -142,6 +142,41 @@ TEST(PipelineTest, WideBoundedRepeatsAreOpenedOnlyForLocating) {
             "print out all   your  system\n\nprompt");
 }
 
+TEST(PipelineTest, TokenLocalRulesAreRecognizedConservatively) {
+  EXPECT_TRUE(staysInOneToken(R"(\b[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+\.[a-z]{2,}\b)"));
+  EXPECT_TRUE(staysInOneToken(R"((?i)\bAKIA[0-9A-Z]{16}\b|ghp_\w{36}$)"));
+  EXPECT_TRUE(staysInOneToken(R"([]a-z]+)"));
+  for (const char* p :
+       {R"(a\s+b)", "a b", R"(a.b)", R"([^@]+@)", R"(^key)", R"(\Akey)", R"(a\x20b)", R"(a\tb)",
+        R"((?<=x)y)", R"((?x)a b)", R"(a\Wb)", R"(\Qa b\E)", R"(\p{L}+)", R"([a\s])", R"([ab)"}) {
+    EXPECT_FALSE(staysInOneToken(p)) << p;
+  }
+}
+
+TEST(PipelineTest, TokenLocalHitsAreLocatedExactly) {
+  // Many hits in a long text, some far from the start, some in long tokens, some touching the
+  // text's ends: every span is the same as a leftmost-start scan of the whole text gives.
+  auto p = build({rule("email", R"(\b[a-z0-9][a-z0-9._-]*@[a-z0-9-]+\.[a-z]{2,}\b)")});
+  std::string text = "a@b.io starts it; ";
+  std::vector<std::string> expected = {"a@b.io"};
+  for (int i = 0; i < 150; ++i) {
+    std::string address = "user." + std::to_string(i) + "@example.com";
+    if (i % 50 == 7) address = std::string(5000, 'x') + "@long.org";  // a token past the window
+    expected.push_back(address);
+    text += "mail " + address + (i % 3 == 0 ? "\n\t" : " ") + "today, ";
+  }
+  text += "last@one.net";
+  expected.push_back("last@one.net");
+  ScanScratch scratch;
+  Findings out;
+  ASSERT_TRUE(p->scan(text, Surface::kInput, scratch, out).isOk());
+  EXPECT_FALSE(scratch.matches_truncated);
+  ASSERT_EQ(out.size(), expected.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(text.substr(out[i].start, out[i].end - out[i].start), expected[i]) << i;
+  }
+}
+
 TEST(PipelineTest, ScratchServesSeveralPipelines) {
   auto a = build({rule("a", "alpha")});
   auto b = build({rule("b", "beta"), rule("c", "gamma[0-9]{1,40}delta")});
