@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The server under wrk, side by side with nginx answering a fixed 200 to the same POSTs on the
 # same machine, in the same run: prints both requests/second, p99 latency and the ratio.
-# Usage: bench/http/run.sh path/to/aisafe [seconds] [connections]
+# Usage: [QUICK=1] bench/http/run.sh path/to/aisafe [seconds] [connections]
 set -euo pipefail
 AISAFE=${1:?path to the aisafe binary}
 DURATION=${2:-10}
@@ -56,6 +56,8 @@ printf '%-28s %14s %12s\n' "aisafe, default policy" "$AISAFE_RPS" "$(to_ms "$AIS
 printf '%-28s %14s %12s\n' "aisafe, with an API key" "$KEY_RPS" "$(to_ms "$KEY_P99")"
 printf 'API key cost: %s%% of requests/s\n' "$(awk -v a="$AISAFE_RPS" -v k="$KEY_RPS" 'BEGIN { printf "%.1f", (a - k) * 100 / a }')"
 printf 'aisafe / nginx = %s (wrk -t2 -c%s -d%ss, same machine, same run)\n' "$RATIO" "$CONNECTIONS" "$DURATION"
+# QUICK=1: only the comparison above (while working on the request path).
+[ "${QUICK:-0}" = 1 ] && exit 0
 
 # Webhooks: an endpoint subscribed to prompt.validated (nginx answers 200 to the deliveries),
 # so every validation queues an event; then how many deliveries per second the worker sends.
