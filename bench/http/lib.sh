@@ -23,7 +23,7 @@ start_server() {  # name, VAR=value...
 
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
 
-wait_http() { for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; echo "no answer on port $1" >&2; return 1; }
+wait_http() { for _ in $(seq 1 1200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; echo "no answer on port $1" >&2; return 1; }
 
 start_nginx() {  # port, workers, body of the 200 answer
   mkdir -p "$WORK/nginx"

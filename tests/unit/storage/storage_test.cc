@@ -160,8 +160,25 @@ TEST_P(StorageTest, ValidationsPageNewestFirstWithFilters) {
   ValidationRepository repo(*db_);
   std::vector<ValidationRecord> batch;
   for (int i = 0; i < 250; ++i) batch.push_back(record(i, i % 5 == 0 ? "block" : "allow"));
+  for (int i = 0; i < 250; i += 3)
+    batch[static_cast<std::size_t>(i)].api_key_id = "key_" + std::to_string(i);
   batch.push_back(record(999, "block", "other_org"));
   ASSERT_TRUE(repo.insertBatch(batch).isOk());
+
+  // Every row holds its own values, nulls included (rows are bound one after another).
+  ValidationQuery all;
+  all.organization_id = "default";
+  all.limit = 300;
+  auto rows = repo.list(all);
+  ASSERT_TRUE(rows.isOk());
+  ASSERT_EQ(rows->size(), 250u);
+  for (const auto& r : *rows) {
+    const int i = std::stoi(r.id.substr(4)) - 1000;
+    EXPECT_EQ(r.request_id, "req_" + std::to_string(i));
+    EXPECT_EQ(r.raw_text.has_value(), i % 2 == 0) << r.id;
+    EXPECT_EQ(r.raw_text.value_or("(null)"), i % 2 == 0 ? "text " + std::to_string(i) : "(null)");
+    EXPECT_EQ(r.api_key_id, i % 3 == 0 ? "key_" + std::to_string(i) : "") << r.id;
+  }
 
   std::vector<std::string> seen;
   ValidationQuery q;
