@@ -1,0 +1,47 @@
+#include "core/ids.h"
+
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace aisafe::ids {
+namespace {
+
+TEST(IdsTest, IdsFromManyThreadsAreWellFormedAndDistinct) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 5000;  // many refills of each thread's pool of random bytes
+  std::vector<std::vector<std::string>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&made, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        made[t].push_back(i % 2 == 0 ? random("x_") : timeOrdered("val_"));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> all;
+  for (const auto& ids : made) {
+    for (const auto& id : ids) {
+      EXPECT_TRUE(id.starts_with("x_") ? id.size() == 2 + 24 : id.size() == 4 + 24) << id;
+      EXPECT_TRUE(isSaneRequestId(id)) << id;
+      all.insert(id);
+    }
+  }
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kThreads * kPerThread));
+}
+
+TEST(IdsTest, TimeOrderedIdsSortByCreation) {
+  std::string previous = timeOrdered("val_");
+  for (int i = 0; i < 1000; ++i) {
+    const std::string next = timeOrdered("val_");
+    EXPECT_LT(previous.substr(4, 18), next.substr(4, 18));  // milliseconds, then the counter
+    previous = next;
+  }
+}
+
+}  // namespace
+}  // namespace aisafe::ids
