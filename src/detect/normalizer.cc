@@ -13,6 +13,10 @@ struct CodePoint {
   std::uint32_t len;
 };
 
+// Below U+00AD nothing is invisible: callers test this first, so the common code point costs
+// a comparison, not a call returning an optional through memory.
+constexpr char32_t kFirstInvisible = 0x00AD;
+
 std::optional<InvisibleKind> invisibleKind(char32_t cp) {
   switch (cp) {
     case 0x00AD:
@@ -51,6 +55,7 @@ std::optional<InvisibleKind> invisibleKind(char32_t cp) {
 
 // Compatibility forms that are simply another drawing of an ASCII character.
 char32_t foldCompatibility(char32_t cp) {
+  if (cp < 0xA0) return cp;
   if (cp >= 0xFF01 && cp <= 0xFF5E) return cp - 0xFEE0;  // full-width ASCII
   if (cp == 0x3000 || cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
       cp == 0x205F) {
@@ -246,8 +251,9 @@ void normalize(std::string_view original, NormalizedText& out) {
   std::vector<CodePoint> cps;
   cps.reserve(original.size());
   for (std::size_t i = 0; i < original.size();) {
-    std::size_t len = 0;
-    const char32_t cp = utf8::decode(original, i, len);
+    std::size_t len = 1;
+    const auto byte = static_cast<unsigned char>(original[i]);
+    const char32_t cp = byte < 0x80 ? char32_t{byte} : utf8::decode(original, i, len);
     cps.push_back({cp, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(len)});
     i += len;
   }
@@ -257,11 +263,15 @@ void normalize(std::string_view original, NormalizedText& out) {
   kept.reserve(cps.size());
   for (std::size_t k = 0; k < cps.size(); ++k) {
     const CodePoint& c = cps[k];
+    if (c.cp < 0xA0) {  // below the first invisible and the first compatibility form
+      kept.push_back(c);
+      continue;
+    }
     if (auto kind = invisibleKind(c.cp)) {
       const bool letter_before = !kept.empty() && isWordLetter(kept.back().cp);
       bool letter_after = false;
       for (std::size_t j = k + 1; j < cps.size(); ++j) {
-        if (invisibleKind(cps[j].cp)) continue;
+        if (cps[j].cp >= kFirstInvisible && invisibleKind(cps[j].cp)) continue;
         letter_after = isWordLetter(foldCompatibility(cps[j].cp));
         break;
       }
@@ -347,7 +357,11 @@ void normalize(std::string_view original, NormalizedText& out) {
       }
     }
     const std::size_t before = out.buffer_.size();
-    utf8::append(out.buffer_, c.cp);
+    if (c.cp < 0x80) {
+      out.buffer_.push_back(static_cast<char>(c.cp));
+    } else {
+      utf8::append(out.buffer_, c.cp);
+    }
     for (std::size_t b = before; b < out.buffer_.size(); ++b) {
       out.orig_start_.push_back(c.start);
       out.orig_end_.push_back(c.start + c.len);
