@@ -16,6 +16,7 @@ enum : std::uint8_t {
   kHex = 16,
   kLeet = 32,     // characters leetspeak draws letters with
   kWordSep = 64,  // punctuation used to split a word: ig-no-re, ignore.previous, a_b_c
+  kSpace = 128,   // white space as the rules' \s sees it
   kAlnum = kUpper | kLower | kDigit,
 };
 
@@ -29,6 +30,7 @@ constexpr std::array<std::uint8_t, 256> makeClasses() {
   for (unsigned char c : {'+', '/'}) t[c] |= kBase64;
   for (unsigned char c : {'-', '_'}) t[c] |= kBase64 | kWordSep;
   t['.'] |= kWordSep;
+  for (unsigned char c : {' ', '\t', '\n', '\r', '\f', '\v'}) t[c] |= kSpace;
   for (unsigned char c : {'0', '1', '3', '4', '5', '7', '@', '$'}) t[c] |= kLeet;
   return t;
 }
@@ -184,7 +186,7 @@ Survey surveyText(std::string_view text) {
   for (std::size_t i = 0; i < n; ++i) {
     const unsigned char c = at(i);
     const std::uint8_t cls = kClasses[c];
-    space_run = isSpace(c) ? space_run + 1 : 0;
+    space_run = (cls & kSpace) != 0 ? space_run + 1 : 0;
     if (space_run > kMaxWhitespaceRun) s.obfuscated = true;
     if ((cls & kBase64) != 0) {
       ++run;
