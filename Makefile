@@ -40,8 +40,9 @@ test-asan: deps
 	@cd $(ASAN_DIR) && ctest --output-on-failure -L unit -j 2
 
 bench: configure
-	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aisafe bench_pipeline bench_rate_limiter bench_cache
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aisafe bench_pipeline bench_rules bench_rate_limiter bench_cache
 	@./$(BUILD_DIR)/bench/bench_pipeline --benchmark_min_time=0.5 --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	@./$(BUILD_DIR)/bench/bench_rules 10
 	@./$(BUILD_DIR)/bench/bench_rate_limiter --benchmark_min_time=0.5 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	@bash bench/with_redis.sh ./$(BUILD_DIR)/bench/bench_cache --benchmark_min_time=0.5 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	@bash bench/http/run.sh $(BUILD_DIR)/aisafe
