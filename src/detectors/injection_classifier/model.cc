@@ -6,8 +6,6 @@
 
 #include <openssl/sha.h>
 
-#include "core/scratch_vector.h"
-
 namespace aisafe::detectors::classifier {
 namespace {
 
@@ -50,30 +48,49 @@ double sigmoid(double z) {
 
 double Model::calibrate(double m) const { return sigmoid(platt_a * m + platt_b); }
 
-// Windows overlap, so the weights are summed once into running totals and each window's sum is
-// the difference of two of them: every feature's weight is looked up once, not once per window.
+// Windows overlap, so each window's sum is the difference of two running totals: every
+// feature's weight is looked up once, not once per window covering it. Only the totals at
+// window edges are kept (two per window), not one per feature.
 WindowScore Model::score(const TextFeatures& features) const {
-  thread_local ScratchVector<double> running;
-  const auto& index = features.index;
-  running.resize(index.size() + 1);
-  running[0] = 0.0;
-  for (std::size_t k = 0; k < index.size(); ++k) running[k + 1] = running[k] + weights[index[k]];
-
   const auto& pos = features.position;
+  const std::vector<Window> windows = windowsOf(features.code_points, window, stride);
+  // Feature ranges [first, last) of each window; both ends rise from window to window.
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  ranges.reserve(windows.size());
+  for (const Window w : windows) {
+    ranges.emplace_back(std::lower_bound(pos.begin(), pos.end(), w.begin) - pos.begin(),
+                        std::lower_bound(pos.begin(), pos.end(), w.end) - pos.begin());
+  }
+  std::vector<std::size_t> edges;
+  edges.reserve(2 * ranges.size());
+  for (const auto& [first, last] : ranges) {
+    edges.push_back(first);
+    edges.push_back(last);
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  std::vector<double> total_at(edges.size());  // the running total before feature edges[i]
+  double total = 0.0;
+  std::size_t k = 0;
+  for (std::size_t e = 0; e < edges.size(); ++e) {
+    for (; k < edges[e]; ++k) total += weights[features.index[k]];
+    total_at[e] = total;
+  }
+  const auto totalBefore = [&](std::size_t feature) {
+    return total_at[std::lower_bound(edges.begin(), edges.end(), feature) - edges.begin()];
+  };
+
   WindowScore best;
-  bool first_window = true;
   double best_margin = 0.0;
-  for (const Window w : windowsOf(features.code_points, window, stride)) {
-    const auto first = std::lower_bound(pos.begin(), pos.end(), w.begin) - pos.begin();
-    const auto last = std::lower_bound(pos.begin(), pos.end(), w.end) - pos.begin();
+  for (std::size_t w = 0; w < windows.size(); ++w) {
+    const auto [first, last] = ranges[w];
     const double m = last <= first ? bias
-                                   : bias + (running[last] - running[first]) /
+                                   : bias + (totalBefore(last) - totalBefore(first)) /
                                                 std::sqrt(static_cast<double>(last - first));
-    if (first_window || m > best_margin) {
+    if (w == 0 || m > best_margin) {
       best_margin = m;
-      best.begin = w.begin;
-      best.end = w.end;
-      first_window = false;
+      best.begin = windows[w].begin;
+      best.end = windows[w].end;
     }
   }
   best.probability = calibrate(best_margin);
