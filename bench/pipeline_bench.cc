@@ -60,6 +60,20 @@ void BM_DefaultPolicy_SnakeCase(benchmark::State& state) {
   scanAndDecideText(state, text);
 }
 
+// Deeply indented code: every line's indentation is a white-space run longer than the attack
+// rules span, so the survey opens the de-obfuscated view (which folds those runs) on every
+// line. What pasting such code costs.
+void BM_DefaultPolicy_IndentedCode(benchmark::State& state) {
+  std::string text;
+  const auto bytes = static_cast<std::size_t>(state.range(0));
+  while (text.size() < bytes) {
+    text += "\n" + std::string(20, ' ') + "if user.is_active and order.total > limit:\n" +
+            std::string(24, ' ') + "notify(user.email, order.id)  # see ticket 4821\n";
+  }
+  text.resize(bytes);
+  scanAndDecideText(state, text);
+}
+
 // The default policy without the learned classifier, and the classifier alone: what each half
 // of the injection check costs.
 std::shared_ptr<const policy::CompiledPolicy> policyWith(bool rules, bool classifier) {
@@ -122,6 +136,7 @@ BENCHMARK(BM_DefaultPolicy_Ascii)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_DefaultPolicy_Unicode)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_DefaultPolicy_Encoded)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_DefaultPolicy_SnakeCase)->Arg(1024)->Arg(64 * 1024);
+BENCHMARK(BM_DefaultPolicy_IndentedCode)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_RulesWithoutClassifier_Ascii)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_ClassifierOnly_Ascii)->Arg(1024)->Arg(64 * 1024);
 BENCHMARK(BM_SurveyOnly_Ascii)->Arg(1024)->Arg(64 * 1024);
