@@ -7,7 +7,10 @@
 namespace aisafe::detect {
 namespace {
 
-bool isSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+// White space as the rules' \\s sees it: a long run of any of it is folded (gap() below).
+bool isSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
 bool isLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool isSeparator(char c) { return c == '-' || c == '_' || c == '.' || c == '*'; }
 
