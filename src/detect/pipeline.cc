@@ -362,16 +362,64 @@ bool isAttack(const Finding& f) {
 
 }  // namespace
 
+// Snake_case code and dotted names also open the view: its price is kept to the rules alone,
+// over the parts of the view around what changed.
+Status Pipeline::scanView(std::string_view text, Surface surface, ScanScratch& scratch,
+                          Findings& out) const {
+  DeobfuscatedView view;
+  if (!deobfuscate(text, view)) return Status::ok();
+  Findings part;
+  const std::string_view vtext = view.text;
+  for (const auto& [a, b] : view.windows(kViewContext)) {
+    part.clear();
+    AISAFE_RETURN_IF_ERROR(
+        scanText(vtext.substr(a, b - a), surface, scratch, part, Pass::kPatternsOnly));
+    for (Finding& f : part) {
+      if (!isAttack(f) || f.end <= f.start) continue;
+      const bool leet = view.hasLeet(f.start + a, f.end + a);
+      std::tie(f.start, f.end) = view.toOriginal(f.start + a, f.end + a);
+      f.layer = leet ? "leetspeak" : "spacing";
+      f.message += leet ? " (after reading leetspeak digits as letters)"
+                        : " (after undoing letter spacing and punctuation)";
+      out.push_back(std::move(f));
+    }
+  }
+  return Status::ok();
+}
+
+namespace {
+
+// True when a finding of the same rule in out[from, to) overlaps `f`: the view found what the
+// text itself already showed.
+bool overlapsSameRule(const Findings& out, std::size_t from, std::size_t to, const Finding& f) {
+  for (std::size_t i = from; i < to; ++i) {
+    if (out[i].rule_id == f.rule_id && out[i].start < f.end && f.start < out[i].end) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Status Pipeline::scanHidden(std::string_view text, const Survey& survey, Surface surface,
                             ScanScratch& scratch, Findings& out, std::size_t plain_begin) const {
   const std::size_t plain_end = out.size();
-  Findings found;
+  Findings found, viewed;
   if (survey.encoded || survey.rot13 || survey.reversed) {
     std::vector<DecodedLayer> layers;
     decodeLayers(text, survey, layers);
     for (std::size_t i = 0; i < layers.size(); ++i) {
       found.clear();
       AISAFE_RETURN_IF_ERROR(scanText(layers[i].text, surface, scratch, found));
+      // A decoded text can be disguised or padded in turn (a long white-space run inside the
+      // base64): its view's attack findings count as the layer's.
+      if (surveyText(layers[i].text).obfuscated) {
+        viewed.clear();
+        AISAFE_RETURN_IF_ERROR(scanView(layers[i].text, surface, scratch, viewed));
+        const std::size_t layer_end = found.size();
+        for (Finding& f : viewed) {
+          if (!overlapsSameRule(found, 0, layer_end, f)) found.push_back(std::move(f));
+        }
+      }
       for (Finding& f : found) {
         if (f.end <= f.start) continue;  // nothing to point at in the original
         std::tie(f.start, f.end) = originalSpan(layers, i, f.start, f.end);
@@ -382,37 +430,14 @@ Status Pipeline::scanHidden(std::string_view text, const Survey& survey, Surface
     }
   }
   if (survey.obfuscated) {
-    DeobfuscatedView view;
-    if (deobfuscate(text, view)) {
-      // Snake_case code and dotted names also open the view: keep its price to the rules alone,
-      // over the parts of the view around what changed.
-      found.clear();
-      Findings part;
-      const std::string_view vtext = view.text;
-      for (const auto& [a, b] : view.windows(kViewContext)) {
-        part.clear();
-        AISAFE_RETURN_IF_ERROR(
-            scanText(vtext.substr(a, b - a), surface, scratch, part, Pass::kPatternsOnly));
-        for (Finding& f : part) {
-          f.start += a;
-          f.end += a;
-          found.push_back(std::move(f));
-        }
+    viewed.clear();
+    AISAFE_RETURN_IF_ERROR(scanView(text, surface, scratch, viewed));
+    for (Finding& f : viewed) {
+      // Not what the same rule already matched in these bytes as sent, nor a repeat.
+      if (overlapsSameRule(out, plain_begin, plain_end, f) || alreadyIn(out, plain_end, f)) {
+        continue;
       }
-      for (Finding& f : found) {
-        if (!isAttack(f) || f.end <= f.start) continue;
-        const bool leet = view.hasLeet(f.start, f.end);
-        std::tie(f.start, f.end) = view.toOriginal(f.start, f.end);
-        bool known = false;  // the same rule already matched these bytes as sent
-        for (std::size_t i = plain_begin; i < plain_end && !known; ++i) {
-          known = out[i].rule_id == f.rule_id && out[i].start < f.end && f.start < out[i].end;
-        }
-        if (known || alreadyIn(out, plain_end, f)) continue;
-        f.layer = leet ? "leetspeak" : "spacing";
-        f.message += leet ? " (after reading leetspeak digits as letters)"
-                          : " (after undoing letter spacing and punctuation)";
-        out.push_back(std::move(f));
-      }
+      out.push_back(std::move(f));
     }
   }
   return Status::ok();

@@ -81,6 +81,10 @@ class Pipeline {
   // out[plain_begin..] holds what the text itself yielded.
   Status scanHidden(std::string_view text, const Survey& survey, Surface surface,
                     ScanScratch& scratch, Findings& out, std::size_t plain_begin) const;
+  // Attack findings of the de-obfuscated view of `text` (the rules only, in windows around what
+  // changed), with spans into `text` and layer "leetspeak" or "spacing".
+  Status scanView(std::string_view text, Surface surface, ScanScratch& scratch,
+                  Findings& out) const;
   Status scanGroup(const Group& g, std::string_view ntext, ScanScratch& scratch) const;
   void confirmMatches(const Group& g, const NormalizedText& norm, Surface surface,
                       ScanScratch& scratch, Findings& out) const;
