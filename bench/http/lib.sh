@@ -1,6 +1,14 @@
 # Shared by the server benchmarks (run.sh, tracing.sh, semantic.sh): free ports, waiting for an
 # HTTP answer, starting aisafe with the benchmarks' settings, and an nginx that answers every
-# request with a fixed 200 (the baseline, or a stand-in collector or guard model). Sourced; expects $WORK to be the script's temp dir (nginx writes its pid there).
+# request with a fixed 200 (the baseline, or a stand-in collector or guard model). Sourced;
+# the script then calls make_work, which sets $WORK (nginx and the servers keep their pids there).
+
+# The run's temp dir and its cleanup on exit: this shell's jobs, servers started inside $(...)
+# (not this shell's jobs: their pids are in $WORK/servers.pid), nginx, the dir.
+make_work() {
+  WORK=$(mktemp -d)
+  trap 'kill $(jobs -p) $(cat "$WORK/servers.pid" 2>/dev/null) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

@@ -12,11 +12,9 @@ AISAFE=${1:?path to the aisafe binary}
 DURATION=${2:-10}
 CONNECTIONS=${3:-64}
 HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=$(mktemp -d)
-trap 'kill $(jobs -p) $(cat "$WORK/servers.pid" 2>/dev/null) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
-
 # shellcheck source=bench/http/lib.sh
 . "$HERE/lib.sh"
+make_work
 
 GUARD_PORT=$(free_port)
 start_nginx "$GUARD_PORT" 1 '{"choices":[{"index":0,"message":{"role":"assistant","content":"safe"},"finish_reason":"stop"}]}'

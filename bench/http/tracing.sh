@@ -10,13 +10,9 @@ AISAFE=${1:?path to the aisafe binary}
 DURATION=${2:-10}
 CONNECTIONS=${3:-64}
 HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=$(mktemp -d)
-# The servers start inside $(...) subshells, so they are not this shell's jobs: their pids are
-# kept in a file for the cleanup.
-trap 'kill $(jobs -p) $(cat "$WORK/servers.pid" 2>/dev/null) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
-
 # shellcheck source=bench/http/lib.sh
 . "$HERE/lib.sh"
+make_work
 
 COLLECTOR_PORT=$(free_port)
 start_nginx "$COLLECTOR_PORT" 1 '{}'
