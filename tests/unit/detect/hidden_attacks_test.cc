@@ -1,7 +1,11 @@
 // Attacks that hide, end to end: the shipped rules and detectors see through encodings, spacing,
 // leetspeak and homoglyphs, and report the layer and the span of the original text.
-#include <gtest/gtest.h>
+#include <map>
 
+#include <gtest/gtest.h>
+#include <hs/hs.h>
+
+#include "detect/pattern_compiler.h"
 #include "detect/pipeline.h"
 #include "detect/registry.h"
 
@@ -171,6 +175,60 @@ TEST(HiddenAttacksTest, LongWhitespaceRunsBetweenWords) {
   // The same words with ordinary spacing and no attack are still nothing.
   const Findings benign = scan("def f():\n" + std::string(24, ' ') + "return previous_rules\n");
   for (const auto& f : benign) ADD_FAILURE() << f.rule_id << " in " << f.layer;
+}
+
+// Hits of rules that cannot span white space are located inside their token. Every such
+// finding must start where a scan of the whole text with the rule's own start-tracking
+// database puts the leftmost start of a match with that end (what locating did before).
+TEST(HiddenAttacksTest, TokenLocalStartsAgreeWithAWholeTextScan) {
+  auto registry = Registry::builtins(RuleSource(""));
+  ASSERT_TRUE(registry.isOk());
+  std::vector<std::unique_ptr<const Detector>> owners;
+  std::map<std::string, const PatternRule*> token_local;
+  std::string text = "Start.";
+  const char* separators[] = {" ", "\n", " and ", ", see ", "\t(", ") ", " key="};
+  std::size_t k = 0;
+  for (const char* name : {"pii", "secrets"}) {
+    auto d = (*registry)->find(name)->create(nullptr);
+    ASSERT_TRUE(d.isOk());
+    for (const auto& rule : (*d)->patterns()) {
+      if (!staysInOneToken(rule.pattern)) continue;
+      token_local[rule.id] = &rule;
+      for (const auto& example : rule.must_match) {
+        const bool ascii = std::all_of(example.begin(), example.end(),
+                                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        if (ascii) text += separators[k++ % std::size(separators)] + example;
+      }
+    }
+    owners.push_back(std::move(d).value());
+  }
+  ASSERT_GE(token_local.size(), 20u);
+  const Findings out = scan(text);
+  std::size_t checked = 0;
+  for (const auto& f : out) {
+    const auto it = token_local.find(f.rule_id);
+    if (it == token_local.end()) continue;
+    auto db = compileRules({it->second}, /*som=*/true);
+    ASSERT_TRUE(db.isOk()) << f.rule_id;
+    hs_scratch_t* hs = nullptr;
+    ASSERT_EQ(hs_alloc_scratch(db->get(), &hs), HS_SUCCESS);
+    std::map<unsigned long long, unsigned long long> leftmost;  // end -> start
+    hs_scan(
+        db->get(), text.data(), static_cast<unsigned>(text.size()), 0, hs,
+        [](unsigned, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
+          auto& m = *static_cast<std::map<unsigned long long, unsigned long long>*>(ctx);
+          auto [pos, fresh] = m.emplace(to, from);
+          if (!fresh) pos->second = std::min(pos->second, from);
+          return 0;
+        },
+        &leftmost);
+    hs_free_scratch(hs);
+    ASSERT_TRUE(leftmost.count(f.end)) << f.rule_id;
+    EXPECT_EQ(f.start, leftmost[f.end])
+        << f.rule_id << ": " << text.substr(f.start, f.end - f.start);
+    ++checked;
+  }
+  EXPECT_GE(checked, 20u);
 }
 
 TEST(HiddenAttacksTest, Leetspeak) {
