@@ -23,16 +23,15 @@ class InjectionClassifier final : public detect::Detector {
 
   Status scan(const detect::ScanInput& in, detect::ScanScratch& /*scratch*/,
               detect::Findings& out) const override {
-    thread_local classifier::TextFeatures features;
+    thread_local classifier::FoldedText folded;
     const std::string_view text = in.normalized.text();
     if (text.empty()) return Status::ok();
-    classifier::extractFeatures(text, model_->buckets(), features);
-    if (features.code_points == 0) return Status::ok();
-    const classifier::WindowScore best = model_->score(features);
+    classifier::foldText(text, folded);
+    if (folded.code_points == 0) return Status::ok();
+    const classifier::WindowScore best = model_->score(folded);
     if (best.probability < threshold_) return Status::ok();
-    const std::size_t from = features.byte_of[best.begin];
-    const std::size_t to =
-        best.end < features.code_points ? features.byte_of[best.end] : text.size();
+    const std::size_t from = folded.byte_of[best.begin];
+    const std::size_t to = best.end < folded.code_points ? folded.byte_of[best.end] : text.size();
     const auto [start, end] = in.normalized.toOriginal(from, std::max(to, from + 1));
     detect::Finding f;
     f.detector = "injection_classifier";

@@ -48,45 +48,69 @@ double sigmoid(double z) {
 
 double Model::calibrate(double m) const { return sigmoid(platt_a * m + platt_b); }
 
-// Windows overlap, so each window's sum is the difference of two running totals: every
-// feature's weight is looked up once, not once per window covering it. Only the totals at
-// window edges are kept (two per window), not one per feature.
-WindowScore Model::score(const TextFeatures& features) const {
-  const auto& pos = features.position;
-  const std::vector<Window> windows = windowsOf(features.code_points, window, stride);
-  // Feature ranges [first, last) of each window; both ends rise from window to window.
-  std::vector<std::pair<std::size_t, std::size_t>> ranges;
-  ranges.reserve(windows.size());
+// Windows overlap, so each window's sum is the difference of two running totals, taken at the
+// code points where windows begin or end: every feature's weight is looked up once, as the
+// feature is hashed, and no feature is stored.
+WindowScore Model::score(const FoldedText& text) const {
+  const std::vector<Window> windows = windowsOf(text.code_points, window, stride);
+  std::vector<std::uint32_t> edges;
+  edges.reserve(2 * windows.size());
   for (const Window w : windows) {
-    ranges.emplace_back(std::lower_bound(pos.begin(), pos.end(), w.begin) - pos.begin(),
-                        std::lower_bound(pos.begin(), pos.end(), w.end) - pos.begin());
-  }
-  std::vector<std::size_t> edges;
-  edges.reserve(2 * ranges.size());
-  for (const auto& [first, last] : ranges) {
-    edges.push_back(first);
-    edges.push_back(last);
+    edges.push_back(w.begin);
+    edges.push_back(w.end);
   }
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-  std::vector<double> total_at(edges.size());  // the running total before feature edges[i]
-  double total = 0.0;
-  std::size_t k = 0;
-  for (std::size_t e = 0; e < edges.size(); ++e) {
-    for (; k < edges[e]; ++k) total += weights[features.index[k]];
-    total_at[e] = total;
-  }
-  const auto totalBefore = [&](std::size_t feature) {
-    return total_at[std::lower_bound(edges.begin(), edges.end(), feature) - edges.begin()];
+
+  struct Total {
+    double sum;
+    std::uint32_t features;
+  };
+  std::vector<Total> before(edges.size());  // of the features before code point edges[e]
+  // Weights are gathered into a block and the block summed in four lanes: with one running sum,
+  // every addition would wait for the previous one.
+  constexpr std::size_t kBlock = 64;
+  double block[kBlock];
+  std::size_t in_block = 0;
+  double sum = 0.0;
+  std::uint32_t features = 0;
+  const auto flush = [&] {
+    double lane[4] = {0.0, 0.0, 0.0, 0.0};
+    std::size_t k = 0;
+    for (; k + 4 <= in_block; k += 4) {
+      for (std::size_t j = 0; j < 4; ++j) lane[j] += block[k + j];
+    }
+    for (; k < in_block; ++k) lane[0] += block[k];
+    sum += (lane[0] + lane[1]) + (lane[2] + lane[3]);
+    features += static_cast<std::uint32_t>(in_block);
+    in_block = 0;
+  };
+  std::size_t next_edge = 0;
+  const float* const weight = weights.data();
+  // The last edge is the end of the text, past every feature's position: no bounds check.
+  forEachFeature(text, buckets() - 1, [&](std::uint32_t index, std::uint32_t at) {
+    if (edges[next_edge] <= at) [[unlikely]] {
+      flush();
+      while (edges[next_edge] <= at) before[next_edge++] = {sum, features};
+    }
+    block[in_block++] = weight[index];
+    if (in_block == kBlock) [[unlikely]]
+      flush();
+  });
+  flush();
+  while (next_edge < edges.size()) before[next_edge++] = {sum, features};
+  const auto totalBefore = [&](std::uint32_t code_point) {
+    return before[std::lower_bound(edges.begin(), edges.end(), code_point) - edges.begin()];
   };
 
   WindowScore best;
   double best_margin = 0.0;
   for (std::size_t w = 0; w < windows.size(); ++w) {
-    const auto [first, last] = ranges[w];
-    const double m = last <= first ? bias
-                                   : bias + (totalBefore(last) - totalBefore(first)) /
-                                                std::sqrt(static_cast<double>(last - first));
+    const Total first = totalBefore(windows[w].begin);
+    const Total last = totalBefore(windows[w].end);
+    const std::uint32_t count = last.features - first.features;
+    const double m =
+        count == 0 ? bias : bias + (last.sum - first.sum) / std::sqrt(static_cast<double>(count));
     if (w == 0 || m > best_margin) {
       best_margin = m;
       best.begin = windows[w].begin;

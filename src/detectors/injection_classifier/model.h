@@ -22,7 +22,7 @@ namespace aisafe::detectors::classifier {
 
 struct WindowScore {
   double probability = 0.0;
-  std::uint32_t begin = 0;  // code points of the folded text; see TextFeatures::byte_of
+  std::uint32_t begin = 0;  // code points of the folded text; see FoldedText::byte_of
   std::uint32_t end = 0;
 };
 
@@ -41,8 +41,8 @@ class Model {
 
   double calibrate(double margin) const;
 
-  // The highest-scoring window of the text the features came from.
-  WindowScore score(const TextFeatures& features) const;
+  // The highest-scoring window of a folded text.
+  WindowScore score(const FoldedText& text) const;
 
   std::string serialize() const;
   static Result<Model> parse(std::string_view bytes);

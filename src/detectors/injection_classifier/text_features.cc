@@ -7,22 +7,6 @@
 namespace aisafe::detectors::classifier {
 namespace {
 
-constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
-
-// Seeds keep the three kinds of features apart in the hash space.
-constexpr std::uint64_t kWordSeed = 0x243F6A8885A308D3ULL;
-constexpr std::uint64_t kBigramSeed = 0x13198A2E03707344ULL;
-constexpr std::uint64_t kCharSeed = 0xA4093822299F31D0ULL;
-
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) { return (h ^ v) * kMul; }
-
-std::uint32_t finish(std::uint64_t h, std::uint32_t mask) {
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDULL;
-  h ^= h >> 33;
-  return static_cast<std::uint32_t>(h) & mask;
-}
-
 constexpr char32_t foldCase(char32_t c) {
   if (c >= 'A' && c <= 'Z') return c + 32;
   if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;  // Latin-1 capitals
@@ -60,10 +44,6 @@ constexpr bool isWordChar(char32_t c) {
   return c != 0xA0 && !(c >= 0xA1 && c <= 0xBF) && c != 0xD7 && c != 0xF7;
 }
 
-// What a folded code point is to the word features: a letter of a spaced word, a word of its
-// own (unspaced scripts), or neither.
-enum CharKind : std::uint8_t { kNotWord, kWordLetter, kOwnWord };
-
 constexpr CharKind kindOf(char32_t folded) {
   if (!isWordChar(folded)) return kNotWord;
   return isUnspacedScript(folded) ? kOwnWord : kWordLetter;
@@ -87,21 +67,29 @@ constexpr auto kAsciiFolds = makeAsciiFolds();
 
 }  // namespace
 
-// One pass folds the text into code points (with their kinds and byte offsets); a second emits
-// the features of each code point in order. Both write through pointers into buffers sized for
-// the worst case: a folded text has at most as many code points as the input has bytes, and each
-// code point yields at most two character n-grams and two word features.
-void extractFeatures(std::string_view text, std::uint32_t buckets, TextFeatures& out) {
-  out.clear();
-  thread_local ScratchVector<char32_t> folded_buffer;
-  thread_local ScratchVector<std::uint8_t> kind_buffer;
-  if (folded_buffer.size() < text.size()) {
-    folded_buffer.resize(text.size());
-    kind_buffer.resize(text.size());
+// The 3-gram's hash is the 4-gram's prefix. Cloned for x86-64-v4 (AVX-512: eight positions per
+// instruction, with vpmullq) and v3 (AVX2); the loader picks the clone the processor runs.
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void hashCharGrams(
+    const char32_t* folded, std::size_t count, std::uint32_t mask, std::uint32_t* grams3,
+    std::uint32_t* grams4) {
+  using namespace feature_hash;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint64_t h3 = mix(mix(mix(kCharSeed, folded[i]), folded[i + 1]), folded[i + 2]);
+    grams3[i] = finish(h3 + 2, mask);
+    grams4[i] = finish(mix(h3, folded[i + 3]) + 3, mask);
   }
-  char32_t* const folded = folded_buffer.data();
-  std::uint8_t* const kinds = kind_buffer.data();
-  out.byte_of.resize(text.size());
+}
+
+// Writes through pointers into buffers sized for the worst case: a folded text has at most as
+// many code points as the input has bytes.
+void foldText(std::string_view text, FoldedText& out) {
+  if (out.chars.size() < text.size()) {
+    out.chars.resize(text.size());
+    out.kinds.resize(text.size());
+    out.byte_of.resize(text.size());
+  }
+  char32_t* const folded = out.chars.data();
+  std::uint8_t* const kinds = out.kinds.data();
   std::uint32_t* const byte_of = out.byte_of.data();
 
   std::size_t n = 0;
@@ -139,52 +127,21 @@ void extractFeatures(std::string_view text, std::uint32_t buckets, TextFeatures&
     byte_of[n++] = static_cast<std::uint32_t>(pos);
     pos += len;
   }
-  out.byte_of.resize(n);
   out.code_points = static_cast<std::uint32_t>(n);
+}
 
-  out.index.resize(4 * n);
-  out.position.resize(4 * n);
+// Each code point yields at most two character n-grams and two word features.
+void extractFeatures(std::string_view text, std::uint32_t buckets, TextFeatures& out) {
+  foldText(text, out.text);
+  out.index.resize(4 * static_cast<std::size_t>(out.text.code_points));
+  out.position.resize(out.index.size());
   std::uint32_t* const index = out.index.data();
   std::uint32_t* const position = out.position.data();
   std::size_t count = 0;
-  const std::uint32_t mask = buckets - 1;
-  const auto emit = [&](std::uint64_t h, std::size_t at) {
-    index[count] = finish(h, mask);
-    position[count++] = static_cast<std::uint32_t>(at);
-  };
-
-  std::uint64_t word = 0;
-  std::uint64_t previous_word = 0;
-  bool have_previous = false;
-  for (std::size_t i = 0; i < n; ++i) {
-    // Character 3- and 4-grams starting at i; the 3-gram's hash is the 4-gram's prefix.
-    if (i + 3 < n) {
-      const std::uint64_t h3 = mix(mix(mix(kCharSeed, folded[i]), folded[i + 1]), folded[i + 2]);
-      emit(h3 + 2, i);
-      emit(mix(h3, folded[i + 3]) + 3, i);
-    } else if (i + 2 < n) {
-      emit(mix(mix(mix(kCharSeed, folded[i]), folded[i + 1]), folded[i + 2]) + 2, i);
-    }
-    const std::uint8_t kind = kinds[i];
-    if (kind == kNotWord) {
-      // Punctuation other than a space ends the bigram chain: "a. b" is not the bigram "a b".
-      if (folded[i] != U' ') have_previous = false;
-      continue;
-    }
-    if (kind == kOwnWord) {
-      word = mix(kWordSeed, folded[i]);
-    } else {
-      if (i == 0 || kinds[i - 1] != kWordLetter) word = kWordSeed;
-      word = mix(word, folded[i]);
-      if (i + 1 < n && kinds[i + 1] == kWordLetter) continue;  // the word goes on
-    }
-    // A word's features are placed at its last character, so positions never go backwards
-    // and the list needs no sort.
-    emit(word, i);
-    if (have_previous) emit(mix(kBigramSeed, previous_word) + word, i);
-    previous_word = word;
-    have_previous = true;
-  }
+  forEachFeature(out.text, buckets - 1, [&](std::uint32_t feature, std::uint32_t at) {
+    index[count] = feature;
+    position[count++] = at;
+  });
   out.index.resize(count);
   out.position.resize(count);
 }

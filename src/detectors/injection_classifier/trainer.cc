@@ -22,7 +22,7 @@ Example prepare(const LabeledText& row, const Model& shape) {
   Example e;
   e.attack = isAttack(row);
   e.features.assign(f.index.begin(), f.index.end());
-  for (const Window w : windowsOf(f.code_points, shape.window, shape.stride)) {
+  for (const Window w : windowsOf(f.text.code_points, shape.window, shape.stride)) {
     const auto first = std::lower_bound(f.position.begin(), f.position.end(), w.begin);
     const auto last = std::lower_bound(f.position.begin(), f.position.end(), w.end);
     e.windows.emplace_back(static_cast<std::uint32_t>(first - f.position.begin()),
