@@ -197,9 +197,9 @@ Result<std::int64_t> ValidationRepository::deleteOlderThan(const std::string& or
                                                            std::int64_t cutoff_ms, int limit) {
   // Both select the slice through validations_organization_created_idx (organization_id,
   // created_at, id): ordering by both columns makes it the index that needs no sort, so the
-  // planner does not walk validations_created_idx through other organizations' old rows (a
-  // small organization among big ones with longer retention). The id list keeps the DELETE
-  // itself a primary-key lookup.
+  // planner never walks other organizations' old rows (a small organization among big ones with
+  // longer retention; before migration 006 a created_at index invited that plan). The id list
+  // keeps the DELETE itself a primary-key lookup.
   const char* sql = db_.dialect() == Dialect::kPostgres
                         ? "DELETE FROM validations WHERE id IN (SELECT id FROM validations "
                           "WHERE organization_id = :org AND created_at < :cutoff "
