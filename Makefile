@@ -59,7 +59,7 @@ fmt:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
 
 lint: configure
-	@git ls-files 'src/*.cc' | xargs clang-tidy -p $(BUILD_DIR) --quiet
+	@git ls-files 'src/*.cc' | xargs -P $(JOBS) -n 8 clang-tidy -p $(BUILD_DIR) --quiet
 
 clean:
 	@rm -rf $(BUILD_DIR) $(ASAN_DIR)

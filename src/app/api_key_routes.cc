@@ -54,11 +54,17 @@ void addApiKeyRoutes(http::Router& router, Services& s) {
       beasthttp::verb::post, "/api/v1/api-keys",
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         auto fields = auth::parseApiKeyFields(body.value.get_object(), true);
-        if (!fields) return keyError(ctx, fields.status());
+        if (!fields) {
+          return keyError(ctx, fields.status());
+        }
         auto created = s.api_keys->create(identityOf(ctx), *fields);
-        if (!created) return keyError(ctx, created.status());
+        if (!created) {
+          return keyError(ctx, created.status());
+        }
         return http::jsonResponse(beasthttp::status::created, createdJson(*created));
       },
       kBlocking);
@@ -66,9 +72,13 @@ void addApiKeyRoutes(http::Router& router, Services& s) {
       beasthttp::verb::get, "/api/v1/api-keys",
       [&s](RequestContext& ctx, const Request&) {
         auto keys = s.api_keys->list(ctx.organization_id);
-        if (!keys) return errorResponse(ctx, keys.status());
+        if (!keys) {
+          return errorResponse(ctx, keys.status());
+        }
         json::array data;
-        for (const auto& k : *keys) data.push_back(auth::toJson(k));
+        for (const auto& k : *keys) {
+          data.push_back(auth::toJson(k));
+        }
         return http::listResponse(std::move(data));
       },
       kBlocking);
@@ -76,7 +86,9 @@ void addApiKeyRoutes(http::Router& router, Services& s) {
       beasthttp::verb::get, "/api/v1/api-keys/{id}",
       [&s](RequestContext& ctx, const Request&) {
         auto key = s.api_keys->get(ctx.organization_id, pathId(ctx));
-        if (!key) return errorResponse(ctx, key.status());
+        if (!key) {
+          return errorResponse(ctx, key.status());
+        }
         return http::jsonResponse(beasthttp::status::ok, auth::toJson(*key));
       },
       kBlocking);
@@ -84,11 +96,17 @@ void addApiKeyRoutes(http::Router& router, Services& s) {
       beasthttp::verb::patch, "/api/v1/api-keys/{id}",
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         auto fields = auth::parseApiKeyFields(body.value.get_object(), false);
-        if (!fields) return keyError(ctx, fields.status());
+        if (!fields) {
+          return keyError(ctx, fields.status());
+        }
         auto key = s.api_keys->update(identityOf(ctx), pathId(ctx), *fields);
-        if (!key) return keyError(ctx, key.status());
+        if (!key) {
+          return keyError(ctx, key.status());
+        }
         return http::jsonResponse(beasthttp::status::ok, auth::toJson(*key));
       },
       kBlocking);
@@ -105,7 +123,9 @@ void addApiKeyRoutes(http::Router& router, Services& s) {
       beasthttp::verb::post, "/api/v1/api-keys/{id}/rotate",
       [&s](RequestContext& ctx, const Request&) {
         auto rotated = s.api_keys->rotate(ctx.organization_id, pathId(ctx));
-        if (!rotated) return errorResponse(ctx, rotated.status());
+        if (!rotated) {
+          return errorResponse(ctx, rotated.status());
+        }
         return http::jsonResponse(beasthttp::status::ok, createdJson(*rotated));
       },
       kBlocking);

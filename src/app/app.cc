@@ -101,7 +101,9 @@ Status createIdentityServices(Services& s) {
   s.auth = std::make_unique<auth::AuthService>(
       options, *s.user_repo, *s.refresh_repo, *s.login_failure_repo, *s.org_repo, *s.organizations);
   AISAFE_TRY(s.sso, createSsoVerifier(config, s.tracer.get()));
-  if (s.sso) s.auth->enableSso(s.sso.get());
+  if (s.sso) {
+    s.auth->enableSso(s.sso.get());
+  }
   auth::ApiKeyOptions key_options;
   key_options.rotation_grace_ms =
       static_cast<std::int64_t>(config.api_key_rotation_grace_hours) * 3'600'000;
@@ -139,10 +141,18 @@ Status createIdentityServices(Services& s) {
 
 App::~App() {
   stopJobs(services_);
-  if (services_.audit) services_.audit->stop();
-  if (services_.rate_limit_log) services_.rate_limit_log->stop();
-  if (services_.webhook_events) services_.webhook_events->stop();
-  if (services_.trace_exporter) services_.trace_exporter->stop();
+  if (services_.audit) {
+    services_.audit->stop();
+  }
+  if (services_.rate_limit_log) {
+    services_.rate_limit_log->stop();
+  }
+  if (services_.webhook_events) {
+    services_.webhook_events->stop();
+  }
+  if (services_.trace_exporter) {
+    services_.trace_exporter->stop();
+  }
   stopErrorReporting(services_);
 }
 
@@ -158,7 +168,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
       migrator.define("DEFAULT_ORGANIZATION_ID", config.default_organization_id));
   if (config.migrate_on_start) {
     AISAFE_TRY(int ran, migrator.up());
-    if (ran > 0) telemetry::logInfo("migrations applied", {{"count", ran}});
+    if (ran > 0) {
+      telemetry::logInfo("migrations applied", {{"count", ran}});
+    }
   } else {
     AISAFE_TRY(auto states, migrator.status());
     for (const auto& m : states) {
@@ -191,7 +203,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
       },
       batchObserver(s, "audit_batching"));
   AISAFE_RETURN_IF_ERROR(createSharedState(s));
-  if (s.semantic) s.semantic->attachCache(s.cache.get());
+  if (s.semantic) {
+    s.semantic->attachCache(s.cache.get());
+  }
   AISAFE_RETURN_IF_ERROR(createWebhookDelivery(s));
   AISAFE_TRY(s.webhook_worker, makeDeliveryWorker(s));  // a bad retry schedule stops the start
   AISAFE_RETURN_IF_ERROR(createJobs(s));
@@ -213,7 +227,9 @@ http::Middleware noStoreMiddleware() {
   return [](http::RequestContext& ctx, const http::Request& req,
             const http::Next& next) -> http::awaitable<http::Response> {
     http::Response res = co_await next(ctx, req);
-    if (ctx.route.rfind("/api/", 0) == 0) res.set(beasthttp::field::cache_control, "no-store");
+    if (ctx.route.rfind("/api/", 0) == 0) {
+      res.set(beasthttp::field::cache_control, "no-store");
+    }
     co_return res;
   };
 }
@@ -232,7 +248,9 @@ int App::serve(const std::string& port_file) {
   addWebhookRoutes(router, s);
   http::MiddlewareChain chain;
   const bool tracing = s.tracer->enabled();
-  if (tracing) chain.add(tracingMiddleware(s));
+  if (tracing) {
+    chain.add(tracingMiddleware(s));
+  }
   chain.add(noStoreMiddleware());
   chain.add(tracing ? tracedStage("auth", authMiddleware(s)) : authMiddleware(s));
   chain.add(tracing ? tracedStage("rate_limit", rateLimitMiddleware(s)) : rateLimitMiddleware(s));
@@ -270,7 +288,9 @@ int App::serve(const std::string& port_file) {
                          const http::RequestContext& ctx, const http::Request* req,
                          unsigned status) {
     reportServerError(*services, ctx, status);
-    if (count_organization) count_organization(ctx);
+    if (count_organization) {
+      count_organization(ctx);
+    }
     const std::string route = ctx.route.empty() ? "unparsed" : ctx.route;
     const std::string method = req != nullptr ? std::string(req->method_string()) : "unknown";
     const double seconds =
@@ -283,7 +303,9 @@ int App::serve(const std::string& port_file) {
     const std::string key = route + '\n' + method + '\n' + std::to_string(status);
     auto it = rendered.find(key);
     if (it == rendered.end()) {
-      if (rendered.size() > 4096) rendered.clear();  // bounded, whatever clients send
+      if (rendered.size() > 4096) {
+        rendered.clear();  // bounded, whatever clients send
+      }
       it = rendered
                .emplace(key, Rendered{telemetry::renderLabels({{"route", route},
                                                                {"method", method},
@@ -300,8 +322,12 @@ int App::serve(const std::string& port_file) {
                                {"status", status},
                                {"latency_ms", std::round(seconds * 1e5) / 100},
                                {"request_id", ctx.request_id}};
-      if (!ctx.organization_id.empty()) line["organization_id"] = ctx.organization_id;
-      if (!ctx.decision.empty()) line["decision"] = ctx.decision;
+      if (!ctx.organization_id.empty()) {
+        line["organization_id"] = ctx.organization_id;
+      }
+      if (!ctx.decision.empty()) {
+        line["decision"] = ctx.decision;
+      }
       telemetry::logInfo("request", std::move(line));
     }
   });
@@ -338,7 +364,9 @@ int App::serve(const std::string& port_file) {
   s.rate_limit_log->stop();
   s.webhook_events->stop();  // validation events reach the outbox before we go
   stopJobs(s);               // and the API key usage counted until the last request
-  if (s.trace_exporter) s.trace_exporter->stop();  // the last spans, including the shutdown's
+  if (s.trace_exporter) {
+    s.trace_exporter->stop();  // the last spans, including the shutdown's
+  }
   stopErrorReporting(s);
   telemetry::logInfo(
       "stopped", {{"audit_written", s.audit->written()}, {"audit_dropped", s.audit->dropped()}});
@@ -358,18 +386,25 @@ int App::work() {
   }
   s.cache->start();
   std::string names;
-  for (const auto& name : startJobs(s, JobHost::kWorker))
+  for (const auto& name : startJobs(s, JobHost::kWorker)) {
     names += (names.empty() ? "" : ",") + name;
+  }
   boost::json::object running{{"jobs", names}};
-  if (*metrics_server) running["metrics_port"] = (*metrics_server)->port();
+  if (*metrics_server) {
+    running["metrics_port"] = (*metrics_server)->port();
+  }
   telemetry::logInfo("aisafe worker running", std::move(running));
   int sig = 0;
   sigwait(&signals, &sig);
   telemetry::logInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   stopJobs(s);  // an attempt in flight finishes and is recorded
-  if (*metrics_server) (*metrics_server)->stop();
+  if (*metrics_server) {
+    (*metrics_server)->stop();
+  }
   s.cache->stop();
-  if (s.trace_exporter) s.trace_exporter->stop();
+  if (s.trace_exporter) {
+    s.trace_exporter->stop();
+  }
   stopErrorReporting(s);
   return 0;
 }

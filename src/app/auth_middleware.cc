@@ -18,7 +18,9 @@ std::string_view credential(const http::Request& req, bool* is_api_key) {
     return {it->value().data(), it->value().size()};
   }
   auto it = req.find(beasthttp::field::authorization);
-  if (it == req.end()) return {};
+  if (it == req.end()) {
+    return {};
+  }
   std::string_view v(it->value().data(), it->value().size());
   constexpr std::string_view kBearer = "Bearer ";
   if (v.size() <= kBearer.size() || !(v.substr(0, 7) == kBearer || v.substr(0, 7) == "bearer ")) {
@@ -47,7 +49,9 @@ void setPrincipal(http::RequestContext& ctx, const auth::Identity& id) {
 
 bool allowed(const http::Principal& p, auth::Permission perm) {
   using auth::Permission;
-  if (perm == Permission::kPublic) return true;
+  if (perm == Permission::kPublic) {
+    return true;
+  }
   if (p.kind == http::Principal::Kind::kUser) {
     return p.is_superadmin || auth::roleAllows(p.role, perm);
   }
@@ -64,8 +68,9 @@ http::Middleware authMiddleware(Services& s) {
   return [&s](http::RequestContext& ctx, const http::Request& req,
               const http::Next& next) -> http::awaitable<http::Response> {
     // No route matched: 404/405 need no credentials and reveal nothing tenant-specific.
-    if (ctx.route == "unmatched" || ctx.route == "method_not_allowed")
+    if (ctx.route == "unmatched" || ctx.route == "method_not_allowed") {
       co_return co_await next(ctx, req);
+    }
     const auto perm = auth::routePermission(req.method_string(), ctx.route);
     if (!perm) {
       // A route without a rule in the table is refused, never served open.
@@ -78,7 +83,9 @@ http::Middleware authMiddleware(Services& s) {
       auto id = is_api_key ? s.api_keys->authenticate(cred) : s.auth->verifyAccessToken(cred);
       if (!id) {
         // A public route still answers to a caller with a bad token (login after expiry).
-        if (*perm == auth::Permission::kPublic) co_return co_await next(ctx, req);
+        if (*perm == auth::Permission::kPublic) {
+          co_return co_await next(ctx, req);
+        }
         s.metrics->auth_failures.inc({{"reason", id.status().reason()}});
         co_return errorResponse(ctx, id.status());
       }
@@ -88,7 +95,9 @@ http::Middleware authMiddleware(Services& s) {
       co_return co_await next(ctx, req);
     }
     if (ctx.principal.kind == http::Principal::Kind::kAnonymous) {
-      if (*perm == auth::Permission::kPublic) co_return co_await next(ctx, req);
+      if (*perm == auth::Permission::kPublic) {
+        co_return co_await next(ctx, req);
+      }
       s.metrics->auth_failures.inc({{"reason", "missing_credentials"}});
       http::Response res =
           errorResponse(ctx, beasthttp::status::unauthorized, "authentication_required",

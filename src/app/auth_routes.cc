@@ -42,7 +42,9 @@ Response ssoManaged(const RequestContext& ctx, const std::string& what) {
 
 Response ssoMe(Services& s, const RequestContext& ctx) {
   auto org = s.organizations->get(ctx.organization_id);
-  if (!org) return errorResponse(ctx, org.status());
+  if (!org) {
+    return errorResponse(ctx, org.status());
+  }
   json::object user;
   user["id"] = ctx.principal.id;
   user["email"] = ctx.principal.email;
@@ -71,7 +73,9 @@ void addAuthRoutes(http::Router& router, Services& s) {
       beasthttp::verb::post, "/api/v1/auth/register",
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         const auto& obj = body.value.get_object();
         if (auto err = http::rejectUnknownFields(
                 ctx, obj, {"email", "password", "organization_name", "invitation_token"})) {
@@ -79,8 +83,12 @@ void addAuthRoutes(http::Router& router, Services& s) {
         }
         std::optional<std::string> email, password;
         auth::Registration r;
-        if (auto e = http::readString(ctx, obj, "email", email, true)) return std::move(*e);
-        if (auto e = http::readString(ctx, obj, "password", password, true)) return std::move(*e);
+        if (auto e = http::readString(ctx, obj, "email", email, true)) {
+          return std::move(*e);
+        }
+        if (auto e = http::readString(ctx, obj, "password", password, true)) {
+          return std::move(*e);
+        }
         if (auto e = http::readString(ctx, obj, "organization_name", r.organization_name, false)) {
           return std::move(*e);
         }
@@ -90,7 +98,9 @@ void addAuthRoutes(http::Router& router, Services& s) {
         r.email = *email;
         r.password = *password;
         auto tokens = s.auth->registerUser(r);
-        if (!tokens) return authError(ctx, tokens.status());
+        if (!tokens) {
+          return authError(ctx, tokens.status());
+        }
         return tokenResponse(beasthttp::status::created, *tokens);
       },
       kCredential);
@@ -98,14 +108,20 @@ void addAuthRoutes(http::Router& router, Services& s) {
       beasthttp::verb::post, "/api/v1/auth/login",
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         const auto& obj = body.value.get_object();
         if (auto err = http::rejectUnknownFields(ctx, obj, {"email", "password"})) {
           return std::move(*err);
         }
         std::optional<std::string> email, password;
-        if (auto e = http::readString(ctx, obj, "email", email, true)) return std::move(*e);
-        if (auto e = http::readString(ctx, obj, "password", password, true)) return std::move(*e);
+        if (auto e = http::readString(ctx, obj, "email", email, true)) {
+          return std::move(*e);
+        }
+        if (auto e = http::readString(ctx, obj, "password", password, true)) {
+          return std::move(*e);
+        }
         std::int64_t retry_after = 1;
         auto tokens = s.auth->login(*email, *password, ctx.remote_address, &retry_after);
         if (!tokens) {
@@ -119,7 +135,9 @@ void addAuthRoutes(http::Router& router, Services& s) {
       beasthttp::verb::post, "/api/v1/auth/refresh",
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         const auto& obj = body.value.get_object();
         if (auto err = http::rejectUnknownFields(ctx, obj, {"refresh_token"})) {
           return std::move(*err);
@@ -129,14 +147,18 @@ void addAuthRoutes(http::Router& router, Services& s) {
           return std::move(*e);
         }
         auto tokens = s.auth->refresh(*token);
-        if (!tokens) return authError(ctx, tokens.status());
+        if (!tokens) {
+          return authError(ctx, tokens.status());
+        }
         return tokenResponse(beasthttp::status::ok, *tokens);
       },
       kBlocking);
   router.add(
       beasthttp::verb::post, "/api/v1/auth/logout",
       [&s](RequestContext& ctx, const Request&) {
-        if (ctx.principal.external) return ssoManaged(ctx, "sign out at your identity provider");
+        if (ctx.principal.external) {
+          return ssoManaged(ctx, "sign out at your identity provider");
+        }
         if (auto st = s.auth->logout(ctx.principal.session_id); !st.isOk()) {
           return errorResponse(ctx, st);
         }
@@ -146,11 +168,17 @@ void addAuthRoutes(http::Router& router, Services& s) {
   router.add(
       beasthttp::verb::get, "/api/v1/auth/me",
       [&s](RequestContext& ctx, const Request&) {
-        if (ctx.principal.external) return ssoMe(s, ctx);
+        if (ctx.principal.external) {
+          return ssoMe(s, ctx);
+        }
         auto user = s.user_repo->byId(ctx.principal.id);
-        if (!user) return errorResponse(ctx, user.status());
+        if (!user) {
+          return errorResponse(ctx, user.status());
+        }
         auto org = s.organizations->get(user->organization_id);
-        if (!org) return errorResponse(ctx, org.status());
+        if (!org) {
+          return errorResponse(ctx, org.status());
+        }
         json::object o;
         o["user"] = tenancy::memberJson(*user);
         o["organization"] = tenancy::toJson(*org);
@@ -165,7 +193,9 @@ void addAuthRoutes(http::Router& router, Services& s) {
           return ssoManaged(ctx, "change your password at your identity provider");
         }
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         const auto& obj = body.value.get_object();
         if (auto err = http::rejectUnknownFields(ctx, obj, {"current_password", "new_password"})) {
           return std::move(*err);
@@ -174,7 +204,9 @@ void addAuthRoutes(http::Router& router, Services& s) {
         if (auto e = http::readString(ctx, obj, "current_password", current, true)) {
           return std::move(*e);
         }
-        if (auto e = http::readString(ctx, obj, "new_password", next, true)) return std::move(*e);
+        if (auto e = http::readString(ctx, obj, "new_password", next, true)) {
+          return std::move(*e);
+        }
         auth::Identity who;
         who.user_id = ctx.principal.id;
         who.session_id = ctx.principal.session_id;

@@ -10,7 +10,9 @@ namespace {
 
 // Sentry sees a failed run as its own kind of event; the monitor already throttles repeats.
 void reportJobFailure(Services& s, const std::string& job, const aisafe::Status& error) {
-  if (s.error_reporter == nullptr) return;
+  if (s.error_reporter == nullptr) {
+    return;
+  }
   telemetry::ErrorEvent e;
   e.kind = "background_job";
   e.message = "background job " + job + " failed";
@@ -160,7 +162,9 @@ std::vector<std::string> startJobs(Services& s, JobHost host) {
   std::vector<std::string> started;
   const bool worker = host == JobHost::kWorker;
   const auto start = [&](jobs::Worker* job, bool in_serve) {
-    if (job == nullptr || !(worker || in_serve)) return;
+    if (job == nullptr || !(worker || in_serve)) {
+      return;
+    }
     job->start();
     started.push_back(job->name());
   };
@@ -175,9 +179,15 @@ std::vector<std::string> startJobs(Services& s, JobHost host) {
 
 void stopJobs(Services& s) {
   // An attempt in flight finishes and is recorded; claimed ones not yet sent are given back.
-  if (s.webhook_delivery_job) s.webhook_delivery_job->stop();
-  if (s.retention_job) s.retention_job->stop();
-  if (s.policy_refresh_job) s.policy_refresh_job->stop();
+  if (s.webhook_delivery_job) {
+    s.webhook_delivery_job->stop();
+  }
+  if (s.retention_job) {
+    s.retention_job->stop();
+  }
+  if (s.policy_refresh_job) {
+    s.policy_refresh_job->stop();
+  }
   if (s.key_usage_job && s.key_usage_job->running()) {
     s.key_usage_job->stop();
     // The last counts, through the job so a failure is reported like any other run.

@@ -94,13 +94,17 @@ void addOpsRoutes(http::Router& router, Services& s) {
   router.add(beasthttp::verb::post, "/api/v1/admin/cache/invalidate",
              [&s](RequestContext& ctx, const Request& req) {
                auto body = http::parseJsonObject(ctx, req);
-               if (body.error) return std::move(*body.error);
+               if (body.error) {
+                 return std::move(*body.error);
+               }
                const auto& obj = body.value.get_object();
                if (auto err = http::rejectUnknownFields(ctx, obj, {"namespace"})) {
                  return std::move(*err);
                }
                std::optional<std::string> ns;
-               if (auto e = http::readString(ctx, obj, "namespace", ns, true)) return std::move(*e);
+               if (auto e = http::readString(ctx, obj, "namespace", ns, true)) {
+                 return std::move(*e);
+               }
                const bool printable =
                    std::all_of(ns->begin(), ns->end(), [](char c) { return c > 0x20 && c < 0x7f; });
                if (ns->empty() || ns->size() > 200 || !printable) {

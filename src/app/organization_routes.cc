@@ -20,7 +20,9 @@ constexpr std::int64_t kInvitationValidityMs = 7LL * 86'400'000;
 // The organization in the path, if the caller may see it (its own; any for platform admins).
 std::optional<Response> checkOwnOrganization(const RequestContext& ctx) {
   const std::string& id = ctx.path_params.at("id");
-  if (id == ctx.organization_id || ctx.principal.is_superadmin) return std::nullopt;
+  if (id == ctx.organization_id || ctx.principal.is_superadmin) {
+    return std::nullopt;
+  }
   return errorResponse(ctx, beasthttp::status::not_found, "not_found", "organization not found");
 }
 
@@ -34,8 +36,12 @@ Response orgError(const RequestContext& ctx, const aisafe::Status& st) {
 
 // The role of the caller for member management (API keys with the admin scope act as admins).
 std::string actorRole(const RequestContext& ctx) {
-  if (ctx.principal.is_superadmin) return "owner";
-  if (ctx.principal.kind == http::Principal::Kind::kApiKey) return "admin";
+  if (ctx.principal.is_superadmin) {
+    return "owner";
+  }
+  if (ctx.principal.kind == http::Principal::Kind::kApiKey) {
+    return "admin";
+  }
   return ctx.principal.role;
 }
 
@@ -47,13 +53,21 @@ void addOrganizationRoutes(http::Router& router, Services& s) {
       beasthttp::verb::post, "/api/v1/organizations",
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         const auto& obj = body.value.get_object();
-        if (auto err = http::rejectUnknownFields(ctx, obj, {"name"})) return std::move(*err);
+        if (auto err = http::rejectUnknownFields(ctx, obj, {"name"})) {
+          return std::move(*err);
+        }
         std::optional<std::string> name;
-        if (auto e = http::readString(ctx, obj, "name", name, true)) return std::move(*e);
+        if (auto e = http::readString(ctx, obj, "name", name, true)) {
+          return std::move(*e);
+        }
         auto org = s.organizations->create(*name, std::nullopt);
-        if (!org) return orgError(ctx, org.status());
+        if (!org) {
+          return orgError(ctx, org.status());
+        }
         return http::jsonResponse(beasthttp::status::created, tenancy::toJson(*org));
       },
       kBlocking);
@@ -61,29 +75,43 @@ void addOrganizationRoutes(http::Router& router, Services& s) {
       beasthttp::verb::get, "/api/v1/organizations",
       [&s](RequestContext& ctx, const Request&) {
         auto orgs = s.organizations->list();
-        if (!orgs) return errorResponse(ctx, orgs.status());
+        if (!orgs) {
+          return errorResponse(ctx, orgs.status());
+        }
         json::array data;
-        for (const auto& o : *orgs) data.push_back(tenancy::toJson(o));
+        for (const auto& o : *orgs) {
+          data.push_back(tenancy::toJson(o));
+        }
         return http::listResponse(std::move(data));
       },
       kBlocking);
   router.add(
       beasthttp::verb::get, "/api/v1/organizations/{id}",
       [&s](RequestContext& ctx, const Request&) {
-        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        if (auto denied = checkOwnOrganization(ctx)) {
+          return std::move(*denied);
+        }
         auto org = s.organizations->get(ctx.path_params.at("id"));
-        if (!org) return errorResponse(ctx, org.status());
+        if (!org) {
+          return errorResponse(ctx, org.status());
+        }
         return http::jsonResponse(beasthttp::status::ok, tenancy::toJson(*org));
       },
       kBlocking);
   router.add(
       beasthttp::verb::patch, "/api/v1/organizations/{id}",
       [&s](RequestContext& ctx, const Request& req) {
-        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        if (auto denied = checkOwnOrganization(ctx)) {
+          return std::move(*denied);
+        }
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         auto org = s.organizations->update(ctx.path_params.at("id"), body.value.get_object());
-        if (!org) return orgError(ctx, org.status());
+        if (!org) {
+          return orgError(ctx, org.status());
+        }
         s.cache->invalidate("org_settings:" + org->id);  // other replicas' limits, at once
         return http::jsonResponse(beasthttp::status::ok, tenancy::toJson(*org));
       },
@@ -91,27 +119,41 @@ void addOrganizationRoutes(http::Router& router, Services& s) {
   router.add(
       beasthttp::verb::get, "/api/v1/organizations/{id}/members",
       [&s](RequestContext& ctx, const Request&) {
-        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        if (auto denied = checkOwnOrganization(ctx)) {
+          return std::move(*denied);
+        }
         auto members = s.organizations->members(ctx.path_params.at("id"));
-        if (!members) return errorResponse(ctx, members.status());
+        if (!members) {
+          return errorResponse(ctx, members.status());
+        }
         json::array data;
-        for (const auto& u : *members) data.push_back(tenancy::memberJson(u));
+        for (const auto& u : *members) {
+          data.push_back(tenancy::memberJson(u));
+        }
         return http::listResponse(std::move(data));
       },
       kBlocking);
   router.add(
       beasthttp::verb::post, "/api/v1/organizations/{id}/invitations",
       [&s](RequestContext& ctx, const Request& req) {
-        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        if (auto denied = checkOwnOrganization(ctx)) {
+          return std::move(*denied);
+        }
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         const auto& obj = body.value.get_object();
         if (auto err = http::rejectUnknownFields(ctx, obj, {"email", "role"})) {
           return std::move(*err);
         }
         std::optional<std::string> email, role;
-        if (auto e = http::readString(ctx, obj, "email", email, true)) return std::move(*e);
-        if (auto e = http::readString(ctx, obj, "role", role, false)) return std::move(*e);
+        if (auto e = http::readString(ctx, obj, "email", email, true)) {
+          return std::move(*e);
+        }
+        if (auto e = http::readString(ctx, obj, "role", role, false)) {
+          return std::move(*e);
+        }
         const std::string wanted = role.value_or("member");
         if (wanted == "owner" && actorRole(ctx) != "owner") {
           return errorResponse(ctx, beasthttp::status::forbidden, "owner_required",
@@ -121,7 +163,9 @@ void addOrganizationRoutes(http::Router& router, Services& s) {
             ctx.path_params.at("id"), *email, wanted,
             ctx.principal.user_id.empty() ? ctx.principal.id : ctx.principal.user_id,
             kInvitationValidityMs);
-        if (!inv) return orgError(ctx, inv.status());
+        if (!inv) {
+          return orgError(ctx, inv.status());
+        }
         json::object o;
         o["id"] = inv->row.id;
         o["email"] = inv->row.email;
@@ -134,27 +178,39 @@ void addOrganizationRoutes(http::Router& router, Services& s) {
   router.add(
       beasthttp::verb::patch, "/api/v1/organizations/{id}/members/{user_id}",
       [&s](RequestContext& ctx, const Request& req) {
-        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        if (auto denied = checkOwnOrganization(ctx)) {
+          return std::move(*denied);
+        }
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         const auto& obj = body.value.get_object();
-        if (auto err = http::rejectUnknownFields(ctx, obj, {"role"})) return std::move(*err);
+        if (auto err = http::rejectUnknownFields(ctx, obj, {"role"})) {
+          return std::move(*err);
+        }
         std::optional<std::string> role;
-        if (auto e = http::readString(ctx, obj, "role", role, true)) return std::move(*e);
+        if (auto e = http::readString(ctx, obj, "role", role, true)) {
+          return std::move(*e);
+        }
         const std::string& org = ctx.path_params.at("id");
         const std::string& user = ctx.path_params.at("user_id");
         if (auto st = s.organizations->changeRole(org, actorRole(ctx), user, *role); !st.isOk()) {
           return orgError(ctx, st);
         }
         auto updated = s.user_repo->byId(user);
-        if (!updated) return errorResponse(ctx, updated.status());
+        if (!updated) {
+          return errorResponse(ctx, updated.status());
+        }
         return http::jsonResponse(beasthttp::status::ok, tenancy::memberJson(*updated));
       },
       kBlocking);
   router.add(
       beasthttp::verb::delete_, "/api/v1/organizations/{id}/members/{user_id}",
       [&s](RequestContext& ctx, const Request&) {
-        if (auto denied = checkOwnOrganization(ctx)) return std::move(*denied);
+        if (auto denied = checkOwnOrganization(ctx)) {
+          return std::move(*denied);
+        }
         const std::string& org = ctx.path_params.at("id");
         if (auto st =
                 s.organizations->removeMember(org, actorRole(ctx), ctx.path_params.at("user_id"));

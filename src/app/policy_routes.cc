@@ -33,9 +33,13 @@ void addPolicyRoutes(http::Router& router, Services& s) {
       beasthttp::verb::post, "/api/v1/policies",
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         auto created = s.policies->create(ctx.organization_id, body.value);
-        if (!created) return policyError(ctx, created.status());
+        if (!created) {
+          return policyError(ctx, created.status());
+        }
         return http::jsonResponse(beasthttp::status::created, policy::toJson(*created));
       },
       kBlocking);
@@ -43,9 +47,13 @@ void addPolicyRoutes(http::Router& router, Services& s) {
       beasthttp::verb::get, "/api/v1/policies",
       [&s](RequestContext& ctx, const Request&) {
         auto all = s.policies->list(ctx.organization_id);
-        if (!all) return errorResponse(ctx, all.status());
+        if (!all) {
+          return errorResponse(ctx, all.status());
+        }
         json::array data;
-        for (const auto& p : *all) data.push_back(policy::toJson(p));
+        for (const auto& p : *all) {
+          data.push_back(policy::toJson(p));
+        }
         return http::listResponse(std::move(data));
       },
       kBlocking);
@@ -53,7 +61,9 @@ void addPolicyRoutes(http::Router& router, Services& s) {
       beasthttp::verb::get, "/api/v1/policies/{id}",
       [&s](RequestContext& ctx, const Request&) {
         auto p = s.policies->get(ctx.organization_id, pathId(ctx));
-        if (!p) return errorResponse(ctx, p.status());
+        if (!p) {
+          return errorResponse(ctx, p.status());
+        }
         return http::jsonResponse(beasthttp::status::ok, policy::toJson(*p));
       },
       kBlocking);
@@ -61,17 +71,22 @@ void addPolicyRoutes(http::Router& router, Services& s) {
       beasthttp::verb::put, "/api/v1/policies/{id}",
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         auto updated = s.policies->update(ctx.organization_id, pathId(ctx), body.value);
-        if (!updated) return policyError(ctx, updated.status());
+        if (!updated) {
+          return policyError(ctx, updated.status());
+        }
         return http::jsonResponse(beasthttp::status::ok, policy::toJson(*updated));
       },
       kBlocking);
   router.add(
       beasthttp::verb::delete_, "/api/v1/policies/{id}",
       [&s](RequestContext& ctx, const Request&) {
-        if (auto st = s.policies->remove(ctx.organization_id, pathId(ctx)); !st.isOk())
+        if (auto st = s.policies->remove(ctx.organization_id, pathId(ctx)); !st.isOk()) {
           return errorResponse(ctx, st);
+        }
         return noContent();
       },
       kBlocking);
@@ -79,7 +94,9 @@ void addPolicyRoutes(http::Router& router, Services& s) {
       beasthttp::verb::get, "/api/v1/policies/{id}/versions",
       [&s](RequestContext& ctx, const Request&) {
         auto versions = s.policies->versions(ctx.organization_id, pathId(ctx));
-        if (!versions) return errorResponse(ctx, versions.status());
+        if (!versions) {
+          return errorResponse(ctx, versions.status());
+        }
         json::array data;
         for (const auto& v : *versions) {
           json::object o;

@@ -32,7 +32,9 @@ bool isValidationRoute(const std::string& route) {
 // measure of what the scan will read, charged before the scan runs.
 std::int64_t codePoints(const std::string& body) {
   std::int64_t n = 0;
-  for (unsigned char c : body) n += (c & 0xC0) != 0x80;
+  for (unsigned char c : body) {
+    n += (c & 0xC0) != 0x80;
+  }
   return n;
 }
 
@@ -82,7 +84,9 @@ http::Middleware rateLimitMiddleware(Services& s) {
     const auto& p = ctx.principal;
     auto add = [&](const char* name, const char* what, std::string key, std::int64_t limit,
                    std::int64_t cost) {
-      if (limit <= 0) return;
+      if (limit <= 0) {
+        return;
+      }
       applied.push_back({name, what, {}});
       charges.push_back({std::move(key), {.limit = limit}, cost});
     };
@@ -104,7 +108,9 @@ http::Middleware rateLimitMiddleware(Services& s) {
       const auto results = s.rate_limiter->consumeAll(charges);
       for (std::size_t i = 0; i < results.size(); ++i) {
         applied[i].result = results[i];
-        if (!refused && !results[i].allowed) refused = &applied[i];
+        if (!refused && !results[i].allowed) {
+          refused = &applied[i];
+        }
       }
     }
 
@@ -136,7 +142,9 @@ http::Middleware rateLimitMiddleware(Services& s) {
       co_return res;
     }
     http::Response res = co_await next(ctx, req);
-    if (const AppliedLimit* t = tightest(applied)) setHeaders(res, t->result);
+    if (const AppliedLimit* t = tightest(applied)) {
+      setHeaders(res, t->result);
+    }
     co_return res;
   };
 }

@@ -6,9 +6,13 @@ namespace aisafe::app {
 
 Result<std::shared_ptr<detectors::semantic::Client>> makeSemanticClient(
     const Config& config, resilience::BreakerRegistry& breakers) {
-  if (config.semantic_detector_url.empty()) return std::shared_ptr<detectors::semantic::Client>();
+  if (config.semantic_detector_url.empty()) {
+    return std::shared_ptr<detectors::semantic::Client>();
+  }
   auto format = detectors::semantic::parseFormat(config.semantic_detector_format);
-  if (!format) return invalidArgument("SEMANTIC_DETECTOR_FORMAT: expected openai-chat or json");
+  if (!format) {
+    return invalidArgument("SEMANTIC_DETECTOR_FORMAT: expected openai-chat or json");
+  }
   detectors::semantic::ClientOptions options;
   options.url = config.semantic_detector_url;
   options.format = *format;
@@ -32,10 +36,16 @@ http::awaitable<RemoteOutcome> runRemoteDetectors(Services& s, http::RequestCont
                                                   detect::Findings& findings) {
   RemoteOutcome out;
   const auto& remote = pol.pipeline->remoteDetectors();
-  if (remote.empty()) co_return out;
-  if (policy::decide(pol.spec, findings, text).action == policy::Action::kBlock) co_return out;
+  if (remote.empty()) {
+    co_return out;
+  }
+  if (policy::decide(pol.spec, findings, text).action == policy::Action::kBlock) {
+    co_return out;
+  }
   for (const detect::Detector* d : remote) {
-    if (!d->surfaces().covers(surface)) continue;
+    if (!d->surfaces().covers(surface)) {
+      continue;
+    }
     const std::string name(d->name());
     const auto started = std::chrono::steady_clock::now();
     Status st = Status::ok();
@@ -45,7 +55,9 @@ http::awaitable<RemoteOutcome> runRemoteDetectors(Services& s, http::RequestCont
     check.surface = surface;
     check.text_sha256 = text_sha256;
     check.deadline = started + std::chrono::milliseconds(s.config.semantic_detector_timeout_ms);
-    if (span.context().valid()) check.traceparent = telemetry::formatTraceparent(span.context());
+    if (span.context().valid()) {
+      check.traceparent = telemetry::formatTraceparent(span.context());
+    }
     const std::size_t before = findings.size();
     const auto call = [&] { st = d->check(check, findings); };
     bool ran = true;
@@ -82,7 +94,9 @@ http::awaitable<RemoteOutcome> runRemoteDetectors(Services& s, http::RequestCont
 
 void failClosed(policy::Decision& decision, const std::vector<std::string>& degraded,
                 std::size_t text_length) {
-  if (degraded.empty()) return;
+  if (degraded.empty()) {
+    return;
+  }
   decision.action = policy::Action::kBlock;
   decision.sanitized.reset();
   for (const auto& name : degraded) {

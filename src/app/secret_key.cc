@@ -12,7 +12,9 @@
 namespace aisafe::app {
 
 Result<std::string> resolveSecretKey(const Config& config) {
-  if (!config.secret_key.empty()) return config.secret_key;  // length checked by loadConfig
+  if (!config.secret_key.empty()) {
+    return config.secret_key;  // length checked by loadConfig
+  }
   if (config.database_url.rfind("sqlite://", 0) != 0) {
     return invalidArgument(
         "SECRET_KEY is required with PostgreSQL: every replica must sign and check tokens with "
@@ -23,7 +25,9 @@ Result<std::string> resolveSecretKey(const Config& config) {
     std::stringstream ss;
     ss << in.rdbuf();
     std::string key = ss.str();
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
+      key.pop_back();
+    }
     if (key.size() < 32) {
       return invalidArgument("SECRET_KEY_FILE " + path.string() +
                              " holds fewer than 32 characters: delete it to generate a new one");
@@ -31,14 +35,18 @@ Result<std::string> resolveSecretKey(const Config& config) {
     return key;
   }
   std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  if (path.has_parent_path()) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+  }
   const std::string key = auth::base64UrlEncode(auth::randomBytes(48));
   {
     // Created with mode 0600 before anything is written.
     const mode_t old = ::umask(077);
     std::ofstream out(path, std::ios::trunc);
     ::umask(old);
-    if (!out) return unavailable("cannot write SECRET_KEY_FILE " + path.string());
+    if (!out) {
+      return unavailable("cannot write SECRET_KEY_FILE " + path.string());
+    }
     out << key << "\n";
   }
   telemetry::logWarn("SECRET_KEY not set: generated one for this embedded install",

@@ -28,7 +28,9 @@ void addBreakerMetrics(Services& s) {
   auto family = [breakers](auto field) {
     return [breakers, field] {
       telemetry::Registry::Samples out;
-      for (const auto& b : breakers->snapshots()) out.push_back({{{"name", b.name}}, field(b)});
+      for (const auto& b : breakers->snapshots()) {
+        out.push_back({{{"name", b.name}}, field(b)});
+      }
       return out;
     };
   };

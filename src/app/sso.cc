@@ -9,7 +9,9 @@ namespace aisafe::app {
 
 Result<std::unique_ptr<auth::OidcVerifier>> createSsoVerifier(const Config& config,
                                                               const telemetry::Tracer* tracer) {
-  if (!config.ssoEnabled()) return std::unique_ptr<auth::OidcVerifier>();
+  if (!config.ssoEnabled()) {
+    return std::unique_ptr<auth::OidcVerifier>();
+  }
   auth::OidcOptions options;
   options.issuer = config.oidc_issuer;
   options.audience = config.oidc_audience;
@@ -25,7 +27,7 @@ Result<std::unique_ptr<auth::OidcVerifier>> createSsoVerifier(const Config& conf
   request.headers = {{"Accept", "application/json"}};
   request.timeout = std::chrono::milliseconds(config.oidc_jwks_timeout_ms);
   request.connect_timeout = std::min(request.timeout, std::chrono::milliseconds(2000));
-  request.max_response_bytes = 512 * 1024;  // key sets are a few KB
+  request.max_response_bytes = std::size_t{512} * 1024;  // key sets are a few KB
   auto fetch = [request, tracer]() -> Result<std::string> {
     // A fetch made during a request's authentication continues that request's trace.
     telemetry::Span span;

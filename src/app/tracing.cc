@@ -15,7 +15,9 @@ constexpr std::chrono::milliseconds kExportConnectTimeout{500};
 
 std::string_view headerValue(const http::Request& req, std::string_view name) {
   auto it = req.find(boost::beast::string_view(name.data(), name.size()));
-  if (it == req.end()) return {};
+  if (it == req.end()) {
+    return {};
+  }
   return {it->value().data(), it->value().size()};
 }
 
@@ -46,7 +48,8 @@ Status createTracing(Services& s) {
     request.body = body;
     request.timeout = kExportTimeout;
     request.connect_timeout = kExportConnectTimeout;
-    request.max_response_bytes = 64 * 1024;  // a collector answers with a small status object
+    request.max_response_bytes =
+        std::size_t{64} * 1024;  // a collector answers with a small status object
     AISAFE_TRY(auto res, http::sendOutbound(request));
     if (res.status < 200 || res.status >= 300) {
       return unavailable("the collector answered HTTP " + std::to_string(res.status));
@@ -83,7 +86,9 @@ http::Middleware tracingMiddleware(Services& s) {
     }
     const bool matched = routeMatched(ctx.route);
     std::string name(req.method_string());
-    if (matched) name += " " + ctx.route;  // the pattern: bounded, and never carries ids
+    if (matched) {
+      name += " " + ctx.route;  // the pattern: bounded, and never carries ids
+    }
     // The span starts when the request's first byte was read, like the latency metric.
     const auto waited = std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::steady_clock::now() - ctx.started);
@@ -103,14 +108,18 @@ http::Middleware tracingMiddleware(Services& s) {
     if (span.recording()) {
       const unsigned status = res.result_int();
       span.setString("http.request.method", name.substr(0, name.find(' ')));
-      if (matched) span.setString("http.route", ctx.route);
+      if (matched) {
+        span.setString("http.route", ctx.route);
+      }
       span.setInt("http.response.status_code", status);
       span.setString("network.protocol.version", req.version() == 10 ? "1.0" : "1.1");
       span.setString("aisafe.request_id", ctx.request_id);
       if (!ctx.organization_id.empty()) {
         span.setString("aisafe.organization_id", ctx.organization_id);
       }
-      if (!ctx.decision.empty()) span.setString("aisafe.decision", ctx.decision);
+      if (!ctx.decision.empty()) {
+        span.setString("aisafe.decision", ctx.decision);
+      }
       if (status >= 500) {  // 4xx are the client's errors, not the server span's (semconv)
         span.setString("error.type", std::to_string(status));
         span.setError("HTTP " + std::to_string(status));
@@ -143,7 +152,9 @@ http::Middleware tracedStage(const char* span_name, http::Middleware inner) {
       const unsigned status = res.result_int();
       span.setString("aisafe.outcome", "refused");
       span.setInt("http.response.status_code", status);
-      if (status >= 500) span.setError("HTTP " + std::to_string(status));
+      if (status >= 500) {
+        span.setError("HTTP " + std::to_string(status));
+      }
     }
     co_return res;
   };

@@ -31,7 +31,9 @@ namespace {
 const std::string& stageLabels(std::string_view stage) {
   thread_local std::vector<std::pair<std::string, std::string>> rendered;
   for (const auto& [name, labels] : rendered) {
-    if (name == stage) return labels;
+    if (name == stage) {
+      return labels;
+    }
   }
   rendered.emplace_back(std::string(stage),
                         telemetry::renderLabels({{"detector", std::string(stage)}}));
@@ -49,7 +51,9 @@ std::string detectorList(const policy::Decision& d) {
   std::string out = ",";
   for (const auto& f : d.findings) {
     const std::string item = f.detector + ",";
-    if (out.find("," + item) == std::string::npos) out += item;
+    if (out.find("," + item) == std::string::npos) {
+      out += item;
+    }
   }
   return out;
 }
@@ -67,7 +71,9 @@ struct Verdict {
 
 std::string serialize(const Verdict& v) {
   json::array hits;
-  for (const auto& [d, c] : v.hits) hits.push_back(json::array{json::string(d), json::string(c)});
+  for (const auto& [d, c] : v.hits) {
+    hits.push_back(json::array{json::string(d), json::string(c)});
+  }
   return json::serialize(json::object{{"body", v.body},
                                       {"decision", v.decision},
                                       {"risk_score", v.risk_score},
@@ -79,7 +85,9 @@ std::string serialize(const Verdict& v) {
 std::optional<Verdict> parseVerdict(const std::string& text) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
+  if (ec || !v.is_object()) {
+    return std::nullopt;
+  }
   const auto& o = v.get_object();
   const auto* body = o.if_contains("body");
   const auto* decision = o.if_contains("decision");
@@ -113,7 +121,9 @@ std::optional<Verdict> parseVerdict(const std::string& text) {
 http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Request& req,
                                    std::string text_field, detect::Surface surface) {
   auto body = http::parseJsonObject(ctx, req);
-  if (body.error) co_return std::move(*body.error);
+  if (body.error) {
+    co_return std::move(*body.error);
+  }
   const auto& obj = body.value.get_object();
   const bool output = surface == detect::Surface::kOutput;
   if (auto err =
@@ -205,10 +215,14 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     // and on the system prompt it was compared with.
     if (output) {
       cache_key += ":canary=" + s.canary_key->fingerprint();
-      if (!system_prompt.empty()) cache_key += ":system_prompt=" + hash::sha256Hex(system_prompt);
+      if (!system_prompt.empty()) {
+        cache_key += ":system_prompt=" + hash::sha256Hex(system_prompt);
+      }
     }
     telemetry::Span lookup = ctx.trace.child("cache.lookup");
-    if (auto hit = s.cache->peek(cache_ns, cache_key, cache_options)) verdict = parseVerdict(*hit);
+    if (auto hit = s.cache->peek(cache_ns, cache_key, cache_options)) {
+      verdict = parseVerdict(*hit);
+    }
     lookup.setBool("aisafe.cache.hit", verdict.has_value());
   }
   const bool from_cache = verdict.has_value();
@@ -240,7 +254,9 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     for (const auto& stage : threadScratch().stage_times) {
       s.metrics->detector_seconds.observeRendered(
           std::chrono::duration<double>(stage.elapsed).count(), stageLabels(stage.stage));
-      if (!scan_span.recording()) continue;
+      if (!scan_span.recording()) {
+        continue;
+      }
       const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(stage.elapsed).count();
       if (!stage_spans) {
         char us[24];
@@ -255,7 +271,9 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
       stage_start_ns += ns;
       span.endAt(stage_start_ns);
     }
-    if (!stages.empty()) scan_span.setString("aisafe.detector_stages", stages);
+    if (!stages.empty()) {
+      scan_span.setString("aisafe.detector_stages", stages);
+    }
     scan_span.end();
     const auto remote_start = std::chrono::steady_clock::now();
     const RemoteOutcome remote =
@@ -263,7 +281,9 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     const auto remote_time = std::chrono::steady_clock::now() - remote_start;
     telemetry::Span decide_span = ctx.trace.child("decide");
     policy::Decision decision = policy::decide(pol.spec, std::move(findings), input);
-    if (pol.spec.fail_closed) failClosed(decision, remote.degraded, input.size());
+    if (pol.spec.fail_closed) {
+      failClosed(decision, remote.degraded, input.size());
+    }
     decide_span.setString("aisafe.decision", policy::decisionName(decision.action));
     decide_span.end();
     const auto scan_end = std::chrono::steady_clock::now();
@@ -273,13 +293,17 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     fresh.body = policy::decisionJson(decision, pol, text_field);
     if (!remote.degraded.empty()) {
       json::array degraded;
-      for (const auto& name : remote.degraded) degraded.emplace_back(name);
+      for (const auto& name : remote.degraded) {
+        degraded.emplace_back(name);
+      }
       fresh.body["degraded"] = std::move(degraded);
     }
     fresh.decision = std::string(policy::decisionName(decision.action));
     fresh.risk_score = decision.risk_score;
     fresh.detectors = detectorList(decision);
-    for (const auto& f : decision.findings) fresh.hits.emplace_back(f.detector, f.category);
+    for (const auto& f : decision.findings) {
+      fresh.hits.emplace_back(f.detector, f.category);
+    }
     // A degraded answer is not the policy's full answer: the next request asks again.
     if (cacheable && remote.degraded.empty()) {
       s.cache->set(cache_ns, cache_key, serialize(fresh), cache_options);
@@ -315,7 +339,9 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
   record.id = ids::timeOrdered("val_");
   record.request_id = ctx.request_id;
   record.organization_id = ctx.organization_id;
-  if (ctx.principal.kind == http::Principal::Kind::kApiKey) record.api_key_id = ctx.principal.id;
+  if (ctx.principal.kind == http::Principal::Kind::kApiKey) {
+    record.api_key_id = ctx.principal.id;
+  }
   record.user_id = ctx.principal.user_id;
   record.policy_id = pol.id;
   record.policy_version = pol.version;
@@ -327,7 +353,9 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
   record.text_sha256 = text_sha256;
   record.text_length = static_cast<std::int64_t>(input.size());
   record.latency_us = latency_us;
-  if (pol.spec.log_raw_text) record.raw_text = std::string(input);
+  if (pol.spec.log_raw_text) {
+    record.raw_text = std::string(input);
+  }
   record.created_at = clock::nowMs();
   s.audit->enqueue(std::move(record));
 
@@ -346,7 +374,9 @@ json::object recordJson(const storage::ValidationRecord& r) {
   std::size_t i = 1;
   while (i < r.detectors.size()) {
     const std::size_t j = r.detectors.find(',', i);
-    if (j == std::string::npos) break;
+    if (j == std::string::npos) {
+      break;
+    }
     detectors.emplace_back(r.detectors.substr(i, j - i));
     i = j + 1;
   }
@@ -360,7 +390,9 @@ json::object recordJson(const storage::ValidationRecord& r) {
   o["organization_id"] = r.organization_id;
   o["api_key_id"] = r.api_key_id.empty() ? json::value(nullptr) : json::value(r.api_key_id);
   o["user_id"] = r.user_id.empty() ? json::value(nullptr) : json::value(r.user_id);
-  if (r.raw_text) o["raw_text"] = *r.raw_text;
+  if (r.raw_text) {
+    o["raw_text"] = *r.raw_text;
+  }
   o["created_at"] = clock::toRfc3339(r.created_at);
   return o;
 }
@@ -402,7 +434,9 @@ Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
       q.detector = value;
     } else if (key == "since" || key == "until") {
       std::int64_t t = 0;
-      if (!parseTime(value, t)) return bad(key + ": expected RFC 3339 time or epoch milliseconds");
+      if (!parseTime(value, t)) {
+        return bad(key + ": expected RFC 3339 time or epoch milliseconds");
+      }
       (key == "since" ? q.since : q.until) = t;
     } else if (key == "limit") {
       if (value.empty() || value.size() > 3 ||
@@ -424,9 +458,13 @@ Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
     }
   }
   auto rows = s.validation_repo->list(q);
-  if (!rows) return errorResponse(ctx, rows.status());
+  if (!rows) {
+    return errorResponse(ctx, rows.status());
+  }
   json::array data;
-  for (const auto& r : *rows) data.push_back(recordJson(r));
+  for (const auto& r : *rows) {
+    data.push_back(recordJson(r));
+  }
   json::value next = nullptr;
   if (static_cast<int>(rows->size()) == q.limit && !rows->empty()) {
     next = std::to_string(rows->back().created_at) + "." + rows->back().id;
@@ -440,7 +478,9 @@ Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
 Response issueCanary(Services& s, RequestContext& ctx, const Request& req) {
   if (!req.body().empty()) {
     auto body = http::parseJsonObject(ctx, req);
-    if (body.error) return std::move(*body.error);
+    if (body.error) {
+      return std::move(*body.error);
+    }
     if (auto err = http::rejectUnknownFields(ctx, body.value.get_object(), {})) {
       return std::move(*err);
     }

@@ -75,13 +75,19 @@ void addWebhookRoutes(http::Router& router, Services& s) {
       beasthttp::verb::get, "/api/v1/webhooks/{id}/deliveries",
       [&s](RequestContext& ctx, const Request&) {
         auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
-        if (!row) return webhookError(ctx, row.status());
+        if (!row) {
+          return webhookError(ctx, row.status());
+        }
         auto deliveries = s.webhook_deliveries->listForEndpoint(ctx.organization_id, row->id, 50);
-        if (!deliveries) return errorResponse(ctx, deliveries.status());
+        if (!deliveries) {
+          return errorResponse(ctx, deliveries.status());
+        }
         json::array data;
         for (const auto& d : *deliveries) {
           auto attempts = s.webhook_deliveries->attempts(d.id);
-          if (!attempts) return errorResponse(ctx, attempts.status());
+          if (!attempts) {
+            return errorResponse(ctx, attempts.status());
+          }
           data.push_back(deliveryJson(d, *attempts));
         }
         return http::listResponse(std::move(data));
@@ -103,10 +109,14 @@ void addWebhookRoutes(http::Router& router, Services& s) {
       beasthttp::verb::post, "/api/v1/webhooks",
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         auto created = s.webhook_endpoints->create(ctx.organization_id, body.value.get_object(),
                                                    ctx.principal.id);
-        if (!created) return webhookError(ctx, created.status());
+        if (!created) {
+          return webhookError(ctx, created.status());
+        }
         s.cache->invalidate("webhooks:" + ctx.organization_id);
         return http::jsonResponse(beasthttp::status::created, withSecret(*created));
       },
@@ -115,9 +125,13 @@ void addWebhookRoutes(http::Router& router, Services& s) {
       beasthttp::verb::get, "/api/v1/webhooks",
       [&s](RequestContext& ctx, const Request&) {
         auto rows = s.webhook_endpoints->list(ctx.organization_id);
-        if (!rows) return webhookError(ctx, rows.status());
+        if (!rows) {
+          return webhookError(ctx, rows.status());
+        }
         json::array data;
-        for (const auto& r : *rows) data.push_back(webhooks::toJson(r));
+        for (const auto& r : *rows) {
+          data.push_back(webhooks::toJson(r));
+        }
         return http::listResponse(std::move(data));
       },
       kBlocking);
@@ -125,7 +139,9 @@ void addWebhookRoutes(http::Router& router, Services& s) {
       beasthttp::verb::get, "/api/v1/webhooks/{id}",
       [&s](RequestContext& ctx, const Request&) {
         auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
-        if (!row) return webhookError(ctx, row.status());
+        if (!row) {
+          return webhookError(ctx, row.status());
+        }
         return http::jsonResponse(beasthttp::status::ok, webhooks::toJson(*row));
       },
       kBlocking);
@@ -133,10 +149,14 @@ void addWebhookRoutes(http::Router& router, Services& s) {
       beasthttp::verb::patch, "/api/v1/webhooks/{id}",
       [&s](RequestContext& ctx, const Request& req) {
         auto body = http::parseJsonObject(ctx, req);
-        if (body.error) return std::move(*body.error);
+        if (body.error) {
+          return std::move(*body.error);
+        }
         auto row =
             s.webhook_endpoints->update(ctx.organization_id, pathId(ctx), body.value.get_object());
-        if (!row) return webhookError(ctx, row.status());
+        if (!row) {
+          return webhookError(ctx, row.status());
+        }
         s.cache->invalidate("webhooks:" + ctx.organization_id);
         return http::jsonResponse(beasthttp::status::ok, webhooks::toJson(*row));
       },
@@ -158,7 +178,9 @@ void addWebhookRoutes(http::Router& router, Services& s) {
       beasthttp::verb::post, "/api/v1/webhooks/{id}/test",
       [&s](RequestContext& ctx, const Request&) {
         auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
-        if (!row) return webhookError(ctx, row.status());
+        if (!row) {
+          return webhookError(ctx, row.status());
+        }
         const std::int64_t now_ms = clock::nowMs();
         auto secrets = s.webhook_endpoints->signingSecrets(*row, now_ms);
         if (!secrets) {
@@ -173,9 +195,8 @@ void addWebhookRoutes(http::Router& router, Services& s) {
                                              {"message", "a test delivery from aisafe"}},
                                 now_ms);
         const std::string& msg_id = event.id;
-        const auto result =
-            webhooks::send(row->url, *secrets, msg_id, now_ms / 1000, event.payload,
-                           sendOptions(s), s.breakers->get("webhook:" + row->id));
+        const auto result = webhooks::send(row->url, *secrets, msg_id, now_ms / 1000, event.payload,
+                                           sendOptions(s), s.breakers->get("webhook:" + row->id));
         return http::jsonResponse(
             beasthttp::status::ok,
             json::object{
@@ -192,7 +213,9 @@ void addWebhookRoutes(http::Router& router, Services& s) {
       beasthttp::verb::post, "/api/v1/webhooks/{id}/rotate-secret",
       [&s](RequestContext& ctx, const Request&) {
         auto rotated = s.webhook_endpoints->rotateSecret(ctx.organization_id, pathId(ctx));
-        if (!rotated) return webhookError(ctx, rotated.status());
+        if (!rotated) {
+          return webhookError(ctx, rotated.status());
+        }
         return http::jsonResponse(beasthttp::status::ok, withSecret(*rotated));
       },
       kBlocking);

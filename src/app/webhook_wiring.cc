@@ -93,15 +93,21 @@ void queueValidationEvents(Services& s, const http::RequestContext& ctx,
   const bool validated = s.webhook_endpoints->subscribed(ctx.organization_id, "prompt.validated");
   const bool block_event =
       blocked && s.webhook_endpoints->subscribed(ctx.organization_id, "prompt.blocked");
-  if (!validated && !block_event) return;
+  if (!validated && !block_event) {
+    return;
+  }
   // The decision and its evidence, never the text.
   boost::json::object data{{"request_id", ctx.request_id},
                            {"organization_id", ctx.organization_id},
                            {"decision", decision}};
   for (const char* field : {"risk_score", "policy", "detections"}) {
-    if (const auto* v = answer.if_contains(field)) data[field] = *v;
+    if (const auto* v = answer.if_contains(field)) {
+      data[field] = *v;
+    }
   }
-  if (ctx.principal.kind == http::Principal::Kind::kApiKey) data["api_key_id"] = ctx.principal.id;
+  if (ctx.principal.kind == http::Principal::Kind::kApiKey) {
+    data["api_key_id"] = ctx.principal.id;
+  }
   const std::int64_t now = clock::nowMs();
   const std::string traceparent = traceparentOf(
       ctx.trace.server != nullptr ? ctx.trace.server->context() : telemetry::currentSpanContext());

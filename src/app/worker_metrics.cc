@@ -8,7 +8,9 @@ namespace aisafe::app {
 namespace beasthttp = boost::beast::http;
 
 Result<std::unique_ptr<http::Server>> startWorkerMetrics(Services& s) {
-  if (s.config.worker_metrics_port == 0) return std::unique_ptr<http::Server>();
+  if (s.config.worker_metrics_port == 0) {
+    return std::unique_ptr<http::Server>();
+  }
   http::Router router;
   router.add(beasthttp::verb::get, "/health", [](http::RequestContext&, const http::Request&) {
     return http::jsonResponse(beasthttp::status::ok, boost::json::object{{"status", "ok"}});

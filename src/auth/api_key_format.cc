@@ -39,9 +39,13 @@ NewApiKey generateApiKey() {
 }
 
 bool looksLikeApiKey(std::string_view s) {
-  if (s.size() != kApiKeyLength || !s.starts_with(kApiKeyPrefix)) return false;
+  if (s.size() != kApiKeyLength || !s.starts_with(kApiKeyPrefix)) {
+    return false;
+  }
   for (char c : s.substr(kApiKeyPrefix.size())) {
-    if (!isBase62(c)) return false;
+    if (!isBase62(c)) {
+      return false;
+    }
   }
   const std::size_t body_length = kApiKeyLength - kApiKeyChecksumChars;
   // The checksum is derived from the key itself and guards nothing secret, so a plain comparison

@@ -24,11 +24,15 @@ Result<std::vector<std::string>> parseScopes(const json::value& v) {
   for (const auto& s : v.get_array()) {
     if (!s.is_string() || !isKnownScope(s.get_string())) {
       std::string known;
-      for (const auto& k : knownScopes()) known += (known.empty() ? "" : ", ") + k;
+      for (const auto& k : knownScopes()) {
+        known += (known.empty() ? "" : ", ") + k;
+      }
       return unprocessable("scopes: unknown scope; known scopes are " + known);
     }
     std::string name(s.get_string());
-    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+    if (std::find(out.begin(), out.end(), name) == out.end()) {
+      out.push_back(std::move(name));
+    }
   }
   return out;
 }
@@ -37,26 +41,36 @@ std::vector<std::string> scopesFromJson(const std::string& text) {
   std::vector<std::string> out;
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
+  if (ec || !v.is_array()) {
+    return out;
+  }
   for (const auto& s : v.get_array()) {
-    if (s.is_string()) out.emplace_back(s.get_string());
+    if (s.is_string()) {
+      out.emplace_back(s.get_string());
+    }
   }
   return out;
 }
 
 std::string scopesToJson(const std::vector<std::string>& scopes) {
   json::array a;
-  for (const auto& s : scopes) a.emplace_back(s);
+  for (const auto& s : scopes) {
+    a.emplace_back(s);
+  }
   return json::serialize(a);
 }
 
 json::value optionalTime(const std::optional<std::int64_t>& ms) {
-  if (!ms) return nullptr;
+  if (!ms) {
+    return nullptr;
+  }
   return json::value(clock::toRfc3339(*ms));
 }
 
 Status checkGrant(const Identity& actor, const std::vector<std::string>& scopes) {
-  if (actor.is_superadmin) return Status::ok();
+  if (actor.is_superadmin) {
+    return Status::ok();
+  }
   for (const auto& scope : scopes) {
     const bool allowed =
         actor.kind == Identity::Kind::kUser
@@ -92,7 +106,9 @@ Result<ApiKeyFields> parseApiKeyFields(const json::object& body, bool creating) 
         if (!clock::parseRfc3339(std::string(value.get_string()), ms)) {
           return unprocessable("expires_at: expected an RFC 3339 time or null");
         }
-        if (ms <= clock::nowMs()) return unprocessable("expires_at: must be in the future");
+        if (ms <= clock::nowMs()) {
+          return unprocessable("expires_at: must be in the future");
+        }
         f.expires_at = std::optional<std::int64_t>{ms};
       } else {
         return unprocessable("expires_at: expected an RFC 3339 time or null");
@@ -109,8 +125,12 @@ Result<ApiKeyFields> parseApiKeyFields(const json::object& body, bool creating) 
       return unprocessable(std::string(key) + ": unknown field");
     }
   }
-  if (creating && !f.name) return unprocessable("name: required");
-  if (creating && !f.scopes) return unprocessable("scopes: required");
+  if (creating && !f.name) {
+    return unprocessable("name: required");
+  }
+  if (creating && !f.scopes) {
+    return unprocessable("scopes: required");
+  }
   return f;
 }
 
@@ -120,7 +140,9 @@ json::object toJson(const storage::ApiKeyRow& row) {
   o["name"] = row.name;
   o["prefix"] = row.prefix;
   json::array scopes;
-  for (const auto& s : scopesFromJson(row.scopes)) scopes.emplace_back(s);
+  for (const auto& s : scopesFromJson(row.scopes)) {
+    scopes.emplace_back(s);
+  }
   o["scopes"] = std::move(scopes);
   o["rate_limit_per_minute"] =
       row.rate_limit_per_minute ? json::value(*row.rate_limit_per_minute) : json::value(nullptr);
@@ -135,7 +157,9 @@ json::object toJson(const storage::ApiKeyRow& row) {
 }
 
 Result<CreatedApiKey> ApiKeyService::create(const Identity& creator, const ApiKeyFields& fields) {
-  if (!fields.name || !fields.scopes) return unprocessable("name and scopes are required");
+  if (!fields.name || !fields.scopes) {
+    return unprocessable("name and scopes are required");
+  }
   AISAFE_RETURN_IF_ERROR(checkGrant(creator, *fields.scopes));
   NewApiKey key = generateApiKey();
   CreatedApiKey out;
@@ -147,8 +171,12 @@ Result<CreatedApiKey> ApiKeyService::create(const Identity& creator, const ApiKe
   row.prefix = key.prefix;
   row.key_hash = key.hash;
   row.scopes = scopesToJson(*fields.scopes);
-  if (fields.rate_limit_per_minute) row.rate_limit_per_minute = *fields.rate_limit_per_minute;
-  if (fields.expires_at) row.expires_at = *fields.expires_at;
+  if (fields.rate_limit_per_minute) {
+    row.rate_limit_per_minute = *fields.rate_limit_per_minute;
+  }
+  if (fields.expires_at) {
+    row.expires_at = *fields.expires_at;
+  }
   row.created_by = creator.user_id.empty() ? creator.id : creator.user_id;
   row.created_at = row.updated_at = clock::nowMs();
   AISAFE_RETURN_IF_ERROR(repo_.create(row));
@@ -167,13 +195,19 @@ Result<storage::ApiKeyRow> ApiKeyService::get(const std::string& organization_id
 Result<storage::ApiKeyRow> ApiKeyService::update(const Identity& actor, const std::string& id,
                                                  const ApiKeyFields& fields) {
   AISAFE_TRY(auto row, repo_.get(actor.organization_id, id));
-  if (fields.name) row.name = *fields.name;
+  if (fields.name) {
+    row.name = *fields.name;
+  }
   if (fields.scopes) {
     AISAFE_RETURN_IF_ERROR(checkGrant(actor, *fields.scopes));
     row.scopes = scopesToJson(*fields.scopes);
   }
-  if (fields.expires_at) row.expires_at = *fields.expires_at;
-  if (fields.rate_limit_per_minute) row.rate_limit_per_minute = *fields.rate_limit_per_minute;
+  if (fields.expires_at) {
+    row.expires_at = *fields.expires_at;
+  }
+  if (fields.rate_limit_per_minute) {
+    row.rate_limit_per_minute = *fields.rate_limit_per_minute;
+  }
   row.updated_at = clock::nowMs();
   AISAFE_RETURN_IF_ERROR(repo_.update(row));
   changed(id);
@@ -199,7 +233,9 @@ Result<CreatedApiKey> ApiKeyService::rotate(const std::string& organization_id,
 
 void ApiKeyService::changed(const std::string& id) {
   forget(id);
-  if (on_change_) on_change_(id);
+  if (on_change_) {
+    on_change_(id);
+  }
 }
 
 void ApiKeyService::forget(const std::string& id) {
@@ -214,7 +250,9 @@ void ApiKeyService::forget(const std::string& id) {
 }
 
 Result<Identity> ApiKeyService::authenticate(std::string_view key) {
-  if (!looksLikeApiKey(key)) return unauthenticated("invalid_api_key", "invalid API key");
+  if (!looksLikeApiKey(key)) {
+    return unauthenticated("invalid_api_key", "invalid API key");
+  }
   const std::string hash = apiKeyHash(key);
   const auto now = std::chrono::steady_clock::now();
   std::optional<storage::ApiKeyRow> row;
@@ -231,14 +269,24 @@ Result<Identity> ApiKeyService::authenticate(std::string_view key) {
   const std::int64_t now_ms = clock::nowMs();
   if (!cached) {
     auto found = repo_.byHash(hash, now_ms);
-    if (!found && found.status().code() != StatusCode::kNotFound) return found.status();
-    if (found) row = std::move(found).value();
+    if (!found && found.status().code() != StatusCode::kNotFound) {
+      return found.status();
+    }
+    if (found) {
+      row = std::move(found).value();
+    }
     std::lock_guard lock(mu_);
-    if (by_hash_.size() >= kMaxCachedKeys) by_hash_.clear();
+    if (by_hash_.size() >= kMaxCachedKeys) {
+      by_hash_.clear();
+    }
     by_hash_[hash] = CachedKey{row, now};
   }
-  if (!row) return unauthenticated("invalid_api_key", "invalid API key");
-  if (row->revoked_at) return unauthenticated("api_key_revoked", "this API key was revoked");
+  if (!row) {
+    return unauthenticated("invalid_api_key", "invalid API key");
+  }
+  if (row->revoked_at) {
+    return unauthenticated("api_key_revoked", "this API key was revoked");
+  }
   if (row->expires_at && *row->expires_at <= now_ms) {
     return unauthenticated("api_key_expired", "this API key has expired");
   }
@@ -254,7 +302,9 @@ Result<Identity> ApiKeyService::authenticate(std::string_view key) {
   id.user_id = row->created_by;
   id.organization_id = row->organization_id;
   id.scopes = scopesFromJson(row->scopes);
-  if (row->rate_limit_per_minute) id.rate_limit_per_minute = *row->rate_limit_per_minute;
+  if (row->rate_limit_per_minute) {
+    id.rate_limit_per_minute = *row->rate_limit_per_minute;
+  }
   return id;
 }
 
@@ -272,10 +322,14 @@ Result<std::size_t> ApiKeyService::flushUsage() {
     std::lock_guard lock(mu_);
     pending.swap(usage_);
   }
-  if (pending.empty()) return std::size_t{0};
+  if (pending.empty()) {
+    return std::size_t{0};
+  }
   std::vector<storage::ApiKeyUsage> batch;
   batch.reserve(pending.size());
-  for (auto& [id, u] : pending) batch.push_back(std::move(u));
+  for (auto& [id, u] : pending) {
+    batch.push_back(std::move(u));
+  }
   Status st = repo_.addUsage(batch);
   if (!st.isOk()) {
     // Put the counts back so a later flush writes them.

@@ -36,7 +36,9 @@ AuthService::AuthService(AuthOptions options, storage::UserRepository& users,
   // A hash nobody's password matches, at the configured cost, so that an unknown email takes as
   // long to refuse as a wrong password.
   auto dummy = hashPassword(base64UrlEncode(randomBytes(24)), options_.bcrypt_cost);
-  if (dummy) dummy_hash_ = *dummy;
+  if (dummy) {
+    dummy_hash_ = *dummy;
+  }
 }
 
 Result<TokenPair> AuthService::issue(const storage::UserRow& user, const std::string& family_id,
@@ -159,7 +161,9 @@ Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
     return unauthenticated("refresh_token_expired", "refresh token expired; log in again");
   }
   auto user = users_.byId(row->user_id);
-  if (!user) return unauthenticated("invalid_refresh_token", "the account no longer exists");
+  if (!user) {
+    return unauthenticated("invalid_refresh_token", "the account no longer exists");
+  }
   return issue(*user, row->family_id, row->id);
 }
 
@@ -174,7 +178,9 @@ Status AuthService::changePassword(const Identity& who, const std::string& curre
   AISAFE_RETURN_IF_ERROR(checkPasswordRules(next));
   AISAFE_TRY(auto user, users_.byId(who.user_id));
   const bool ok = verifyPassword(current, user.password_hash);
-  if (!ok) return unauthenticated("invalid_credentials", "the current password is wrong");
+  if (!ok) {
+    return unauthenticated("invalid_credentials", "the current password is wrong");
+  }
   AISAFE_TRY(std::string hash, hashPassword(next, options_.bcrypt_cost));
   AISAFE_RETURN_IF_ERROR(users_.setPasswordHash(user.id, hash));
   AISAFE_RETURN_IF_ERROR(tokens_.revokeUserSessions(user.id, who.session_id, clock::nowMs()));
@@ -201,9 +207,13 @@ Status AuthService::checkOrganizationExists(const std::string& organization_id) 
     }
   }
   auto org = orgs_.get(organization_id);
-  if (!org && org.status().code() != StatusCode::kNotFound) return org.status();
+  if (!org && org.status().code() != StatusCode::kNotFound) {
+    return org.status();
+  }
   std::lock_guard lock(sso_orgs_mu_);
-  if (sso_orgs_.size() >= kMaxCachedSessions) sso_orgs_.clear();
+  if (sso_orgs_.size() >= kMaxCachedSessions) {
+    sso_orgs_.clear();
+  }
   sso_orgs_[organization_id] = {org.isOk(), now};
   return org.isOk() ? Status::ok()
                     : unauthenticated("unknown_organization",
@@ -224,7 +234,9 @@ Result<Identity> AuthService::verifySsoToken(std::string_view token) {
 }
 
 Result<Identity> AuthService::verifyAccessToken(std::string_view token) {
-  if (sso_ != nullptr && peekAlgorithm(token) != "HS256") return verifySsoToken(token);
+  if (sso_ != nullptr && peekAlgorithm(token) != "HS256") {
+    return verifySsoToken(token);
+  }
   JwtVerifyOptions verify{options_.issuer, options_.audience, clock::nowMs() / 1000, 30};
   auto claims = verifyHs256(token, options_.secret, verify);
   if (!claims) {
@@ -232,7 +244,9 @@ Result<Identity> AuthService::verifyAccessToken(std::string_view token) {
     return unauthenticated(expired ? "token_expired" : "invalid_token",
                            "access token refused: " + claims.status().message());
   }
-  if (claims->sid.empty()) return unauthenticated("invalid_token", "access token has no session");
+  if (claims->sid.empty()) {
+    return unauthenticated("invalid_token", "access token has no session");
+  }
 
   const auto now = std::chrono::steady_clock::now();
   const auto ttl = std::chrono::milliseconds(options_.cache_ttl_ms);
@@ -252,12 +266,18 @@ Result<Identity> AuthService::verifyAccessToken(std::string_view token) {
     state.checked = now;
     if (active) {
       auto user = users_.byId(claims->sub);
-      if (!user && user.status().code() != StatusCode::kNotFound) return user.status();
+      if (!user && user.status().code() != StatusCode::kNotFound) {
+        return user.status();
+      }
       state.active = user.isOk();
-      if (user) state.user = std::move(user).value();
+      if (user) {
+        state.user = std::move(user).value();
+      }
     }
     std::lock_guard lock(sessions_mu_);
-    if (sessions_.size() >= kMaxCachedSessions) sessions_.clear();
+    if (sessions_.size() >= kMaxCachedSessions) {
+      sessions_.clear();
+    }
     sessions_[claims->sid] = state;
   }
   if (!state.active || state.user.id != claims->sub) {
@@ -277,7 +297,9 @@ Result<std::string> AuthService::bootstrapAdmin(const std::string& default_organ
                                                 const std::string& email_in,
                                                 const std::string& password_in) {
   AISAFE_TRY(std::int64_t users, users_.count());
-  if (users > 0) return std::string();
+  if (users > 0) {
+    return std::string();
+  }
   AISAFE_TRY(std::string email, tenancy::normalizeEmail(email_in));
   std::string password = password_in;
   std::string generated;
@@ -296,7 +318,9 @@ Result<std::string> AuthService::bootstrapAdmin(const std::string& default_organ
   admin.created_at = admin.updated_at = clock::nowMs();
   auto st = users_.create(admin);
   // Another replica starting at the same moment may have created it first.
-  if (!st.isOk() && st.code() != StatusCode::kConflict) return st;
+  if (!st.isOk() && st.code() != StatusCode::kConflict) {
+    return st;
+  }
   return generated;
 }
 

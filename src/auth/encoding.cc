@@ -27,7 +27,9 @@ using DecodeTable = std::array<int, 256>;
 
 constexpr DecodeTable makeDecodeTable(std::string_view alphabet) {
   DecodeTable table{};
-  for (auto& v : table) v = -1;
+  for (auto& v : table) {
+    v = -1;
+  }
   for (std::size_t i = 0; i < alphabet.size(); ++i) {
     table[static_cast<unsigned char>(alphabet[i])] = static_cast<int>(i);
   }
@@ -56,13 +58,17 @@ std::string encode64(std::string_view bytes, std::string_view alphabet, bool pad
     const std::uint32_t v = byte_at(i) << 16;
     out.push_back(alphabet[v >> 18]);
     out.push_back(alphabet[(v >> 12) & 0x3F]);
-    if (pad) out.append("==");
+    if (pad) {
+      out.append("==");
+    }
   } else if (rest == 2) {
     const std::uint32_t v = byte_at(i) << 16 | byte_at(i + 1) << 8;
     out.push_back(alphabet[v >> 18]);
     out.push_back(alphabet[(v >> 12) & 0x3F]);
     out.push_back(alphabet[(v >> 6) & 0x3F]);
-    if (pad) out.push_back('=');
+    if (pad) {
+      out.push_back('=');
+    }
   }
   return out;
 }
@@ -70,14 +76,18 @@ std::string encode64(std::string_view bytes, std::string_view alphabet, bool pad
 // Decodes characters that carry data (padding already removed).
 std::optional<std::string> decode64(std::string_view text, const DecodeTable& table) {
   // One leftover character holds only 6 bits: no encoder produces that length.
-  if (text.size() % 4 == 1) return std::nullopt;
+  if (text.size() % 4 == 1) {
+    return std::nullopt;
+  }
   std::string out;
   out.reserve(text.size() / 4 * 3 + 2);
   std::uint32_t buffer = 0;
   int bits = 0;
   for (char c : text) {
     const int v = table[static_cast<unsigned char>(c)];
-    if (v < 0) return std::nullopt;
+    if (v < 0) {
+      return std::nullopt;
+    }
     buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -87,7 +97,9 @@ std::optional<std::string> decode64(std::string_view text, const DecodeTable& ta
     }
   }
   // Non-zero leftover bits would let several strings decode to the same bytes.
-  if (buffer != 0) return std::nullopt;
+  if (buffer != 0) {
+    return std::nullopt;
+  }
   return out;
 }
 
@@ -106,7 +118,9 @@ std::string base64Encode(std::string_view bytes) {
 }
 
 std::optional<std::string> base64Decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
+  if (text.size() % 4 != 0) {
+    return std::nullopt;
+  }
   std::size_t padding = 0;
   while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') {
     ++padding;
@@ -123,7 +137,9 @@ std::string base62Encode(std::string_view bytes) {
   std::string out(width, kBase62Alphabet[0]);
   std::vector<unsigned char> number(bytes.begin(), bytes.end());
   std::size_t start = 0;  // first non-zero byte of the shrinking quotient
-  while (start < number.size() && number[start] == 0) ++start;
+  while (start < number.size() && number[start] == 0) {
+    ++start;
+  }
   std::size_t pos = width;
   while (start < number.size()) {
     // Long division of the big-endian number by 62; the remainder is the next digit.
@@ -134,7 +150,9 @@ std::string base62Encode(std::string_view bytes) {
       remainder = current % 62;
     }
     out[--pos] = kBase62Alphabet[remainder];
-    while (start < number.size() && number[start] == 0) ++start;
+    while (start < number.size() && number[start] == 0) {
+      ++start;
+    }
   }
   return out;
 }

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <climits>
-#include <initializer_list>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -36,10 +36,16 @@ struct Segments {
 
 std::optional<Segments> splitToken(std::string_view token) {
   const auto first = token.find('.');
-  if (first == std::string_view::npos) return std::nullopt;
+  if (first == std::string_view::npos) {
+    return std::nullopt;
+  }
   const auto second = token.find('.', first + 1);
-  if (second == std::string_view::npos) return std::nullopt;
-  if (token.find('.', second + 1) != std::string_view::npos) return std::nullopt;
+  if (second == std::string_view::npos) {
+    return std::nullopt;
+  }
+  if (token.find('.', second + 1) != std::string_view::npos) {
+    return std::nullopt;
+  }
   return Segments{token.substr(0, second), token.substr(0, first),
                   token.substr(first + 1, second - first - 1), token.substr(second + 1)};
 }
@@ -49,7 +55,9 @@ std::optional<Segments> splitToken(std::string_view token) {
 std::optional<json::object> parseObject(std::string_view text) {
   boost::system::error_code ec;
   json::value value = json::parse(text, ec);
-  if (ec || !value.is_object()) return std::nullopt;
+  if (ec || !value.is_object()) {
+    return std::nullopt;
+  }
   return std::move(value.as_object());
 }
 
@@ -65,9 +73,13 @@ Result<std::string> checkHeader(const json::object& header,
   }
   // We implement no JWS extensions, and RFC 7515 section 4.1.11 says a verifier that does not
   // understand a critical one must refuse the token.
-  if (header.contains("crit")) return invalidArgument("crit header not supported");
+  if (header.contains("crit")) {
+    return invalidArgument("crit header not supported");
+  }
   for (std::string_view name : kKeyHeaders) {
-    if (header.contains(name)) return invalidArgument("key header not allowed");
+    if (header.contains(name)) {
+      return invalidArgument("key header not allowed");
+    }
   }
   return std::string(alg->get_string());
 }
@@ -81,15 +93,23 @@ struct DecodedToken {
 
 // Size, shape, base64url and a JSON-object header: everything checkable before choosing a key.
 Result<DecodedToken> decode(std::string_view token) {
-  if (token.size() > kMaxTokenBytes) return invalidArgument("malformed token");
+  if (token.size() > kMaxTokenBytes) {
+    return invalidArgument("malformed token");
+  }
   const std::optional<Segments> segments = splitToken(token);
-  if (!segments) return invalidArgument("malformed token");
+  if (!segments) {
+    return invalidArgument("malformed token");
+  }
   std::optional<std::string> header_json = base64UrlDecode(segments->header);
   std::optional<std::string> payload_json = base64UrlDecode(segments->payload);
   std::optional<std::string> signature = base64UrlDecode(segments->signature);
-  if (!header_json || !payload_json || !signature) return invalidArgument("malformed token");
+  if (!header_json || !payload_json || !signature) {
+    return invalidArgument("malformed token");
+  }
   std::optional<json::object> header = parseObject(*header_json);
-  if (!header) return invalidArgument("malformed header");
+  if (!header) {
+    return invalidArgument("malformed header");
+  }
   return DecodedToken{*segments, std::move(*header), std::move(*payload_json),
                       std::move(*signature)};
 }
@@ -103,8 +123,12 @@ Status invalidClaim(std::string_view name) {
 Result<std::optional<std::int64_t>> readTime(const json::object& claims, std::string_view name,
                                              bool round_up) {
   const json::value* v = claims.if_contains(name);
-  if (v == nullptr) return std::optional<std::int64_t>();
-  if (v->is_int64()) return std::optional<std::int64_t>(v->get_int64());
+  if (v == nullptr) {
+    return std::optional<std::int64_t>();
+  }
+  if (v->is_int64()) {
+    return std::optional<std::int64_t>(v->get_int64());
+  }
   if (v->is_double()) {
     const double d = round_up ? std::ceil(v->get_double()) : std::floor(v->get_double());
     // Both bounds are exactly representable and inside int64, so the cast below is defined.
@@ -119,21 +143,29 @@ Result<std::optional<std::int64_t>> readTime(const json::object& claims, std::st
 
 Status readString(const json::object& claims, std::string_view name, std::string& out) {
   const json::value* v = claims.if_contains(name);
-  if (v == nullptr) return Status::ok();
-  if (!v->is_string()) return invalidClaim(name);
+  if (v == nullptr) {
+    return Status::ok();
+  }
+  if (!v->is_string()) {
+    return invalidClaim(name);
+  }
   out.assign(v->get_string().data(), v->get_string().size());
   return Status::ok();
 }
 
 Status checkAudience(const json::object& claims, std::string_view audience) {
   const json::value* aud = claims.if_contains("aud");
-  if (aud == nullptr) return invalidArgument("missing aud claim");
+  if (aud == nullptr) {
+    return invalidArgument("missing aud claim");
+  }
   bool found = false;
   if (aud->is_string()) {
     found = aud->get_string() == audience;
   } else if (aud->is_array()) {
     for (const json::value& entry : aud->get_array()) {
-      if (!entry.is_string()) return invalidClaim("aud");
+      if (!entry.is_string()) {
+        return invalidClaim("aud");
+      }
       found = found || entry.get_string() == audience;
     }
   } else {
@@ -172,9 +204,13 @@ Result<JwtClaims> readClaims(const json::object& object, const JwtVerifyOptions&
   }
 
   // A token without an expiry would be valid forever if it leaked.
-  if (!exp) return invalidArgument("missing exp claim");
+  if (!exp) {
+    return invalidArgument("missing exp claim");
+  }
   const std::int64_t leeway = std::max<std::int64_t>(0, options.leeway_s);
-  if (options.now_s > saturatingAdd(*exp, leeway)) return invalidArgument("token expired");
+  if (options.now_s > saturatingAdd(*exp, leeway)) {
+    return invalidArgument("token expired");
+  }
   if (nbf && *nbf > saturatingAdd(options.now_s, leeway)) {
     return invalidArgument("token not yet valid");
   }
@@ -182,7 +218,9 @@ Result<JwtClaims> readClaims(const json::object& object, const JwtVerifyOptions&
     return invalidArgument("wrong issuer");
   }
   AISAFE_RETURN_IF_ERROR(checkAudience(object, options.audience));
-  if (claims.sub.empty()) return invalidArgument("missing sub claim");
+  if (claims.sub.empty()) {
+    return invalidArgument("missing sub claim");
+  }
 
   claims.aud = options.audience;
   claims.exp = *exp;
@@ -218,7 +256,9 @@ std::string signHs256(const JwtClaims& claims, std::string_view secret) {
   payload["org"] = claims.org;
   payload["role"] = claims.role;
   payload["jti"] = claims.jti;
-  if (!claims.sid.empty()) payload["sid"] = claims.sid;
+  if (!claims.sid.empty()) {
+    payload["sid"] = claims.sid;
+  }
   payload["iat"] = claims.iat;
   payload["nbf"] = claims.nbf;
   payload["exp"] = claims.exp;
@@ -245,13 +285,17 @@ Result<JwtClaims> verifyHs256(std::string_view token, std::string_view secret,
   }
   // From here on the payload is known to come from a holder of the secret.
   const std::optional<json::object> claims = parseObject(decoded.payload_json);
-  if (!claims) return invalidArgument("malformed claims");
+  if (!claims) {
+    return invalidArgument("malformed claims");
+  }
   return readClaims(*claims, options, true);
 }
 
 std::string peekAlgorithm(std::string_view token) {
   auto decoded = decode(token);
-  if (!decoded) return {};
+  if (!decoded) {
+    return {};
+  }
   const json::value* alg = decoded->header.if_contains("alg");
   return alg != nullptr && alg->is_string() ? std::string(alg->get_string()) : std::string();
 }
@@ -265,18 +309,24 @@ Result<ExternalJwt> verifyExternal(std::string_view token, const KeyLookup& look
   AISAFE_TRY(const std::string alg, checkHeader(decoded.header, {"RS256", "ES256"}));
   std::string kid;
   if (const json::value* v = decoded.header.if_contains("kid")) {
-    if (!v->is_string()) return invalidArgument("malformed header");
+    if (!v->is_string()) {
+      return invalidArgument("malformed header");
+    }
     kid = std::string(v->get_string());
   }
   AISAFE_TRY(const PublicKey key, lookup(kid));
   // The key decides the algorithm, never the token: an RSA key cannot be used for "ES256", and
   // no public key ever serves as an HMAC secret (the classic RS256-to-HS256 confusion).
-  if (key.alg != alg) return invalidArgument("algorithm not allowed");
+  if (key.alg != alg) {
+    return invalidArgument("algorithm not allowed");
+  }
   if (!verifyJwsSignature(key, decoded.segments.signing_input, decoded.signature)) {
     return invalidArgument("bad signature");
   }
   std::optional<json::object> claims = parseObject(decoded.payload_json);
-  if (!claims) return invalidArgument("malformed claims");
+  if (!claims) {
+    return invalidArgument("malformed claims");
+  }
   AISAFE_TRY(JwtClaims standard, readClaims(*claims, options, false));
   return ExternalJwt{std::move(standard), std::move(*claims)};
 }

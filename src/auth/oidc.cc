@@ -20,16 +20,24 @@ const json::value* claimAt(const json::object& claims, std::string_view path) {
   for (;;) {
     const auto dot = path.find('.');
     const json::value* v = object->if_contains(path.substr(0, dot));
-    if (dot == std::string_view::npos || v == nullptr) return v;
-    if (!v->is_object()) return nullptr;
+    if (dot == std::string_view::npos || v == nullptr) {
+      return v;
+    }
+    if (!v->is_object()) {
+      return nullptr;
+    }
     object = &v->get_object();
     path.remove_prefix(dot + 1);
   }
 }
 
 std::string trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ') {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && s.back() == ' ') {
+    s.remove_suffix(1);
+  }
   return std::string(s);
 }
 
@@ -41,7 +49,9 @@ Result<std::map<std::string, std::string>> parseRoleMap(std::string_view text) {
     const auto comma = text.find(',');
     const std::string_view entry = text.substr(0, comma);
     text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-    if (trim(entry).empty()) continue;
+    if (trim(entry).empty()) {
+      continue;
+    }
     const auto eq = entry.find('=');
     const std::string value = trim(entry.substr(0, eq));
     const std::string role = eq == std::string_view::npos ? "" : trim(entry.substr(eq + 1));
@@ -65,9 +75,13 @@ Status OidcVerifier::refresh() {
     last_attempt_ = now;
   }
   auto body = fetch_();
-  if (!body) return body.status();
+  if (!body) {
+    return body.status();
+  }
   auto keys = parseJwks(*body);
-  if (!keys) return keys.status();
+  if (!keys) {
+    return keys.status();
+  }
   std::unique_lock lock(keys_mu_);
   keys_ = std::move(*keys);
   fetched_at_ = now;
@@ -81,7 +95,9 @@ bool OidcVerifier::refreshIfAllowed(Clock::time_point now) {
     std::shared_lock lock(keys_mu_);
     // Also while nothing was ever fetched: a provider that is down must not cost every SSO
     // request a fetch timeout.
-    if (now - last_attempt_ < options_.min_refresh_interval) return false;
+    if (now - last_attempt_ < options_.min_refresh_interval) {
+      return false;
+    }
     seen_fetch = fetched_at_;
   }
   std::unique_lock fetching(fetch_mu_, std::try_to_lock);
@@ -101,21 +117,29 @@ Result<PublicKey> OidcVerifier::keyFor(std::string_view kid) {
     *stale = !ever_fetched_ || Clock::now() - fetched_at_ >= options_.jwks_ttl;
     if (kid.empty()) {
       // Without a kid only a one-key set is unambiguous.
-      if (keys_.size() == 1) return keys_.front();
+      if (keys_.size() == 1) {
+        return keys_.front();
+      }
       return std::nullopt;
     }
     for (const auto& k : keys_) {
-      if (k.kid == kid) return k;
+      if (k.kid == kid) {
+        return k;
+      }
     }
     return std::nullopt;
   };
   bool stale = false;
   auto key = find(&stale);
-  if (key && !stale) return *key;
+  if (key && !stale) {
+    return *key;
+  }
   // Stale or unknown: try to refresh; a stale key still serves when the provider is down.
   refreshIfAllowed(Clock::now());
   key = find(&stale);
-  if (key) return *key;
+  if (key) {
+    return *key;
+  }
   {
     std::shared_lock lock(keys_mu_);
     if (!ever_fetched_) {
@@ -137,7 +161,9 @@ Result<std::string> OidcVerifier::mapRole(const json::object& claims) const {
       values.emplace_back(v->get_string());
     } else if (v->is_array()) {
       for (const auto& e : v->get_array()) {
-        if (e.is_string()) values.emplace_back(e.get_string());
+        if (e.is_string()) {
+          values.emplace_back(e.get_string());
+        }
       }
     }
   }
@@ -146,13 +172,20 @@ Result<std::string> OidcVerifier::mapRole(const json::object& claims) const {
   for (std::string_view value : values) {
     std::string role;
     if (options_.role_map.empty()) {
-      if (isKnownRole(value)) role = std::string(value);
-    } else if (auto it = options_.role_map.find(std::string(value)); it != options_.role_map.end()) {
+      if (isKnownRole(value)) {
+        role = std::string(value);
+      }
+    } else if (auto it = options_.role_map.find(std::string(value));
+               it != options_.role_map.end()) {
       role = it->second;
     }
-    if (!role.empty() && (best.empty() || !roleAtLeast(best, role))) best = role;
+    if (!role.empty() && (best.empty() || !roleAtLeast(best, role))) {
+      best = role;
+    }
   }
-  if (best.empty()) best = options_.default_role;
+  if (best.empty()) {
+    best = options_.default_role;
+  }
   if (best.empty()) {
     return invalidToken("no aisafe role in claim '" + options_.role_claim + "'");
   }
@@ -166,13 +199,19 @@ Result<OidcIdentity> OidcVerifier::verify(std::string_view token, std::int64_t n
       token,
       [&](std::string_view kid) -> Result<PublicKey> {
         auto key = keyFor(kid);
-        if (!key) lookup_error = key.status();
+        if (!key) {
+          lookup_error = key.status();
+        }
         return key;
       },
       verify_options);
   if (!verified) {
-    if (!lookup_error.isOk()) return lookup_error;
-    if (verified.status().code() == StatusCode::kInternal) return verified.status();
+    if (!lookup_error.isOk()) {
+      return lookup_error;
+    }
+    if (verified.status().code() == StatusCode::kInternal) {
+      return verified.status();
+    }
     const bool expired = verified.status().message() == "token expired";
     return unauthenticated(expired ? "token_expired" : "invalid_token",
                            "SSO token refused: " + verified.status().message());

@@ -24,15 +24,27 @@ bool isBcryptBase64(char c) {
 // Shape of "$2?$NN$<53 chars>" with a known-good variant and an in-range cost, checked before
 // libcrypt sees the string so that other schemes ("$1$", "$6$", DES) are never computed.
 bool looksLikeBcrypt(std::string_view hash) {
-  if (hash.size() != kBcryptHashLength) return false;
-  if (hash[0] != '$' || hash[1] != '2' || hash[3] != '$' || hash[6] != '$') return false;
+  if (hash.size() != kBcryptHashLength) {
+    return false;
+  }
+  if (hash[0] != '$' || hash[1] != '2' || hash[3] != '$' || hash[6] != '$') {
+    return false;
+  }
   // "$2x$" marks hashes made by the sign-extension bug of old crypt_blowfish; "$2$" is obsolete.
-  if (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') return false;
-  if (hash[4] < '0' || hash[4] > '9' || hash[5] < '0' || hash[5] > '9') return false;
+  if (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') {
+    return false;
+  }
+  if (hash[4] < '0' || hash[4] > '9' || hash[5] < '0' || hash[5] > '9') {
+    return false;
+  }
   const int cost = (hash[4] - '0') * 10 + (hash[5] - '0');
-  if (cost < kMinBcryptCost || cost > kMaxBcryptCost) return false;
+  if (cost < kMinBcryptCost || cost > kMaxBcryptCost) {
+    return false;
+  }
   for (std::size_t i = 7; i < hash.size(); ++i) {
-    if (!isBcryptBase64(hash[i])) return false;
+    if (!isBcryptBase64(hash[i])) {
+      return false;
+    }
   }
   return true;
 }
@@ -91,13 +103,19 @@ Result<std::string> hashPassword(std::string_view password, int cost) {
   CryptArea area;
   const char* hash = crypt_rn(phrase.value.c_str(), setting, area.data.get(),
                               static_cast<int>(sizeof(crypt_data)));
-  if (hash == nullptr || !looksLikeBcrypt(hash)) return internalError("bcrypt hashing failed");
+  if (hash == nullptr || !looksLikeBcrypt(hash)) {
+    return internalError("bcrypt hashing failed");
+  }
   return std::string(hash);
 }
 
 bool verifyPassword(std::string_view password, std::string_view hash) {
-  if (!looksLikeBcrypt(hash)) return false;
-  if (password.find('\0') != std::string_view::npos) return false;
+  if (!looksLikeBcrypt(hash)) {
+    return false;
+  }
+  if (password.find('\0') != std::string_view::npos) {
+    return false;
+  }
   // bcrypt stops reading at 72 bytes anyway; cutting here also keeps us under libcrypt's 512-byte
   // passphrase limit, which would otherwise make long passwords fail instead of behaving as bcrypt.
   const SecretString phrase(password.substr(0, kMaxPasswordBytes));
@@ -105,7 +123,9 @@ bool verifyPassword(std::string_view password, std::string_view hash) {
   CryptArea area;
   const char* computed = crypt_rn(phrase.value.c_str(), setting.c_str(), area.data.get(),
                                   static_cast<int>(sizeof(crypt_data)));
-  if (computed == nullptr) return false;
+  if (computed == nullptr) {
+    return false;
+  }
   return constantTimeEquals(computed, hash);
 }
 

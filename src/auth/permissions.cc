@@ -27,7 +27,7 @@ struct ScopeRule {
 };
 
 const std::vector<ScopeRule>& scopeRules() {
-  static const std::vector<ScopeRule> rules = {
+  static const std::vector<ScopeRule> kRules = {
       {"validate", {P::kValidate}},
       {"validations:read", {P::kValidationsRead}},
       {"policies:read", {P::kPoliciesRead}},
@@ -42,7 +42,7 @@ const std::vector<ScopeRule>& scopeRules() {
         P::kWebhooksWrite, P::kKeysRead, P::kKeysWrite, P::kMembersRead, P::kMembersWrite,
         P::kOrganizationRead, P::kOrganizationWrite}},
   };
-  return rules;
+  return kRules;
 }
 
 }  // namespace
@@ -84,8 +84,8 @@ std::string_view toString(Permission p) {
 }
 
 const std::vector<std::string>& knownRoles() {
-  static const std::vector<std::string> roles = {"viewer", "member", "admin", "owner"};
-  return roles;
+  static const std::vector<std::string> kRoles = {"viewer", "member", "admin", "owner"};
+  return kRoles;
 }
 
 bool isKnownRole(std::string_view role) {
@@ -100,12 +100,14 @@ bool roleAtLeast(std::string_view role, std::string_view other) {
 }
 
 const std::vector<std::string>& knownScopes() {
-  static const std::vector<std::string> scopes = [] {
+  static const std::vector<std::string> kScopes = [] {
     std::vector<std::string> out;
-    for (const auto& rule : scopeRules()) out.emplace_back(rule.scope);
+    for (const auto& rule : scopeRules()) {
+      out.emplace_back(rule.scope);
+    }
     return out;
   }();
-  return scopes;
+  return kScopes;
 }
 
 bool isKnownScope(std::string_view scope) {
@@ -114,25 +116,41 @@ bool isKnownScope(std::string_view scope) {
 }
 
 bool roleAllows(std::string_view role, Permission p) {
-  if (p == P::kPublic || p == P::kSelf) return isKnownRole(role);
-  if (p == P::kPlatformAdmin) return false;  // a flag on the user, not a role
-  if (roleAtLeast(role, "viewer") && contains(kViewer, p)) return true;
-  if (roleAtLeast(role, "member") && contains(kMemberExtra, p)) return true;
+  if (p == P::kPublic || p == P::kSelf) {
+    return isKnownRole(role);
+  }
+  if (p == P::kPlatformAdmin) {
+    return false;  // a flag on the user, not a role
+  }
+  if (roleAtLeast(role, "viewer") && contains(kViewer, p)) {
+    return true;
+  }
+  if (roleAtLeast(role, "member") && contains(kMemberExtra, p)) {
+    return true;
+  }
   return roleAtLeast(role, "admin") && contains(kAdminExtra, p);
 }
 
 bool scopesAllow(const std::vector<std::string>& scopes, Permission p) {
-  if (p == P::kPublic) return true;
+  if (p == P::kPublic) {
+    return true;
+  }
   for (const auto& rule : scopeRules()) {
-    if (std::find(scopes.begin(), scopes.end(), rule.scope) == scopes.end()) continue;
-    if (std::find(rule.grants.begin(), rule.grants.end(), p) != rule.grants.end()) return true;
+    if (std::find(scopes.begin(), scopes.end(), rule.scope) == scopes.end()) {
+      continue;
+    }
+    if (std::find(rule.grants.begin(), rule.grants.end(), p) != rule.grants.end()) {
+      return true;
+    }
   }
   return false;
 }
 
 bool roleMayGrantScope(std::string_view role, std::string_view scope) {
   for (const auto& rule : scopeRules()) {
-    if (rule.scope != scope) continue;
+    if (rule.scope != scope) {
+      continue;
+    }
     return std::all_of(rule.grants.begin(), rule.grants.end(),
                        [&](P p) { return roleAllows(role, p); });
   }
@@ -140,7 +158,7 @@ bool roleMayGrantScope(std::string_view role, std::string_view scope) {
 }
 
 const std::vector<RouteRule>& routeRules() {
-  static const std::vector<RouteRule> rules = {
+  static const std::vector<RouteRule> kRules = {
       {"GET", "/health", P::kPublic},
       {"GET", "/ready", P::kPublic},
       {"GET", "/metrics", P::kPublic},
@@ -187,12 +205,14 @@ const std::vector<RouteRule>& routeRules() {
       {"PATCH", "/api/v1/organizations/{id}/members/{user_id}", P::kMembersWrite},
       {"DELETE", "/api/v1/organizations/{id}/members/{user_id}", P::kMembersWrite},
   };
-  return rules;
+  return kRules;
 }
 
 std::optional<Permission> routePermission(std::string_view method, std::string_view pattern) {
   for (const auto& rule : routeRules()) {
-    if (rule.method == method && rule.pattern == pattern) return rule.permission;
+    if (rule.method == method && rule.pattern == pattern) {
+      return rule.permission;
+    }
   }
   return std::nullopt;
 }

@@ -14,7 +14,7 @@ std::string generationKey(const std::string& ns) { return "aisafe:cgen:" + ns; }
 }  // namespace
 
 CacheManager::CacheManager(CacheOptions options, resilience::RedisClient* redis)
-    : options_(std::move(options)),
+    : options_(options),
       redis_(redis),
       instance_(ids::random("cache_")),
       l1_(options_.l1_size, 16, [this](std::string_view key) {
@@ -26,10 +26,16 @@ CacheManager::FamilyCounters& CacheManager::family(std::string_view ns) {
   std::string_view prefix = ns.substr(0, ns.find(':'));
   std::lock_guard lock(families_mu_);
   auto it = families_.find(prefix);
-  if (it != families_.end()) return *it->second;
-  if (families_.size() >= kMaxNamespaceFamilies) prefix = "other";
+  if (it != families_.end()) {
+    return *it->second;
+  }
+  if (families_.size() >= kMaxNamespaceFamilies) {
+    prefix = "other";
+  }
   auto& slot = families_[std::string(prefix)];
-  if (!slot) slot = std::make_unique<FamilyCounters>();
+  if (!slot) {
+    slot = std::make_unique<FamilyCounters>();
+  }
   return *slot;
 }
 
@@ -55,11 +61,15 @@ std::string CacheManager::l1Key(const std::string& ns, const std::string& key) c
 }
 
 std::optional<std::string> CacheManager::l2Key(const std::string& ns, const std::string& key) {
-  if (redis_ == nullptr) return std::nullopt;
+  if (redis_ == nullptr) {
+    return std::nullopt;
+  }
   std::string generation;
   {
     std::lock_guard lock(gen_mu_);
-    if (auto it = generations_.find(ns); it != generations_.end()) generation = it->second;
+    if (auto it = generations_.find(ns); it != generations_.end()) {
+      generation = it->second;
+    }
   }
   if (generation.empty()) {
     auto v = redis_->command({"GET", generationKey(ns)});
@@ -83,9 +93,13 @@ std::optional<std::string> CacheManager::peek(const std::string& ns, const std::
     return v;
   }
   counts.l1_misses.fetch_add(1, std::memory_order_relaxed);
-  if (!options.use_l2) return std::nullopt;
+  if (!options.use_l2) {
+    return std::nullopt;
+  }
   auto k2 = l2Key(ns, key);
-  if (!k2) return std::nullopt;
+  if (!k2) {
+    return std::nullopt;
+  }
   auto v = redis_->command({"GET", *k2});
   if (!v) {
     ++l2_errors_;
@@ -104,7 +118,9 @@ std::optional<std::string> CacheManager::peek(const std::string& ns, const std::
 
 Result<std::string> CacheManager::get(const std::string& ns, const std::string& key,
                                       const Fallback& fallback, const GetOptions& options) {
-  if (auto v = peek(ns, key, options)) return std::move(*v);
+  if (auto v = peek(ns, key, options)) {
+    return std::move(*v);
+  }
   const std::string k1 = l1Key(ns, key);
   std::shared_ptr<Flight> flight;
   bool leader = false;
@@ -125,7 +141,9 @@ Result<std::string> CacheManager::get(const std::string& ns, const std::string& 
   }
   ++loads_;
   Result<std::string> result = fallback();
-  if (result.isOk()) set(ns, key, *result, options);
+  if (result.isOk()) {
+    set(ns, key, *result, options);
+  }
   {
     std::lock_guard lock(flights_mu_);
     flights_.erase(k1);
@@ -143,7 +161,9 @@ void CacheManager::set(const std::string& ns, const std::string& key, std::strin
   if (options.use_l2) {
     if (auto k2 = l2Key(ns, key)) {
       const auto ttl = options.l2_ttl.value_or(options_.l2_ttl);
-      if (!redis_->command({"SET", *k2, value, "PX", std::to_string(ttl.count())})) ++l2_errors_;
+      if (!redis_->command({"SET", *k2, value, "PX", std::to_string(ttl.count())})) {
+        ++l2_errors_;
+      }
     }
   }
   l1_.put(l1Key(ns, key), std::move(value), options.l1_ttl.value_or(options_.l1_ttl));
@@ -152,7 +172,9 @@ void CacheManager::set(const std::string& ns, const std::string& key, std::strin
 void CacheManager::erase(const std::string& ns, const std::string& key) {
   l1_.erase(l1Key(ns, key));
   if (auto k2 = l2Key(ns, key)) {
-    if (!redis_->command({"DEL", *k2})) ++l2_errors_;
+    if (!redis_->command({"DEL", *k2})) {
+      ++l2_errors_;
+    }
   }
 }
 
@@ -173,10 +195,14 @@ void CacheManager::applyInvalidation(const std::string& ns, const std::string& g
   {
     std::lock_guard lock(listeners_mu_);
     for (const auto& [prefix, listener] : listeners_) {
-      if (ns.rfind(prefix, 0) == 0) matching.push_back(listener);
+      if (ns.rfind(prefix, 0) == 0) {
+        matching.push_back(listener);
+      }
     }
   }
-  for (const auto& l : matching) l(ns);
+  for (const auto& l : matching) {
+    l(ns);
+  }
 }
 
 void CacheManager::invalidate(const std::string& ns) {
@@ -203,16 +229,22 @@ void CacheManager::onInvalidate(std::string prefix, Listener listener) {
 }
 
 void CacheManager::start() {
-  if (redis_ == nullptr || subscriber_.joinable()) return;
+  if (redis_ == nullptr || subscriber_.joinable()) {
+    return;
+  }
   subscriber_ = std::thread([this] { subscriberLoop(); });
 }
 
 void CacheManager::stop() {
   stopping_ = true;
-  if (!subscriber_.joinable()) return;
+  if (!subscriber_.joinable()) {
+    return;
+  }
   {
     std::lock_guard lock(sub_mu_);
-    if (subscription_) subscription_->interrupt();
+    if (subscription_) {
+      subscription_->interrupt();
+    }
   }
   subscriber_.join();
 }
@@ -235,7 +267,9 @@ void CacheManager::subscriberLoop() {
       std::lock_guard lock(sub_mu_);
       subscription_ = std::move(*sub);
     }
-    if (stopping_) break;
+    if (stopping_) {
+      break;
+    }
     subscribed_ = true;
     if (!first) {
       // Announcements may have been missed while disconnected: forget everything local.
@@ -247,7 +281,9 @@ void CacheManager::subscriberLoop() {
     first = false;
     for (;;) {
       auto message = subscription_->next();
-      if (!message) break;
+      if (!message) {
+        break;
+      }
       // "namespace\ngeneration\ninstance"; our own announcements were applied already.
       const auto nl1 = message->find('\n');
       const auto nl2 = nl1 == std::string::npos ? nl1 : message->find('\n', nl1 + 1);

@@ -48,7 +48,9 @@ void LruCache::put(std::string key, std::string value, std::chrono::milliseconds
   s.order.push_front(Entry{std::move(key), std::move(value), now + ttl});
   s.index.emplace(s.order.front().key, s.order.begin());
   while (s.order.size() > per_shard_) {
-    if (on_evict_) on_evict_(s.order.back().key);
+    if (on_evict_) {
+      on_evict_(s.order.back().key);
+    }
     s.index.erase(s.order.back().key);
     s.order.pop_back();
     evictions_.fetch_add(1, std::memory_order_relaxed);

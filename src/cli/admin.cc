@@ -30,7 +30,9 @@ void print(const json::value& v) { std::printf("%s\n", json::serialize(v).c_str(
 
 int admin(const AdminArgs& a) {
   auto config = loadConfigFromProcess();
-  if (!config) return fail(config.status());
+  if (!config) {
+    return fail(config.status());
+  }
   telemetry::setupLogging("warn", config->log_format);
   if (a.action == "hash-password") {
     // For seeding users from other tools; the password comes on stdin, never as an argument
@@ -40,29 +42,42 @@ int admin(const AdminArgs& a) {
       password.push_back(static_cast<char>(c));
     }
     auto hash = auth::hashPassword(password, config->bcrypt_cost);
-    if (!hash) return fail(hash.status());
+    if (!hash) {
+      return fail(hash.status());
+    }
     std::printf("%s\n", hash->c_str());
     return 0;
   }
   auto app = app::App::create(*config);
-  if (!app) return fail(app.status());
+  if (!app) {
+    return fail(app.status());
+  }
   auto& s = (*app)->services();
 
   if (a.action == "create-org") {
     auto org = s.organizations->create(a.name, std::nullopt);
-    if (!org) return fail(org.status());
+    if (!org) {
+      return fail(org.status());
+    }
     print(tenancy::toJson(*org));
     return 0;
   }
   if (a.action == "create-user") {
-    if (!auth::isKnownRole(a.role))
+    if (!auth::isKnownRole(a.role)) {
       return fail(invalidArgument("--role: viewer, member, admin or owner"));
+    }
     auto email = tenancy::normalizeEmail(a.email);
-    if (!email) return fail(email.status());
+    if (!email) {
+      return fail(email.status());
+    }
     auto org = s.organizations->get(a.organization);
-    if (!org) return fail(org.status());
+    if (!org) {
+      return fail(org.status());
+    }
     auto hash = auth::hashPassword(a.password, config->bcrypt_cost);
-    if (!hash) return fail(hash.status());
+    if (!hash) {
+      return fail(hash.status());
+    }
     storage::UserRow user;
     user.id = ids::random("usr_");
     user.organization_id = org->id;
@@ -70,23 +85,33 @@ int admin(const AdminArgs& a) {
     user.password_hash = *hash;
     user.role = a.role;
     user.created_at = user.updated_at = clock::nowMs();
-    if (auto st = s.user_repo->create(user); !st.isOk()) return fail(st);
+    if (auto st = s.user_repo->create(user); !st.isOk()) {
+      return fail(st);
+    }
     print(tenancy::memberJson(user));
     return 0;
   }
   if (a.action == "create-key") {
     auto org = s.organizations->get(a.organization);
-    if (!org) return fail(org.status());
+    if (!org) {
+      return fail(org.status());
+    }
     json::array scopes;
-    for (const auto& scope : a.scopes) scopes.emplace_back(scope);
+    for (const auto& scope : a.scopes) {
+      scopes.emplace_back(scope);
+    }
     auto fields = auth::parseApiKeyFields(json::object{{"name", a.name}, {"scopes", scopes}}, true);
-    if (!fields) return fail(fields.status());
+    if (!fields) {
+      return fail(fields.status());
+    }
     auth::Identity creator;  // the command line acts with platform rights
     creator.id = creator.user_id = "cli";
     creator.organization_id = org->id;
     creator.is_superadmin = true;
     auto created = s.api_keys->create(creator, *fields);
-    if (!created) return fail(created.status());
+    if (!created) {
+      return fail(created.status());
+    }
     json::object o = auth::toJson(created->row);
     o["key"] = created->key;
     print(o);
@@ -94,9 +119,13 @@ int admin(const AdminArgs& a) {
   }
   // list-keys
   auto keys = s.api_keys->list(a.organization);
-  if (!keys) return fail(keys.status());
+  if (!keys) {
+    return fail(keys.status());
+  }
   json::array out;
-  for (const auto& k : *keys) out.push_back(auth::toJson(k));
+  for (const auto& k : *keys) {
+    out.push_back(auth::toJson(k));
+  }
   print(out);
   return 0;
 }

@@ -99,17 +99,26 @@ int run(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  if (*serve_cmd) return serve(host.empty() ? nullptr : host.c_str(), port, port_file.c_str());
-  if (*migrate_cmd) return migrate(direction.c_str(), steps);
-  if (*worker_cmd) return worker();
-  if (*train_cmd)
+  if (*serve_cmd) {
+    return serve(host.empty() ? nullptr : host.c_str(), port, port_file.c_str());
+  }
+  if (*migrate_cmd) {
+    return migrate(direction.c_str(), steps);
+  }
+  if (*worker_cmd) {
+    return worker();
+  }
+  if (*train_cmd) {
     return train(data_files, seed, epochs, buckets_log2, learning_rate, window, model_out);
+  }
   if (*eval_cmd) {
     return eval(data_files, eval_policy.empty() ? nullptr : eval_policy.c_str(), split, misses);
   }
   if (*admin_cmd) {
     for (auto* sub : {create_org, create_user, create_key, list_keys, hash_password}) {
-      if (*sub) admin_args.action = sub->get_name();
+      if (*sub) {
+        admin_args.action = sub->get_name();
+      }
     }
     return admin(admin_args);
   }

@@ -52,8 +52,12 @@ std::string excerpt(const std::string& text, std::size_t max_bytes = 110) {
     out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
   }
   // Do not cut a UTF-8 sequence in half.
-  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-  if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) {
+    out.pop_back();
+  }
+  if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) {
+    out.pop_back();
+  }
   return out.size() < text.size() ? out + "..." : out;
 }
 
@@ -63,8 +67,9 @@ std::string sourceName(const std::string& source) {
   const auto first = s.find('/');
   const auto second = first == std::string::npos ? first : s.find('/', first + 1);
   const auto last = s.rfind('/');
-  if (second != std::string::npos && last > second)
+  if (second != std::string::npos && last > second) {
     s = s.substr(0, second) + " .." + s.substr(last);
+  }
   return s.size() > 60 ? s.substr(0, 57) + "..." : s;
 }
 
@@ -73,9 +78,13 @@ Result<std::shared_ptr<const policy::CompiledPolicy>> compileVariant(
     bool classifier) {
   std::vector<std::string> detectors;
   for (const auto& d : spec.detectors) {
-    if (d != "injection_classifier" && rules) detectors.push_back(d);
+    if (d != "injection_classifier" && rules) {
+      detectors.push_back(d);
+    }
   }
-  if (classifier) detectors.push_back("injection_classifier");
+  if (classifier) {
+    detectors.emplace_back("injection_classifier");
+  }
   spec.detectors = std::move(detectors);
   return policy::compilePolicy(name, 1, std::move(spec), registry);
 }
@@ -92,7 +101,9 @@ Tally run(const policy::CompiledPolicy& pol, const std::vector<const cls::Labele
       auto d = policy::decide(pol.spec, std::move(findings), row->text);
       blocked = d.action == policy::Action::kBlock;
       risk = d.risk_score;
-      for (const auto& f : d.findings) top = std::max(top, f.score);
+      for (const auto& f : d.findings) {
+        top = std::max(top, f.score);
+      }
       for (std::size_t i = 0; i < d.findings.size(); ++i) {
         if (d.finding_actions[i] == policy::Action::kBlock) {
           why = d.findings[i].rule_id;
@@ -118,10 +129,13 @@ Tally run(const policy::CompiledPolicy& pol, const std::vector<const cls::Labele
 
 void printSummary(const std::vector<std::pair<std::string, Tally>>& tallies) {
   std::printf("\n%-22s", "");
-  for (const auto& [name, t] : tallies) std::printf(" | %-28s", name.c_str());
+  for (const auto& [name, t] : tallies) {
+    std::printf(" | %-28s", name.c_str());
+  }
   std::printf("\n%-22s", "label");
-  for (std::size_t i = 0; i < tallies.size(); ++i)
+  for (std::size_t i = 0; i < tallies.size(); ++i) {
     std::printf(" | %-8s %-8s %-9s", "prec", "recall", "F1");
+  }
   std::printf("\n");
   auto fp = [](const Tally& t) {
     auto it = t.by_label.find("benign");
@@ -176,8 +190,12 @@ void printSources(const Tally& t) {
 void printLanguages(const Tally& t) {
   std::printf("\nby language (both): attacks blocked, benign blocked\n");
   std::map<std::string, int> langs;
-  for (const auto& [l, c] : t.by_lang_attack) langs[l] = 0;
-  for (const auto& [l, c] : t.by_lang_benign) langs[l] = 0;
+  for (const auto& [l, c] : t.by_lang_attack) {
+    langs[l] = 0;
+  }
+  for (const auto& [l, c] : t.by_lang_benign) {
+    langs[l] = 0;
+  }
   for (const auto& [lang, unused] : langs) {
     const auto a = t.by_lang_attack.count(lang) ? t.by_lang_attack.at(lang) : Counts{};
     const auto b = t.by_lang_benign.count(lang) ? t.by_lang_benign.at(lang) : Counts{};
@@ -192,36 +210,54 @@ void printLanguages(const Tally& t) {
 int eval(const std::vector<std::string>& data_files, const char* policy_file,
          const std::string& split, std::size_t misses) {
   auto registry = loadOfflineRegistry();
-  if (!registry) return fail(registry.status().message());
+  if (!registry) {
+    return fail(registry.status().message());
+  }
   auto loaded = loadPolicyFile(policy_file, **registry);
-  if (!loaded) return fail(loaded.status().message());
+  if (!loaded) {
+    return fail(loaded.status().message());
+  }
   const policy::PolicySpec spec = std::move(loaded).value();
 
   std::vector<cls::LabeledText> all;
   for (const auto& path : data_files) {
     auto read = cls::readLabeledTexts(path);
-    if (!read) return fail(read.status().message());
-    for (auto& r : *read) all.push_back(std::move(r));
+    if (!read) {
+      return fail(read.status().message());
+    }
+    for (auto& r : *read) {
+      all.push_back(std::move(r));
+    }
   }
   std::vector<const cls::LabeledText*> rows;
   for (const auto& r : all) {
-    if (split == "all" || cls::splitOf(r) == cls::Split::kTest) rows.push_back(&r);
+    if (split == "all" || cls::splitOf(r) == cls::Split::kTest) {
+      rows.push_back(&r);
+    }
   }
-  if (rows.empty()) return fail("no rows to evaluate");
+  if (rows.empty()) {
+    return fail("no rows to evaluate");
+  }
 
   std::vector<std::pair<std::string, Tally>> tallies;
   for (const auto& [name, rules, classifier] :
        {std::tuple{"rules", true, false}, std::tuple{"classifier", false, true},
         std::tuple{"both", true, true}}) {
     auto compiled = compileVariant(spec, name, **registry, rules, classifier);
-    if (!compiled) return fail(compiled.status().message());
+    if (!compiled) {
+      return fail(compiled.status().message());
+    }
     tallies.emplace_back(name, run(**compiled, rows));
   }
 
   std::map<std::string, std::size_t> labels;
-  for (const auto* r : rows) ++labels[r->label];
+  for (const auto* r : rows) {
+    ++labels[r->label];
+  }
   std::printf("%zu rows (%s split):", rows.size(), split.c_str());
-  for (const auto& [l, n] : labels) std::printf(" %s %zu", l.c_str(), n);
+  for (const auto& [l, n] : labels) {
+    std::printf(" %s %zu", l.c_str(), n);
+  }
   std::printf("\n");
   printSummary(tallies);
   const Tally& both = tallies.back().second;
@@ -235,12 +271,18 @@ int eval(const std::vector<std::string>& data_files, const char* policy_file,
   probe.thresholds.classifier = 1e-6;
   probe.thresholds.min_score = 0.0;
   auto probe_policy = compileVariant(probe, "probe", **registry, false, true);
-  if (!probe_policy) return fail(probe_policy.status().message());
+  if (!probe_policy) {
+    return fail(probe_policy.status().message());
+  }
   const Tally scores = run(**probe_policy, rows);
   std::vector<std::size_t> missed, false_alarms;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (cls::isAttack(*rows[i]) && !both.blocked[i]) missed.push_back(i);
-    if (!cls::isAttack(*rows[i]) && both.blocked[i]) false_alarms.push_back(i);
+    if (cls::isAttack(*rows[i]) && !both.blocked[i]) {
+      missed.push_back(i);
+    }
+    if (!cls::isAttack(*rows[i]) && both.blocked[i]) {
+      false_alarms.push_back(i);
+    }
   }
   std::sort(missed.begin(), missed.end(), [&](std::size_t a, std::size_t b) {
     return scores.top_score[a] < scores.top_score[b];

@@ -21,7 +21,9 @@ bool readAll(const char* path, std::string& out) {
     ss << std::cin.rdbuf();
   } else {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
+    if (!in) {
+      return false;
+    }
     ss << in.rdbuf();
   }
   out = ss.str();
@@ -37,15 +39,23 @@ int fail(const std::string& message) {
 
 int scan(const char* policy_file, const char* input_file, bool response) {
   auto registry = loadOfflineRegistry();
-  if (!registry) return fail(registry.status().message());
+  if (!registry) {
+    return fail(registry.status().message());
+  }
   auto spec = loadPolicyFile(policy_file, **registry);
-  if (!spec) return fail(spec.status().message());
+  if (!spec) {
+    return fail(spec.status().message());
+  }
   const std::string policy_id = policy_file != nullptr ? policy_file : "default";
   auto compiled = policy::compilePolicy(policy_id, 1, std::move(spec).value(), **registry);
-  if (!compiled) return fail(compiled.status().message());
+  if (!compiled) {
+    return fail(compiled.status().message());
+  }
 
   std::string text;
-  if (!readAll(input_file, text)) return fail(std::string("cannot read ") + input_file);
+  if (!readAll(input_file, text)) {
+    return fail(std::string("cannot read ") + input_file);
+  }
   if (auto bad = utf8::firstInvalid(text)) {
     return fail("input is not valid UTF-8 (byte " + std::to_string(*bad) + ")");
   }

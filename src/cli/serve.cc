@@ -13,8 +13,12 @@ int serve(const char* host, int port, const char* port_file) {
     std::fprintf(stderr, "aisafe: %s\n", config.status().message().c_str());
     return 2;
   }
-  if (host != nullptr) config->host = host;
-  if (port >= 0) config->port = static_cast<std::uint16_t>(port);
+  if (host != nullptr) {
+    config->host = host;
+  }
+  if (port >= 0) {
+    config->port = static_cast<std::uint16_t>(port);
+  }
   telemetry::setupLogging(config->log_level, config->log_format);
   auto app = app::App::create(*config);
   if (!app) {

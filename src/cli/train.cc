@@ -20,7 +20,9 @@ int train(const std::vector<std::string>& data_files, std::uint64_t seed, int ep
       return 2;
     }
     std::fprintf(stderr, "read %zu rows from %s\n", read->size(), path.c_str());
-    for (auto& r : *read) rows.push_back(std::move(r));
+    for (auto& r : *read) {
+      rows.push_back(std::move(r));
+    }
   }
   cls::TrainOptions options;
   options.seed = seed;

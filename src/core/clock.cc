@@ -23,31 +23,43 @@ bool parseRfc3339(const std::string& text, std::int64_t& epoch_ms) {
       consumed != 19) {
     return false;
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
+    return false;
+  }
   std::size_t pos = 19;
   int millis = 0;
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
     int digits = 0;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (digits < 3) millis = millis * 10 + (text[pos] - '0');
+      if (digits < 3) {
+        millis = millis * 10 + (text[pos] - '0');
+      }
       ++digits, ++pos;
     }
-    if (digits == 0) return false;
-    for (int k = digits; k < 3; ++k) millis *= 10;
+    if (digits == 0) {
+      return false;
+    }
+    for (int k = digits; k < 3; ++k) {
+      millis *= 10;
+    }
   }
   long offset_secs = 0;
   if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
     ++pos;
   } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
     int oh, om;
-    if (std::sscanf(text.c_str() + pos + 1, "%2d:%2d", &oh, &om) != 2) return false;
+    if (std::sscanf(text.c_str() + pos + 1, "%2d:%2d", &oh, &om) != 2) {
+      return false;
+    }
     offset_secs = (oh * 3600L + om * 60L) * (text[pos] == '+' ? 1 : -1);
     pos += 6;
   } else {
     return false;
   }
-  if (pos != text.size()) return false;
+  if (pos != text.size()) {
+    return false;
+  }
   std::tm tm{};
   tm.tm_year = y - 1900, tm.tm_mon = mo - 1, tm.tm_mday = d, tm.tm_hour = h, tm.tm_min = mi,
   tm.tm_sec = s;

@@ -11,9 +11,11 @@
 namespace aisafe {
 namespace {
 
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return {};
+  if (b == std::string::npos) {
+    return {};
+  }
   const auto e = s.find_last_not_of(" \t\r");
   return s.substr(b, e - b + 1);
 }
@@ -24,19 +26,27 @@ class Reader {
       : env_(env), dotenv_(dotenv) {}
 
   std::optional<std::string> raw(const std::string& key) const {
-    if (auto v = env_(key)) return v;
-    if (auto it = dotenv_.find(key); it != dotenv_.end()) return it->second;
+    if (auto v = env_(key)) {
+      return v;
+    }
+    if (auto it = dotenv_.find(key); it != dotenv_.end()) {
+      return it->second;
+    }
     return std::nullopt;
   }
 
   void string(const std::string& key, std::string& out) {
-    if (auto v = raw(key)) out = *v;
+    if (auto v = raw(key)) {
+      out = *v;
+    }
   }
 
   template <typename Int>
   void integer(const std::string& key, Int& out, std::uint64_t min, std::uint64_t max) {
     auto v = raw(key);
-    if (!v) return;
+    if (!v) {
+      return;
+    }
     std::uint64_t parsed = 0;
     const auto* end = v->data() + v->size();
     auto [ptr, ec] = std::from_chars(v->data(), end, parsed);
@@ -50,7 +60,9 @@ class Reader {
 
   void boolean(const std::string& key, bool& out) {
     auto v = raw(key);
-    if (!v) return;
+    if (!v) {
+      return;
+    }
     if (*v == "true" || *v == "1" || *v == "yes") {
       out = true;
     } else if (*v == "false" || *v == "0" || *v == "no") {
@@ -62,7 +74,9 @@ class Reader {
 
   void oneOf(const std::string& key, std::string& out, std::initializer_list<const char*> allowed) {
     auto v = raw(key);
-    if (!v) return;
+    if (!v) {
+      return;
+    }
     for (const char* a : allowed) {
       if (*v == a) {
         out = *v;
@@ -70,13 +84,17 @@ class Reader {
       }
     }
     std::string list;
-    for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+    for (const char* a : allowed) {
+      list += std::string(list.empty() ? "" : ", ") + a;
+    }
     errors_.push_back(key + "=" + *v + ": expected one of " + list);
   }
 
   void ratio(const std::string& key, double& out) {
     auto v = raw(key);
-    if (!v) return;
+    if (!v) {
+      return;
+    }
     double parsed = -1;
     const auto* end = v->data() + v->size();
     auto [ptr, ec] = std::from_chars(v->data(), end, parsed);
@@ -91,7 +109,9 @@ class Reader {
   void duration(const std::string& key, std::uint32_t& out_ms, std::uint64_t min_ms,
                 std::uint64_t max_ms) {
     auto v = raw(key);
-    if (!v) return;
+    if (!v) {
+      return;
+    }
     std::uint64_t n = 0;
     const auto* end = v->data() + v->size();
     auto [ptr, ec] = std::from_chars(v->data(), end, n);
@@ -133,10 +153,16 @@ std::map<std::string, std::string> parseDotEnv(const std::string& content) {
   std::string line;
   while (std::getline(in, line)) {
     line = trim(line);
-    if (line.empty() || line[0] == '#') continue;
-    if (line.rfind("export ", 0) == 0) line = trim(line.substr(7));
+    if (line.empty() || line[0] == '#') {
+      continue;
+    }
+    if (line.rfind("export ", 0) == 0) {
+      line = trim(line.substr(7));
+    }
     const auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
+    if (eq == std::string::npos) {
+      continue;
+    }
     std::string key = trim(line.substr(0, eq));
     std::string value = trim(line.substr(eq + 1));
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
@@ -175,20 +201,25 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
 
   if (auto secret = r.raw("SECRET_KEY")) {
     // Never echoed: the message names the rule, not the value.
-    if (secret->size() < 32) r.error("SECRET_KEY: must be at least 32 characters");
+    if (secret->size() < 32) {
+      r.error("SECRET_KEY: must be at least 32 characters");
+    }
     c.secret_key = *secret;
   }
   r.string("SECRET_KEY_FILE", c.secret_key_file);
-  r.integer("JWT_EXPIRATION_HOURS", c.jwt_expiration_hours, 1, 24 * 30);
+  r.integer("JWT_EXPIRATION_HOURS", c.jwt_expiration_hours, 1, std::uint64_t{24} * 30);
   r.integer("REFRESH_TOKEN_DAYS", c.refresh_token_days, 1, 365);
   r.string("JWT_ISSUER", c.jwt_issuer);
   r.string("JWT_AUDIENCE", c.jwt_audience);
   r.integer("BCRYPT_COST", c.bcrypt_cost, 4, 31);
   r.string("DEFAULT_ORGANIZATION_ID", c.default_organization_id);
   r.string("ADMIN_EMAIL", c.admin_email);
-  if (auto pw = r.raw("ADMIN_PASSWORD")) c.admin_password = *pw;
+  if (auto pw = r.raw("ADMIN_PASSWORD")) {
+    c.admin_password = *pw;
+  }
   r.boolean("ALLOW_ANONYMOUS_VALIDATE", c.allow_anonymous_validate);
-  r.integer("API_KEY_ROTATION_GRACE_HOURS", c.api_key_rotation_grace_hours, 0, 24 * 365);
+  r.integer("API_KEY_ROTATION_GRACE_HOURS", c.api_key_rotation_grace_hours, 0,
+            std::uint64_t{24} * 365);
   r.integer("LOGIN_MAX_FAILURES_PER_ACCOUNT", c.login_max_failures_per_account, 1, 1'000'000);
   r.integer("LOGIN_MAX_FAILURES_PER_ADDRESS", c.login_max_failures_per_address, 1, 1'000'000);
   r.integer("LOGIN_FAILURE_WINDOW_S", c.login_failure_window_s, 1, 86'400);
@@ -203,7 +234,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.string("OIDC_ROLE_CLAIM", c.oidc_role_claim);
   r.string("OIDC_ROLE_MAP", c.oidc_role_map);
   r.oneOf("OIDC_DEFAULT_ROLE", c.oidc_default_role, {"", "viewer", "member", "admin", "owner"});
-  r.integer("OIDC_JWKS_CACHE_S", c.oidc_jwks_cache_s, 10, 86'400 * 7);
+  r.integer("OIDC_JWKS_CACHE_S", c.oidc_jwks_cache_s, 10, std::uint64_t{86'400} * 7);
   r.integer("OIDC_JWKS_TIMEOUT_MS", c.oidc_jwks_timeout_ms, 100, 60'000);
   r.integer("OIDC_JWKS_COOLDOWN_S", c.oidc_jwks_cooldown_s, 0, 3600);
   r.integer("RATE_LIMIT_PER_MINUTE", c.rate_limit_per_minute, 0, 1'000'000'000);
@@ -212,7 +243,9 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("ORG_SETTINGS_CACHE_MS", c.org_settings_cache_ms, 0, 600'000);
   r.oneOf("RATE_LIMIT_FAIL_MODE", c.rate_limit_fail_mode, {"local", "open", "closed"});
   r.integer("REPLICAS", c.replicas, 1, 10'000);
-  if (auto url = r.raw("REDIS_URL")) c.redis_url = *url;  // may hold a password: never echoed
+  if (auto url = r.raw("REDIS_URL")) {
+    c.redis_url = *url;  // may hold a password: never echoed
+  }
   r.integer("REDIS_TIMEOUT_MS", c.redis_timeout_ms, 1, 10'000);
   r.integer("REDIS_CONNECT_TIMEOUT_MS", c.redis_connect_timeout_ms, 1, 10'000);
   r.ratio("RATE_LIMIT_LEASE_FRACTION", c.rate_limit_lease_fraction);
@@ -230,13 +263,16 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.string("SEMANTIC_DETECTOR_URL", c.semantic_detector_url);
   r.oneOf("SEMANTIC_DETECTOR_FORMAT", c.semantic_detector_format, {"openai-chat", "json"});
   r.string("SEMANTIC_DETECTOR_MODEL", c.semantic_detector_model);
-  if (auto key = r.raw("SEMANTIC_DETECTOR_API_KEY")) c.semantic_detector_api_key = *key;
+  if (auto key = r.raw("SEMANTIC_DETECTOR_API_KEY")) {
+    c.semantic_detector_api_key = *key;
+  }
   r.integer("SEMANTIC_DETECTOR_TIMEOUT_MS", c.semantic_detector_timeout_ms, 10, 60'000);
   r.integer("SEMANTIC_DETECTOR_CONCURRENCY", c.semantic_detector_concurrency, 1, 4096);
-  r.integer("SEMANTIC_CACHE_TTL", c.semantic_cache_ttl_s, 0, 86'400 * 7);
+  r.integer("SEMANTIC_CACHE_TTL", c.semantic_cache_ttl_s, 0, std::uint64_t{86'400} * 7);
   r.boolean("WEBHOOK_ALLOW_HTTP", c.webhook_allow_http);
   r.boolean("WEBHOOK_ALLOW_PRIVATE", c.webhook_allow_private);
-  r.integer("WEBHOOK_SECRET_ROTATION_HOURS", c.webhook_secret_rotation_hours, 0, 24 * 30);
+  r.integer("WEBHOOK_SECRET_ROTATION_HOURS", c.webhook_secret_rotation_hours, 0,
+            std::uint64_t{24} * 30);
   r.integer("WEBHOOK_TIMEOUT_MS", c.webhook_timeout_ms, 100, 120'000);
   r.integer("WEBHOOK_CONNECT_TIMEOUT_MS", c.webhook_connect_timeout_ms, 50, 60'000);
   r.string("WEBHOOK_RETRY_SCHEDULE", c.webhook_retry_schedule);
@@ -249,7 +285,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("WORKER_METRICS_PORT", c.worker_metrics_port, 0, 65535);
   r.integer("L1_CACHE_SIZE", c.l1_cache_size, 16, 100'000'000);
   r.integer("L1_CACHE_TTL", c.l1_cache_ttl_s, 1, 86'400);
-  r.integer("L2_CACHE_TTL", c.l2_cache_ttl_s, 1, 86'400 * 7);
+  r.integer("L2_CACHE_TTL", c.l2_cache_ttl_s, 1, std::uint64_t{86'400} * 7);
   r.boolean("VALIDATION_CACHE", c.validation_cache);
   r.integer("VALIDATION_CACHE_MIN_BYTES", c.validation_cache_min_bytes, 0, 1'000'000'000);
   r.integer("VALIDATION_CACHE_L2_MIN_BYTES", c.validation_cache_l2_min_bytes, 0, 1'000'000'000);
@@ -286,7 +322,9 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
       r.error("OTEL_EXPORTER_OTLP_ENDPOINT=" + c.otel_exporter_otlp_endpoint +
               ": expected http://HOST:PORT or https://HOST:PORT (the OTLP/HTTP receiver)");
     }
-    if (c.otel_service_name.empty()) r.error("OTEL_SERVICE_NAME must not be empty");
+    if (c.otel_service_name.empty()) {
+      r.error("OTEL_SERVICE_NAME must not be empty");
+    }
   }
   if (c.jwt_issuer.empty() || c.jwt_audience.empty()) {
     r.error("JWT_ISSUER and JWT_AUDIENCE must not be empty");
@@ -298,10 +336,14 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   }
   if (!r.errors().empty()) {
     std::string msg = "invalid configuration:";
-    for (const auto& e : r.errors()) msg += "\n  " + e;
+    for (const auto& e : r.errors()) {
+      msg += "\n  " + e;
+    }
     return invalidArgument(msg);
   }
-  if (c.threads == 0) c.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (c.threads == 0) {
+    c.threads = std::max(1u, std::thread::hardware_concurrency());
+  }
   return c;
 }
 
@@ -314,7 +356,9 @@ Result<Config> loadConfigFromProcess() {
   }
   EnvLookup env = [](const std::string& key) -> std::optional<std::string> {
     const char* v = std::getenv(key.c_str());
-    if (v == nullptr) return std::nullopt;
+    if (v == nullptr) {
+      return std::nullopt;
+    }
     return std::string(v);
   };
   return loadConfig(env, dotenv);

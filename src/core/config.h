@@ -28,8 +28,8 @@ struct Config {
   std::string compiled_rules_cache_dir =
       "./data/cache";  // compiled databases kept across restarts; empty: off
 
-  std::size_t max_body_bytes = 1 << 20;      // larger bodies get 413 before any detector runs
-  std::size_t max_header_bytes = 16 * 1024;  // larger header blocks get 431
+  std::size_t max_body_bytes = 1 << 20;  // larger bodies get 413 before any detector runs
+  std::size_t max_header_bytes = std::size_t{16} * 1024;  // larger header blocks get 431
   std::uint32_t read_timeout_ms = 10'000;    // a request not fully read by then gets 408
   std::uint32_t idle_timeout_ms = 60'000;    // keep-alive connections idle this long are closed
   std::size_t max_connections = 10'000;      // past this, new connections get 503 and are closed

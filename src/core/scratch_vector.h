@@ -16,7 +16,7 @@ template <class T>
 class DefaultInitAllocator : public std::allocator<T> {
  public:
   template <class U>
-  struct rebind {
+  struct rebind {  // NOLINT(readability-identifier-naming): the name allocators must have
     using other = DefaultInitAllocator<U>;
   };
 

@@ -99,7 +99,10 @@ class [[nodiscard]] Result {
 
 // AISAFE_TRY(auto x, makeX()); binds the value or returns the error.
 #define AISAFE_TRY(decl, expr) AISAFE_TRY_IMPL(AISAFE_CONCAT(aisafe_result_, __LINE__), decl, expr)
+// `tmp` and `decl` are names and a declaration, not expressions: they cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define AISAFE_TRY_IMPL(tmp, decl, expr) \
   auto tmp = (expr);                     \
   if (!tmp.isOk()) return tmp.status();  \
   decl = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

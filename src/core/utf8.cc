@@ -24,12 +24,18 @@ std::optional<std::size_t> firstInvalid(std::string_view text) {
     } else {
       return i;
     }
-    if (i + len > n) return i;
+    if (i + len > n) {
+      return i;
+    }
     for (std::size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return i;
+      if ((s[i + k] & 0xC0) != 0x80) {
+        return i;
+      }
       cp = (cp << 6) | (s[i + k] & 0x3F);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return i;
+    }
     i += len;
   }
   return std::nullopt;

@@ -54,19 +54,25 @@ std::string fingerprint(const std::vector<const PatternRule*>& rules, bool som) 
 
 hs_database* loadFromDisk(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return nullptr;
+  if (!in) {
+    return nullptr;
+  }
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string bytes = ss.str();
   hs_database* db = nullptr;
-  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return nullptr;
+  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) {
+    return nullptr;
+  }
   return db;
 }
 
 void saveToDisk(const std::string& dir, const std::string& path, const hs_database* db) {
   char* bytes = nullptr;
   std::size_t length = 0;
-  if (hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) return;
+  if (hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) {
+    return;
+  }
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   // Write aside and rename: a reader never sees half a file, concurrent writers are harmless.
@@ -77,7 +83,9 @@ void saveToDisk(const std::string& dir, const std::string& path, const hs_databa
   }
   std::free(bytes);
   std::filesystem::rename(tmp, path, ec);
-  if (ec) std::filesystem::remove(tmp, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+  }
 }
 
 }  // namespace
@@ -103,14 +111,18 @@ Result<std::shared_ptr<const CompiledDatabase>> sharedDatabase(
   {
     std::lock_guard lock(c.mu);
     if (auto it = c.live.find(key); it != c.live.end()) {
-      if (auto db = it->second.lock()) return db;
+      if (auto db = it->second.lock()) {
+        return db;
+      }
     }
   }
   std::lock_guard compile_lock(c.compile_mu);
   {
     std::lock_guard lock(c.mu);  // another thread may have finished it meanwhile
     if (auto it = c.live.find(key); it != c.live.end()) {
-      if (auto db = it->second.lock()) return db;
+      if (auto db = it->second.lock()) {
+        return db;
+      }
     }
   }
   const std::string dir = cacheDir();
@@ -121,7 +133,9 @@ Result<std::shared_ptr<const CompiledDatabase>> sharedDatabase(
     db = std::make_shared<const CompiledDatabase>(raw);
   } else {
     AISAFE_TRY(HsDatabase compiled, compileRules(rules, som));
-    if (!path.empty()) saveToDisk(dir, path, compiled.get());
+    if (!path.empty()) {
+      saveToDisk(dir, path, compiled.get());
+    }
     db = std::make_shared<const CompiledDatabase>(compiled.release());
   }
   std::lock_guard lock(c.mu);

@@ -8,18 +8,34 @@ namespace aisafe::detect {
 namespace {
 
 int base64Value(unsigned char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;  // standard and URL-safe alphabets alike
-  if (c == '/' || c == '_') return 63;
+  if (c >= 'A' && c <= 'Z') {
+    return c - 'A';
+  }
+  if (c >= 'a' && c <= 'z') {
+    return c - 'a' + 26;
+  }
+  if (c >= '0' && c <= '9') {
+    return c - '0' + 52;
+  }
+  if (c == '+' || c == '-') {
+    return 62;  // standard and URL-safe alphabets alike
+  }
+  if (c == '/' || c == '_') {
+    return 63;
+  }
   return -1;
 }
 
 int hexValue(unsigned char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
   return -1;
 }
 
@@ -90,10 +106,14 @@ void findAlphabetRuns(const Parent& parent, Budget& budget, std::vector<DecodedL
       digit = digit || (c >= '0' && c <= '9');
     }
     const std::size_t run_end = i;
-    while (i < t.size() && t[i] == '=' && i - run_end < 2) ++i;
+    while (i < t.size() && t[i] == '=' && i - run_end < 2) {
+      ++i;
+    }
     const std::size_t len = run_end - start;
     // Same gate as the survey: base64 of text mixes classes; one long word does not.
-    if (len < kMinEncodedRun || (upper + lower + digit) < 2) continue;
+    if (len < kMinEncodedRun || (upper + lower + digit) < 2) {
+      continue;
+    }
     if (all_hex && len % 2 == 0 && affordable(budget, len / 2)) {
       auto bytes = decodeHex(t.substr(start, len));
       if (bytes && looksLikeText(*bytes)) {
@@ -102,7 +122,9 @@ void findAlphabetRuns(const Parent& parent, Budget& budget, std::vector<DecodedL
         continue;
       }
     }
-    if (!affordable(budget, len / 4 * 3 + 2)) continue;
+    if (!affordable(budget, len / 4 * 3 + 2)) {
+      continue;
+    }
     auto bytes = decodeBase64(t.substr(start, i - start));
     if (bytes && looksLikeText(*bytes)) {
       addLayer(out, budget, parent, std::move(*bytes), "base64", SpanMap::kWholeSegment, start, i);
@@ -115,13 +137,21 @@ void findAlphabetRuns(const Parent& parent, Budget& budget, std::vector<DecodedL
 // of " :,-" or by nothing when the next has a prefix. Contiguous hex is findAlphabetRuns' job.
 std::size_t separatedHexByte(std::string_view t, std::size_t i, std::size_t& value) {
   std::size_t k = i;
-  if (k + 1 < t.size() && (t[k] == '\\' || t[k] == '0') && (t[k + 1] | 0x20) == 'x') k += 2;
-  if (k + 1 >= t.size()) return 0;
+  if (k + 1 < t.size() && (t[k] == '\\' || t[k] == '0') && (t[k + 1] | 0x20) == 'x') {
+    k += 2;
+  }
+  if (k + 1 >= t.size()) {
+    return 0;
+  }
   const int hi = hexValue(static_cast<unsigned char>(t[k]));
   const int lo = hexValue(static_cast<unsigned char>(t[k + 1]));
-  if (hi < 0 || lo < 0) return 0;
-  if (k + 2 < t.size() && hexValue(static_cast<unsigned char>(t[k + 2])) >= 0) return 0;
-  value = static_cast<std::size_t>(hi * 16 + lo);
+  if (hi < 0 || lo < 0) {
+    return 0;
+  }
+  if (k + 2 < t.size() && hexValue(static_cast<unsigned char>(t[k + 2])) >= 0) {
+    return 0;
+  }
+  value = static_cast<std::size_t>(hi) * 16 + static_cast<std::size_t>(lo);
   return k + 2 - i;
 }
 
@@ -129,10 +159,14 @@ void findSeparatedHex(const Parent& parent, Budget& budget, std::vector<DecodedL
   const std::string_view t = parent.text;
   for (std::size_t i = 0; i < t.size() && budget.layers > 0; ++i) {
     // A byte starts at a word boundary: not inside a longer run of letters or digits.
-    if (i > 0 && base64Value(static_cast<unsigned char>(t[i - 1])) >= 0) continue;
+    if (i > 0 && base64Value(static_cast<unsigned char>(t[i - 1])) >= 0) {
+      continue;
+    }
     std::size_t value = 0;
     std::size_t len = separatedHexByte(t, i, value);
-    if (len == 0) continue;
+    if (len == 0) {
+      continue;
+    }
     std::string bytes;
     std::size_t end = i;
     while (len != 0) {
@@ -144,7 +178,9 @@ void findSeparatedHex(const Parent& parent, Budget& budget, std::vector<DecodedL
         ++next;
       }
       len = separatedHexByte(t, next, value);
-      if (len != 0) end = next;
+      if (len != 0) {
+        end = next;
+      }
     }
     if (bytes.size() >= kMinHexPairs && affordable(budget, bytes.size()) && looksLikeText(bytes)) {
       addLayer(out, budget, parent, std::move(bytes), "hex", SpanMap::kWholeSegment, i, end);
@@ -169,7 +205,9 @@ void findUrlTokens(const Parent& parent, Budget& budget, std::vector<DecodedLaye
         escaped = true;
       }
     }
-    if (!escaped || !affordable(budget, i - start)) continue;
+    if (!escaped || !affordable(budget, i - start)) {
+      continue;
+    }
     auto bytes = decodeUrl(t.substr(start, i - start));
     if (bytes && looksLikeText(*bytes)) {
       addLayer(out, budget, parent, std::move(*bytes), "url", SpanMap::kWholeSegment, start, i);
@@ -179,9 +217,13 @@ void findUrlTokens(const Parent& parent, Budget& budget, std::vector<DecodedLaye
 
 // The longest prefix of `t` of at most `limit` bytes that ends on a code point boundary.
 std::size_t prefixAtBoundary(std::string_view t, std::size_t limit) {
-  if (t.size() <= limit) return t.size();
+  if (t.size() <= limit) {
+    return t.size();
+  }
   std::size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;
+  while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
   return cut;
 }
 
@@ -190,7 +232,9 @@ std::size_t prefixAtBoundary(std::string_view t, std::size_t limit) {
 void addWholeTextLayers(const Parent& parent, const Survey& survey, Budget& budget,
                         std::vector<DecodedLayer>& out) {
   const std::size_t cut = prefixAtBoundary(parent.text, budget.bytes);
-  if (cut < kMinDecodedBytes) return;
+  if (cut < kMinDecodedBytes) {
+    return;
+  }
   const std::string_view part = parent.text.substr(0, cut);
   if (survey.rot13 && parent.kind != "rot13" && affordable(budget, cut)) {
     addLayer(out, budget, parent, rot13(part), "rot13", SpanMap::kSamePositions, 0, cut);
@@ -221,10 +265,14 @@ void decodeLayers(std::string_view text, const Survey& survey, std::vector<Decod
   Budget budget;
   decodeInto(Parent{text, -1, "", 0, ""}, survey, budget, out);
   for (std::size_t i = 0; i < out.size() && budget.layers > 0; ++i) {
-    if (out[i].depth >= kMaxDecodeDepth) continue;
+    if (out[i].depth >= kMaxDecodeDepth) {
+      continue;
+    }
     const std::string_view inner = out[i].text;
     const Survey inner_survey = surveyText(inner);
-    if (!inner_survey.encoded && !inner_survey.rot13 && !inner_survey.reversed) continue;
+    if (!inner_survey.encoded && !inner_survey.rot13 && !inner_survey.reversed) {
+      continue;
+    }
     decodeInto(Parent{inner, static_cast<int>(i), out[i].path, out[i].depth, lastKind(out[i].path)},
                inner_survey, budget, out);
   }
@@ -257,15 +305,21 @@ std::pair<std::size_t, std::size_t> originalSpan(const std::vector<DecodedLayer>
 }
 
 std::optional<std::string> decodeBase64(std::string_view in) {
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-  if (in.size() % 4 == 1) return std::nullopt;  // a lone 6-bit digit cannot end a byte
+  while (!in.empty() && in.back() == '=') {
+    in.remove_suffix(1);
+  }
+  if (in.size() % 4 == 1) {
+    return std::nullopt;  // a lone 6-bit digit cannot end a byte
+  }
   std::string out;
   out.reserve(in.size() / 4 * 3 + 2);
   std::uint32_t acc = 0;
   int bits = 0;
   for (unsigned char c : in) {
     const int v = base64Value(c);
-    if (v < 0) return std::nullopt;
+    if (v < 0) {
+      return std::nullopt;
+    }
     acc = (acc << 6) | static_cast<std::uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -277,13 +331,17 @@ std::optional<std::string> decodeBase64(std::string_view in) {
 }
 
 std::optional<std::string> decodeHex(std::string_view in) {
-  if (in.size() % 2 != 0) return std::nullopt;
+  if (in.size() % 2 != 0) {
+    return std::nullopt;
+  }
   std::string out;
   out.reserve(in.size() / 2);
   for (std::size_t i = 0; i < in.size(); i += 2) {
     const int hi = hexValue(static_cast<unsigned char>(in[i]));
     const int lo = hexValue(static_cast<unsigned char>(in[i + 1]));
-    if (hi < 0 || lo < 0) return std::nullopt;
+    if (hi < 0 || lo < 0) {
+      return std::nullopt;
+    }
     out.push_back(static_cast<char>(hi * 16 + lo));
   }
   return out;
@@ -305,15 +363,19 @@ std::optional<std::string> decodeUrl(std::string_view in) {
       out.push_back(c == '+' ? ' ' : static_cast<char>(c));
     }
   }
-  if (!escaped) return std::nullopt;
+  if (!escaped) {
+    return std::nullopt;
+  }
   return out;
 }
 
 std::string rot13(std::string_view in) {
   std::string out(in);
   for (char& ch : out) {
-    const char base = (ch >= 'a' && ch <= 'z') ? 'a' : (ch >= 'A' && ch <= 'Z') ? 'A' : 0;
-    if (base != 0) ch = static_cast<char>(base + (ch - base + 13) % 26);
+    const char base = (ch >= 'a' && ch <= 'z') ? 'a' : (ch >= 'A' && ch <= 'Z') ? 'A' : '\0';
+    if (base != 0) {
+      ch = static_cast<char>(base + (ch - base + 13) % 26);
+    }
   }
   return out;
 }
@@ -324,7 +386,9 @@ std::string reverseCodePoints(std::string_view in) {
   std::size_t end = in.size();
   while (end > 0) {
     std::size_t start = end - 1;
-    while (start > 0 && (static_cast<unsigned char>(in[start]) & 0xC0) == 0x80) --start;
+    while (start > 0 && (static_cast<unsigned char>(in[start]) & 0xC0) == 0x80) {
+      --start;
+    }
     out.append(in.substr(start, end - start));
     end = start;
   }
@@ -332,7 +396,9 @@ std::string reverseCodePoints(std::string_view in) {
 }
 
 bool looksLikeText(std::string_view bytes) {
-  if (bytes.size() < kMinDecodedBytes || !utf8::isValid(bytes)) return false;
+  if (bytes.size() < kMinDecodedBytes || !utf8::isValid(bytes)) {
+    return false;
+  }
   std::size_t total = 0, unprintable = 0, wordish = 0;
   for (std::size_t i = 0; i < bytes.size();) {
     std::size_t len = 0;

@@ -47,7 +47,9 @@ class Builder {
   Builder(std::string_view text, DeobfuscatedView& out) : text_(text), out_(out) {}
 
   void copy(std::size_t from, std::size_t to) {
-    for (std::size_t i = from; i < to; ++i) put(text_[i], i, false);
+    for (std::size_t i = from; i < to; ++i) {
+      put(text_[i], i, false);
+    }
   }
 
   // The white space between two chunks; a run too long for the rules' gaps is one space, and
@@ -71,7 +73,9 @@ class Builder {
     const std::size_t from = out_.text.size();
     const Changes changes = emit(c);
     const std::size_t to = out_.text.size();
-    if (glued || changes.separators >= 2 || changes.leet >= 2) markChanged(from, to);
+    if (glued || changes.separators >= 2 || changes.leet >= 2) {
+      markChanged(from, to);
+    }
   }
 
  private:
@@ -99,14 +103,20 @@ class Builder {
     };
     std::size_t letters = 0, pieces = 1;
     for (std::size_t i = c.start; i < c.end; ++i) {
-      if (word(i)) ++letters;
-      if (between(i)) ++pieces;
+      if (word(i)) {
+        ++letters;
+      }
+      if (between(i)) {
+        ++pieces;
+      }
     }
     const bool join = letters <= kMaxSyllableLetters * pieces;
     for (std::size_t i = c.start; i < c.end; ++i) {
       const char ch = text_[i];
       if (between(i)) {
-        if (!join) put(' ', i, false);
+        if (!join) {
+          put(' ', i, false);
+        }
         ++changes.separators;
       } else if (c.leet && !isLetter(ch) && leetLetter(ch) != 0) {
         put(leetLetter(ch), i, true);
@@ -130,7 +140,9 @@ class Builder {
 
 bool hasLetter(std::string_view s) {
   for (char c : s) {
-    if (isLetter(c)) return true;
+    if (isLetter(c)) {
+      return true;
+    }
   }
   return false;
 }
@@ -151,7 +163,9 @@ bool single(std::string_view text, const Chunk& c) {
 
 bool DeobfuscatedView::hasLeet(std::size_t start, std::size_t end) const {
   for (std::size_t i = start; i < end && i < leet.size(); ++i) {
-    if (leet[i] != 0) return true;
+    if (leet[i] != 0) {
+      return true;
+    }
   }
   return false;
 }
@@ -165,8 +179,12 @@ std::vector<std::pair<std::size_t, std::size_t>> DeobfuscatedView::windows(
   for (const auto& [start, end] : changed) {
     std::size_t a = start > context ? start - context : 0;
     std::size_t b = std::min(text.size(), end + context);
-    while (a > 0 && !boundary(a)) --a;
-    while (!boundary(b)) ++b;
+    while (a > 0 && !boundary(a)) {
+      --a;
+    }
+    while (!boundary(b)) {
+      ++b;
+    }
     if (!out.empty() && out.back().second >= a) {
       out.back().second = std::max(out.back().second, b);
     } else {
@@ -192,7 +210,9 @@ bool deobfuscate(std::string_view text, DeobfuscatedView& out) {
       continue;
     }
     const std::size_t start = i;
-    while (i < text.size() && !isSpace(text[i])) ++i;
+    while (i < text.size() && !isSpace(text[i])) {
+      ++i;
+    }
     chunks.push_back({start, i, hasLetter(text.substr(start, i - start))});
   }
 
@@ -207,10 +227,14 @@ bool deobfuscate(std::string_view text, DeobfuscatedView& out) {
     }
     if (e - k + 1 >= kMinSpacedRun) {
       bool letter = false;
-      for (std::size_t j = k; j <= e; ++j) letter = letter || chunks[j].leet;
+      for (std::size_t j = k; j <= e; ++j) {
+        letter = letter || chunks[j].leet;
+      }
       for (std::size_t j = k; j <= e; ++j) {
         chunks[j].leet = letter;
-        if (j < e) glue[j] = 1;
+        if (j < e) {
+          glue[j] = 1;
+        }
       }
     }
     k = e + 1;
@@ -220,7 +244,9 @@ bool deobfuscate(std::string_view text, DeobfuscatedView& out) {
   std::size_t pos = 0;
   for (std::size_t k = 0; k < chunks.size(); ++k) {
     const bool glued = k > 0 && glue[k - 1] != 0;
-    if (!glued) b.gap(pos, chunks[k].start);
+    if (!glued) {
+      b.gap(pos, chunks[k].start);
+    }
     if (urlLike(text.substr(chunks[k].start, chunks[k].end - chunks[k].start))) {
       b.copy(chunks[k].start, chunks[k].end);  // dots and @ are its syntax, not a disguise
     } else {

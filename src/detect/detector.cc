@@ -5,19 +5,25 @@
 namespace aisafe::detect {
 
 ScanScratch::~ScanScratch() {
-  if (hs_ != nullptr) hs_free_scratch(hs_);
+  if (hs_ != nullptr) {
+    hs_free_scratch(hs_);
+  }
 }
 
 Result<hs_scratch*> ScanScratch::forDatabase(const hs_database* db, std::uint64_t serial) {
   for (std::uint64_t s : sized_for_) {
-    if (s == serial) return hs_;
+    if (s == serial) {
+      return hs_;
+    }
   }
   // Grows the scratch when needed and never shrinks it, so it keeps fitting every database it
   // was sized for: one scratch per thread serves every policy.
   if (hs_alloc_scratch(db, &hs_) != HS_SUCCESS) {
     return internalError("cannot allocate vectorscan scratch space");
   }
-  if (sized_for_.size() >= 256) sized_for_.clear();  // bounded; a re-check is cheap
+  if (sized_for_.size() >= 256) {
+    sized_for_.clear();  // bounded; a re-check is cheap
+  }
   sized_for_.push_back(serial);
   return hs_;
 }

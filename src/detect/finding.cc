@@ -17,10 +17,18 @@ std::string_view toString(Severity s) {
 }
 
 std::optional<Severity> parseSeverity(std::string_view s) {
-  if (s == "low") return Severity::kLow;
-  if (s == "medium") return Severity::kMedium;
-  if (s == "high") return Severity::kHigh;
-  if (s == "critical") return Severity::kCritical;
+  if (s == "low") {
+    return Severity::kLow;
+  }
+  if (s == "medium") {
+    return Severity::kMedium;
+  }
+  if (s == "high") {
+    return Severity::kHigh;
+  }
+  if (s == "critical") {
+    return Severity::kCritical;
+  }
   return std::nullopt;
 }
 

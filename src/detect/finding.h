@@ -28,7 +28,9 @@ struct SurfaceSet {
   bool output = true;
   bool retrieved_only = false;  // runs on retrieved content and nowhere else
   bool covers(Surface s) const {
-    if (retrieved_only) return s == Surface::kRetrieved;
+    if (retrieved_only) {
+      return s == Surface::kRetrieved;
+    }
     return s == Surface::kOutput ? output : input;
   }
 };

@@ -48,15 +48,23 @@ std::optional<InvisibleKind> invisibleKind(char32_t cp) {
   if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
     return InvisibleKind::kBidiControl;
   }
-  if (cp >= 0xE0000 && cp <= 0xE007F) return InvisibleKind::kTag;
-  if (cp >= 0xE0100 && cp <= 0xE01EF) return InvisibleKind::kVariationSelector;
+  if (cp >= 0xE0000 && cp <= 0xE007F) {
+    return InvisibleKind::kTag;
+  }
+  if (cp >= 0xE0100 && cp <= 0xE01EF) {
+    return InvisibleKind::kVariationSelector;
+  }
   return std::nullopt;
 }
 
 // Compatibility forms that are simply another drawing of an ASCII character.
 char32_t foldCompatibility(char32_t cp) {
-  if (cp < 0xA0) return cp;
-  if (cp >= 0xFF01 && cp <= 0xFF5E) return cp - 0xFEE0;  // full-width ASCII
+  if (cp < 0xA0) {
+    return cp;
+  }
+  if (cp >= 0xFF01 && cp <= 0xFF5E) {
+    return cp - 0xFEE0;  // full-width ASCII
+  }
   if (cp == 0x3000 || cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
       cp == 0x205F) {
     return U' ';
@@ -65,15 +73,33 @@ char32_t foldCompatibility(char32_t cp) {
     const unsigned k = (cp - 0x1D400) % 52;
     return k < 26 ? U'A' + k : U'a' + (k - 26);
   }
-  if (cp >= 0x1D7CE && cp <= 0x1D7FF) return U'0' + (cp - 0x1D7CE) % 10;  // mathematical digits
-  if (cp >= 0x24B6 && cp <= 0x24CF) return U'A' + (cp - 0x24B6);          // circled capitals
-  if (cp >= 0x24D0 && cp <= 0x24E9) return U'a' + (cp - 0x24D0);          // circled small
-  if (cp >= 0x1F130 && cp <= 0x1F149) return U'A' + (cp - 0x1F130);       // squared capitals
-  if (cp >= 0x1F150 && cp <= 0x1F169) return U'A' + (cp - 0x1F150);       // negative circled
-  if (cp >= 0x1F170 && cp <= 0x1F189) return U'A' + (cp - 0x1F170);       // negative squared
-  if (cp == 0x2018 || cp == 0x2019 || cp == 0x2032) return U'\'';
-  if (cp == 0x201C || cp == 0x201D || cp == 0x2033) return U'"';
-  if (cp >= 0x2010 && cp <= 0x2015) return U'-';
+  if (cp >= 0x1D7CE && cp <= 0x1D7FF) {
+    return U'0' + (cp - 0x1D7CE) % 10;  // mathematical digits
+  }
+  if (cp >= 0x24B6 && cp <= 0x24CF) {
+    return U'A' + (cp - 0x24B6);  // circled capitals
+  }
+  if (cp >= 0x24D0 && cp <= 0x24E9) {
+    return U'a' + (cp - 0x24D0);  // circled small
+  }
+  if (cp >= 0x1F130 && cp <= 0x1F149) {
+    return U'A' + (cp - 0x1F130);  // squared capitals
+  }
+  if (cp >= 0x1F150 && cp <= 0x1F169) {
+    return U'A' + (cp - 0x1F150);  // negative circled
+  }
+  if (cp >= 0x1F170 && cp <= 0x1F189) {
+    return U'A' + (cp - 0x1F170);  // negative squared
+  }
+  if (cp == 0x2018 || cp == 0x2019 || cp == 0x2032) {
+    return U'\'';
+  }
+  if (cp == 0x201C || cp == 0x201D || cp == 0x2033) {
+    return U'"';
+  }
+  if (cp >= 0x2010 && cp <= 0x2015) {
+    return U'-';
+  }
   return cp;
 }
 
@@ -215,7 +241,9 @@ bool isWordLetter(char32_t cp) {
 
 void foldWord(std::vector<CodePoint>& cps, std::size_t begin, std::size_t end) {
   for (std::size_t k = begin; k < end; ++k) {
-    if (char32_t l = latinLookAlike(cps[k].cp)) cps[k].cp = l;
+    if (char32_t l = latinLookAlike(cps[k].cp)) {
+      cps[k].cp = l;
+    }
   }
 }
 
@@ -228,7 +256,9 @@ bool isAsciiSpace(char32_t c) {
 
 std::pair<std::size_t, std::size_t> NormalizedText::toOriginal(std::size_t start,
                                                                std::size_t end) const {
-  if (unchanged_) return {start, end};
+  if (unchanged_) {
+    return {start, end};
+  }
   return {orig_start_[start], orig_end_[end - 1]};
 }
 
@@ -271,7 +301,9 @@ void normalize(std::string_view original, NormalizedText& out) {
       const bool letter_before = !kept.empty() && isWordLetter(kept.back().cp);
       bool letter_after = false;
       for (std::size_t j = k + 1; j < cps.size(); ++j) {
-        if (cps[j].cp >= kFirstInvisible && invisibleKind(cps[j].cp)) continue;
+        if (cps[j].cp >= kFirstInvisible && invisibleKind(cps[j].cp)) {
+          continue;
+        }
         letter_after = isWordLetter(foldCompatibility(cps[j].cp));
         break;
       }
@@ -333,7 +365,9 @@ void normalize(std::string_view original, NormalizedText& out) {
         ++out.folded_words_;
       }
       last = has_other_foreign ? Script::kOther : Script::kLatin;
-      if (!pending.empty()) settle(last);
+      if (!pending.empty()) {
+        settle(last);
+      }
     }
     w = e;
   }
@@ -347,7 +381,9 @@ void normalize(std::string_view original, NormalizedText& out) {
     const CodePoint& c = kept[k];
     if (isAsciiSpace(c.cp)) {
       std::size_t run_end = k + 1;
-      while (run_end < kept.size() && isAsciiSpace(kept[run_end].cp)) ++run_end;
+      while (run_end < kept.size() && isAsciiSpace(kept[run_end].cp)) {
+        ++run_end;
+      }
       if (run_end - k > kMaxWhitespaceRun) {  // one space standing for the whole run
         out.buffer_.push_back(' ');
         out.orig_start_.push_back(c.start);

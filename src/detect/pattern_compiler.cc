@@ -43,14 +43,20 @@ std::string openWideRepeats(std::string_view pattern) {
       in_class = true;
       out += c;
       // A ']' right after "[" or "[^" is a member, not the end of the class.
-      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out += pattern[++i];
-      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out += pattern[++i];
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') {
+        out += pattern[++i];
+      }
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') {
+        out += pattern[++i];
+      }
       continue;
     }
     if (c == '{') {
       // "{m,n}": digits, a comma, digits, a closing brace; anything else is copied as it is.
       std::size_t j = i + 1;
-      while (j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9') ++j;
+      while (j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9') {
+        ++j;
+      }
       const std::size_t comma = j;
       if (comma > i + 1 && comma < pattern.size() && pattern[comma] == ',') {
         std::size_t k = comma + 1;
@@ -79,24 +85,36 @@ bool staysInOneToken(std::string_view pattern) {
   bool in_class = false;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return false;  // space, controls
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
+      return false;  // space, controls
+    }
     if (c == '\\') {
-      if (i + 1 == pattern.size()) return false;
+      if (i + 1 == pattern.size()) {
+        return false;
+      }
       const char e = pattern[++i];
       const bool allowed = e == 'd' || e == 'w' || (!in_class && (e == 'b' || e == 'B')) ||
                            (!alnum(e) && static_cast<unsigned char>(e) > 0x20);
-      if (!allowed) return false;  // \s, \W, \D, \x20, \t, \Q, \A, \p{..}, ...
+      if (!allowed) {
+        return false;  // \s, \W, \D, \x20, \t, \Q, \A, \p{..}, ...
+      }
       continue;
     }
     if (in_class) {
-      if (c == ']') in_class = false;
+      if (c == ']') {
+        in_class = false;
+      }
       continue;
     }
     switch (c) {
       case '[':
-        if (i + 1 < pattern.size() && pattern[i + 1] == '^') return false;  // negated class
+        if (i + 1 < pattern.size() && pattern[i + 1] == '^') {
+          return false;  // negated class
+        }
         in_class = true;
-        if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;  // "[]...]": ']' is a member
+        if (i + 1 < pattern.size() && pattern[i + 1] == ']') {
+          ++i;  // "[]...]": ']' is a member
+        }
         break;
       case '.':
       case '^':
@@ -109,7 +127,9 @@ bool staysInOneToken(std::string_view pattern) {
           const bool plain = rest.starts_with(":") || rest.starts_with("i)") ||
                              rest.starts_with("i:") || rest.starts_with("-i)") ||
                              rest.starts_with("-i:");
-          if (!plain) return false;
+          if (!plain) {
+            return false;
+          }
         }
         break;
       default:

@@ -50,7 +50,9 @@ Result<std::shared_ptr<const Pipeline>> Pipeline::build(
   Group shipped, own;
   shipped.som = false;
   for (const auto& d : p->detectors_) {
-    if (d->remote()) p->remote_.push_back(d.get());
+    if (d->remote()) {
+      p->remote_.push_back(d.get());
+    }
     Group& g = d->patternsPerPolicy() ? own : shipped;
     for (const auto& rule : d->patterns()) {
       g.rules.push_back(&rule);
@@ -58,7 +60,9 @@ Result<std::shared_ptr<const Pipeline>> Pipeline::build(
     }
   }
   for (Group* g : {&shipped, &own}) {
-    if (g->rules.empty()) continue;
+    if (g->rules.empty()) {
+      continue;
+    }
     AISAFE_TRY(g->db, sharedDatabase(g->rules, g->som));
     if (!g->som) {
       for (const PatternRule* rule : g->rules) {
@@ -77,13 +81,17 @@ Result<std::shared_ptr<const Pipeline>> Pipeline::build(
 
 std::size_t Pipeline::patternCount() const {
   std::size_t n = 0;
-  for (const auto& g : groups_) n += g.rules.size();
+  for (const auto& g : groups_) {
+    n += g.rules.size();
+  }
   return n;
 }
 
 Status Pipeline::scanGroup(const Group& g, std::string_view ntext, ScanScratch& scratch) const {
   scratch.matches.clear();
-  if (ntext.empty()) return Status::ok();
+  if (ntext.empty()) {
+    return Status::ok();
+  }
   AISAFE_TRY(hs_scratch * hs, scratch.forDatabase(g.db->get(), g.db->serial()));
   const hs_error_t rc = hs_scan(g.db->get(), ntext.data(), static_cast<unsigned>(ntext.size()), 0,
                                 hs, onMatch, &scratch);
@@ -99,8 +107,12 @@ void Pipeline::confirmMatches(const Group& g, const NormalizedText& norm, Surfac
   const std::string_view ntext = norm.text();
   auto& m = scratch.matches;
   std::sort(m.begin(), m.end(), [](const RawMatch& a, const RawMatch& b) {
-    if (a.id != b.id) return a.id < b.id;
-    if (a.from != b.from) return a.from < b.from;
+    if (a.id != b.id) {
+      return a.id < b.id;
+    }
+    if (a.from != b.from) {
+      return a.from < b.from;
+    }
     return a.to > b.to;
   });
   for (std::size_t i = 0; i < m.size();) {
@@ -116,10 +128,16 @@ void Pipeline::confirmMatches(const Group& g, const NormalizedText& norm, Surfac
       bool confirmed = false;
       unsigned long long end = 0;
       for (std::size_t tried = 0; j < m.size() && m[j].id == id && m[j].from == from; ++j) {
-        if (confirmed || !applies || tried >= kMaxEndsTried) continue;
-        if (have_accepted && from < accepted_end) continue;
+        if (confirmed || !applies || tried >= kMaxEndsTried) {
+          continue;
+        }
+        if (have_accepted && from < accepted_end) {
+          continue;
+        }
         ++tried;
-        if (m[j].to <= from) continue;
+        if (m[j].to <= from) {
+          continue;
+        }
         if (owner.confirm(rule, ntext.substr(from, m[j].to - from))) {
           confirmed = true;
           end = m[j].to;
@@ -179,7 +197,9 @@ std::size_t tokenStart(std::string_view text, std::size_t end, std::size_t limit
   const std::size_t stop = end > limit ? end - limit : 0;
   for (std::size_t i = end; i > stop; --i) {
     const char c = text[i - 1];
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') return i;
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+      return i;
+    }
   }
   return stop == 0 ? 0 : std::string_view::npos;
 }
@@ -230,20 +250,24 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
         ends.push_back(m[i].to);  // distinct, from the last one down
       }
     }
-    if (ends.empty()) continue;
+    if (ends.empty()) {
+      continue;
+    }
     const std::size_t width = g.max_widths[id];
     const unsigned long long back = width != 0 ? width : kLocateWindow;
     const CompiledDatabase& locator = *g.locators[id];
     AISAFE_TRY(hs_scratch * hs, scratch.forDatabase(locator.get(), locator.serial()));
-    const auto scanWindow = [&](unsigned long long begin, unsigned long long end,
-                                LocateState& st) -> Status {
+    const auto scan_window = [&](unsigned long long begin, unsigned long long end,
+                                 LocateState& st) -> Status {
       st = LocateState{end - begin, 0, false};
       const hs_error_t rc = hs_scan(locator.get(), ntext.data() + begin,
                                     static_cast<unsigned>(end - begin), 0, hs, onLocate, &st);
       if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
         return internalError("vectorscan scan failed with code " + std::to_string(rc));
       }
-      if (st.found) st.start += begin;
+      if (st.found) {
+        st.start += begin;
+      }
       return Status::ok();
     };
     // A token-local rule rescans only the token each hit ends in, within a budget of twice the
@@ -252,15 +276,21 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
     int whole_text = -1;               // decided at the first hit located the ordinary way
     unsigned long long limit = ~0ULL;  // ends above this lie inside the last accepted hit
     for (const unsigned long long end : ends) {
-      if (end > limit) continue;
+      if (end > limit) {
+        continue;
+      }
       LocateState st{end, 0, false};
       const std::size_t token =
           token_budget != 0 ? tokenStart(ntext, end, back) : std::string_view::npos;
       if (token != std::string_view::npos && end - token <= token_budget) {
         token_budget -= end - token;
-        AISAFE_RETURN_IF_ERROR(scanWindow(token, end, st));
-        if (!st.found || st.start >= end) continue;
-        if (!owner.confirm(rule, ntext.substr(st.start, end - st.start))) continue;
+        AISAFE_RETURN_IF_ERROR(scan_window(token, end, st));
+        if (!st.found || st.start >= end) {
+          continue;
+        }
+        if (!owner.confirm(rule, ntext.substr(st.start, end - st.start))) {
+          continue;
+        }
         out.push_back(makeFinding(owner, rule, norm, st.start, end));
         limit = st.start;
         continue;
@@ -281,14 +311,18 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
           if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
             return internalError("vectorscan scan failed with code " + std::to_string(rc));
           }
-          if (all.truncated) scratch.matches_truncated = true;
+          if (all.truncated) {
+            scratch.matches_truncated = true;
+          }
           // By end, and for one end its leftmost start first.
           std::sort(all.spans.begin(), all.spans.end());
         }
       }
       if (whole_text == 1) {
         auto it = std::lower_bound(all.spans.begin(), all.spans.end(), std::pair{end, 0ULL});
-        if (it != all.spans.end() && it->first == end) st = LocateState{end, it->second, true};
+        if (it != all.spans.end() && it->first == end) {
+          st = LocateState{end, it->second, true};
+        }
       } else {
         if (locates >= kMaxLocates) {
           scratch.matches_truncated = true;
@@ -296,13 +330,21 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
         }
         ++locates;
         for (unsigned long long begin : {end > back ? end - back : 0ULL, 0ULL}) {
-          AISAFE_RETURN_IF_ERROR(scanWindow(begin, end, st));
-          if (st.found) break;
-          if (begin == 0 || width != 0) break;  // a bounded rule's start cannot be further back
+          AISAFE_RETURN_IF_ERROR(scan_window(begin, end, st));
+          if (st.found) {
+            break;
+          }
+          if (begin == 0 || width != 0) {
+            break;  // a bounded rule's start cannot be further back
+          }
         }
       }
-      if (!st.found || st.start >= end) continue;
-      if (!owner.confirm(rule, ntext.substr(st.start, end - st.start))) continue;
+      if (!st.found || st.start >= end) {
+        continue;
+      }
+      if (!owner.confirm(rule, ntext.substr(st.start, end - st.start))) {
+        continue;
+      }
       out.push_back(makeFinding(owner, rule, norm, st.start, end));
       limit = st.start;
     }
@@ -315,7 +357,9 @@ Status Pipeline::scanText(std::string_view text, Surface surface, ScanScratch& s
   const bool timed = scratch.time_stages;
   auto mark = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   const auto lap = [&](std::string_view stage) {
-    if (!timed) return;
+    if (!timed) {
+      return;
+    }
     const auto now = std::chrono::steady_clock::now();
     scratch.stage_times.push_back({stage, now - mark});
     mark = now;
@@ -331,10 +375,14 @@ Status Pipeline::scanText(std::string_view text, Surface surface, ScanScratch& s
     }
   }
   lap("patterns");
-  if (pass == Pass::kPatternsOnly) return Status::ok();
+  if (pass == Pass::kPatternsOnly) {
+    return Status::ok();
+  }
   const ScanInput input{text, norm, surface};
   for (const auto& d : detectors_) {
-    if (d->remote() || !d->surfaces().covers(surface)) continue;
+    if (d->remote() || !d->surfaces().covers(surface)) {
+      continue;
+    }
     AISAFE_RETURN_IF_ERROR(d->scan(input, scratch, out));
     lap(d->name());
   }
@@ -350,7 +398,9 @@ bool sameFinding(const Finding& a, const Finding& b) {
 
 bool alreadyIn(const Findings& out, std::size_t from, const Finding& f) {
   for (std::size_t i = from; i < out.size(); ++i) {
-    if (sameFinding(out[i], f)) return true;
+    if (sameFinding(out[i], f)) {
+      return true;
+    }
   }
   return false;
 }
@@ -367,7 +417,9 @@ bool isAttack(const Finding& f) {
 Status Pipeline::scanView(std::string_view text, Surface surface, ScanScratch& scratch,
                           Findings& out) const {
   DeobfuscatedView view;
-  if (!deobfuscate(text, view)) return Status::ok();
+  if (!deobfuscate(text, view)) {
+    return Status::ok();
+  }
   Findings part;
   const std::string_view vtext = view.text;
   for (const auto& [a, b] : view.windows(kViewContext)) {
@@ -375,7 +427,9 @@ Status Pipeline::scanView(std::string_view text, Surface surface, ScanScratch& s
     AISAFE_RETURN_IF_ERROR(
         scanText(vtext.substr(a, b - a), surface, scratch, part, Pass::kPatternsOnly));
     for (Finding& f : part) {
-      if (!isAttack(f) || f.end <= f.start) continue;
+      if (!isAttack(f) || f.end <= f.start) {
+        continue;
+      }
       const bool leet = view.hasLeet(f.start + a, f.end + a);
       std::tie(f.start, f.end) = view.toOriginal(f.start + a, f.end + a);
       f.layer = leet ? "leetspeak" : "spacing";
@@ -393,7 +447,9 @@ namespace {
 // text itself already showed.
 bool overlapsSameRule(const Findings& out, std::size_t from, std::size_t to, const Finding& f) {
   for (std::size_t i = from; i < to; ++i) {
-    if (out[i].rule_id == f.rule_id && out[i].start < f.end && f.start < out[i].end) return true;
+    if (out[i].rule_id == f.rule_id && out[i].start < f.end && f.start < out[i].end) {
+      return true;
+    }
   }
   return false;
 }
@@ -417,15 +473,21 @@ Status Pipeline::scanHidden(std::string_view text, const Survey& survey, Surface
         AISAFE_RETURN_IF_ERROR(scanView(layers[i].text, surface, scratch, viewed));
         const std::size_t layer_end = found.size();
         for (Finding& f : viewed) {
-          if (!overlapsSameRule(found, 0, layer_end, f)) found.push_back(std::move(f));
+          if (!overlapsSameRule(found, 0, layer_end, f)) {
+            found.push_back(std::move(f));
+          }
         }
       }
       for (Finding& f : found) {
-        if (f.end <= f.start) continue;  // nothing to point at in the original
+        if (f.end <= f.start) {
+          continue;  // nothing to point at in the original
+        }
         std::tie(f.start, f.end) = originalSpan(layers, i, f.start, f.end);
         f.layer = layers[i].path;
         f.message += " (in text decoded from " + layers[i].path + ")";
-        if (!alreadyIn(out, plain_begin, f)) out.push_back(std::move(f));
+        if (!alreadyIn(out, plain_begin, f)) {
+          out.push_back(std::move(f));
+        }
       }
     }
   }

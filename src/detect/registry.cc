@@ -39,7 +39,9 @@ Result<std::shared_ptr<const Registry>> Registry::builtins(
 
 const DetectorFactory* Registry::find(std::string_view name) const {
   for (const auto& f : factories_) {
-    if (f->name() == name) return f.get();
+    if (f->name() == name) {
+      return f.get();
+    }
   }
   return nullptr;
 }

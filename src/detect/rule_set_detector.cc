@@ -9,7 +9,9 @@ Result<std::unique_ptr<DetectorFactory>> RuleSetDetectorFactory::load(const Rule
                                                                       bool default_caseless) {
   AISAFE_TRY(std::string text, source.read(name));
   auto parsed = parseRuleSet(text, default_caseless);
-  if (!parsed) return invalidArgument(name + ".json: " + parsed.status().message());
+  if (!parsed) {
+    return invalidArgument(name + ".json: " + parsed.status().message());
+  }
   if (parsed->detector != name) {
     return invalidArgument(name + ".json: names detector \"" + parsed->detector + "\"");
   }

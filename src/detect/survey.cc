@@ -22,16 +22,34 @@ enum : std::uint8_t {
 
 constexpr std::array<std::uint8_t, 256> makeClasses() {
   std::array<std::uint8_t, 256> t{};
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kUpper | kBase64;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = kLower | kBase64;
-  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit | kBase64 | kHex;
-  for (int c = 'A'; c <= 'F'; ++c) t[c] |= kHex;
-  for (int c = 'a'; c <= 'f'; ++c) t[c] |= kHex;
-  for (unsigned char c : {'+', '/'}) t[c] |= kBase64;
-  for (unsigned char c : {'-', '_'}) t[c] |= kBase64 | kWordSep;
+  for (int c = 'A'; c <= 'Z'; ++c) {
+    t[c] = kUpper | kBase64;
+  }
+  for (int c = 'a'; c <= 'z'; ++c) {
+    t[c] = kLower | kBase64;
+  }
+  for (int c = '0'; c <= '9'; ++c) {
+    t[c] = kDigit | kBase64 | kHex;
+  }
+  for (int c = 'A'; c <= 'F'; ++c) {
+    t[c] |= kHex;
+  }
+  for (int c = 'a'; c <= 'f'; ++c) {
+    t[c] |= kHex;
+  }
+  for (unsigned char c : {'+', '/'}) {
+    t[c] |= kBase64;
+  }
+  for (unsigned char c : {'-', '_'}) {
+    t[c] |= kBase64 | kWordSep;
+  }
   t['.'] |= kWordSep;
-  for (unsigned char c : {' ', '\t', '\n', '\r', '\f', '\v'}) t[c] |= kSpace;
-  for (unsigned char c : {'0', '1', '3', '4', '5', '7', '@', '$'}) t[c] |= kLeet;
+  for (unsigned char c : {' ', '\t', '\n', '\r', '\f', '\v'}) {
+    t[c] |= kSpace;
+  }
+  for (unsigned char c : {'0', '1', '3', '4', '5', '7', '@', '$'}) {
+    t[c] |= kLeet;
+  }
   return t;
 }
 constexpr std::array<std::uint8_t, 256> kClasses = makeClasses();
@@ -42,7 +60,9 @@ bool isSpace(unsigned char c) { return c == ' ' || c == '\n' || c == '\t' || c =
 // compared with one instruction per entry.
 constexpr std::uint64_t pack(std::string_view w) {
   std::uint64_t k = 0;
-  for (char c : w) k = (k << 8) | static_cast<unsigned char>(c | 0x20);
+  for (char c : w) {
+    k = (k << 8) | static_cast<unsigned char>(c | 0x20);
+  }
   return k;
 }
 
@@ -91,7 +111,9 @@ constexpr std::array<MarkerWord, std::size_t{1} << kTableBits> makeTable() {
   std::array<MarkerWord, std::size_t{1} << kTableBits> t{};
   for (const MarkerWord& m : kMarkers) {
     std::size_t i = slotOf(m.key);
-    while (t[i].key != 0) i = (i + 1) & (t.size() - 1);
+    while (t[i].key != 0) {
+      i = (i + 1) & (t.size() - 1);
+    }
     t[i] = m;
   }
   return t;
@@ -100,8 +122,12 @@ constexpr auto kMarkerTable = makeTable();
 
 Marker lookup(std::uint64_t key) {
   for (std::size_t i = slotOf(key);; i = (i + 1) & (kMarkerTable.size() - 1)) {
-    if (kMarkerTable[i].key == key) return kMarkerTable[i].marker;
-    if (kMarkerTable[i].key == 0) return Marker::kNone;
+    if (kMarkerTable[i].key == key) {
+      return kMarkerTable[i].marker;
+    }
+    if (kMarkerTable[i].key == 0) {
+      return Marker::kNone;
+    }
   }
 }
 
@@ -127,15 +153,17 @@ Survey surveyText(std::string_view text) {
   bool token_url_like = false;  // '/', ':' or '@': paths, URLs and emails split on dots legally
   std::size_t space_run = 0;    // white space in a row
 
-  const auto endRun = [&] {
+  const auto end_run = [&] {
     // Real base64 of text mixes cases and digits; a long all-lowercase run is just a long word.
     const int classes = ((run_classes & kUpper) != 0) + ((run_classes & kLower) != 0) +
                         ((run_classes & kDigit) != 0);
-    if (run >= kMinEncodedRun && classes >= 2) s.encoded = true;
+    if (run >= kMinEncodedRun && classes >= 2) {
+      s.encoded = true;
+    }
     run = 0;
     run_classes = 0;
   };
-  const auto endWord = [&](std::size_t end) {
+  const auto end_word = [&](std::size_t end) {
     const bool plural = word_len == kMaxPackedWord + 1 && (at(end - 1) | 0x20) == 's';
     if (word_len >= 3 && (word_len <= kMaxPackedWord || plural)) {
       switch (lookup(pack(text.substr(word_start, plural ? kMaxPackedWord : word_len)))) {
@@ -155,8 +183,12 @@ Survey surveyText(std::string_view text) {
           break;
         case Marker::kRot: {  // "rot13", "rot-13", "rot 13"
           std::size_t k = end;
-          if (k < n && (at(k) == '-' || at(k) == ' ' || at(k) == '_')) ++k;
-          if (k + 1 < n && at(k) == '1' && at(k + 1) == '3') s.rot13 = true;
+          if (k < n && (at(k) == '-' || at(k) == ' ' || at(k) == '_')) {
+            ++k;
+          }
+          if (k + 1 < n && at(k) == '1' && at(k + 1) == '3') {
+            s.rot13 = true;
+          }
           break;
         }
       }
@@ -164,7 +196,7 @@ Survey surveyText(std::string_view text) {
     word_len = 0;
   };
   // A token is what lies between whitespace; `end` is where it stops.
-  const auto endToken = [&](std::size_t end) {
+  const auto end_token = [&](std::size_t end) {
     const std::size_t len = end - token_begin;
     if (len == 1 && (kClasses[at(token_begin)] & (kUpper | kLower | kLeet)) != 0) {
       // One letter (or leetspeak digit) after another, one space apart: "i g n o r e", "1 g n 0".
@@ -172,13 +204,19 @@ Survey surveyText(std::string_view text) {
           spaced > 0 && last_single_end + 1 == token_begin && at(token_begin - 1) == ' ';
       spaced = next_to_last ? spaced + 1 : 1;
       last_single_end = end;
-      if (spaced >= kMinSpacedLetters) s.obfuscated = true;
+      if (spaced >= kMinSpacedLetters) {
+        s.obfuscated = true;
+      }
     } else if (len > 1) {
       spaced = 0;
     }
     token_begin = end + 1;
-    if (token_letters >= 2 && token_leet >= 2) ++leet_words;
-    if (token_seps >= 2 && !token_url_like) s.obfuscated = true;
+    if (token_letters >= 2 && token_leet >= 2) {
+      ++leet_words;
+    }
+    if (token_seps >= 2 && !token_url_like) {
+      s.obfuscated = true;
+    }
     token_letters = token_leet = token_seps = 0;
     token_url_like = false;
   };
@@ -187,12 +225,14 @@ Survey surveyText(std::string_view text) {
     const unsigned char c = at(i);
     const std::uint8_t cls = kClasses[c];
     space_run = (cls & kSpace) != 0 ? space_run + 1 : 0;
-    if (space_run > kMaxWhitespaceRun) s.obfuscated = true;
+    if (space_run > kMaxWhitespaceRun) {
+      s.obfuscated = true;
+    }
     if ((cls & kBase64) != 0) {
       ++run;
       run_classes |= cls;
     } else if (run != 0) {
-      endRun();
+      end_run();
     }
     if ((cls & kHex) != 0 && i + 1 < n && (kClasses[at(i + 1)] & kHex) != 0 &&
         (i + 2 == n || (kClasses[at(i + 2)] & kAlnum) == 0)) {
@@ -205,20 +245,28 @@ Survey surveyText(std::string_view text) {
         const bool next = hex_streak > 0 && (from == hex_streak_end || from == hex_streak_end + 1);
         hex_streak = next ? hex_streak + 1 : 1;
         hex_streak_end = i + 2;
-        if (hex_streak >= kMinHexPairs) s.encoded = true;
+        if (hex_streak >= kMinHexPairs) {
+          s.encoded = true;
+        }
       }
     }
     if ((cls & (kUpper | kLower)) != 0) {
-      if (word_len++ == 0) word_start = i;
+      if (word_len++ == 0) {
+        word_start = i;
+      }
       ++token_letters;
       continue;
     }
-    if (word_len != 0) endWord(i);
+    if (word_len != 0) {
+      end_word(i);
+    }
     if (isSpace(c)) {
-      endToken(i);
+      end_token(i);
       continue;
     }
-    if ((cls & kLeet) != 0) ++token_leet;
+    if ((cls & kLeet) != 0) {
+      ++token_leet;
+    }
     if ((cls & kWordSep) != 0 && i > 0 && i + 1 < n && (kClasses[at(i - 1)] & (kUpper | kLower)) &&
         (kClasses[at(i + 1)] & (kUpper | kLower))) {
       ++token_seps;
@@ -229,14 +277,26 @@ Survey surveyText(std::string_view text) {
       ++url_escapes;
     }
   }
-  if (run != 0) endRun();
-  if (word_len != 0) endWord(n);
-  endToken(n);
+  if (run != 0) {
+    end_run();
+  }
+  if (word_len != 0) {
+    end_word(n);
+  }
+  end_token(n);
 
-  if (url_escapes >= kMinUrlEscapes) s.encoded = true;
-  if (rot_markers >= kMinMarkerWords) s.rot13 = true;
-  if (rev_markers >= kMinMarkerWords) s.reversed = true;
-  if (leet_words >= kMinLeetWords) s.obfuscated = true;
+  if (url_escapes >= kMinUrlEscapes) {
+    s.encoded = true;
+  }
+  if (rot_markers >= kMinMarkerWords) {
+    s.rot13 = true;
+  }
+  if (rev_markers >= kMinMarkerWords) {
+    s.reversed = true;
+  }
+  if (leet_words >= kMinLeetWords) {
+    s.obfuscated = true;
+  }
   return s;
 }
 

@@ -25,11 +25,21 @@ std::string digitsOnly(std::string_view s, bool& other_chars) {
 }
 
 int base64UrlValue(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-' || c == '+') return 62;
-  if (c == '_' || c == '/') return 63;
+  if (c >= 'A' && c <= 'Z') {
+    return c - 'A';
+  }
+  if (c >= 'a' && c <= 'z') {
+    return c - 'a' + 26;
+  }
+  if (c >= '0' && c <= '9') {
+    return c - '0' + 52;
+  }
+  if (c == '-' || c == '+') {
+    return 62;
+  }
+  if (c == '_' || c == '/') {
+    return 63;
+  }
   return -1;
 }
 
@@ -37,9 +47,13 @@ bool base64UrlDecode(std::string_view in, std::string& out) {
   unsigned buffer = 0;
   int bits = 0;
   for (char c : in) {
-    if (c == '=') break;
+    if (c == '=') {
+      break;
+    }
     const int v = base64UrlValue(c);
-    if (v < 0) return false;
+    if (v < 0) {
+      return false;
+    }
     buffer = (buffer << 6) | static_cast<unsigned>(v);
     bits += 6;
     if (bits >= 8) {
@@ -52,7 +66,9 @@ bool base64UrlDecode(std::string_view in, std::string& out) {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
   return out;
 }
 
@@ -61,14 +77,18 @@ std::string lower(std::string_view s) {
 bool luhn(std::string_view s) {
   bool other = false;
   const std::string d = digitsOnly(s, other);
-  if (other || d.size() < 13 || d.size() > 19) return false;
+  if (other || d.size() < 13 || d.size() > 19) {
+    return false;
+  }
   int sum = 0;
   bool twice = false;
   for (auto it = d.rbegin(); it != d.rend(); ++it) {
     int v = *it - '0';
     if (twice) {
       v *= 2;
-      if (v > 9) v -= 9;
+      if (v > 9) {
+        v -= 9;
+      }
     }
     sum += v;
     twice = !twice;
@@ -79,11 +99,17 @@ bool luhn(std::string_view s) {
 bool ibanMod97(std::string_view s) {
   std::string iban;
   for (char c : s) {
-    if (c == ' ') continue;
-    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+    if (c == ' ') {
+      continue;
+    }
+    if (!std::isalnum(static_cast<unsigned char>(c))) {
+      return false;
+    }
     iban.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }
-  if (iban.size() < 15 || iban.size() > 34) return false;
+  if (iban.size() < 15 || iban.size() > 34) {
+    return false;
+  }
   if (!std::isalpha(static_cast<unsigned char>(iban[0])) ||
       !std::isalpha(static_cast<unsigned char>(iban[1])) ||
       !std::isdigit(static_cast<unsigned char>(iban[2])) ||
@@ -106,14 +132,22 @@ bool ibanMod97(std::string_view s) {
 bool usSsn(std::string_view s) {
   bool other = false;
   const std::string d = digitsOnly(s, other);
-  if (other || d.size() != 9) return false;
+  if (other || d.size() != 9) {
+    return false;
+  }
   const int area = std::stoi(d.substr(0, 3));
   const int group = std::stoi(d.substr(3, 2));
   const int serial = std::stoi(d.substr(5, 4));
-  if (area == 0 || area == 666 || area >= 900) return false;
-  if (group == 0 || serial == 0) return false;
+  if (area == 0 || area == 666 || area >= 900) {
+    return false;
+  }
+  if (group == 0 || serial == 0) {
+    return false;
+  }
   // Numbers used in advertising and documentation, never issued.
-  if (d == "078051120" || d == "219099999" || d == "123456789") return false;
+  if (d == "078051120" || d == "219099999" || d == "123456789") {
+    return false;
+  }
   return true;
 }
 
@@ -122,46 +156,74 @@ bool ipv4(std::string_view s) {
   std::size_t i = 0;
   while (i <= s.size()) {
     std::size_t j = i;
-    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+    while (j < s.size() && s[j] >= '0' && s[j] <= '9') {
+      ++j;
+    }
     const std::size_t len = j - i;
-    if (len == 0 || len > 3) return false;
-    if (len > 1 && s[i] == '0') return false;
-    if (std::stoi(std::string(s.substr(i, len))) > 255) return false;
+    if (len == 0 || len > 3) {
+      return false;
+    }
+    if (len > 1 && s[i] == '0') {
+      return false;
+    }
+    if (std::stoi(std::string(s.substr(i, len))) > 255) {
+      return false;
+    }
     ++parts;
-    if (j == s.size()) break;
-    if (s[j] != '.') return false;
+    if (j == s.size()) {
+      break;
+    }
+    if (s[j] != '.') {
+      return false;
+    }
     i = j + 1;
   }
   return parts == 4;
 }
 
 bool ipv6(std::string_view s) {
-  if (s.size() > 45) return false;
+  if (s.size() > 45) {
+    return false;
+  }
   const std::string str(s);
   unsigned char buf[16];
-  if (inet_pton(AF_INET6, str.c_str(), buf) != 1) return false;
+  if (inet_pton(AF_INET6, str.c_str(), buf) != 1) {
+    return false;
+  }
   // "::" alone or tiny forms like "a::b" are more often code than addresses.
   int groups = 0;
-  for (char c : s) groups += (c == ':');
+  for (char c : s) {
+    groups += (c == ':');
+  }
   return groups >= 2 && s.size() >= 6;
 }
 
 bool phone(std::string_view s) {
   bool other = false;
   const std::string d = digitsOnly(s, other);
-  if (other || d.size() < 7 || d.size() > 15) return false;
+  if (other || d.size() < 7 || d.size() > 15) {
+    return false;
+  }
   bool all_same = true;
-  for (char c : d) all_same &= (c == d[0]);
+  for (char c : d) {
+    all_same &= (c == d[0]);
+  }
   return !all_same;
 }
 
 double shannonEntropy(std::string_view s) {
-  if (s.empty()) return 0.0;
+  if (s.empty()) {
+    return 0.0;
+  }
   std::array<int, 256> counts{};
-  for (unsigned char c : s) ++counts[c];
+  for (unsigned char c : s) {
+    ++counts[c];
+  }
   double h = 0.0;
   for (int n : counts) {
-    if (n == 0) continue;
+    if (n == 0) {
+      continue;
+    }
     const double p = static_cast<double>(n) / static_cast<double>(s.size());
     h -= p * std::log2(p);
   }
@@ -171,7 +233,9 @@ double shannonEntropy(std::string_view s) {
 bool entropy(std::string_view s) {
   // The value is what follows the last '=' or ':' of an assignment, without quotes.
   std::string_view value = s;
-  if (auto p = value.find_first_of("=:"); p != std::string_view::npos) value = value.substr(p + 1);
+  if (auto p = value.find_first_of("=:"); p != std::string_view::npos) {
+    value = value.substr(p + 1);
+  }
   auto strip = [](std::string_view v) {
     while (!v.empty() &&
            (v.front() == ' ' || v.front() == '"' || v.front() == '\'' || v.front() == '`' ||
@@ -185,25 +249,35 @@ bool entropy(std::string_view s) {
     return v;
   };
   value = strip(value);
-  if (value.size() < 8) return false;
+  if (value.size() < 8) {
+    return false;
+  }
   const std::string low = lower(value);
   static constexpr std::array<std::string_view, 22> kPlaceholders = {
       "changeme", "password", "passw0rd", "secret",   "example", "xxxx",        "****",  "<",
       "${",       "{{",       "%s",       "your_",    "your-",   "placeholder", "dummy", "redacted",
       "none",     "null",     "todo",     "test1234", "123456",  "abcdef"};
   for (std::string_view p : kPlaceholders) {
-    if (low.find(p) != std::string::npos) return false;
+    if (low.find(p) != std::string::npos) {
+      return false;
+    }
   }
   return shannonEntropy(value) >= 3.0;
 }
 
 bool jwt(std::string_view s) {
   const auto d1 = s.find('.');
-  if (d1 == std::string_view::npos) return false;
+  if (d1 == std::string_view::npos) {
+    return false;
+  }
   const auto d2 = s.find('.', d1 + 1);
-  if (d2 == std::string_view::npos || d2 == s.size() - 1) return false;
+  if (d2 == std::string_view::npos || d2 == s.size() - 1) {
+    return false;
+  }
   std::string header;
-  if (!base64UrlDecode(s.substr(0, d1), header)) return false;
+  if (!base64UrlDecode(s.substr(0, d1), header)) {
+    return false;
+  }
   return header.find('{') != std::string::npos && header.find("\"alg\"") != std::string::npos;
 }
 
@@ -225,7 +299,9 @@ Validator findValidator(std::string_view name) {
       {"jwt", validators::jwt},
   }};
   for (const auto& e : kValidators) {
-    if (e.name == name) return e.fn;
+    if (e.name == name) {
+      return e.fn;
+    }
   }
   return nullptr;
 }

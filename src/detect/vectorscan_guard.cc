@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdio>
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier,readability-identifier-naming): glibc's name
 extern "C" int __snprintf_chk(char* s, std::size_t maxlen, int /*flag*/, std::size_t slen,
                               const char* format, ...) {
   va_list args;

@@ -48,10 +48,14 @@ std::optional<Response> rejectUnknownFields(const RequestContext& ctx, const jso
   for (const auto& [key, value] : obj) {
     (void)value;
     bool known = false;
-    for (auto a : allowed) known = known || key == a;
+    for (auto a : allowed) {
+      known = known || key == a;
+    }
     if (!known) {
       std::string list;
-      for (auto a : allowed) list += std::string(list.empty() ? "" : ", ") + std::string(a);
+      for (auto a : allowed) {
+        list += std::string(list.empty() ? "" : ", ") + std::string(a);
+      }
       return errorResponse(
           ctx, Status::bad_request, "unknown_field",
           "unknown field \"" + std::string(key.substr(0, 100)) + "\" (allowed: " + list + ")");
@@ -65,7 +69,9 @@ std::optional<Response> readString(const RequestContext& ctx, const boost::json:
                                    bool required) {
   const auto* v = obj.if_contains(field);
   if (v == nullptr || v->is_null()) {
-    if (!required) return std::nullopt;
+    if (!required) {
+      return std::nullopt;
+    }
     return errorResponse(ctx, Status::bad_request, "missing_field",
                          "\"" + std::string(field) + "\" is required");
   }

@@ -30,7 +30,9 @@ class MiddlewareChain {
  private:
   awaitable<Response> step(std::size_t i, RequestContext& ctx, const Request& req,
                            const Next& last) const {
-    if (i == middlewares_.size()) co_return co_await last(ctx, req);
+    if (i == middlewares_.size()) {
+      co_return co_await last(ctx, req);
+    }
     const Next next = [this, i, &last](RequestContext& c, const Request& r) {
       return step(i + 1, c, r, last);
     };

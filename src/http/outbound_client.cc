@@ -41,7 +41,9 @@ struct Target {
 
 Result<Target> parseTarget(const std::string& url) {
   auto parsed = boost::urls::parse_uri(url);
-  if (!parsed) return invalidArgument("not an absolute URL: " + url);
+  if (!parsed) {
+    return invalidArgument("not an absolute URL: " + url);
+  }
   Target t;
   const auto scheme = parsed->scheme();
   if (scheme == "https") {
@@ -50,17 +52,24 @@ Result<Target> parseTarget(const std::string& url) {
     return invalidArgument("only http and https URLs are supported");
   }
   t.host = std::string(parsed->encoded_host());
-  if (t.host.empty()) return invalidArgument("the URL has no host");
-  if (!parsed->encoded_userinfo().empty())
+  if (t.host.empty()) {
+    return invalidArgument("the URL has no host");
+  }
+  if (!parsed->encoded_userinfo().empty()) {
     return invalidArgument("credentials in URLs are not allowed");
+  }
   // [::1] -> ::1 for the resolver.
   if (t.host.size() > 2 && t.host.front() == '[' && t.host.back() == ']') {
     t.host = t.host.substr(1, t.host.size() - 2);
   }
   t.port = parsed->has_port() ? std::string(parsed->port()) : (t.tls ? "443" : "80");
   t.path = std::string(parsed->encoded_path());
-  if (t.path.empty()) t.path = "/";
-  if (parsed->has_query()) t.path += "?" + std::string(parsed->encoded_query());
+  if (t.path.empty()) {
+    t.path = "/";
+  }
+  if (parsed->has_query()) {
+    t.path += "?" + std::string(parsed->encoded_query());
+  }
   return t;
 }
 
@@ -116,7 +125,7 @@ class Call {
     });
     asio::co_spawn(
         conn_.ioc, [&]() -> asio::awaitable<void> { result.emplace(co_await exchange()); },
-        [&](std::exception_ptr e) {
+        [&](const std::exception_ptr& e) {
           deadline_.cancel();
           if (e && !result) {
             result.emplace(failure("bad_response", "unexpected error in the HTTP exchange"));
@@ -124,7 +133,9 @@ class Call {
         });
     conn_.ioc.run();
     conn_.ioc.restart();  // the connection may serve another call
-    if (!result) return failure("bad_response", "the HTTP exchange did not complete");
+    if (!result) {
+      return failure("bad_response", "the HTTP exchange did not complete");
+    }
     if (result->isOk()) {
       result->value().elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - started);
@@ -152,7 +163,9 @@ class Call {
 
   asio::awaitable<Status> connect() {
     auto [rec, endpoints] = co_await resolver_.async_resolve(target_.host, target_.port, kTuple);
-    if (rec) co_return stepError("connect", rec);
+    if (rec) {
+      co_return stepError("connect", rec);
+    }
     std::vector<tcp::endpoint> allowed;
     for (const auto& e : endpoints) {
       if (!request_.allow_address || request_.allow_address(e.endpoint().address())) {
@@ -195,7 +208,9 @@ class Call {
     }
     if (conn_.tls) {
       auto [hec] = co_await conn_.tls->async_handshake(asio::ssl::stream_base::client, kTuple);
-      if (hec) co_return stepError("tls", hec);
+      if (hec) {
+        co_return stepError("tls", hec);
+      }
     }
     conn_.connected = true;
     co_return Status::ok();
@@ -204,7 +219,9 @@ class Call {
   asio::awaitable<Result<OutboundResponse>> exchange() {
     const bool reused = conn_.connected;
     if (!reused) {
-      if (auto st = co_await connect(); !st.isOk()) co_return st;
+      if (auto st = co_await connect(); !st.isOk()) {
+        co_return st;
+      }
     }
 
     bhttp::request<bhttp::string_body> req;
@@ -214,9 +231,13 @@ class Call {
     req.set(bhttp::field::host, target_.host);
     req.set(bhttp::field::user_agent, "aisafe");
     req.keep_alive(keep_alive_);
-    for (const auto& [name, value] : request_.headers) req.set(name, value);
+    for (const auto& [name, value] : request_.headers) {
+      req.set(name, value);
+    }
     req.body() = request_.body;
-    if (!request_.body.empty() || request_.method != "GET") req.prepare_payload();
+    if (!request_.body.empty() || request_.method != "GET") {
+      req.prepare_payload();
+    }
 
     beast::flat_buffer buffer;
     bhttp::response_parser<bhttp::string_body> parser;
@@ -236,14 +257,20 @@ class Call {
             co_await bhttp::async_read(conn_.plain, buffer, parser, kTuple);
       }
     }
-    if (reused && (wec || (rdec && !parser.got_some()))) failed_before_answer_ = true;
-    if (wec) co_return stepError("write", wec);
+    if (reused && (wec || (rdec && !parser.got_some()))) {
+      failed_before_answer_ = true;
+    }
+    if (wec) {
+      co_return stepError("write", wec);
+    }
     if (rdec == bhttp::error::body_limit) {
       co_return failure(
           "response_too_large",
           "the answer is larger than " + std::to_string(request_.max_response_bytes) + " bytes");
     }
-    if (rdec) co_return stepError("read", rdec);
+    if (rdec) {
+      co_return stepError("read", rdec);
+    }
     auto res = parser.release();
     OutboundResponse out;
     out.status = static_cast<int>(res.result_int());
@@ -294,7 +321,9 @@ Result<OutboundResponse> OutboundPool::send(const OutboundRequest& request) {
   for (bool fresh_only = false;; fresh_only = true) {
     std::unique_ptr<Connection> conn = fresh_only ? nullptr : takeIdle(origin);
     const bool reused = conn != nullptr;
-    if (!reused) conn = std::make_unique<Connection>(origin);
+    if (!reused) {
+      conn = std::make_unique<Connection>(origin);
+    }
     {
       std::lock_guard lock(mu_);
       ++(reused ? stats_.calls_on_reused_connections : stats_.connections_opened);
@@ -304,10 +333,14 @@ Result<OutboundResponse> OutboundPool::send(const OutboundRequest& request) {
     if (result.isOk()) {
       result->elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - started);
-      if (call.reusable()) giveBack(std::move(conn));
+      if (call.reusable()) {
+        giveBack(std::move(conn));
+      }
       return result;
     }
-    if (!reused || !call.failedBeforeAnswer()) return result;
+    if (!reused || !call.failedBeforeAnswer()) {
+      return result;
+    }
   }
 }
 
@@ -315,13 +348,17 @@ std::unique_ptr<Connection> OutboundPool::takeIdle(const std::string& origin) {
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
   auto it = idle_.find(origin);
-  if (it == idle_.end()) return nullptr;
+  if (it == idle_.end()) {
+    return nullptr;
+  }
   auto& list = it->second;
   while (!list.empty()) {
     std::unique_ptr<Connection> conn = std::move(list.back());
     list.pop_back();
     --idle_count_;
-    if (now - conn->idle_since < options_.idle_timeout) return conn;
+    if (now - conn->idle_since < options_.idle_timeout) {
+      return conn;
+    }
   }
   return nullptr;
 }
@@ -331,7 +368,9 @@ void OutboundPool::giveBack(std::unique_ptr<Connection> connection) {
   connection->idle_since = now;
   std::lock_guard lock(mu_);
   sweepStale(now);
-  if (idle_count_ >= options_.max_idle_total) return;  // closed, not kept
+  if (idle_count_ >= options_.max_idle_total) {
+    return;  // closed, not kept
+  }
   auto& list = idle_[connection->origin];
   if (list.size() >= options_.max_idle_per_origin) {
     list.erase(list.begin());  // the stalest
@@ -344,7 +383,9 @@ void OutboundPool::giveBack(std::unique_ptr<Connection> connection) {
 // Connections to origins no call goes to any more would otherwise stay open (in CLOSE_WAIT
 // once the server gives up on them) until that origin is called again.
 void OutboundPool::sweepStale(std::chrono::steady_clock::time_point now) {
-  if (now - last_sweep_ < options_.idle_timeout) return;
+  if (now - last_sweep_ < options_.idle_timeout) {
+    return;
+  }
   last_sweep_ = now;
   for (auto it = idle_.begin(); it != idle_.end();) {
     auto& list = it->second;

@@ -37,7 +37,7 @@ struct OutboundRequest {
   std::string body;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds timeout{5000};  // the whole exchange, connect included
-  std::size_t max_response_bytes = 1024 * 1024;
+  std::size_t max_response_bytes = std::size_t{1024} * 1024;
   // Called for each resolved address; false skips it. All skipped: kPermissionDenied.
   std::function<bool(const boost::asio::ip::address&)> allow_address;
 };

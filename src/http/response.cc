@@ -10,8 +10,10 @@ namespace aisafe::http {
 namespace beasthttp = boost::beast::http;
 
 std::string serializeJson(const boost::json::value& v) {
-  const std::string in = boost::json::serialize(v);
-  if (in.find_first_of("Ee") == std::string::npos) return in;
+  std::string in = boost::json::serialize(v);
+  if (in.find_first_of("Ee") == std::string::npos) {
+    return in;
+  }
   std::string out;
   out.reserve(in.size());
   bool in_string = false;
@@ -36,7 +38,9 @@ std::string serializeJson(const boost::json::value& v) {
       continue;
     }
     std::size_t j = i;
-    while (j < in.size() && std::strchr("0123456789+-.eE", in[j]) != nullptr) ++j;
+    while (j < in.size() && std::strchr("0123456789+-.eE", in[j]) != nullptr) {
+      ++j;
+    }
     const std::string_view token(in.data() + i, j - i);
     double value = 0;
     const auto parsed = std::from_chars(token.data(), token.data() + token.size(), value);
@@ -45,12 +49,15 @@ std::string serializeJson(const boost::json::value& v) {
     const bool plain = token.find_first_of("Ee") != std::string_view::npos &&
                        parsed.ec == std::errc() && parsed.ptr == token.data() + token.size() &&
                        (value == 0 || (std::fabs(value) >= 1e-6 && std::fabs(value) < 1e15));
-    if (plain) printed = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
+    if (plain) {
+      printed = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
+    }
     if (plain && printed.ec == std::errc()) {
       out.append(buf, printed.ptr);
       // Still a double to a reader: "0.0", not the integer "0".
-      if (std::memchr(buf, '.', static_cast<std::size_t>(printed.ptr - buf)) == nullptr)
+      if (std::memchr(buf, '.', static_cast<std::size_t>(printed.ptr - buf)) == nullptr) {
         out += ".0";
+      }
     } else {
       out.append(token);
     }

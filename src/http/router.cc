@@ -13,7 +13,9 @@ std::vector<std::string_view> segments(std::string_view path) {
     }
     const std::size_t j = path.find('/', i);
     out.push_back(path.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i));
-    if (j == std::string_view::npos) break;
+    if (j == std::string_view::npos) {
+      break;
+    }
     i = j;
   }
   return out;
@@ -23,7 +25,9 @@ bool matches(std::string_view pattern, std::string_view path,
              std::map<std::string, std::string>& params) {
   const auto ps = segments(pattern);
   const auto xs = segments(path);
-  if (ps.size() != xs.size()) return false;
+  if (ps.size() != xs.size()) {
+    return false;
+  }
   std::map<std::string, std::string> found;
   for (std::size_t i = 0; i < ps.size(); ++i) {
     if (ps[i].size() > 2 && ps[i].front() == '{' && ps[i].back() == '}') {
@@ -52,7 +56,9 @@ RouteMatch Router::match(boost::beast::http::verb method, std::string_view path)
   m.status = Status::not_found;
   for (const auto& r : routes_) {
     std::map<std::string, std::string> params;
-    if (!matches(r.pattern, path, params)) continue;
+    if (!matches(r.pattern, path, params)) {
+      continue;
+    }
     if (r.method == method) {
       m.route = &r;
       m.params = std::move(params);
@@ -61,7 +67,9 @@ RouteMatch Router::match(boost::beast::http::verb method, std::string_view path)
     }
     m.status = Status::method_not_allowed;
     const std::string name(boost::beast::http::to_string(r.method));
-    if (m.allow.find(name) == std::string::npos) m.allow += (m.allow.empty() ? "" : ", ") + name;
+    if (m.allow.find(name) == std::string::npos) {
+      m.allow += (m.allow.empty() ? "" : ", ") + name;
+    }
   }
   return m;
 }

@@ -45,7 +45,9 @@ void arm(const std::shared_ptr<Connection>& c, std::chrono::milliseconds d) {
   const std::uint64_t gen = ++c->generation;
   c->timer.expires_after(d);
   c->timer.async_wait([c, gen](beast::error_code ec) {
-    if (ec || c->generation != gen) return;
+    if (ec || c->generation != gen) {
+      return;
+    }
     c->timed_out = true;
     beast::error_code ignored;
     c->socket.cancel(ignored);
@@ -64,8 +66,10 @@ struct Worker {
 
 // Completion handler for connection coroutines: logs an escaped exception.
 auto logFailure(const char* what) {
-  return [what](std::exception_ptr e) {
-    if (!e) return;  // completion without an exception hands us a null pointer
+  return [what](const std::exception_ptr& e) {
+    if (!e) {
+      return;  // completion without an exception hands us a null pointer
+    }
     try {
       std::rethrow_exception(e);
     } catch (const std::exception& ex) {
@@ -229,7 +233,9 @@ struct Server::Impl {
     Response res = errorResponse(ctx, status, code, message);
     res.set("X-Request-ID", ctx.request_id);
     res.keep_alive(false);
-    if (observer) observer(ctx, nullptr, static_cast<unsigned>(status));
+    if (observer) {
+      observer(ctx, nullptr, static_cast<unsigned>(status));
+    }
     const bool written = co_await write(c, res);
     beast::error_code ignored;
     if (written) {
@@ -238,8 +244,11 @@ struct Server::Impl {
       std::size_t drained = 0;
       buffer.clear();
       while (drained < kLingerMaxBytes) {
-        auto [ec, n] = co_await c->socket.async_read_some(buffer.prepare(64 * 1024), kTuple);
-        if (ec) break;
+        auto [ec, n] =
+            co_await c->socket.async_read_some(buffer.prepare(std::size_t{64} * 1024), kTuple);
+        if (ec) {
+          break;
+        }
         drained += n;
       }
       disarm(c);
@@ -258,17 +267,23 @@ struct Server::Impl {
     {
       beast::error_code ec;
       auto ep = c->socket.remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string();
+      if (!ec) {
+        remote = ep.address().to_string();
+      }
     }
     for (;;) {
       if (buffer.size() == 0) {  // wait for the first byte of the next request
-        if (stopping) break;
+        if (stopping) {
+          break;
+        }
         w.idle.insert(c.get());
         arm(c, options.idle_timeout);
         auto [ec] = co_await c->socket.async_wait(tcp::socket::wait_read, kTuple);
         w.idle.erase(c.get());
         disarm(c);
-        if (ec || stopping) break;
+        if (ec || stopping) {
+          break;
+        }
       }
       Count active(active_requests);
       RequestContext ctx;
@@ -328,9 +343,13 @@ struct Server::Impl {
       const bool keep = res.keep_alive();
       // Counted before the write, so a client that reads /metrics right after its answer
       // already sees its own request.
-      if (observer) observer(ctx, &req, res.result_int());
+      if (observer) {
+        observer(ctx, &req, res.result_int());
+      }
       const bool ok = co_await write(c, res);
-      if (!ok || !keep) break;
+      if (!ok || !keep) {
+        break;
+      }
     }
     beast::error_code ignored;
     c->socket.shutdown(tcp::socket::shutdown_both, ignored);
@@ -349,9 +368,13 @@ struct Server::Impl {
     for (;;) {
       Worker& w = *workers[next_worker++ % workers.size()];
       auto [ec, socket] = co_await acceptor->async_accept(w.ioc, kTuple);
-      if (stopping) co_return;
+      if (stopping) {
+        co_return;
+      }
       if (ec) {
-        if (ec == asio::error::operation_aborted) co_return;
+        if (ec == asio::error::operation_aborted) {
+          co_return;
+        }
         // Out of file descriptors or a transient error: back off instead of spinning.
         telemetry::logWarn("accept failed", {{"error", ec.message()}});
         asio::steady_timer pause(acceptor->get_executor(), std::chrono::milliseconds(50));
@@ -372,7 +395,16 @@ struct Server::Impl {
 Server::Server(ServerOptions options, Router router, MiddlewareChain chain)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(router), std::move(chain))) {}
 
-Server::~Server() { stop(); }
+// stop() joins threads, which can throw; a destructor must not.
+Server::~Server() {
+  try {
+    stop();
+  } catch (const std::exception& e) {
+    telemetry::logError("server shutdown failed", {{"error", e.what()}});
+  } catch (...) {
+    telemetry::logError("server shutdown failed");
+  }
+}
 
 aisafe::Status Server::listen() {
   try {
@@ -403,8 +435,12 @@ void Server::start() {
 }
 
 void Server::stop() {
-  if (impl_->stopping.exchange(true)) return;
-  if (impl_->threads.empty()) return;
+  if (impl_->stopping.exchange(true)) {
+    return;
+  }
+  if (impl_->threads.empty()) {
+    return;
+  }
   asio::post(impl_->workers[0]->ioc, [this] {
     beast::error_code ignored;
     impl_->acceptor->close(ignored);
@@ -421,9 +457,15 @@ void Server::stop() {
   while (impl_->active_requests.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  for (auto& g : impl_->guards) g.reset();
-  for (auto& w : impl_->workers) w->ioc.stop();
-  for (auto& t : impl_->threads) t.join();
+  for (auto& g : impl_->guards) {
+    g.reset();
+  }
+  for (auto& w : impl_->workers) {
+    w->ioc.stop();
+  }
+  for (auto& t : impl_->threads) {
+    t.join();
+  }
   impl_->threads.clear();
   impl_->blocking_pool.join();
   impl_->credential_pool.join();

@@ -34,7 +34,7 @@ struct ServerOptions {
   unsigned outbound_threads = 1;  // each waits on a remote call for at most its timeout
   std::size_t outbound_queue = 256;
   std::size_t max_body_bytes = 1 << 20;
-  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_header_bytes = std::size_t{16} * 1024;
   std::chrono::milliseconds read_timeout{10'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::size_t max_connections = 10'000;

@@ -43,7 +43,9 @@ JobMonitor::JobMonitor(telemetry::Registry& registry, FailureHandler on_failure)
                          {
                            std::lock_guard lock(mu_);
                            for (const auto& [job, state] : jobs_) {
-                             if (state.depth) readers.emplace_back(job, state.depth);
+                             if (state.depth) {
+                               readers.emplace_back(job, state.depth);
+                             }
                            }
                          }
                          telemetry::Registry::Samples out;
@@ -72,7 +74,9 @@ Outcome JobMonitor::finished(const std::string& job, const Status& status, std::
     const auto now = std::chrono::steady_clock::now();
     if (outcome == Outcome::kFailure) {
       report = !state.failing || now - state.last_report >= kReportEvery;
-      if (report) state.last_report = now;
+      if (report) {
+        state.last_report = now;
+      }
       state.failing = true;
     } else {
       recovered = state.failing;
@@ -84,7 +88,9 @@ Outcome JobMonitor::finished(const std::string& job, const Status& status, std::
     // Warn, not error: error lines go to Sentry by themselves, and the handler reports this one
     // as a failed job (one event, not two).
     telemetry::logWarn("background job failed", {{"job", job}, {"error", status.message()}});
-    if (on_failure_) on_failure_(job, status);
+    if (on_failure_) {
+      on_failure_(job, status);
+    }
   } else if (recovered) {
     telemetry::logInfo("background job recovered", {{"job", job}});
   }

@@ -14,12 +14,16 @@ Worker::Worker(WorkerOptions options, RunFn run, JobMonitor& monitor,
 Worker::~Worker() { stop(); }
 
 void Worker::start() {
-  if (thread_.joinable()) return;
+  if (thread_.joinable()) {
+    return;
+  }
   thread_ = std::jthread([this](const std::stop_token& stop) { loop(stop); });
 }
 
 void Worker::stop() {
-  if (!thread_.joinable()) return;
+  if (!thread_.joinable()) {
+    return;
+  }
   thread_.request_stop();  // wakes the wait below through the stop token
   thread_.join();
   thread_ = std::jthread();
@@ -48,7 +52,9 @@ void Worker::loop(const std::stop_token& stop) {
       std::unique_lock lock(mu_);
       // Returns early only when a stop is requested: nothing else notifies.
       wake_.wait_for(lock, stop, options_.interval, [] { return false; });
-      if (stop.stop_requested()) return;
+      if (stop.stop_requested()) {
+        return;
+      }
     }
     auto result = runOnce(stop);
     run_now = result.isOk() && result->more;

@@ -10,9 +10,13 @@ Result<std::shared_ptr<const CompiledPolicy>> compilePolicy(std::string id, int 
   std::vector<std::unique_ptr<const detect::Detector>> detectors;
   for (const auto& name : spec.detectors) {
     const detect::DetectorFactory* factory = registry.find(name);
-    if (factory == nullptr) return unprocessable("detectors: unknown detector \"" + name + "\"");
+    if (factory == nullptr) {
+      return unprocessable("detectors: unknown detector \"" + name + "\"");
+    }
     boost::json::value config;
-    if (name == "custom") config = spec.custom;
+    if (name == "custom") {
+      config = spec.custom;
+    }
     if (name == "injection_classifier" && spec.thresholds.classifier) {
       config = boost::json::object{{"threshold", *spec.thresholds.classifier}};
     }
@@ -48,7 +52,9 @@ double severityWeight(detect::Severity s) {
 
 std::string redact(std::string_view text, const detect::Findings& spans) {
   std::vector<const detect::Finding*> order;
-  for (const auto& f : spans) order.push_back(&f);
+  for (const auto& f : spans) {
+    order.push_back(&f);
+  }
   std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
     return a->start != b->start ? a->start < b->start : a->end > b->end;
   });
@@ -60,10 +66,14 @@ std::string redact(std::string_view text, const detect::Findings& spans) {
     std::size_t end = order[i]->end;
     const std::string& placeholder = order[i]->redact_as;
     std::size_t j = i + 1;
-    while (j < order.size() && order[j]->start < end) end = std::max(end, order[j++]->end);
+    while (j < order.size() && order[j]->start < end) {
+      end = std::max(end, order[j++]->end);
+    }
     if (end > pos) {
       out.append(text.substr(pos, start - pos));
-      if (!placeholder.empty()) out += "[" + placeholder + "]";
+      if (!placeholder.empty()) {
+        out += "[" + placeholder + "]";
+      }
       pos = end;
     }
     i = j;
@@ -77,12 +87,19 @@ Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_v
   double keep = 1.0;
   detect::Findings to_redact;
   for (auto& f : findings) {
-    if (f.severity < spec.thresholds.min_severity || f.score < spec.thresholds.min_score) continue;
+    if (f.severity < spec.thresholds.min_severity || f.score < spec.thresholds.min_score) {
+      continue;
+    }
     const Action a = spec.actionFor(f);
-    if (a != Action::kAllow)
+    if (a != Action::kAllow) {
       keep *= 1.0 - std::clamp(f.score, 0.0, 1.0) * severityWeight(f.severity);
-    if (a == Action::kRedact) to_redact.push_back(f);
-    if (a == Action::kBlock || a == Action::kRedact) d.action = std::max(d.action, a);
+    }
+    if (a == Action::kRedact) {
+      to_redact.push_back(f);
+    }
+    if (a == Action::kBlock || a == Action::kRedact) {
+      d.action = std::max(d.action, a);
+    }
     d.finding_actions.push_back(a);
     d.findings.push_back(std::move(f));
   }
@@ -91,7 +108,9 @@ Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_v
       d.risk_score >= *spec.thresholds.block_risk_score) {
     d.action = Action::kBlock;
   }
-  if (d.action == Action::kRedact) d.sanitized = redact(text, to_redact);
+  if (d.action == Action::kRedact) {
+    d.sanitized = redact(text, to_redact);
+  }
   return d;
 }
 

@@ -51,7 +51,9 @@ json::object decisionJson(const Decision& d, const CompiledPolicy& policy,
   o["decision"] = decisionName(d.action);
   o["risk_score"] = round4(d.risk_score);
   o["detections"] = detectionsJson(d);
-  if (d.sanitized) o["sanitized_" + text_field] = *d.sanitized;
+  if (d.sanitized) {
+    o["sanitized_" + text_field] = *d.sanitized;
+  }
   o["policy"] = json::object{{"id", policy.id}, {"version", policy.version}};
   return o;
 }

@@ -16,7 +16,9 @@ json::object toJson(const StoredPolicy& p) {
   o["id"] = p.id;
   o["version"] = p.version;
   o["is_default"] = p.is_default;
-  for (auto& [k, v] : toJson(p.spec)) o[k] = v;
+  for (auto& [k, v] : toJson(p.spec)) {
+    o[k] = v;
+  }
   o["created_at"] = clock::toRfc3339(p.created_at);
   o["updated_at"] = clock::toRfc3339(p.updated_at);
   return o;
@@ -29,7 +31,9 @@ PolicyService::PolicyService(storage::PolicyRepository& repo,
 Result<StoredPolicy> PolicyService::fromRow(const storage::PolicyRow& row) const {
   boost::system::error_code ec;
   json::value doc = json::parse(row.document, ec);
-  if (ec) return internalError("stored policy " + row.id + " is not valid JSON");
+  if (ec) {
+    return internalError("stored policy " + row.id + " is not valid JSON");
+  }
   auto spec = parsePolicySpec(doc, *registry_);
   if (!spec) {
     return internalError("stored policy " + row.id + " v" + std::to_string(row.version) +
@@ -62,7 +66,9 @@ Status PolicyService::loadAll() {
   for (const auto& row : rows) {
     AISAFE_TRY(auto compiled, compileRow(row));
     install(row.organization_id, std::move(compiled));
-    if (row.is_default) defaults[row.organization_id] = row.id;
+    if (row.is_default) {
+      defaults[row.organization_id] = row.id;
+    }
   }
   std::unique_lock lock(mu_);
   default_ids_ = std::move(defaults);
@@ -89,14 +95,20 @@ Result<int> PolicyService::refresh() {
   std::map<std::string, std::string> defaults;
   for (const auto& row : rows) {
     live.insert(row.id);
-    if (row.is_default) defaults[row.organization_id] = row.id;
+    if (row.is_default) {
+      defaults[row.organization_id] = row.id;
+    }
     {
       std::shared_lock lock(mu_);
       auto it = cache_.find(row.id);
-      if (it != cache_.end() && it->second.compiled->version >= row.version) continue;
+      if (it != cache_.end() && it->second.compiled->version >= row.version) {
+        continue;
+      }
     }
     auto compiled = compileRow(row);
-    if (!compiled) continue;  // keep serving the last good version
+    if (!compiled) {
+      continue;  // keep serving the last good version
+    }
     install(row.organization_id, std::move(compiled).value());
     ++changed;
   }
@@ -122,7 +134,9 @@ Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compiled(
   const std::string* key = &id;
   if (id.empty()) {
     auto d = default_ids_.find(organization_id);
-    if (d == default_ids_.end()) return notFound("the organization has no default policy");
+    if (d == default_ids_.end()) {
+      return notFound("the organization has no default policy");
+    }
     key = &d->second;
   }
   if (auto it = cache_.find(*key);
@@ -241,7 +255,9 @@ void PolicyService::notify(const PolicyEvent& e) {
     std::shared_lock lock(mu_);
     listeners = listeners_;
   }
-  for (const auto& l : listeners) l(e);
+  for (const auto& l : listeners) {
+    l(e);
+  }
 }
 
 }  // namespace aisafe::policy

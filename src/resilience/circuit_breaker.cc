@@ -22,11 +22,17 @@ std::chrono::steady_clock::time_point CircuitBreaker::now() const {
 }
 
 void CircuitBreaker::moveTo(BreakerState s) {
-  if (state_ == s) return;
+  if (state_ == s) {
+    return;
+  }
   state_ = s;
   ++transitions_;
-  if (s == BreakerState::kOpen) opened_at_ = now();
-  if (s != BreakerState::kHalfOpen) probes_in_flight_ = 0;
+  if (s == BreakerState::kOpen) {
+    opened_at_ = now();
+  }
+  if (s != BreakerState::kHalfOpen) {
+    probes_in_flight_ = 0;
+  }
 }
 
 bool CircuitBreaker::allow() {
@@ -50,11 +56,15 @@ bool CircuitBreaker::allow() {
 
 void CircuitBreaker::record(bool ok, std::chrono::nanoseconds elapsed) {
   std::lock_guard lock(mu_);
-  if (ok && options_.slow_call.count() > 0 && elapsed > options_.slow_call) ok = false;
+  if (ok && options_.slow_call.count() > 0 && elapsed > options_.slow_call) {
+    ok = false;
+  }
   if (ok) {
     ++successes_;
     consecutive_failures_ = 0;
-    if (state_ == BreakerState::kHalfOpen) moveTo(BreakerState::kClosed);
+    if (state_ == BreakerState::kHalfOpen) {
+      moveTo(BreakerState::kClosed);
+    }
     return;
   }
   ++failures_;
@@ -92,7 +102,9 @@ CircuitBreaker& BreakerRegistry::get(const std::string& name) { return get(name,
 CircuitBreaker& BreakerRegistry::get(const std::string& name, const BreakerOptions& options) {
   std::lock_guard lock(mu_);
   auto& slot = breakers_[name];
-  if (!slot) slot = std::make_unique<CircuitBreaker>(name, options);
+  if (!slot) {
+    slot = std::make_unique<CircuitBreaker>(name, options);
+  }
   return *slot;
 }
 
@@ -100,7 +112,9 @@ std::vector<BreakerSnapshot> BreakerRegistry::snapshots() const {
   std::lock_guard lock(mu_);
   std::vector<BreakerSnapshot> out;
   out.reserve(breakers_.size());
-  for (const auto& [name, b] : breakers_) out.push_back(b->snapshot());
+  for (const auto& [name, b] : breakers_) {
+    out.push_back(b->snapshot());
+  }
   return out;
 }
 

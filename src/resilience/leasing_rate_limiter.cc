@@ -8,7 +8,9 @@ LeasingRateLimiter::LeasingRateLimiter(std::unique_ptr<RateLimiter> shared, Opti
     : shared_(std::move(shared)), options_(options) {}
 
 std::int64_t LeasingRateLimiter::sliceFor(const Charge& c) const {
-  if (c.rule.limit <= 0) return 0;
+  if (c.rule.limit <= 0) {
+    return 0;
+  }
   const auto slice =
       static_cast<std::int64_t>(static_cast<double>(c.rule.limit) * options_.fraction);
   return slice >= 2 * std::max<std::int64_t>(c.cost, 1) ? slice : 0;
@@ -18,7 +20,9 @@ bool LeasingRateLimiter::tryLeases(const std::vector<Charge>& charges,
                                    std::chrono::steady_clock::time_point now,
                                    std::vector<RateLimitResult>& out) {
   for (const auto& c : charges) {
-    if (c.rule.limit <= 0) continue;  // unlimited: nothing to hold
+    if (c.rule.limit <= 0) {
+      continue;  // unlimited: nothing to hold
+    }
     auto it = leases_.find(c.key);
     if (it == leases_.end() || it->second.expires <= now || it->second.units < c.cost) {
       return false;
@@ -47,7 +51,9 @@ std::vector<RateLimitResult> LeasingRateLimiter::consumeAll(const std::vector<Ch
   std::vector<RateLimitResult> out;
   {
     std::lock_guard lock(mu_);
-    if (tryLeases(charges, now, out)) return out;
+    if (tryLeases(charges, now, out)) {
+      return out;
+    }
   }
   std::vector<Charge> with_slices = charges;
   std::vector<std::int64_t> slices(charges.size(), 0);
@@ -73,16 +79,22 @@ std::vector<RateLimitResult> LeasingRateLimiter::consumeAll(const std::vector<Ch
           std::erase_if(leases_, [&](const auto& entry) { return entry.second.expires <= now; });
         }
         for (std::size_t i = 0; i < charges.size(); ++i) {
-          if (slices[i] == 0) continue;
+          if (slices[i] == 0) {
+            continue;
+          }
           Lease& lease = leases_[charges[i].key];
           // Units of an expired lease are gone: they were charged and their time has passed.
-          if (lease.expires <= now) lease.units = 0;
+          if (lease.expires <= now) {
+            lease.units = 0;
+          }
           lease.units += slices[i];
           lease.expires = now + options_.lease_ttl;
           lease.granted = results[i];
         }
       }
-      for (std::size_t i = 0; i < results.size(); ++i) results[i].remaining += slices[i];
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        results[i].remaining += slices[i];
+      }
       return results;
     }
   }

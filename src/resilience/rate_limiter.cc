@@ -22,13 +22,13 @@ RateLimitResult gcraStep(double tat_ms, double now_ms, const RateLimitRule& rule
   const double next = tat + static_cast<double>(cost) * interval;
   const double allow_at = next - period;
   // Units that fit between `t` and the end of the burst window, rounded down.
-  auto remainingAfter = [&](double t) {
+  auto remaining_after = [&](double t) {
     return std::max<std::int64_t>(
         0, static_cast<std::int64_t>(std::floor((period - (t - now_ms)) / interval + 1e-9)));
   };
   if (allow_at > now_ms + 1e-6) {
     r.allowed = false;
-    r.remaining = remainingAfter(tat);
+    r.remaining = remaining_after(tat);
     r.reset_ms = static_cast<std::int64_t>(std::ceil(tat - now_ms));
     // A cost above the whole limit never fits; say "one full period" rather than forever.
     r.retry_after_ms = cost > rule.limit ? rule.period_ms
@@ -36,7 +36,7 @@ RateLimitResult gcraStep(double tat_ms, double now_ms, const RateLimitRule& rule
     return r;
   }
   *new_tat_ms = next;
-  r.remaining = remainingAfter(next);
+  r.remaining = remaining_after(next);
   r.reset_ms = static_cast<std::int64_t>(std::ceil(next - now_ms));
   return r;
 }
@@ -58,7 +58,9 @@ std::vector<RateLimitResult> LocalRateLimiter::consumeAllAt(const std::vector<Ch
   // Every shard involved, locked in index order (no deadlock between two requests).
   std::vector<std::size_t> involved;
   for (const auto& c : charges) {
-    if (c.rule.limit > 0) involved.push_back(shardOf(c.key));
+    if (c.rule.limit > 0) {
+      involved.push_back(shardOf(c.key));
+    }
   }
   std::sort(involved.begin(), involved.end());
   involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
@@ -88,10 +90,13 @@ std::vector<RateLimitResult> LocalRateLimiter::consumeAllAt(const std::vector<Ch
         gcraStep(it == map.end() ? 0.0 : it->second, now_ms, c.rule, c.cost, &next[i]));
     all_allowed = all_allowed && results.back().allowed;
   }
-  if (!all_allowed) return results;
+  if (!all_allowed) {
+    return results;
+  }
   for (std::size_t i = 0; i < charges.size(); ++i) {
-    if (charges[i].rule.limit > 0)
+    if (charges[i].rule.limit > 0) {
       shards_[shardOf(charges[i].key)].tat_ms[charges[i].key] = next[i];
+    }
   }
   return results;
 }

@@ -35,7 +35,9 @@ RedisValue copy(const redisReply* r) {
       break;
     case REDIS_REPLY_ARRAY:
       v.type = RedisValue::Type::kArray;
-      for (std::size_t i = 0; i < r->elements; ++i) v.elements.push_back(copy(r->element[i]));
+      for (std::size_t i = 0; i < r->elements; ++i) {
+        v.elements.push_back(copy(r->element[i]));
+      }
       break;
     default:
       break;
@@ -72,9 +74,15 @@ Result<std::unique_ptr<RedisClient>> RedisClient::create(const RedisOptions& opt
   }
   std::unique_ptr<RedisClient> c(new RedisClient(options, breaker));
   c->host_ = std::string(parsed->host());
-  if (c->host_.empty()) return invalidArgument("REDIS_URL: no host");
-  if (parsed->has_port()) c->port_ = static_cast<int>(parsed->port_number());
-  if (parsed->has_password()) c->password_ = std::string(parsed->password());
+  if (c->host_.empty()) {
+    return invalidArgument("REDIS_URL: no host");
+  }
+  if (parsed->has_port()) {
+    c->port_ = static_cast<int>(parsed->port_number());
+  }
+  if (parsed->has_password()) {
+    c->password_ = std::string(parsed->password());
+  }
   const std::string path(parsed->path());
   if (path.size() > 1) {
     try {
@@ -88,13 +96,17 @@ Result<std::unique_ptr<RedisClient>> RedisClient::create(const RedisOptions& opt
 }
 
 RedisClient::~RedisClient() {
-  for (redisContext* c : idle_) redisFree(c);
+  for (redisContext* c : idle_) {
+    redisFree(c);
+  }
 }
 
 Result<redisContext*> RedisClient::connect() {
   redisContext* c =
       redisConnectWithTimeout(host_.c_str(), port_, toTimeval(options_.connect_timeout));
-  if (c == nullptr) return unavailable("cannot allocate a Redis connection");
+  if (c == nullptr) {
+    return unavailable("cannot allocate a Redis connection");
+  }
   if (c->err != 0) {
     std::string why = c->errstr;
     redisFree(c);
@@ -103,7 +115,9 @@ Result<redisContext*> RedisClient::connect() {
   redisSetTimeout(c, toTimeval(options_.command_timeout));
   auto check = [&](const std::vector<std::string>& args) -> Status {
     auto r = run(c, args);
-    if (!r) return unavailable("Redis at " + endpoint_ + ": " + c->errstr);
+    if (!r) {
+      return unavailable("Redis at " + endpoint_ + ": " + c->errstr);
+    }
     if (r->type == REDIS_REPLY_ERROR) {
       return unavailable("Redis at " + endpoint_ + " refused " + args[0] + ": " +
                          std::string(r->str, r->len));
@@ -111,8 +125,12 @@ Result<redisContext*> RedisClient::connect() {
     return Status::ok();
   };
   Status st;
-  if (!password_.empty()) st = check({"AUTH", password_});
-  if (st.isOk() && db_ != 0) st = check({"SELECT", std::to_string(db_)});
+  if (!password_.empty()) {
+    st = check({"AUTH", password_});
+  }
+  if (st.isOk() && db_ != 0) {
+    st = check({"SELECT", std::to_string(db_)});
+  }
   if (!st.isOk()) {
     redisFree(c);
     return st;
@@ -163,7 +181,9 @@ Result<RedisValue> RedisClient::command(const std::vector<std::string>& args) {
       std::lock_guard lock(mu_);
       stale.swap(idle_);
     }
-    for (redisContext* old : stale) redisFree(old);
+    for (redisContext* old : stale) {
+      redisFree(old);
+    }
     breaker_.record(false, elapsed());
     return unavailable("Redis at " + endpoint_ + ": " + why);
   }

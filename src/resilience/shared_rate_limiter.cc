@@ -85,7 +85,9 @@ SharedRateLimiter::SharedRateLimiter(RedisClient& redis, FailMode mode, int repl
 Result<std::string> SharedRateLimiter::scriptSha(bool reload) {
   {
     std::lock_guard lock(sha_mu_);
-    if (!reload && !sha_.empty()) return sha_;
+    if (!reload && !sha_.empty()) {
+      return sha_;
+    }
   }
   AISAFE_TRY(RedisValue v, redis_.command({"SCRIPT", "LOAD", kGcraScript}));
   if (v.type != RedisValue::Type::kString) {
@@ -100,7 +102,9 @@ Result<std::string> SharedRateLimiter::scriptSha(bool reload) {
 Result<std::vector<RateLimitResult>> SharedRateLimiter::consumeInRedis(
     const std::vector<Charge>& charges) {
   std::vector<std::string> args = {"EVALSHA", "", std::to_string(charges.size())};
-  for (const auto& c : charges) args.push_back(std::string(kKeyPrefix) + c.key);
+  for (const auto& c : charges) {
+    args.push_back(std::string(kKeyPrefix) + c.key);
+  }
   for (const auto& c : charges) {
     args.push_back(std::to_string(c.rule.limit));
     args.push_back(std::to_string(c.rule.period_ms));
@@ -111,7 +115,9 @@ Result<std::vector<RateLimitResult>> SharedRateLimiter::consumeInRedis(
     // A Redis restart forgets loaded scripts: NOSCRIPT loads it again, once.
     AISAFE_TRY(args[1], scriptSha(attempt > 0));
     AISAFE_TRY(v, redis_.command(args));
-    if (!(v.type == RedisValue::Type::kError && v.str.rfind("NOSCRIPT", 0) == 0)) break;
+    if (!(v.type == RedisValue::Type::kError && v.str.rfind("NOSCRIPT", 0) == 0)) {
+      break;
+    }
   }
   if (v.type != RedisValue::Type::kArray || v.elements.size() != 4 * charges.size()) {
     return Status(StatusCode::kUnavailable,
@@ -133,20 +139,30 @@ Result<std::vector<RateLimitResult>> SharedRateLimiter::consumeInRedis(
 std::vector<RateLimitResult> SharedRateLimiter::consumeAll(const std::vector<Charge>& charges) {
   std::vector<Charge> limited;  // unlimited charges never reach Redis
   for (const auto& c : charges) {
-    if (c.rule.limit > 0) limited.push_back(c);
+    if (c.rule.limit > 0) {
+      limited.push_back(c);
+    }
   }
   std::vector<RateLimitResult> results(charges.size(), RateLimitResult{.allowed = true});
-  if (limited.empty()) return results;
+  if (limited.empty()) {
+    return results;
+  }
   auto place = [&](const std::vector<RateLimitResult>& got) {
     std::size_t j = 0;
     for (std::size_t i = 0; i < charges.size(); ++i) {
-      if (charges[i].rule.limit > 0) results[i] = got[j++];
+      if (charges[i].rule.limit > 0) {
+        results[i] = got[j++];
+      }
     }
     return results;
   };
   auto shared = consumeInRedis(limited);
-  if (shared) return place(*shared);
-  if (observer_) observer_(mode_, shared.status());
+  if (shared) {
+    return place(*shared);
+  }
+  if (observer_) {
+    observer_(mode_, shared.status());
+  }
   std::vector<RateLimitResult> fallback;
   switch (mode_) {
     case FailMode::kOpen:
@@ -164,9 +180,13 @@ std::vector<RateLimitResult> SharedRateLimiter::consumeAll(const std::vector<Cha
   }
   // This replica's share, so N replicas together stay within the limit.
   std::vector<Charge> shares = limited;
-  for (auto& c : shares) c.rule.limit = std::max<std::int64_t>(1, c.rule.limit / replicas_);
+  for (auto& c : shares) {
+    c.rule.limit = std::max<std::int64_t>(1, c.rule.limit / replicas_);
+  }
   fallback = local_.consumeAll(shares);
-  for (std::size_t i = 0; i < fallback.size(); ++i) fallback[i].limit = limited[i].rule.limit;
+  for (std::size_t i = 0; i < fallback.size(); ++i) {
+    fallback[i].limit = limited[i].rule.limit;
+  }
   return place(fallback);
 }
 

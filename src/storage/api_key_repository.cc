@@ -36,7 +36,9 @@ ApiKeyRow keyFromRow(const soci::row& r) {
 }
 
 std::optional<long long> widen(const std::optional<std::int64_t>& v) {
-  if (!v) return std::nullopt;
+  if (!v) {
+    return std::nullopt;
+  }
   return static_cast<long long>(*v);
 }
 
@@ -58,7 +60,9 @@ Status ApiKeyRepository::create(const ApiKeyRow& row) {
         soci::use(row.prefix), soci::use(row.key_hash), soci::use(row.scopes),
         soci::use(limit.value, limit.ind), soci::use(expires.value, expires.ind),
         soci::use(row.created_by), soci::use(created), soci::use(updated);
-    if (hook_) hook_(s, {"api_key.created", row.organization_id, row.id, row.name, 0});
+    if (hook_) {
+      hook_(s, {"api_key.created", row.organization_id, row.id, row.name, 0});
+    }
   });
 }
 
@@ -69,15 +73,21 @@ Result<ApiKeyRow> ApiKeyRepository::byHash(const std::string& key_hash, std::int
     // Two indexed lookups rather than one OR, which PostgreSQL may not plan on both indexes.
     soci::rowset<soci::row> current =
         (s.prepare << std::string(kSelectKey) + " WHERE key_hash = :h", soci::use(key_hash));
-    for (const auto& r : current) out = keyFromRow(r);
+    for (const auto& r : current) {
+      out = keyFromRow(r);
+    }
     if (out) return;
     soci::rowset<soci::row> previous =
         (s.prepare << std::string(kSelectKey) +
                           " WHERE previous_key_hash = :h AND previous_expires_at > :t",
          soci::use(key_hash), soci::use(now));
-    for (const auto& r : previous) out = keyFromRow(r);
+    for (const auto& r : previous) {
+      out = keyFromRow(r);
+    }
   }));
-  if (!out) return notFound("API key not found");
+  if (!out) {
+    return notFound("API key not found");
+  }
   return *out;
 }
 
@@ -87,9 +97,13 @@ Result<ApiKeyRow> ApiKeyRepository::get(const std::string& organization_id, cons
     soci::rowset<soci::row> rows =
         (s.prepare << std::string(kSelectKey) + " WHERE id = :id AND organization_id = :o",
          soci::use(id), soci::use(organization_id));
-    for (const auto& r : rows) out = keyFromRow(r);
+    for (const auto& r : rows) {
+      out = keyFromRow(r);
+    }
   }));
-  if (!out) return notFound("API key not found");
+  if (!out) {
+    return notFound("API key not found");
+  }
   return *out;
 }
 
@@ -100,7 +114,9 @@ Result<std::vector<ApiKeyRow>> ApiKeyRepository::list(const std::string& organiz
         (s.prepare << std::string(kSelectKey) +
                           " WHERE organization_id = :o ORDER BY created_at, id",
          soci::use(organization_id));
-    for (const auto& r : rows) out.push_back(keyFromRow(r));
+    for (const auto& r : rows) {
+      out.push_back(keyFromRow(r));
+    }
   }));
   return out;
 }
@@ -155,7 +171,9 @@ Status ApiKeyRepository::rotate(const std::string& organization_id, const std::s
 }
 
 Status ApiKeyRepository::addUsage(const std::vector<ApiKeyUsage>& usage) {
-  if (usage.empty()) return Status::ok();
+  if (usage.empty()) {
+    return Status::ok();
+  }
   return db_.transaction([&](soci::session& s) {
     for (const auto& u : usage) {
       const long long n = u.requests, last = u.last_used_at;

@@ -66,7 +66,9 @@ class BatchWriter {
       }
       queue_.push_back(std::move(record));
       ++enqueued_seq_;
-      if (queue_.size() < options_.batch_size) return true;
+      if (queue_.size() < options_.batch_size) {
+        return true;
+      }
     }
     wake_.notify_one();
     return true;
@@ -86,11 +88,15 @@ class BatchWriter {
   void stop() {
     {
       std::lock_guard lock(mu_);
-      if (stopping_ && !thread_.joinable()) return;
+      if (stopping_ && !thread_.joinable()) {
+        return;
+      }
       stopping_ = true;
     }
     wake_.notify_one();
-    if (thread_.joinable()) thread_.join();
+    if (thread_.joinable()) {
+      thread_.join();
+    }
   }
 
   std::uint64_t written() const { return written_.load(); }
@@ -122,14 +128,18 @@ class BatchWriter {
         queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
         exit_after = stopping_ && queue_.empty();
       }
-      if (!batch.empty()) writeWithRetries(batch);
+      if (!batch.empty()) {
+        writeWithRetries(batch);
+      }
       {
         std::lock_guard lock(mu_);
         done_seq_ += batch.size();
       }
       drained_.notify_all();
       batch.clear();
-      if (exit_after) return;
+      if (exit_after) {
+        return;
+      }
     }
   }
 
@@ -138,14 +148,18 @@ class BatchWriter {
     Status st;
     for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
       st = write_batch_(batch);
-      if (st.isOk()) break;
+      if (st.isOk()) {
+        break;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
     }
     if (st.isOk()) {
       written_.fetch_add(batch.size());
     } else {
       failed_.fetch_add(batch.size());
-      if (on_error_) on_error_(st);
+      if (on_error_) {
+        on_error_(st);
+      }
     }
     if (observer_) {
       observer_(

@@ -15,7 +15,9 @@ namespace {
 std::string quoteConnValue(const std::string& v) {
   std::string out = "'";
   for (char c : v) {
-    if (c == '\'' || c == '\\') out.push_back('\\');
+    if (c == '\'' || c == '\\') {
+      out.push_back('\\');
+    }
     out.push_back(c);
   }
   return out + "'";
@@ -26,7 +28,9 @@ std::string quoteConnValue(const std::string& v) {
 Result<std::pair<Dialect, std::string>> sociConnectString(const std::string& url) {
   if (url.rfind("sqlite://", 0) == 0) {
     std::string path = url.substr(9);
-    if (path.empty()) return invalidArgument("DATABASE_URL: sqlite:// needs a file path");
+    if (path.empty()) {
+      return invalidArgument("DATABASE_URL: sqlite:// needs a file path");
+    }
     // SOCI's SQLite backend takes the value up to the next space and does not unquote it.
     if (path.find_first_of(" \t'\"") != std::string::npos) {
       return invalidArgument("DATABASE_URL: the SQLite path must not contain spaces or quotes");
@@ -36,21 +40,30 @@ Result<std::pair<Dialect, std::string>> sociConnectString(const std::string& url
   }
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     auto parsed = boost::urls::parse_uri(url);
-    if (!parsed)
+    if (!parsed) {
       return invalidArgument("DATABASE_URL: not a valid URL: " + parsed.error().message());
+    }
     const auto& u = *parsed;
     std::string conn;
     if (u.has_authority() && !u.encoded_host().empty()) {
       conn += "host=" + quoteConnValue(std::string(u.host()));
     }
-    if (u.has_port()) conn += " port=" + std::string(u.port());
+    if (u.has_port()) {
+      conn += " port=" + std::string(u.port());
+    }
     if (u.has_userinfo()) {
       conn += " user=" + quoteConnValue(std::string(u.user()));
-      if (u.has_password()) conn += " password=" + quoteConnValue(std::string(u.password()));
+      if (u.has_password()) {
+        conn += " password=" + quoteConnValue(std::string(u.password()));
+      }
     }
     std::string db(u.path());
-    if (!db.empty() && db.front() == '/') db.erase(0, 1);
-    if (!db.empty()) conn += " dbname=" + quoteConnValue(db);
+    if (!db.empty() && db.front() == '/') {
+      db.erase(0, 1);
+    }
+    if (!db.empty()) {
+      conn += " dbname=" + quoteConnValue(db);
+    }
     for (const auto& param : u.params()) {
       conn += " " + std::string(param.key) + "=" + quoteConnValue(std::string(param.value));
     }
@@ -67,7 +80,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::si
   try {
     if (db->dialect_ == Dialect::kSqlite) {
       const std::filesystem::path file(url.substr(9));
-      if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+      if (file.has_parent_path()) {
+        std::filesystem::create_directories(file.parent_path());
+      }
     }
     db->pool_ = std::make_unique<soci::connection_pool>(pool_size);
     for (std::size_t i = 0; i < pool_size; ++i) {

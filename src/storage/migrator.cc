@@ -32,7 +32,9 @@ std::vector<Migration> embeddedMigrations() {
     const std::string name(f.name);
     const bool up = name.size() > 7 && name.ends_with(".up.sql");
     const bool down = name.size() > 9 && name.ends_with(".down.sql");
-    if (!up && !down) continue;
+    if (!up && !down) {
+      continue;
+    }
     const std::string base = name.substr(0, name.size() - (up ? 7 : 9));
     const int version = std::stoi(base.substr(0, base.find('_')));
     Migration& m = by_version[version];
@@ -41,7 +43,10 @@ std::vector<Migration> embeddedMigrations() {
     (up ? m.up_sql : m.down_sql) = std::string(f.content);
   }
   std::vector<Migration> out;
-  for (auto& [v, m] : by_version) out.push_back(std::move(m));
+  out.reserve(by_version.size());
+  for (auto& [v, m] : by_version) {
+    out.push_back(std::move(m));
+  }
   return out;
 }
 
@@ -51,7 +56,9 @@ std::vector<std::string> Migrator::splitStatements(const std::string& sql) {
   std::string line, current;
   while (std::getline(in, line)) {
     const auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line.compare(first, 2, "--") == 0) continue;
+    if (first == std::string::npos || line.compare(first, 2, "--") == 0) {
+      continue;
+    }
     current += line + "\n";
     const auto last = line.find_last_not_of(" \t\r");
     if (line[last] == ';') {
@@ -60,7 +67,9 @@ std::vector<std::string> Migrator::splitStatements(const std::string& sql) {
       current.clear();
     }
   }
-  if (current.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(current);
+  if (current.find_first_not_of(" \t\r\n") != std::string::npos) {
+    out.push_back(current);
+  }
   return out;
 }
 
@@ -77,14 +86,20 @@ Status Migrator::define(const std::string& name, const std::string& value) {
       !value.empty() && value.size() <= 64 && std::all_of(value.begin(), value.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
       });
-  if (!safe) return invalidArgument(name + " must be 1-64 characters of [A-Za-z0-9_-]");
+  if (!safe) {
+    return invalidArgument(name + " must be 1-64 characters of [A-Za-z0-9_-]");
+  }
   variables_[name] = value;
   return Status::ok();
 }
 
 std::string Migrator::expand(const std::string& sql) const {
   std::string out = replaceAll(sql, "{{NOW_MS}}", std::to_string(clock::nowMs()));
-  for (const auto& [name, value] : variables_) out = replaceAll(out, "{{" + name + "}}", value);
+  for (const auto& [name, value] : variables_) {
+    std::string placeholder = "{{" + name;
+    placeholder += "}}";
+    out = replaceAll(out, placeholder, value);
+  }
   return out;
 }
 
@@ -102,7 +117,9 @@ Result<std::vector<int>> Migrator::appliedVersions() {
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
     soci::rowset<int> rows =
         (s.prepare << "SELECT version FROM schema_migrations ORDER BY version");
-    for (int v : rows) versions.push_back(v);
+    for (int v : rows) {
+      versions.push_back(v);
+    }
   }));
   return versions;
 }
@@ -112,15 +129,21 @@ Result<int> Migrator::up() {
   AISAFE_TRY(auto applied, appliedVersions());
   int ran = 0;
   for (const auto& m : migrations_) {
-    if (std::find(applied.begin(), applied.end(), m.version) != applied.end()) continue;
+    if (std::find(applied.begin(), applied.end(), m.version) != applied.end()) {
+      continue;
+    }
     const auto statements = splitStatements(expand(m.up_sql));
     Status st = db_.transaction([&](soci::session& s) {
-      for (const auto& sql : statements) s << sql;
+      for (const auto& sql : statements) {
+        s << sql;
+      }
       s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
           soci::use(m.version), soci::use(m.name),
           soci::use(static_cast<long long>(clock::nowMs()));
     });
-    if (!st.isOk()) return Status(st.code(), "migration " + m.name + " failed: " + st.message());
+    if (!st.isOk()) {
+      return Status(st.code(), "migration " + m.name + " failed: " + st.message());
+    }
     ++ran;
   }
   return ran;
@@ -140,10 +163,14 @@ Result<int> Migrator::down(int steps) {
     }
     const auto statements = splitStatements(expand(m->down_sql));
     Status st = db_.transaction([&](soci::session& s) {
-      for (const auto& sql : statements) s << sql;
+      for (const auto& sql : statements) {
+        s << sql;
+      }
       s << "DELETE FROM schema_migrations WHERE version = :v", soci::use(version);
     });
-    if (!st.isOk()) return Status(st.code(), "undoing " + m->name + " failed: " + st.message());
+    if (!st.isOk()) {
+      return Status(st.code(), "undoing " + m->name + " failed: " + st.message());
+    }
     ++undone;
   }
   return undone;
@@ -155,7 +182,9 @@ Result<std::vector<MigrationState>> Migrator::status() {
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
     soci::rowset<soci::row> rows =
         (s.prepare << "SELECT version, applied_at FROM schema_migrations ORDER BY version");
-    for (const auto& r : rows) applied_at[r.get<int>(0)] = r.get<long long>(1);
+    for (const auto& r : rows) {
+      applied_at[r.get<int>(0)] = r.get<long long>(1);
+    }
   }));
   std::vector<MigrationState> out;
   for (const auto& m : migrations_) {

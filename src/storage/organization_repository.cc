@@ -28,7 +28,9 @@ Status OrganizationRepository::create(const OrganizationRow& org, const PolicyRo
         soci::use(org.id), soci::use(org.name), soci::use(org.settings), soci::use(created),
         soci::use(updated);
     PolicyRepository::insert(s, default_policy);
-    if (owner) UserRepository::insert(s, *owner);
+    if (owner) {
+      UserRepository::insert(s, *owner);
+    }
   });
   if (!st.isOk() && isUniqueViolation(st)) {
     return Status(StatusCode::kConflict, "a user with this email already exists");
@@ -41,9 +43,13 @@ Result<OrganizationRow> OrganizationRepository::get(const std::string& id) {
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
     soci::rowset<soci::row> rows =
         (s.prepare << std::string(kSelectOrg) + " WHERE id = :id", soci::use(id));
-    for (const auto& r : rows) out = orgFromRow(r);
+    for (const auto& r : rows) {
+      out = orgFromRow(r);
+    }
   }));
-  if (!out) return notFound("organization not found");
+  if (!out) {
+    return notFound("organization not found");
+  }
   return *out;
 }
 
@@ -51,7 +57,9 @@ Result<std::vector<OrganizationRow>> OrganizationRepository::list() {
   std::vector<OrganizationRow> out;
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
     soci::rowset<soci::row> rows = (s.prepare << std::string(kSelectOrg) + " ORDER BY created_at");
-    for (const auto& r : rows) out.push_back(orgFromRow(r));
+    for (const auto& r : rows) {
+      out.push_back(orgFromRow(r));
+    }
   }));
   return out;
 }
@@ -66,7 +74,9 @@ Status OrganizationRepository::update(const OrganizationRow& org) {
          soci::use(org.name), soci::use(org.settings), soci::use(updated), soci::use(org.id));
     affected = internal::executeCountingRows(st);
   }));
-  if (affected == 0) return notFound("organization not found");
+  if (affected == 0) {
+    return notFound("organization not found");
+  }
   return Status::ok();
 }
 
@@ -91,7 +101,9 @@ Result<InvitationRow> OrganizationRepository::acceptInvitation(const std::string
         (s.prepare << "UPDATE invitations SET accepted_at = :t WHERE token_hash = :h AND "
                       "accepted_at IS NULL AND expires_at > :t2",
          soci::use(now), soci::use(token_hash), soci::use(now));
-    if (internal::executeCountingRows(claim) != 1) return;
+    if (internal::executeCountingRows(claim) != 1) {
+      return;
+    }
     soci::rowset<soci::row> rows =
         (s.prepare << "SELECT id, organization_id, email, role, token_hash, created_by, "
                       "created_at, expires_at FROM invitations WHERE token_hash = :h",
@@ -101,7 +113,9 @@ Result<InvitationRow> OrganizationRepository::acceptInvitation(const std::string
                             r.get<std::string>(3), r.get<std::string>(4), r.get<std::string>(5),
                             r.get<long long>(6),   r.get<long long>(7),   now};
     }
-    if (!found) return;
+    if (!found) {
+      return;
+    }
     if (!found->email.empty() && found->email != user.email) {
       // Roll the claim back: the token stays usable by the person it was sent to.
       found.reset();
@@ -120,7 +134,9 @@ Result<InvitationRow> OrganizationRepository::acceptInvitation(const std::string
     }
     return st;
   }
-  if (!found) return notFound("invitation not found, already used or expired");
+  if (!found) {
+    return notFound("invitation not found, already used or expired");
+  }
   return *found;
 }
 

@@ -60,7 +60,9 @@ Status PolicyRepository::setDefault(const std::string& organization_id, const st
     s << "UPDATE policies SET is_default = 0 WHERE organization_id = :o AND id <> :id",
         soci::use(organization_id), soci::use(id);
   }));
-  if (affected == 0) return notFound("policy " + id + " not found");
+  if (affected == 0) {
+    return notFound("policy " + id + " not found");
+  }
   return Status::ok();
 }
 
@@ -86,7 +88,9 @@ Result<PolicyRow> PolicyRepository::update(const std::string& organization_id,
         soci::use(id), soci::use(current), soci::use(document), soci::use(now);
     changed(s, {"policy.updated", organization_id, id, name, current});
   }));
-  if (!found) return notFound("policy " + id + " not found");
+  if (!found) {
+    return notFound("policy " + id + " not found");
+  }
   return get(organization_id, id);
 }
 
@@ -101,7 +105,9 @@ Status PolicyRepository::remove(const std::string& organization_id, const std::s
     affected = st.get_affected_rows();
     if (affected > 0) changed(s, {"policy.deleted", organization_id, id, "", 0});
   }));
-  if (affected == 0) return notFound("policy " + id + " not found");
+  if (affected == 0) {
+    return notFound("policy " + id + " not found");
+  }
   return Status::ok();
 }
 
@@ -111,9 +117,13 @@ Result<PolicyRow> PolicyRepository::get(const std::string& organization_id, cons
     soci::rowset<soci::row> rows =
         (s.prepare << std::string(kSelectCurrent) + " AND p.id = :id AND p.organization_id = :o",
          soci::use(id), soci::use(organization_id));
-    for (const auto& r : rows) out = fromRow(r);
+    for (const auto& r : rows) {
+      out = fromRow(r);
+    }
   }));
-  if (!out) return notFound("policy " + id + " not found");
+  if (!out) {
+    return notFound("policy " + id + " not found");
+  }
   return *out;
 }
 
@@ -124,7 +134,9 @@ Result<std::vector<PolicyRow>> PolicyRepository::list(const std::string& organiz
         (s.prepare << std::string(kSelectCurrent) +
                           " AND p.organization_id = :o ORDER BY p.created_at, p.id",
          soci::use(organization_id));
-    for (const auto& r : rows) out.push_back(fromRow(r));
+    for (const auto& r : rows) {
+      out.push_back(fromRow(r));
+    }
   }));
   return out;
 }
@@ -134,7 +146,9 @@ Result<std::vector<PolicyRow>> PolicyRepository::listAll() {
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
     soci::rowset<soci::row> rows =
         (s.prepare << std::string(kSelectCurrent) + " ORDER BY p.created_at, p.id");
-    for (const auto& r : rows) out.push_back(fromRow(r));
+    for (const auto& r : rows) {
+      out.push_back(fromRow(r));
+    }
   }));
   return out;
 }
@@ -158,7 +172,9 @@ Result<std::vector<PolicyVersionRow>> PolicyRepository::versions(const std::stri
       out.push_back({r.get<int>(0), r.get<std::string>(1), r.get<long long>(2)});
     }
   }));
-  if (!exists) return notFound("policy " + id + " not found");
+  if (!exists) {
+    return notFound("policy " + id + " not found");
+  }
   return out;
 }
 

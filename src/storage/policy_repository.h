@@ -61,7 +61,9 @@ class PolicyRepository {
 
  private:
   void changed(soci::session& s, const RecordChange& c) const {
-    if (hook_) hook_(s, c);
+    if (hook_) {
+      hook_(s, c);
+    }
   }
 
   const Database& db_;

@@ -5,7 +5,9 @@
 namespace aisafe::storage {
 
 Status RateLimitLogRepository::insertBatch(const std::vector<RateLimitLogRow>& rows) {
-  if (rows.empty()) return Status::ok();
+  if (rows.empty()) {
+    return Status::ok();
+  }
   return db_.transaction([&](soci::session& s) {
     RateLimitLogRow r;
     long long created_at = 0;

@@ -35,7 +35,9 @@ Result<RefreshTokenRow> RefreshTokenRepository::byHash(const std::string& token_
                             internal::nullableInt64(r, 6), internal::nullableInt64(r, 7)};
     }
   }));
-  if (!out) return notFound("refresh token not found");
+  if (!out) {
+    return notFound("refresh token not found");
+  }
   return *out;
 }
 

@@ -11,17 +11,23 @@
 namespace aisafe::storage::internal {
 
 inline std::optional<std::int64_t> nullableInt64(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+  if (r.get_indicator(i) == soci::i_null) {
+    return std::nullopt;
+  }
   return r.get<long long>(i);
 }
 
 inline std::optional<int> nullableInt(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+  if (r.get_indicator(i) == soci::i_null) {
+    return std::nullopt;
+  }
   return r.get<int>(i);
 }
 
 inline std::optional<std::string> nullableText(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+  if (r.get_indicator(i) == soci::i_null) {
+    return std::nullopt;
+  }
   return r.get<std::string>(i);
 }
 

@@ -30,9 +30,13 @@ Result<UserRow> selectOne(const Database& db, const std::string& where, const st
   AISAFE_RETURN_IF_ERROR(db.run([&](soci::session& s) {
     soci::rowset<soci::row> rows =
         (s.prepare << std::string(kSelectUser) + " WHERE " + where, soci::use(arg));
-    for (const auto& r : rows) out = userFromRow(r);
+    for (const auto& r : rows) {
+      out = userFromRow(r);
+    }
   }));
-  if (!out) return notFound("user not found");
+  if (!out) {
+    return notFound("user not found");
+  }
   return *out;
 }
 
@@ -89,7 +93,9 @@ Result<std::vector<UserRow>> UserRepository::listByOrganization(
         (s.prepare << std::string(kSelectUser) +
                           " WHERE organization_id = :o ORDER BY created_at, id",
          soci::use(organization_id));
-    for (const auto& r : rows) out.push_back(userFromRow(r));
+    for (const auto& r : rows) {
+      out.push_back(userFromRow(r));
+    }
   }));
   return out;
 }
@@ -120,7 +126,9 @@ Status UserRepository::updateRole(const std::string& organization_id, const std:
   if (last_owner) {
     return Status(StatusCode::kConflict, "the last owner of an organization cannot be demoted");
   }
-  if (affected == 0) return notFound("member not found");
+  if (affected == 0) {
+    return notFound("member not found");
+  }
   return Status::ok();
 }
 
@@ -140,7 +148,9 @@ Status UserRepository::remove(const std::string& organization_id, const std::str
   if (last_owner) {
     return Status(StatusCode::kConflict, "the last owner of an organization cannot be removed");
   }
-  if (affected == 0) return notFound("member not found");
+  if (affected == 0) {
+    return notFound("member not found");
+  }
   return Status::ok();
 }
 

@@ -82,7 +82,9 @@ std::string valuesRow(std::size_t row) {
 }  // namespace
 
 Status ValidationRepository::insertBatch(const std::vector<ValidationRecord>& records) {
-  if (records.empty()) return Status::ok();
+  if (records.empty()) {
+    return Status::ok();
+  }
   if (db_.dialect() == Dialect::kSqlite) {
     // No round trip to save: one single-row statement, prepared once per batch and run per
     // record (preparing per few rows was a tenth of the server's CPU under load).
@@ -106,12 +108,18 @@ Status ValidationRepository::insertBatch(const std::vector<ValidationRecord>& re
       const std::size_t end = std::min(records.size(), begin + kInsertChunkPostgres);
       std::vector<Bound> rows;
       rows.reserve(end - begin);
-      for (std::size_t i = begin; i < end; ++i) rows.push_back(bind(records[i]));
+      for (std::size_t i = begin; i < end; ++i) {
+        rows.push_back(bind(records[i]));
+      }
 
       std::string sql = std::string("INSERT INTO validations (") + kColumnList + ") VALUES ";
-      for (std::size_t i = 0; i < rows.size(); ++i) sql += (i == 0 ? "" : ",") + valuesRow(i);
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        sql += (i == 0 ? "" : ",") + valuesRow(i);
+      }
       soci::statement st(s);
-      for (auto& b : rows) exchangeRow(st, b);
+      for (auto& b : rows) {
+        exchangeRow(st, b);
+      }
       st.alloc();
       st.prepare(sql);
       st.define_and_bind();

@@ -47,10 +47,14 @@ int WebhookDeliveryRepository::enqueueIn(soci::session& s, const OutboxEvent& ev
                       "enabled = 1",
          soci::use(event.organization_id));
     for (const auto& r : rows) {
-      if (subscribes(r.get<std::string>(1), event.type)) endpoints.push_back(r.get<std::string>(0));
+      if (subscribes(r.get<std::string>(1), event.type)) {
+        endpoints.push_back(r.get<std::string>(0));
+      }
     }
   }
-  if (endpoints.empty()) return 0;
+  if (endpoints.empty()) {
+    return 0;
+  }
   const long long at = event.created_at;
   soci::indicator trace_ind = event.traceparent.empty() ? soci::i_null : soci::i_ok;
   s << "INSERT INTO webhook_events (id, organization_id, type, payload, created_at, traceparent) "
@@ -68,19 +72,25 @@ int WebhookDeliveryRepository::enqueueIn(soci::session& s, const OutboxEvent& ev
 }
 
 Status WebhookDeliveryRepository::enqueueBatch(const std::vector<OutboxEvent>& events) {
-  if (events.empty()) return Status::ok();
+  if (events.empty()) {
+    return Status::ok();
+  }
   return db_.transaction([&](soci::session& s) {
     // One endpoint query per organization in the batch, and two statements prepared once:
     // validation events arrive by the thousand.
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> endpoints_by_org;
     for (const auto& e : events) {
-      if (endpoints_by_org.count(e.organization_id)) continue;
+      if (endpoints_by_org.count(e.organization_id)) {
+        continue;
+      }
       auto& list = endpoints_by_org[e.organization_id];
       soci::rowset<soci::row> rows =
           (s.prepare << "SELECT id, events FROM webhook_endpoints WHERE organization_id = :o AND "
                         "enabled = 1",
            soci::use(e.organization_id));
-      for (const auto& r : rows) list.emplace_back(r.get<std::string>(0), r.get<std::string>(1));
+      for (const auto& r : rows) {
+        list.emplace_back(r.get<std::string>(0), r.get<std::string>(1));
+      }
     }
     OutboxEvent ev;
     long long at = 0;
@@ -100,7 +110,9 @@ Status WebhookDeliveryRepository::enqueueBatch(const std::vector<OutboxEvent>& e
     for (const auto& e : events) {
       bool stored = false;
       for (const auto& [id, types] : endpoints_by_org[e.organization_id]) {
-        if (!subscribes(types, e.type)) continue;
+        if (!subscribes(types, e.type)) {
+          continue;
+        }
         if (!stored) {
           ev = e;
           at = e.created_at;
@@ -132,7 +144,9 @@ Result<std::vector<ClaimedDelivery>> WebhookDeliveryRepository::claimDue(std::in
                         "next_attempt_at <= :n AND lease_until <= :n2 ORDER BY next_attempt_at "
                         "LIMIT :l FOR UPDATE SKIP LOCKED) RETURNING id",
            soci::use(until), soci::use(now), soci::use(now), soci::use(limit));
-      for (const auto& r : rows) candidates.push_back(r.get<std::string>(0));
+      for (const auto& r : rows) {
+        candidates.push_back(r.get<std::string>(0));
+      }
       return;
     }
     soci::rowset<soci::row> rows =
@@ -140,7 +154,9 @@ Result<std::vector<ClaimedDelivery>> WebhookDeliveryRepository::claimDue(std::in
                       "next_attempt_at <= :n AND lease_until <= :n2 ORDER BY next_attempt_at "
                       "LIMIT :l",
          soci::use(now), soci::use(now), soci::use(limit));
-    for (const auto& r : rows) candidates.push_back(r.get<std::string>(0));
+    for (const auto& r : rows) {
+      candidates.push_back(r.get<std::string>(0));
+    }
   }));
   std::vector<ClaimedDelivery> claimed;
   for (const auto& id : candidates) {
@@ -156,7 +172,9 @@ Result<std::vector<ClaimedDelivery>> WebhookDeliveryRepository::claimDue(std::in
         won = internal::executeCountingRows(st);
       }));
     }
-    if (won == 0) continue;
+    if (won == 0) {
+      continue;
+    }
     ClaimedDelivery c;
     bool found = false;
     AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
@@ -175,10 +193,14 @@ Result<std::vector<ClaimedDelivery>> WebhookDeliveryRepository::claimDue(std::in
         c.traceparent = internal::nullableText(r, 1).value_or("");
       }
     }));
-    if (!found) continue;
+    if (!found) {
+      continue;
+    }
     auto endpoint =
         WebhookEndpointRepository(db_).get(c.delivery.organization_id, c.delivery.endpoint_id);
-    if (!endpoint) continue;  // deleted meanwhile: its deliveries went with it
+    if (!endpoint) {
+      continue;  // deleted meanwhile: its deliveries went with it
+    }
     c.endpoint = std::move(*endpoint);
     claimed.push_back(std::move(c));
   }
@@ -253,7 +275,9 @@ Result<std::vector<DeliveryRow>> WebhookDeliveryRepository::listForEndpoint(
                           " WHERE d.organization_id = :o AND d.endpoint_id = :w "
                           "ORDER BY d.created_at DESC, d.id DESC LIMIT :l",
          soci::use(organization_id), soci::use(endpoint_id), soci::use(limit));
-    for (const auto& r : rows) out.push_back(deliveryFromRow(r));
+    for (const auto& r : rows) {
+      out.push_back(deliveryFromRow(r));
+    }
   }));
   return out;
 }

@@ -34,7 +34,9 @@ WebhookEndpointRow fromRow(const soci::row& r) {
 }
 
 std::optional<long long> widen(const std::optional<std::int64_t>& v) {
-  if (!v) return std::nullopt;
+  if (!v) {
+    return std::nullopt;
+  }
   return static_cast<long long>(*v);
 }
 
@@ -60,9 +62,13 @@ Result<WebhookEndpointRow> WebhookEndpointRepository::get(const std::string& org
     soci::rowset<soci::row> rows =
         (s.prepare << std::string(kSelect) + " WHERE id = :id AND organization_id = :o",
          soci::use(id), soci::use(organization_id));
-    for (const auto& r : rows) out = fromRow(r);
+    for (const auto& r : rows) {
+      out = fromRow(r);
+    }
   }));
-  if (!out) return notFound("webhook endpoint not found");
+  if (!out) {
+    return notFound("webhook endpoint not found");
+  }
   return *out;
 }
 
@@ -73,7 +79,9 @@ Result<std::vector<WebhookEndpointRow>> WebhookEndpointRepository::list(
     soci::rowset<soci::row> rows =
         (s.prepare << std::string(kSelect) + " WHERE organization_id = :o ORDER BY created_at, id",
          soci::use(organization_id));
-    for (const auto& r : rows) out.push_back(fromRow(r));
+    for (const auto& r : rows) {
+      out.push_back(fromRow(r));
+    }
   }));
   return out;
 }

@@ -25,20 +25,32 @@ Result<SentryDsn> parseSentryDsn(std::string_view dsn) {
                            " (expected https://<key>@<host>/<project id>)");
   };
   const auto scheme_end = dsn.find("://");
-  if (scheme_end == std::string_view::npos) return bad("no scheme");
+  if (scheme_end == std::string_view::npos) {
+    return bad("no scheme");
+  }
   const std::string_view scheme = dsn.substr(0, scheme_end);
-  if (scheme != "https" && scheme != "http") return bad("the scheme must be https or http");
+  if (scheme != "https" && scheme != "http") {
+    return bad("the scheme must be https or http");
+  }
   const std::string_view rest = dsn.substr(scheme_end + 3);
   const auto at = rest.find('@');
-  if (at == std::string_view::npos || at == 0) return bad("no public key");
+  if (at == std::string_view::npos || at == 0) {
+    return bad("no public key");
+  }
   std::string_view key = rest.substr(0, at);
-  if (const auto colon = key.find(':'); colon != std::string_view::npos) key = key.substr(0, colon);
+  if (const auto colon = key.find(':'); colon != std::string_view::npos) {
+    key = key.substr(0, colon);
+  }
   const std::string_view host_path = rest.substr(at + 1);
   const auto slash = host_path.find('/');
-  if (slash == std::string_view::npos || slash == 0) return bad("no host or project");
+  if (slash == std::string_view::npos || slash == 0) {
+    return bad("no host or project");
+  }
   const std::string_view host = host_path.substr(0, slash);
   std::string_view path = host_path.substr(slash + 1);
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  while (!path.empty() && path.back() == '/') {
+    path.remove_suffix(1);
+  }
   const auto last = path.rfind('/');
   const std::string_view project = last == std::string_view::npos ? path : path.substr(last + 1);
   const std::string_view prefix =
@@ -58,7 +70,9 @@ Result<SentryDsn> parseSentryDsn(std::string_view dsn) {
 std::string buildEnvelope(const ErrorReporterOptions& options, const ErrorEvent& event,
                           const std::string& event_id, std::int64_t now_ms) {
   json::object tags{{"kind", event.kind}};
-  if (!event.request_id.empty()) tags["request_id"] = event.request_id;
+  if (!event.request_id.empty()) {
+    tags["request_id"] = event.request_id;
+  }
   json::object extra;
   for (const auto& [k, v] : event.fields) {
     // Short scalar fields are searchable tags; the rest is extra data.
@@ -79,8 +93,12 @@ std::string buildEnvelope(const ErrorReporterOptions& options, const ErrorEvent&
       {"message", json::object{{"formatted", event.message}}},
       {"tags", std::move(tags)},
   };
-  if (!options.server_name.empty()) payload["server_name"] = options.server_name;
-  if (!extra.empty()) payload["extra"] = std::move(extra);
+  if (!options.server_name.empty()) {
+    payload["server_name"] = options.server_name;
+  }
+  if (!extra.empty()) {
+    payload["extra"] = std::move(extra);
+  }
   if (!event.trace_id.empty()) {
     payload["contexts"] = json::object{{"trace", json::object{{"trace_id", event.trace_id}}}};
   }
@@ -109,13 +127,17 @@ bool ErrorReporter::admit(const ErrorEvent& event) {
       return false;  // a handler's exception and the 500 it caused are one event
     }
     recent_request_ids_.push_back(event.request_id);
-    if (recent_request_ids_.size() > kRecentRequestIds) recent_request_ids_.pop_front();
+    if (recent_request_ids_.size() > kRecentRequestIds) {
+      recent_request_ids_.pop_front();
+    }
   }
   const std::int64_t now = clock::nowMs();
   tokens_ = std::min(options_.burst, tokens_ + static_cast<double>(now - refilled_ms_) *
                                                    options_.events_per_minute / 60'000.0);
   refilled_ms_ = now;
-  if (tokens_ < 1.0) return false;
+  if (tokens_ < 1.0) {
+    return false;
+  }
   tokens_ -= 1.0;
   return true;
 }
@@ -125,7 +147,9 @@ void ErrorReporter::capture(ErrorEvent event) {
     std::lock_guard lock(mu_);
     if (stopping_ || queue_.size() >= options_.queue_capacity || !admit(event)) {
       ++dropped_;
-      if (options_.on_result) options_.on_result("dropped");
+      if (options_.on_result) {
+        options_.on_result("dropped");
+      }
       return;
     }
     queue_.push_back(std::move(event));
@@ -139,7 +163,9 @@ void ErrorReporter::run() {
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
+      if (queue_.empty()) {
+        return;  // stopping and drained
+      }
       event = std::move(queue_.front());
       queue_.pop_front();
     }
@@ -152,18 +178,24 @@ void ErrorReporter::run() {
     d.body = buildEnvelope(options_, event, toHex(newTraceId()), clock::nowMs());
     const bool ok = sender_(d).isOk();
     ++(ok ? sent_ : failed_);
-    if (options_.on_result) options_.on_result(ok ? "sent" : "failed");
+    if (options_.on_result) {
+      options_.on_result(ok ? "sent" : "failed");
+    }
   }
 }
 
 void ErrorReporter::stop() {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ && !thread_.joinable()) return;
+    if (stopping_ && !thread_.joinable()) {
+      return;
+    }
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
 }
 
 void setLogErrorReporter(ErrorReporter* reporter) { log_reporter.store(reporter); }
@@ -173,7 +205,9 @@ namespace detail {
 // Called by log() for error lines (see logging.cc).
 void reportLoggedError(std::string_view message, const boost::json::object& fields) {
   ErrorReporter* reporter = log_reporter.load();
-  if (reporter == nullptr) return;
+  if (reporter == nullptr) {
+    return;
+  }
   ErrorEvent e;
   e.message = std::string(message);
   e.kind = "log_error";

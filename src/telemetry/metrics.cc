@@ -8,11 +8,15 @@ namespace aisafe::telemetry {
 namespace {
 
 std::string formatValue(double v) {
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (std::isinf(v)) {
+    return v > 0 ? "+Inf" : "-Inf";
+  }
   // Shortest text that reads back as the same double: "0.1", not "0.10000000000000001".
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.15g", v);
-  if (std::strtod(buf, nullptr) != v) std::snprintf(buf, sizeof buf, "%.17g", v);
+  if (std::strtod(buf, nullptr) != v) {
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+  }
   return buf;
 }
 
@@ -23,7 +27,9 @@ void header(std::string& out, const std::string& name, const std::string& help, 
 // Adds one label to an already rendered label set "{a="b"}".
 std::string withLabel(const std::string& rendered, const std::string& key, const std::string& v) {
   const std::string extra = key + "=\"" + v + "\"";
-  if (rendered.empty()) return "{" + extra + "}";
+  if (rendered.empty()) {
+    return "{" + extra + "}";
+  }
   return rendered.substr(0, rendered.size() - 1) + "," + extra + "}";
 }
 
@@ -46,10 +52,14 @@ std::string escapeLabelValue(const std::string& v) {
 }
 
 std::string renderLabels(const Labels& labels) {
-  if (labels.empty()) return {};
+  if (labels.empty()) {
+    return {};
+  }
   std::string out = "{";
   for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (i > 0) out += ",";
+    if (i > 0) {
+      out += ",";
+    }
     out += labels[i].first + "=\"" + escapeLabelValue(labels[i].second) + "\"";
   }
   return out + "}";
@@ -71,7 +81,9 @@ double Counter::value(const Labels& labels) const {
 void Counter::render(std::string& out) const {
   header(out, name_, help_, "counter");
   std::lock_guard lock(mu_);
-  for (const auto& [labels, v] : values_) out += name_ + labels + " " + formatValue(v) + "\n";
+  for (const auto& [labels, v] : values_) {
+    out += name_ + labels + " " + formatValue(v) + "\n";
+  }
 }
 
 void Histogram::observe(double value, const Labels& labels) {
@@ -81,9 +93,13 @@ void Histogram::observe(double value, const Labels& labels) {
 void Histogram::observeRendered(double value, const std::string& key) {
   std::lock_guard lock(mu_);
   Series& s = series_[key];
-  if (s.buckets.empty()) s.buckets.assign(bounds_.size(), 0);
+  if (s.buckets.empty()) {
+    s.buckets.assign(bounds_.size(), 0);
+  }
   for (std::size_t i = 0; i < bounds_.size(); ++i) {
-    if (value <= bounds_[i]) ++s.buckets[i];
+    if (value <= bounds_[i]) {
+      ++s.buckets[i];
+    }
   }
   s.sum += value;
   ++s.count;
@@ -132,8 +148,12 @@ void Registry::gaugeFamily(const std::string& name, const std::string& help,
 std::string Registry::render() const {
   std::string out;
   std::lock_guard lock(mu_);
-  for (const auto& c : counters_) c->render(out);
-  for (const auto& h : histograms_) h->render(out);
+  for (const auto& c : counters_) {
+    c->render(out);
+  }
+  for (const auto& h : histograms_) {
+    h->render(out);
+  }
   for (const auto& g : gauges_) {
     header(out, g.name, g.help, "gauge");
     out += g.name + " " + formatValue(g.read()) + "\n";

@@ -108,7 +108,9 @@ void appendSpan(std::string& out, const SpanData& s) {
   out += std::to_string(s.end_unix_ns);
   out += "\",\"attributes\":[";
   for (std::size_t i = 0; i < s.attributes.size(); ++i) {
-    if (i > 0) out += ',';
+    if (i > 0) {
+      out += ',';
+    }
     appendAttribute(out, s.attributes[i]);
   }
   out += ']';
@@ -143,7 +145,9 @@ std::string encodeOtlpJson(const std::vector<SpanData>& spans, const std::string
   }
   out += "},\"spans\":[";
   for (std::size_t i = 0; i < spans.size(); ++i) {
-    if (i > 0) out += ',';
+    if (i > 0) {
+      out += ',';
+    }
     appendSpan(out, spans[i]);
   }
   out += "]}]}]}";
@@ -158,14 +162,18 @@ OtlpExporter::~OtlpExporter() { stop(); }
 
 void OtlpExporter::start() {
   std::lock_guard lock(mu_);
-  if (thread_.joinable() || stopping_) return;
+  if (thread_.joinable() || stopping_) {
+    return;
+  }
   thread_ = std::thread([this] { run(); });
 }
 
 void OtlpExporter::stop() {
   {
     std::lock_guard lock(mu_);
-    if (stopping_) return;
+    if (stopping_) {
+      return;
+    }
     stopping_ = true;
   }
   cv_.notify_all();
@@ -193,7 +201,9 @@ void OtlpExporter::submit(SpanData&& span) {
     // Woken once per full batch, not per span: a notify costs a system call when someone waits.
     wake = queue_.size() == options_.batch_spans;
   }
-  if (wake) cv_.notify_one();
+  if (wake) {
+    cv_.notify_one();
+  }
 }
 
 std::size_t OtlpExporter::depth() const {
@@ -234,7 +244,9 @@ void OtlpExporter::send(std::vector<SpanData>& spans) {
     const Status st = options_.post ? options_.post(body) : unavailable("no exporter configured");
     if (st.isOk()) {
       exported_.fetch_add(part.size(), std::memory_order_relaxed);
-      if (failing_) logInfo("trace export works again");
+      if (failing_) {
+        logInfo("trace export works again");
+      }
       failing_ = false;
     } else {
       failed_.fetch_add(part.size(), std::memory_order_relaxed);

@@ -18,24 +18,32 @@ std::int64_t unixNanosNow() {
 
 Tracer::Tracer(TracerOptions options, SpanSink* sink)
     : options_(options), sink_(options.enabled ? sink : nullptr) {
-  if (sink_ == nullptr) options_.enabled = false;
+  if (sink_ == nullptr) {
+    options_.enabled = false;
+  }
 }
 
 Span Tracer::start(std::string_view name, SpanKind kind, const SpanContext& parent,
                    std::int64_t start_unix_ns) const {
   Span span;
-  if (!options_.enabled) return span;
+  if (!options_.enabled) {
+    return span;
+  }
   const bool has_parent = parent.valid();
   span.context_.trace_id = has_parent ? parent.trace_id : newTraceId();
   span.context_.span_id = newSpanId();
   span.context_.sampled =
       has_parent ? parent.sampled : sampledByRatio(span.context_.trace_id, options_.sampling_ratio);
-  if (!span.context_.sampled) return span;
+  if (!span.context_.sampled) {
+    return span;
+  }
   span.data_ = std::make_unique<SpanData>();
   span.data_->name = std::string(name);
   span.data_->kind = kind;
   span.data_->context = span.context_;
-  if (has_parent) span.data_->parent_span_id = parent.span_id;
+  if (has_parent) {
+    span.data_->parent_span_id = parent.span_id;
+  }
   span.data_->start_unix_ns = start_unix_ns != 0 ? start_unix_ns : unixNanosNow();
   span.data_->attributes.reserve(kind == SpanKind::kServer ? 12 : 4);
   span.sink_ = sink_;
@@ -65,19 +73,29 @@ Span Span::nonRecording(const SpanContext& context) {
 }
 
 void Span::setString(std::string_view key, std::string_view value) {
-  if (data_) data_->attributes.push_back({key, std::string(value)});
+  if (data_) {
+    data_->attributes.push_back({key, std::string(value)});
+  }
 }
 void Span::setInt(std::string_view key, std::int64_t value) {
-  if (data_) data_->attributes.push_back({key, value});
+  if (data_) {
+    data_->attributes.push_back({key, value});
+  }
 }
 void Span::setDouble(std::string_view key, double value) {
-  if (data_) data_->attributes.push_back({key, value});
+  if (data_) {
+    data_->attributes.push_back({key, value});
+  }
 }
 void Span::setBool(std::string_view key, bool value) {
-  if (data_) data_->attributes.push_back({key, value});
+  if (data_) {
+    data_->attributes.push_back({key, value});
+  }
 }
 void Span::setError(std::string_view message) {
-  if (!data_) return;
+  if (!data_) {
+    return;
+  }
   data_->error = true;
   data_->status_message = std::string(message);
 }
@@ -85,9 +103,13 @@ void Span::setError(std::string_view message) {
 void Span::end() { endAt(unixNanosNow()); }
 
 void Span::endAt(std::int64_t end_unix_ns) {
-  if (!data_) return;
+  if (!data_) {
+    return;
+  }
   data_->end_unix_ns = end_unix_ns;
-  if (sink_ != nullptr) sink_->submit(std::move(*data_));
+  if (sink_ != nullptr) {
+    sink_->submit(std::move(*data_));
+  }
   data_.reset();
 }
 
@@ -99,10 +121,14 @@ ScopedSpanContext::ScopedSpanContext(const SpanContext& context) : saved_(t_curr
 ScopedSpanContext::~ScopedSpanContext() { t_current = saved_; }
 
 Span RequestTrace::child(std::string_view name, SpanKind kind) const {
-  if (server == nullptr) return Span();
+  if (server == nullptr) {
+    return Span();
+  }
   // Not sampled: children record nothing; they share the server span's context, which is
   // what an outgoing call would propagate anyway.
-  if (!server->recording()) return Span::nonRecording(server->context());
+  if (!server->recording()) {
+    return Span::nonRecording(server->context());
+  }
   return tracer->start(name, kind, server->context());
 }
 

@@ -13,8 +13,12 @@ constexpr std::size_t kVersion00Length = 55;  // 2 + 1 + 32 + 1 + 16 + 1 + 2
 constexpr char kHex[] = "0123456789abcdef";
 
 int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
   return -1;  // upper case is refused on purpose: the specification demands lower case
 }
 
@@ -24,7 +28,9 @@ bool decodeHex(std::string_view text, std::array<std::uint8_t, N>& out) {
   for (std::size_t i = 0; i < N; ++i) {
     const int hi = hexValue(text[2 * i]);
     const int lo = hexValue(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
+    if (hi < 0 || lo < 0) {
+      return false;
+    }
     out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }
   return true;
@@ -33,7 +39,9 @@ bool decodeHex(std::string_view text, std::array<std::uint8_t, N>& out) {
 template <std::size_t N>
 bool allZero(const std::array<std::uint8_t, N>& id) {
   for (auto b : id) {
-    if (b != 0) return false;
+    if (b != 0) {
+      return false;
+    }
   }
   return true;
 }
@@ -63,7 +71,9 @@ class Xoshiro {
       seed[2] = reinterpret_cast<std::uintptr_t>(this);
       seed[3] = t * 0x9E3779B97F4A7C15ULL;
     }
-    for (int i = 0; i < 4; ++i) s_[i] = splitmix(seed[i] + static_cast<std::uint64_t>(i));
+    for (int i = 0; i < 4; ++i) {
+      s_[i] = splitmix(seed[i] + static_cast<std::uint64_t>(i));
+    }
   }
 
   std::uint64_t next() {
@@ -100,22 +110,30 @@ Xoshiro& generator() {
 bool SpanContext::valid() const { return !allZero(trace_id) && !allZero(span_id); }
 
 std::optional<SpanContext> parseTraceparent(std::string_view h) {
-  if (h.size() < kVersion00Length) return std::nullopt;
+  if (h.size() < kVersion00Length) {
+    return std::nullopt;
+  }
   std::array<std::uint8_t, 1> version{};
-  if (!decodeHex(h.substr(0, 2), version) || version[0] == 0xFF) return std::nullopt;
+  if (!decodeHex(h.substr(0, 2), version) || version[0] == 0xFF) {
+    return std::nullopt;
+  }
   // Version 00 has exactly four fields; a later version may append fields after a '-'.
   if (version[0] == 0 ? h.size() != kVersion00Length
                       : h.size() > kVersion00Length && h[kVersion00Length] != '-') {
     return std::nullopt;
   }
-  if (h[2] != '-' || h[35] != '-' || h[52] != '-') return std::nullopt;
+  if (h[2] != '-' || h[35] != '-' || h[52] != '-') {
+    return std::nullopt;
+  }
   SpanContext c;
   std::array<std::uint8_t, 1> flags{};
   if (!decodeHex(h.substr(3, 32), c.trace_id) || !decodeHex(h.substr(36, 16), c.span_id) ||
       !decodeHex(h.substr(53, 2), flags)) {
     return std::nullopt;
   }
-  if (allZero(c.trace_id) || allZero(c.span_id)) return std::nullopt;
+  if (allZero(c.trace_id) || allZero(c.span_id)) {
+    return std::nullopt;
+  }
   c.sampled = (flags[0] & 0x01) != 0;
   return c;
 }
@@ -155,10 +173,16 @@ SpanId newSpanId() {
 }
 
 bool sampledByRatio(const TraceId& id, double ratio) {
-  if (ratio >= 1.0) return true;
-  if (!(ratio > 0.0)) return false;  // also NaN
+  if (ratio >= 1.0) {
+    return true;
+  }
+  if (!(ratio > 0.0)) {
+    return false;  // also NaN
+  }
   std::uint64_t low = 0;
-  for (std::size_t i = 8; i < 16; ++i) low = low << 8 | id[i];
+  for (std::size_t i = 8; i < 16; ++i) {
+    low = low << 8 | id[i];
+  }
   // ratio * 2^64, computed in double: exact enough for a sampling share.
   const auto threshold = static_cast<std::uint64_t>(ratio * 18446744073709551616.0);
   return low < threshold;

@@ -28,7 +28,9 @@ Result<RetentionReport> AuditRetention::run(std::int64_t now_ms, const std::stop
       continue;
     }
     const std::int64_t days = settings->audit_retention_days.value_or(options_.default_days);
-    if (days <= 0) continue;  // keep forever
+    if (days <= 0) {
+      continue;  // keep forever
+    }
     ++report.organizations;
     const std::int64_t cutoff = now_ms - days * kDayMs;
     for (;;) {
@@ -38,7 +40,9 @@ Result<RetentionReport> AuditRetention::run(std::int64_t now_ms, const std::stop
       }
       AISAFE_TRY(std::int64_t n, records_.deleteOlderThan(org.id, cutoff, options_.batch_size));
       report.deleted += n;
-      if (n < options_.batch_size) break;
+      if (n < options_.batch_size) {
+        break;
+      }
       std::this_thread::sleep_for(options_.pause);
     }
   }

@@ -17,8 +17,12 @@ namespace json = boost::json;
 namespace {
 
 Result<std::optional<std::int64_t>> positiveInt(const json::value& v, const char* field) {
-  if (v.is_null()) return std::optional<std::int64_t>{};
-  if (v.is_int64() && v.get_int64() > 0) return std::optional<std::int64_t>{v.get_int64()};
+  if (v.is_null()) {
+    return std::optional<std::int64_t>{};
+  }
+  if (v.is_int64() && v.get_int64() > 0) {
+    return std::optional<std::int64_t>{v.get_int64()};
+  }
   if (v.is_uint64() && v.get_uint64() > 0 && v.get_uint64() < (1ULL << 62)) {
     return std::optional<std::int64_t>{static_cast<std::int64_t>(v.get_uint64())};
   }
@@ -26,9 +30,13 @@ Result<std::optional<std::int64_t>> positiveInt(const json::value& v, const char
 }
 
 Result<std::string> validName(const json::value& v) {
-  if (!v.is_string()) return unprocessable("name: expected a string");
+  if (!v.is_string()) {
+    return unprocessable("name: expected a string");
+  }
   std::string name(v.get_string());
-  if (name.empty() || name.size() > 200) return unprocessable("name: 1 to 200 characters");
+  if (name.empty() || name.size() > 200) {
+    return unprocessable("name: 1 to 200 characters");
+  }
   return name;
 }
 
@@ -38,7 +46,9 @@ Result<std::string> normalizeEmail(std::string_view email) {
   std::string out;
   for (char c : email) {
     const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f) return invalidArgument("email: not a valid address");
+    if (u <= 0x20 || u == 0x7f) {
+      return invalidArgument("email: not a valid address");
+    }
     out.push_back(static_cast<char>(std::tolower(u)));
   }
   const auto at = out.find('@');
@@ -50,14 +60,18 @@ Result<std::string> normalizeEmail(std::string_view email) {
 }
 
 Result<OrganizationSettings> parseSettings(const json::value& v) {
-  if (!v.is_object()) return unprocessable("settings: expected an object");
+  if (!v.is_object()) {
+    return unprocessable("settings: expected an object");
+  }
   OrganizationSettings s;
   for (const auto& [key, value] : v.get_object()) {
     if (key == "default_policy_id") {
       if (!value.is_string() && !value.is_null()) {
         return unprocessable("settings.default_policy_id: expected a string");
       }
-      if (value.is_string()) s.default_policy_id = std::string(value.get_string());
+      if (value.is_string()) {
+        s.default_policy_id = std::string(value.get_string());
+      }
     } else if (key == "rate_limit_per_minute") {
       AISAFE_TRY(s.rate_limit_per_minute, positiveInt(value, "rate_limit_per_minute"));
     } else if (key == "characters_per_minute") {
@@ -68,7 +82,9 @@ Result<OrganizationSettings> parseSettings(const json::value& v) {
       if (!value.is_bool() && !value.is_null()) {
         return unprocessable("settings.log_raw_text: expected true or false");
       }
-      if (value.is_bool()) s.log_raw_text = value.get_bool();
+      if (value.is_bool()) {
+        s.log_raw_text = value.get_bool();
+      }
     } else {
       return unprocessable("settings." + std::string(key) + ": unknown setting");
     }
@@ -78,11 +94,21 @@ Result<OrganizationSettings> parseSettings(const json::value& v) {
 
 json::object toJson(const OrganizationSettings& s) {
   json::object o;
-  if (s.default_policy_id) o["default_policy_id"] = *s.default_policy_id;
-  if (s.rate_limit_per_minute) o["rate_limit_per_minute"] = *s.rate_limit_per_minute;
-  if (s.characters_per_minute) o["characters_per_minute"] = *s.characters_per_minute;
-  if (s.audit_retention_days) o["audit_retention_days"] = *s.audit_retention_days;
-  if (s.log_raw_text) o["log_raw_text"] = *s.log_raw_text;
+  if (s.default_policy_id) {
+    o["default_policy_id"] = *s.default_policy_id;
+  }
+  if (s.rate_limit_per_minute) {
+    o["rate_limit_per_minute"] = *s.rate_limit_per_minute;
+  }
+  if (s.characters_per_minute) {
+    o["characters_per_minute"] = *s.characters_per_minute;
+  }
+  if (s.audit_retention_days) {
+    o["audit_retention_days"] = *s.audit_retention_days;
+  }
+  if (s.log_raw_text) {
+    o["log_raw_text"] = *s.log_raw_text;
+  }
   return o;
 }
 
@@ -146,11 +172,15 @@ Result<storage::OrganizationRow> OrganizationService::update(const std::string& 
     AISAFE_TRY(org.name, validName(*n));
   }
   if (const auto* s = patch.if_contains("settings")) {
-    if (!s->is_object()) return unprocessable("settings: expected an object");
+    if (!s->is_object()) {
+      return unprocessable("settings: expected an object");
+    }
     boost::system::error_code ec;
     json::value stored = json::parse(org.settings, ec);
     json::object merged = ec || !stored.is_object() ? json::object{} : stored.get_object();
-    for (const auto& [key, value] : s->get_object()) merged[key] = value;
+    for (const auto& [key, value] : s->get_object()) {
+      merged[key] = value;
+    }
     AISAFE_TRY(OrganizationSettings parsed, parseSettings(merged));
     if (parsed.default_policy_id) {
       if (auto st = policies_.setDefault(id, *parsed.default_policy_id); !st.isOk()) {
@@ -195,7 +225,9 @@ Result<OrganizationSettings> OrganizationService::cachedSettings(const std::stri
   OrganizationSettings settings;
   if (!ec) {
     // Stored settings were validated on the way in; unreadable ones count as none.
-    if (auto parsed = parseSettings(stored)) settings = *parsed;
+    if (auto parsed = parseSettings(stored)) {
+      settings = *parsed;
+    }
   }
   std::lock_guard lock(settings_mu_);
   settings_cache_[id] = CachedSettings{settings, now};
@@ -237,7 +269,9 @@ Status OrganizationService::changeRole(const std::string& organization_id,
     return unprocessable("role: expected one of viewer, member, admin, owner");
   }
   AISAFE_TRY(auto target, users_.byId(user_id));
-  if (target.organization_id != organization_id) return notFound("member not found");
+  if (target.organization_id != organization_id) {
+    return notFound("member not found");
+  }
   if ((role == "owner" || target.role == "owner") && actor_role != "owner") {
     return permissionDenied("owner_required", "only an owner can make or unmake owners");
   }
@@ -248,7 +282,9 @@ Status OrganizationService::removeMember(const std::string& organization_id,
                                          const std::string& actor_role,
                                          const std::string& user_id) {
   AISAFE_TRY(auto target, users_.byId(user_id));
-  if (target.organization_id != organization_id) return notFound("member not found");
+  if (target.organization_id != organization_id) {
+    return notFound("member not found");
+  }
   if (target.role == "owner" && actor_role != "owner") {
     return permissionDenied("owner_required", "only an owner can remove an owner");
   }

@@ -36,7 +36,9 @@ bool isPublicV4(const boost::asio::ip::address_v4& v4) {
       {0x00000000, 32},  // unspecified (covered by 0/8; kept for clarity)
   }};
   for (const auto& r : kRefused) {
-    if (inV4(a, r.net, r.bits)) return false;
+    if (inV4(a, r.net, r.bits)) {
+      return false;
+    }
   }
   return true;
 }
@@ -44,7 +46,9 @@ bool isPublicV4(const boost::asio::ip::address_v4& v4) {
 }  // namespace
 
 bool isPublicAddress(const boost::asio::ip::address& address) {
-  if (address.is_v4()) return isPublicV4(address.to_v4());
+  if (address.is_v4()) {
+    return isPublicV4(address.to_v4());
+  }
   const auto v6 = address.to_v6();
   if (v6.is_v4_mapped()) {
     return isPublicV4(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6));
@@ -59,8 +63,12 @@ bool isPublicAddress(const boost::asio::ip::address& address) {
       v6.is_site_local() || v6.is_v4_compatible()) {
     return false;
   }
-  if ((b[0] & 0xfe) == 0xfc) return false;  // fc00::/7 unique-local
-  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return false;  // 2001:db8::/32
+  if ((b[0] & 0xfe) == 0xfc) {
+    return false;  // fc00::/7 unique-local
+  }
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) {
+    return false;  // 2001:db8::/32
+  }
   return true;
 }
 

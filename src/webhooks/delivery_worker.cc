@@ -45,7 +45,9 @@ Result<std::vector<std::chrono::milliseconds>> parseRetrySchedule(std::string_vi
     }
     out.emplace_back(ms);
   }
-  if (out.empty()) return invalidArgument("WEBHOOK_RETRY_SCHEDULE: empty");
+  if (out.empty()) {
+    return invalidArgument("WEBHOOK_RETRY_SCHEDULE: empty");
+  }
   return out;
 }
 
@@ -76,9 +78,13 @@ Result<int> DeliveryWorker::runOnce(std::stop_token stop) {
                             static_cast<std::size_t>(std::max(1, options_.concurrency))) -
       (claimed.empty() ? 0 : 1);
   std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < helpers; ++i) threads.emplace_back(drain);
+  for (std::size_t i = 0; i < helpers; ++i) {
+    threads.emplace_back(drain);
+  }
   drain();
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) {
+    t.join();
+  }
   return static_cast<int>(claimed.size());
 }
 
@@ -112,9 +118,13 @@ void DeliveryWorker::attempt(const storage::ClaimedDelivery& c, std::int64_t now
     }
   }
   outcome.delivered = result.delivered;
-  if (result.status_code != 0) outcome.attempt.status_code = result.status_code;
+  if (result.status_code != 0) {
+    outcome.attempt.status_code = result.status_code;
+  }
   outcome.attempt.latency_ms = result.latency_ms;
-  if (!result.error.empty()) outcome.attempt.error = result.error;
+  if (!result.error.empty()) {
+    outcome.attempt.error = result.error;
+  }
   outcome.attempt.response_excerpt = result.excerpt;
   if (!result.delivered) {
     const auto index = static_cast<std::size_t>(c.delivery.attempts);

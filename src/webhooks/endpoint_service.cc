@@ -27,53 +27,77 @@ Result<std::string> readEvents(const json::value& v) {
   }
   json::array out;
   for (const auto& e : v.get_array()) {
-    if (!e.is_string()) return unprocessable("events: expected strings");
+    if (!e.is_string()) {
+      return unprocessable("events: expected strings");
+    }
     const std::string name(e.get_string());
     const auto& known = eventTypes();
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       return unprocessable("events: unknown event type \"" + name.substr(0, 64) + "\"");
     }
-    if (std::find(out.begin(), out.end(), json::value(name)) == out.end()) out.emplace_back(name);
+    if (std::find(out.begin(), out.end(), json::value(name)) == out.end()) {
+      out.emplace_back(name);
+    }
   }
   return json::serialize(out);
 }
 
 Result<std::string> readDescription(const json::value& v) {
-  if (!v.is_string()) return unprocessable("description: expected a string");
-  if (v.get_string().size() > 500) return unprocessable("description: at most 500 characters");
+  if (!v.is_string()) {
+    return unprocessable("description: expected a string");
+  }
+  if (v.get_string().size() > 500) {
+    return unprocessable("description: at most 500 characters");
+  }
   return std::string(v.get_string());
 }
 
 Result<bool> readEnabled(const json::value& v) {
-  if (!v.is_bool()) return unprocessable("enabled: expected true or false");
+  if (!v.is_bool()) {
+    return unprocessable("enabled: expected true or false");
+  }
   return v.get_bool();
 }
 
 }  // namespace
 
 const std::vector<std::string>& eventTypes() {
-  static const std::vector<std::string> types = {
+  static const std::vector<std::string> kTypes = {
       "prompt.validated", "prompt.blocked",  "policy.created", "policy.updated",
       "policy.deleted",   "api_key.created", "api_key.revoked"};
-  return types;
+  return kTypes;
 }
 
 Status EndpointService::checkUrl(const std::string& url) const {
-  if (url.size() > 2048) return unprocessable("url: at most 2048 characters");
+  if (url.size() > 2048) {
+    return unprocessable("url: at most 2048 characters");
+  }
   auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed) return unprocessable("url: not an absolute URL");
+  if (!parsed) {
+    return unprocessable("url: not an absolute URL");
+  }
   const auto scheme = parsed->scheme();
   if (scheme != "https" && !(scheme == "http" && options_.allow_http)) {
     return unprocessable(options_.allow_http ? "url: expected http or https"
                                              : "url: expected https (WEBHOOK_ALLOW_HTTP is off)");
   }
-  if (parsed->has_userinfo()) return unprocessable("url: credentials in the URL are not allowed");
+  if (parsed->has_userinfo()) {
+    return unprocessable("url: credentials in the URL are not allowed");
+  }
   std::string host(parsed->encoded_host());
-  if (host.empty()) return unprocessable("url: no host");
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  if (host.empty()) {
+    return unprocessable("url: no host");
+  }
+  if (host.size() > 2 && host.front() == '[') {
+    host = host.substr(1, host.size() - 2);
+  }
   // "localhost." is "localhost": a trailing dot must not slip past the name check.
-  while (!host.empty() && host.back() == '.') host.pop_back();
-  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!host.empty() && host.back() == '.') {
+    host.pop_back();
+  }
+  for (auto& c : host) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(host, ec);
   if (!ec && !options_.allow_private && !isPublicAddress(address)) {
@@ -95,11 +119,15 @@ Result<CreatedEndpoint> EndpointService::create(const std::string& organization_
   }
   storage::WebhookEndpointRow row;
   const auto* url = fields.if_contains("url");
-  if (url == nullptr || !url->is_string()) return unprocessable("url: required, a string");
+  if (url == nullptr || !url->is_string()) {
+    return unprocessable("url: required, a string");
+  }
   row.url = std::string(url->get_string());
   AISAFE_RETURN_IF_ERROR(checkUrl(row.url));
   const auto* events = fields.if_contains("events");
-  if (events == nullptr) return unprocessable("events: required");
+  if (events == nullptr) {
+    return unprocessable("events: required");
+  }
   AISAFE_TRY(row.events, readEvents(*events));
   if (const auto* d = fields.if_contains("description")) {
     AISAFE_TRY(row.description, readDescription(*d));
@@ -134,7 +162,9 @@ Result<storage::WebhookEndpointRow> EndpointService::update(const std::string& o
   AISAFE_TRY(storage::WebhookEndpointRow row, repo_.get(organization_id, id));
   for (const auto& [key, value] : patch) {
     if (key == "url") {
-      if (!value.is_string()) return unprocessable("url: expected a string");
+      if (!value.is_string()) {
+        return unprocessable("url: expected a string");
+      }
       row.url = std::string(value.get_string());
       AISAFE_RETURN_IF_ERROR(checkUrl(row.url));
     } else if (key == "events") {
@@ -183,7 +213,9 @@ Result<std::vector<std::string>> EndpointService::signingSecrets(
   AISAFE_TRY(std::string current, box_.open(row.secret));
   out.push_back(std::move(current));
   if (row.previous_secret && row.previous_expires_at && *row.previous_expires_at > now_ms) {
-    if (auto previous = box_.open(*row.previous_secret)) out.push_back(std::move(*previous));
+    if (auto previous = box_.open(*row.previous_secret)) {
+      out.push_back(std::move(*previous));
+    }
   }
   return out;
 }
@@ -201,7 +233,9 @@ bool EndpointService::subscribed(const std::string& organization_id, const std::
   Subscriptions fresh{"", now};
   if (auto rows = repo_.list(organization_id)) {
     for (const auto& r : *rows) {
-      if (r.enabled) fresh.types += r.events;
+      if (r.enabled) {
+        fresh.types += r.events;
+      }
     }
   }
   // On a database error the organization counts as subscribed to nothing for a few seconds:

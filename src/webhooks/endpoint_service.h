@@ -28,7 +28,7 @@ const std::vector<std::string>& eventTypes();
 struct EndpointOptions {
   bool allow_http = false;
   bool allow_private = false;
-  std::int64_t rotation_grace_ms = 24 * 3'600'000;
+  std::int64_t rotation_grace_ms = std::int64_t{24} * 3'600'000;
 };
 
 struct CreatedEndpoint {

@@ -22,8 +22,12 @@ storage::OutboxEvent makeEvent(std::string_view type, const std::string& organiz
 
 storage::OutboxEvent changeEvent(const storage::RecordChange& change, std::int64_t now_ms) {
   json::object data{{"id", change.id}, {"organization_id", change.organization_id}};
-  if (!change.name.empty()) data["name"] = change.name;
-  if (change.type.rfind("policy.", 0) == 0 && change.version > 0) data["version"] = change.version;
+  if (!change.name.empty()) {
+    data["name"] = change.name;
+  }
+  if (change.type.rfind("policy.", 0) == 0 && change.version > 0) {
+    data["version"] = change.version;
+  }
   return makeEvent(change.type, change.organization_id, std::move(data), now_ms);
 }
 

@@ -51,7 +51,9 @@ Result<std::string> SecretBox::open(std::string_view sealed) const {
     return invalidArgument("not a sealed secret");
   }
   auto raw = auth::base64UrlDecode(sealed.substr(kVersion.size()));
-  if (!raw || raw->size() < kNonce + kTag) return invalidArgument("not a sealed secret");
+  if (!raw || raw->size() < kNonce + kTag) {
+    return invalidArgument("not a sealed secret");
+  }
   const std::size_t n = raw->size() - kNonce - kTag;
   std::string plain(n, '\0');
   auto* data = reinterpret_cast<unsigned char*>(raw->data());
@@ -64,7 +66,9 @@ Result<std::string> SecretBox::open(std::string_view sealed) const {
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, data + kNonce + n) == 1 &&
       EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()) + len, &len) ==
           1;
-  if (!ok) return invalidArgument("the sealed secret does not open with this key");
+  if (!ok) {
+    return invalidArgument("the sealed secret does not open with this key");
+  }
   return plain;
 }
 

@@ -20,14 +20,18 @@ constexpr std::size_t kExcerptBytes = 512;
 telemetry::Span startSpan(const SendOptions& options, const std::string& url,
                           const std::string& msg_id,
                           const std::optional<telemetry::SpanContext>& parent) {
-  if (options.tracer == nullptr) return {};
+  if (options.tracer == nullptr) {
+    return {};
+  }
   telemetry::Span span = options.tracer->start("POST", telemetry::SpanKind::kClient,
                                                parent ? *parent : telemetry::currentSpanContext());
   if (span.recording()) {
     span.setString("http.request.method", "POST");
     if (auto u = boost::urls::parse_absolute_uri(url)) {
       span.setString("server.address", u->host());
-      if (u->has_port()) span.setInt("server.port", u->port_number());
+      if (u->has_port()) {
+        span.setInt("server.port", u->port_number());
+      }
     }
     span.setString("aisafe.webhook.message_id", msg_id);
   }
@@ -62,7 +66,9 @@ SendResult send(const std::string& url, const std::vector<std::string>& secrets,
   request.connect_timeout = options.connect_timeout;
   request.timeout = options.timeout;
   request.max_response_bytes = options.max_response_bytes;
-  if (!options.allow_private) request.allow_address = isPublicAddress;
+  if (!options.allow_private) {
+    request.allow_address = isPublicAddress;
+  }
   const std::optional<telemetry::SpanContext> parent =
       parent_traceparent.empty() ? std::nullopt : telemetry::parseTraceparent(parent_traceparent);
   telemetry::Span span = startSpan(options, url, msg_id, parent);

@@ -20,7 +20,7 @@ struct SendOptions {
   bool allow_private = false;
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds timeout{10'000};
-  std::size_t max_response_bytes = 64 * 1024;
+  std::size_t max_response_bytes = std::size_t{64} * 1024;
   // Each attempt is a client span (a child of the thread's current span context, else a new
   // trace) and carries its traceparent. Null: no spans, no header.
   const telemetry::Tracer* tracer = nullptr;

@@ -23,10 +23,16 @@ std::string signedContent(std::string_view msg_id, std::string_view timestamp,
 std::string newSecret() { return std::string(kPrefix) + auth::base64Encode(auth::randomBytes(32)); }
 
 Result<std::string> secretKey(std::string_view secret) {
-  if (secret.substr(0, kPrefix.size()) == kPrefix) secret.remove_prefix(kPrefix.size());
-  if (secret.empty()) return invalidArgument("the webhook secret is empty");
+  if (secret.substr(0, kPrefix.size()) == kPrefix) {
+    secret.remove_prefix(kPrefix.size());
+  }
+  if (secret.empty()) {
+    return invalidArgument("the webhook secret is empty");
+  }
   auto key = auth::base64Decode(secret);
-  if (!key || key->empty()) return invalidArgument("the webhook secret is not base64");
+  if (!key || key->empty()) {
+    return invalidArgument("the webhook secret is not base64");
+  }
   return std::move(*key);
 }
 
@@ -44,10 +50,14 @@ Result<std::string> signatureHeader(const std::vector<std::string>& secrets,
   std::string header;
   for (const auto& secret : secrets) {
     AISAFE_TRY(std::string one, sign(secret, msg_id, timestamp, body));
-    if (!header.empty()) header += ' ';
+    if (!header.empty()) {
+      header += ' ';
+    }
     header += one;
   }
-  if (header.empty()) return invalidArgument("no secret to sign with");
+  if (header.empty()) {
+    return invalidArgument("no secret to sign with");
+  }
   return header;
 }
 
@@ -60,10 +70,16 @@ bool verify(std::string_view secret, std::string_view msg_id, std::string_view t
   }
   std::int64_t ts = 0;
   const auto [end, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), ts);
-  if (ec != std::errc() || end != timestamp.data() + timestamp.size()) return false;
-  if (ts < now_s - tolerance_s || ts > now_s + tolerance_s) return false;
+  if (ec != std::errc() || end != timestamp.data() + timestamp.size()) {
+    return false;
+  }
+  if (ts < now_s - tolerance_s || ts > now_s + tolerance_s) {
+    return false;
+  }
   auto key = secretKey(secret);
-  if (!key) return false;
+  if (!key) {
+    return false;
+  }
   const std::string expected =
       auth::base64Encode(auth::hmacSha256(*key, signedContent(msg_id, timestamp, body)));
   bool ok = false;
@@ -72,7 +88,9 @@ bool verify(std::string_view secret, std::string_view msg_id, std::string_view t
     const std::string_view item = signature_header.substr(0, space);
     signature_header.remove_prefix(space == std::string_view::npos ? signature_header.size()
                                                                    : space + 1);
-    if (item.substr(0, 3) != "v1,") continue;
+    if (item.substr(0, 3) != "v1,") {
+      continue;
+    }
     // No early exit: every listed signature is compared.
     ok = auth::constantTimeEquals(item.substr(3), expected) || ok;
   }

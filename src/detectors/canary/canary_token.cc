@@ -20,9 +20,15 @@ static_assert(kBodyChars * 5 >= (kRandomBytes + kMacBytes) * 8 &&
 constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
 int base32Value(char c) {
-  if (c >= 'a' && c <= 'z') return c - 'a';
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= '2' && c <= '7') return c - '2' + 26;
+  if (c >= 'a' && c <= 'z') {
+    return c - 'a';
+  }
+  if (c >= 'A' && c <= 'Z') {
+    return c - 'A';
+  }
+  if (c >= '2' && c <= '7') {
+    return c - '2' + 26;
+  }
   return -1;
 }
 
@@ -38,7 +44,9 @@ std::string base32Encode(std::string_view bytes) {
       bits -= 5;
     }
   }
-  if (bits > 0) out.push_back(kAlphabet[(buffer << (5 - bits)) & 31]);
+  if (bits > 0) {
+    out.push_back(kAlphabet[(buffer << (5 - bits)) & 31]);
+  }
   return out;
 }
 
@@ -50,7 +58,9 @@ std::optional<std::string> base32Decode(std::string_view text) {
   int bits = 0;
   for (char c : text) {
     const int v = base32Value(c);
-    if (v < 0) return std::nullopt;
+    if (v < 0) {
+      return std::nullopt;
+    }
     buffer = (buffer << 5) | static_cast<std::uint32_t>(v);
     bits += 5;
     if (bits >= 8) {
@@ -58,7 +68,9 @@ std::optional<std::string> base32Decode(std::string_view text) {
       bits -= 8;
     }
   }
-  if ((buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
+  if ((buffer & ((1u << bits) - 1)) != 0) {
+    return std::nullopt;
+  }
   return out;
 }
 
@@ -70,14 +82,18 @@ bool isPrefixAt(std::string_view text, std::size_t i) {
   for (std::size_t j = 0; j < kPrefix.size(); ++j) {
     const char c = text[i + j];
     const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    if (lower != kPrefix[j]) return false;
+    if (lower != kPrefix[j]) {
+      return false;
+    }
   }
   return true;
 }
 
 bool isBase32Body(std::string_view body) {
   for (char c : body) {
-    if (base32Value(c) < 0) return false;
+    if (base32Value(c) < 0) {
+      return false;
+    }
   }
   return true;
 }
@@ -102,7 +118,9 @@ std::string CanaryKey::mac(std::string_view organization_id, std::string_view ra
   // Length-prefixed, so no (organization, random) pair can be re-split into another.
   std::string message = "canary/v1:";
   const auto n = static_cast<std::uint32_t>(organization_id.size());
-  for (int shift = 24; shift >= 0; shift -= 8) message.push_back(static_cast<char>(n >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    message.push_back(static_cast<char>(n >> shift));
+  }
   message += organization_id;
   message += random;
   return auth::hmacSha256(key_, message).substr(0, kMacBytes);
@@ -114,9 +132,13 @@ std::string CanaryKey::make(std::string_view organization_id) const {
 }
 
 bool CanaryKey::verify(std::string_view organization_id, std::string_view token) const {
-  if (token.size() != kTokenLength || !isPrefixAt(token, 0)) return false;
+  if (token.size() != kTokenLength || !isPrefixAt(token, 0)) {
+    return false;
+  }
   const auto bytes = base32Decode(token.substr(kPrefix.size()));
-  if (!bytes || bytes->size() != kRandomBytes + kMacBytes) return false;
+  if (!bytes || bytes->size() != kRandomBytes + kMacBytes) {
+    return false;
+  }
   const std::string_view random = std::string_view(*bytes).substr(0, kRandomBytes);
   const std::string_view given = std::string_view(*bytes).substr(kRandomBytes);
   return auth::constantTimeEquals(mac(organization_id, random), given);
@@ -141,7 +163,9 @@ void findCanaries(const CanaryKey& key, std::string_view organization_id, std::s
       ++i;
       continue;
     }
-    if (++candidates > kMaxCandidates) return;
+    if (++candidates > kMaxCandidates) {
+      return;
+    }
     if (!key.verify(organization_id, text.substr(i, kTokenLength))) {
       ++i;
       continue;
@@ -160,7 +184,9 @@ void findCanaries(const CanaryKey& key, std::string_view organization_id, std::s
     f.redact_as = "CANARY";
     f.layer = "text";
     out.push_back(std::move(f));
-    if (++found >= kMaxFindings) return;
+    if (++found >= kMaxFindings) {
+      return;
+    }
     i += kTokenLength;
   }
 }

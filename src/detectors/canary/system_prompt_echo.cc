@@ -44,7 +44,9 @@ CharClass classify(char32_t cp) {
 char32_t decodeAt(std::string_view s, std::size_t pos, std::size_t& len) {
   const auto b0 = static_cast<unsigned char>(s[pos]);
   len = 1;
-  if (b0 < 0x80) return b0;
+  if (b0 < 0x80) {
+    return b0;
+  }
   std::size_t n = 0;
   char32_t cp = 0;
   if (b0 >= 0xC2 && b0 <= 0xDF) {
@@ -59,10 +61,14 @@ char32_t decodeAt(std::string_view s, std::size_t pos, std::size_t& len) {
   } else {
     return 0x10FFFF + 1;  // not a code point: a word character (see classify)
   }
-  if (pos + n > s.size()) return 0x10FFFF + 1;
+  if (pos + n > s.size()) {
+    return 0x10FFFF + 1;
+  }
   for (std::size_t k = 1; k < n; ++k) {
     const auto b = static_cast<unsigned char>(s[pos + k]);
-    if ((b & 0xC0) != 0x80) return 0x10FFFF + 1;
+    if ((b & 0xC0) != 0x80) {
+      return 0x10FFFF + 1;
+    }
     cp = (cp << 6) | (b & 0x3F);
   }
   // Overlong forms, surrogates and values past U+10FFFF are treated as stray bytes too.
@@ -94,7 +100,9 @@ std::vector<Word> words(std::string_view text) {
   std::size_t word_start = 0;
   bool in_word = false;
   auto close = [&](std::size_t end) {
-    if (in_word) out.push_back({word_start, end, hashWord(text, word_start, end)});
+    if (in_word) {
+      out.push_back({word_start, end, hashWord(text, word_start, end)});
+    }
     in_word = false;
   };
   while (i < text.size() && out.size() < kMaxWords) {
@@ -109,20 +117,28 @@ std::vector<Word> words(std::string_view text) {
         out.push_back({i, i + len, hashWord(text, i, i + len)});
         break;
       case CharClass::kWordPart:
-        if (!in_word) word_start = i;
+        if (!in_word) {
+          word_start = i;
+        }
         in_word = true;
         break;
     }
     i += len;
   }
-  if (out.size() < kMaxWords) close(i);
+  if (out.size() < kMaxWords) {
+    close(i);
+  }
   return out;
 }
 
 bool sameWord(std::string_view a, const Word& wa, std::string_view b, const Word& wb) {
-  if (wa.hash != wb.hash || wa.end - wa.start != wb.end - wb.start) return false;
+  if (wa.hash != wb.hash || wa.end - wa.start != wb.end - wb.start) {
+    return false;
+  }
   for (std::size_t k = 0; k < wa.end - wa.start; ++k) {
-    if (lowerAscii(a[wa.start + k]) != lowerAscii(b[wb.start + k])) return false;
+    if (lowerAscii(a[wa.start + k]) != lowerAscii(b[wb.start + k])) {
+      return false;
+    }
   }
   return true;
 }
@@ -160,9 +176,13 @@ detect::Finding echoFinding(std::size_t start, std::size_t end, std::size_t word
 void findSystemPromptEcho(std::string_view response, std::string_view system_prompt,
                           detect::Findings& out) {
   const std::vector<Word> prompt = words(system_prompt);
-  if (prompt.size() < kMinWords) return;
+  if (prompt.size() < kMinWords) {
+    return;
+  }
   const std::vector<Word> answer = words(response);
-  if (answer.size() < kMinWords) return;
+  if (answer.size() < kMinWords) {
+    return;
+  }
 
   // First occurrence of each window of the prompt; a repeated window matches the same way.
   std::unordered_map<std::uint64_t, std::size_t> windows;
@@ -172,9 +192,13 @@ void findSystemPromptEcho(std::string_view response, std::string_view system_pro
   }
   auto matches = [&](std::size_t a) {
     const auto it = windows.find(windowHash(answer, a));
-    if (it == windows.end()) return false;
+    if (it == windows.end()) {
+      return false;
+    }
     for (std::size_t k = 0; k < kMinWords; ++k) {
-      if (!sameWord(response, answer[a + k], system_prompt, prompt[it->second + k])) return false;
+      if (!sameWord(response, answer[a + k], system_prompt, prompt[it->second + k])) {
+        return false;
+      }
     }
     return true;
   };
@@ -185,13 +209,17 @@ void findSystemPromptEcho(std::string_view response, std::string_view system_pro
   std::size_t run_end = 0;
   bool in_run = false;
   auto emit = [&] {
-    if (!in_run || findings >= kMaxEchoFindings) return;
+    if (!in_run || findings >= kMaxEchoFindings) {
+      return;
+    }
     out.push_back(
         echoFinding(answer[run_first].start, answer[run_end - 1].end, run_end - run_first));
     ++findings;
   };
   for (std::size_t a = 0; a + kMinWords <= answer.size(); ++a) {
-    if (!matches(a)) continue;
+    if (!matches(a)) {
+      continue;
+    }
     if (in_run && a <= run_end) {
       run_end = a + kMinWords;
     } else {

@@ -20,7 +20,9 @@ bool isWordByte(char c) {
 // starts or ends with a word character (so "sec" does not fire inside "second").
 std::string keywordPattern(const std::string& keyword) {
   std::string p;
-  if (isWordByte(keyword.front())) p += "\\b";
+  if (isWordByte(keyword.front())) {
+    p += "\\b";
+  }
   for (unsigned char c : keyword) {
     if (c < 0x80 && !std::isalnum(c) && c != ' ' && c != '_') {
       char buf[8];
@@ -32,25 +34,35 @@ std::string keywordPattern(const std::string& keyword) {
       p.push_back(static_cast<char>(c));
     }
   }
-  if (isWordByte(keyword.back())) p += "\\b";
+  if (isWordByte(keyword.back())) {
+    p += "\\b";
+  }
   return p;
 }
 
 Result<std::vector<std::string>> entries(const json::value& config, const char* key,
                                          std::size_t max) {
   std::vector<std::string> out;
-  if (!config.is_object()) return out;
+  if (!config.is_object()) {
+    return out;
+  }
   const json::value* v = config.get_object().if_contains(key);
-  if (v == nullptr || v->is_null()) return out;
+  if (v == nullptr || v->is_null()) {
+    return out;
+  }
   const std::string field = std::string("custom.") + key;
-  if (!v->is_array()) return unprocessable(field + ": expected an array of strings");
+  if (!v->is_array()) {
+    return unprocessable(field + ": expected an array of strings");
+  }
   if (v->get_array().size() > max) {
     return unprocessable(field + ": at most " + std::to_string(max) + " entries");
   }
   std::size_t i = 0;
   for (const auto& item : v->get_array()) {
     const std::string where = field + "[" + std::to_string(i++) + "]";
-    if (!item.is_string()) return unprocessable(where + ": expected a string");
+    if (!item.is_string()) {
+      return unprocessable(where + ": expected a string");
+    }
     std::string s(item.get_string());
     if (s.empty() || s.find_first_not_of(" \t\r\n") == std::string::npos) {
       return unprocessable(where + ": must not be empty");
@@ -59,7 +71,9 @@ Result<std::vector<std::string>> entries(const json::value& config, const char* 
       return unprocessable(where + ": longer than " + std::to_string(kMaxCustomEntryBytes) +
                            " bytes");
     }
-    if (!utf8::isValid(s)) return unprocessable(where + ": not valid UTF-8");
+    if (!utf8::isValid(s)) {
+      return unprocessable(where + ": not valid UTF-8");
+    }
     out.push_back(std::move(s));
   }
   return out;

@@ -69,17 +69,23 @@ std::string stringField(const json::object& o, const char* name) {
 
 Result<std::vector<LabeledText>> readLabeledTexts(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return notFound("cannot read " + path);
+  if (!in) {
+    return notFound("cannot read " + path);
+  }
   std::vector<LabeledText> rows;
   std::string line;
   std::size_t line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
-    if (line.empty()) continue;
+    if (line.empty()) {
+      continue;
+    }
     const std::string where = path + ":" + std::to_string(line_no) + ": ";
     boost::system::error_code ec;
     json::value v = json::parse(line, ec);
-    if (ec || !v.is_object()) return invalidArgument(where + "not a JSON object");
+    if (ec || !v.is_object()) {
+      return invalidArgument(where + "not a JSON object");
+    }
     const auto& o = v.get_object();
     LabeledText row;
     row.text = stringField(o, "text");
@@ -87,12 +93,18 @@ Result<std::vector<LabeledText>> readLabeledTexts(const std::string& path) {
     row.id = stringField(o, "id");
     row.source = stringField(o, "source");
     row.lang = stringField(o, "lang");
-    if (row.text.empty()) return invalidArgument(where + "\"text\" is missing or empty");
-    if (!utf8::isValid(row.text)) return invalidArgument(where + "\"text\" is not valid UTF-8");
+    if (row.text.empty()) {
+      return invalidArgument(where + "\"text\" is missing or empty");
+    }
+    if (!utf8::isValid(row.text)) {
+      return invalidArgument(where + "\"text\" is not valid UTF-8");
+    }
     if (row.label != "injection" && row.label != "jailbreak" && row.label != "benign") {
       return invalidArgument(where + "\"label\" must be injection, jailbreak or benign");
     }
-    if (row.id.empty()) row.id = path + ":" + std::to_string(line_no);
+    if (row.id.empty()) {
+      row.id = path + ":" + std::to_string(line_no);
+    }
     rows.push_back(std::move(row));
   }
   return rows;
@@ -100,7 +112,9 @@ Result<std::vector<LabeledText>> readLabeledTexts(const std::string& path) {
 
 Split splitOf(const LabeledText& row) {
   const std::uint64_t h = fnv1a(groupKey(row));
-  if (h % 5 == 0) return Split::kTest;
+  if (h % 5 == 0) {
+    return Split::kTest;
+  }
   return (h / 5) % 8 == 0 ? Split::kCalibrate : Split::kTrain;
 }
 

@@ -25,11 +25,17 @@ class InjectionClassifier final : public detect::Detector {
               detect::Findings& out) const override {
     thread_local classifier::FoldedText folded;
     const std::string_view text = in.normalized.text();
-    if (text.empty()) return Status::ok();
+    if (text.empty()) {
+      return Status::ok();
+    }
     classifier::foldText(text, folded);
-    if (folded.code_points == 0) return Status::ok();
+    if (folded.code_points == 0) {
+      return Status::ok();
+    }
     const classifier::WindowScore best = model_->score(folded);
-    if (best.probability < threshold_) return Status::ok();
+    if (best.probability < threshold_) {
+      return Status::ok();
+    }
     const std::size_t from = folded.byte_of[best.begin];
     const std::size_t to = best.end < folded.code_points ? folded.byte_of[best.end] : text.size();
     const auto [start, end] = in.normalized.toOriginal(from, std::max(to, from + 1));
@@ -74,7 +80,9 @@ class InjectionClassifierFactory final : public detect::DetectorFactory {
     double threshold = model_->threshold;
     if (config.is_object()) {
       if (const auto* t = config.get_object().if_contains("threshold"); t && !t->is_null()) {
-        if (!t->is_number()) return unprocessable("thresholds.classifier: expected a number");
+        if (!t->is_number()) {
+          return unprocessable("thresholds.classifier: expected a number");
+        }
         threshold = t->to_number<double>();
         if (!(threshold > 0.0 && threshold < 1.0)) {
           return unprocessable("thresholds.classifier: expected a number between 0 and 1");
@@ -98,7 +106,9 @@ Result<std::unique_ptr<detect::DetectorFactory>> makeInjectionClassifierFactory(
     bytes = std::string(embeddedInjectionModel());
   } else {
     std::ifstream in(model_path, std::ios::binary);
-    if (!in) return invalidArgument("INJECTION_MODEL: cannot read " + model_path);
+    if (!in) {
+      return invalidArgument("INJECTION_MODEL: cannot read " + model_path);
+    }
     std::stringstream ss;
     ss << in.rdbuf();
     bytes = ss.str();

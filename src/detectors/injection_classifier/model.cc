@@ -14,7 +14,9 @@ constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kHeaderBytes = 8 + 4 * 4 + 4 * 4;
 
 void putU32(std::string& out, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  for (int i = 0; i < 4; ++i) {
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  }
 }
 
 void putF32(std::string& out, float f) {
@@ -41,7 +43,9 @@ float getF32(std::string_view in, std::size_t at) {
 }  // namespace
 
 double sigmoid(double z) {
-  if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
+  if (z >= 0) {
+    return 1.0 / (1.0 + std::exp(-z));
+  }
   const double e = std::exp(z);
   return e / (1.0 + e);
 }
@@ -78,9 +82,13 @@ WindowScore Model::score(const FoldedText& text) const {
     double lane[4] = {0.0, 0.0, 0.0, 0.0};
     std::size_t k = 0;
     for (; k + 4 <= in_block; k += 4) {
-      for (std::size_t j = 0; j < 4; ++j) lane[j] += block[k + j];
+      for (std::size_t j = 0; j < 4; ++j) {
+        lane[j] += block[k + j];
+      }
     }
-    for (; k < in_block; ++k) lane[0] += block[k];
+    for (; k < in_block; ++k) {
+      lane[0] += block[k];
+    }
     sum += (lane[0] + lane[1]) + (lane[2] + lane[3]);
     features += static_cast<std::uint32_t>(in_block);
     in_block = 0;
@@ -91,23 +99,28 @@ WindowScore Model::score(const FoldedText& text) const {
   forEachFeature(text, buckets() - 1, [&](std::uint32_t index, std::uint32_t at) {
     if (edges[next_edge] <= at) [[unlikely]] {
       flush();
-      while (edges[next_edge] <= at) before[next_edge++] = {sum, features};
+      while (edges[next_edge] <= at) {
+        before[next_edge++] = {sum, features};
+      }
     }
     block[in_block++] = weight[index];
-    if (in_block == kBlock) [[unlikely]]
-      flush();
+    if (in_block == kBlock) {
+      [[unlikely]] flush();
+    }
   });
   flush();
-  while (next_edge < edges.size()) before[next_edge++] = {sum, features};
-  const auto totalBefore = [&](std::uint32_t code_point) {
+  while (next_edge < edges.size()) {
+    before[next_edge++] = {sum, features};
+  }
+  const auto total_before = [&](std::uint32_t code_point) {
     return before[std::lower_bound(edges.begin(), edges.end(), code_point) - edges.begin()];
   };
 
   WindowScore best;
   double best_margin = 0.0;
   for (std::size_t w = 0; w < windows.size(); ++w) {
-    const Total first = totalBefore(windows[w].begin);
-    const Total last = totalBefore(windows[w].end);
+    const Total first = total_before(windows[w].begin);
+    const Total last = total_before(windows[w].end);
     const std::uint32_t count = last.features - first.features;
     const double m =
         count == 0 ? bias : bias + (last.sum - first.sum) / std::sqrt(static_cast<double>(count));
@@ -132,7 +145,9 @@ std::string Model::serialize() const {
   putF32(out, platt_b);
   putF32(out, threshold);
   out.reserve(out.size() + weights.size() * 4 + SHA256_DIGEST_LENGTH);
-  for (const float w : weights) putF32(out, w);
+  for (const float w : weights) {
+    putF32(out, w);
+  }
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(out.data()), out.size(), digest);
   out.append(reinterpret_cast<const char*>(digest), sizeof digest);
@@ -172,7 +187,9 @@ Result<Model> Model::parse(std::string_view bytes) {
   m.weights.resize(m.buckets());
   for (std::size_t i = 0; i < m.weights.size(); ++i) {
     m.weights[i] = getF32(bytes, kHeaderBytes + i * 4);
-    if (!std::isfinite(m.weights[i])) return invalidArgument("model holds a non-finite weight");
+    if (!std::isfinite(m.weights[i])) {
+      return invalidArgument("model holds a non-finite weight");
+    }
   }
   return m;
 }

@@ -8,11 +8,21 @@ namespace aisafe::detectors::classifier {
 namespace {
 
 constexpr char32_t foldCase(char32_t c) {
-  if (c >= 'A' && c <= 'Z') return c + 32;
-  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;  // Latin-1 capitals
-  if (c >= 0x391 && c <= 0x3A9) return c + 32;             // Greek capitals
-  if (c >= 0x410 && c <= 0x42F) return c + 32;             // Cyrillic capitals
-  if (c >= 0x400 && c <= 0x40F) return c + 80;             // Cyrillic Ѐ..Џ
+  if (c >= 'A' && c <= 'Z') {
+    return c + 32;
+  }
+  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) {
+    return c + 32;  // Latin-1 capitals
+  }
+  if (c >= 0x391 && c <= 0x3A9) {
+    return c + 32;  // Greek capitals
+  }
+  if (c >= 0x410 && c <= 0x42F) {
+    return c + 32;  // Cyrillic capitals
+  }
+  if (c >= 0x400 && c <= 0x40F) {
+    return c + 80;  // Cyrillic Ѐ..Џ
+  }
   return c;
 }
 
@@ -35,17 +45,29 @@ constexpr bool isUnspacedScript(char32_t c) {
 }
 
 constexpr bool isWordChar(char32_t c) {
-  if (c < 0x80) return (c >= 'a' && c <= 'z') || c == '0' || c == '\'';
+  if (c < 0x80) {
+    return (c >= 'a' && c <= 'z') || c == '0' || c == '\'';
+  }
   // Outside ASCII: letters of every script, but not the general punctuation and symbol blocks.
-  if (c >= 0x2000 && c <= 0x2BFF) return false;
-  if (c >= 0x3000 && c <= 0x303F) return false;
-  if (c >= 0xFF00 && c <= 0xFF0F) return false;
-  if (c >= 0xFF1A && c <= 0xFF20) return false;
+  if (c >= 0x2000 && c <= 0x2BFF) {
+    return false;
+  }
+  if (c >= 0x3000 && c <= 0x303F) {
+    return false;
+  }
+  if (c >= 0xFF00 && c <= 0xFF0F) {
+    return false;
+  }
+  if (c >= 0xFF1A && c <= 0xFF20) {
+    return false;
+  }
   return c != 0xA0 && !(c >= 0xA1 && c <= 0xBF) && c != 0xD7 && c != 0xF7;
 }
 
 constexpr CharKind kindOf(char32_t folded) {
-  if (!isWordChar(folded)) return kNotWord;
+  if (!isWordChar(folded)) {
+    return kNotWord;
+  }
   return isUnspacedScript(folded) ? kOwnWord : kWordLetter;
 }
 
@@ -147,7 +169,9 @@ void extractFeatures(std::string_view text, std::uint32_t buckets, TextFeatures&
 }
 
 std::vector<Window> windowsOf(std::uint32_t code_points, std::uint32_t size, std::uint32_t stride) {
-  if (code_points <= size) return {{0, code_points}};
+  if (code_points <= size) {
+    return {{0, code_points}};
+  }
   std::vector<Window> out;
   for (std::uint32_t begin = 0;; begin += stride) {
     if (begin + size >= code_points) {

@@ -56,7 +56,9 @@ constexpr std::uint32_t finish(std::uint64_t h, std::uint32_t mask) {
 // code point of the text.
 constexpr std::array<std::uint64_t, 128> makeCharStarts() {
   std::array<std::uint64_t, 128> t{};
-  for (char32_t c = 0; c < 128; ++c) t[c] = mix(kCharSeed, c);
+  for (char32_t c = 0; c < 128; ++c) {
+    t[c] = mix(kCharSeed, c);
+  }
   return t;
 }
 inline constexpr std::array<std::uint64_t, 128> kCharStart = makeCharStarts();
@@ -104,18 +106,26 @@ void forEachFeature(const FoldedText& text, std::uint32_t mask, Emit&& emit) {
       const std::uint8_t kind = kinds[i];
       if (kind == kNotWord) {
         // Punctuation other than a space ends the bigram chain: "a. b" is not the bigram "a b".
-        if (folded[i] != U' ') have_previous = false;
+        if (folded[i] != U' ') {
+          have_previous = false;
+        }
         continue;
       }
       if (kind == kOwnWord) {
         word = mix(kWordSeed, folded[i]);
       } else {
-        if (i == 0 || kinds[i - 1] != kWordLetter) word = kWordSeed;
+        if (i == 0 || kinds[i - 1] != kWordLetter) {
+          word = kWordSeed;
+        }
         word = mix(word, folded[i]);
-        if (i + 1 < n && kinds[i + 1] == kWordLetter) continue;  // the word goes on
+        if (i + 1 < n && kinds[i + 1] == kWordLetter) {
+          continue;  // the word goes on
+        }
       }
       emit(finish(word, mask), at);
-      if (have_previous) emit(finish(mix(kBigramSeed, previous_word) + word, mask), at);
+      if (have_previous) {
+        emit(finish(mix(kBigramSeed, previous_word) + word, mask), at);
+      }
       previous_word = word;
       have_previous = true;
     }

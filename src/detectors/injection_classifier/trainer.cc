@@ -33,9 +33,13 @@ Example prepare(const LabeledText& row, const Model& shape) {
 
 double windowMargin(const Model& m, const Example& e, std::size_t w) {
   const auto [first, last] = e.windows[w];
-  if (last <= first) return m.bias;
+  if (last <= first) {
+    return m.bias;
+  }
   double sum = 0.0;
-  for (std::uint32_t k = first; k < last; ++k) sum += m.weights[e.features[k]];
+  for (std::uint32_t k = first; k < last; ++k) {
+    sum += m.weights[e.features[k]];
+  }
   return m.bias + sum / std::sqrt(static_cast<double>(last - first));
 }
 
@@ -45,7 +49,9 @@ double bestMargin(const Model& m, const Example& e, std::size_t* which = nullptr
     const double z = windowMargin(m, e, w);
     if (w == 0 || z > best) {
       best = z;
-      if (which != nullptr) *which = w;
+      if (which != nullptr) {
+        *which = w;
+      }
     }
   }
   return best;
@@ -56,7 +62,9 @@ double bestMargin(const Model& m, const Example& e, std::size_t* which = nullptr
 // and Weng's safeguard): plain Newton diverges when the margins separate the classes well.
 void fitPlatt(const std::vector<double>& margins, const std::vector<bool>& attack, Model& m) {
   double positives = 0, negatives = 0;
-  for (const bool a : attack) (a ? positives : negatives) += 1;
+  for (const bool a : attack) {
+    (a ? positives : negatives) += 1;
+  }
   const double hi = (positives + 1) / (positives + 2);
   const double lo = 1 / (negatives + 2);
   auto loss = [&](double a, double b) {
@@ -83,9 +91,13 @@ void fitPlatt(const std::vector<double>& margins, const std::vector<bool>& attac
       hab += s * margins[i];
       hbb += s;
     }
-    if (std::abs(ga) < 1e-9 && std::abs(gb) < 1e-9) break;
+    if (std::abs(ga) < 1e-9 && std::abs(gb) < 1e-9) {
+      break;
+    }
     const double det = haa * hbb - hab * hab;
-    if (!(det > 0)) break;
+    if (!(det > 0)) {
+      break;
+    }
     const double da = -(hbb * ga - hab * gb) / det;
     const double db = -(haa * gb - hab * ga) / det;
     const double slope = ga * da + gb * db;  // negative: a descent direction
@@ -99,7 +111,9 @@ void fitPlatt(const std::vector<double>& margins, const std::vector<bool>& attac
         break;
       }
     }
-    if (step < 1e-10) break;
+    if (step < 1e-10) {
+      break;
+    }
   }
   m.platt_a = static_cast<float>(a);
   m.platt_b = static_cast<float>(b);
@@ -118,7 +132,9 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
   if (options.buckets_log2 < 8 || options.buckets_log2 > 24) {
     return invalidArgument("buckets_log2 must be between 8 and 24");
   }
-  if (options.epochs < 1) return invalidArgument("epochs must be at least 1");
+  if (options.epochs < 1) {
+    return invalidArgument("epochs must be at least 1");
+  }
   if (options.window < 16 || options.stride < 1 || options.stride > options.window) {
     return invalidArgument("window must be at least 16 code points and stride within it");
   }
@@ -146,7 +162,9 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
   report.train_rows = train_set.size();
   report.calibration_rows = calibration_set.size();
   std::size_t attacks = 0;
-  for (const auto& e : train_set) attacks += e.attack ? 1 : 0;
+  for (const auto& e : train_set) {
+    attacks += e.attack ? 1 : 0;
+  }
   if (attacks == 0 || attacks == train_set.size()) {
     return invalidArgument("the training rows need both attacks and benign texts");
   }
@@ -159,9 +177,13 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
   double bias = 0.0, bias_accumulated = 0.0;
   auto margin = [&](const Example& e, std::size_t w) {
     const auto [first, last] = e.windows[w];
-    if (last <= first) return bias;
+    if (last <= first) {
+      return bias;
+    }
     double sum = 0.0;
-    for (std::uint32_t k = first; k < last; ++k) sum += weights[e.features[k]];
+    for (std::uint32_t k = first; k < last; ++k) {
+      sum += weights[e.features[k]];
+    }
     return bias + sum / std::sqrt(static_cast<double>(last - first));
   };
   // One AdaGrad step on window w of e; returns the window's weighted log loss.
@@ -185,7 +207,9 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
 
   std::mt19937_64 rng(options.seed);
   std::vector<std::size_t> order(train_set.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     for (std::size_t i = order.size(); i > 1; --i) {
       std::swap(order[i - 1], order[static_cast<std::size_t>(rng() % i)]);
@@ -219,8 +243,9 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
                ": mean loss " + std::to_string(loss / static_cast<double>(order.size())));
     }
   }
-  for (std::size_t i = 0; i < weights.size(); ++i)
+  for (std::size_t i = 0; i < weights.size(); ++i) {
     model.weights[i] = static_cast<float>(weights[i]);
+  }
   model.bias = static_cast<float>(bias);
 
   // Calibrate on rows the weights never saw; the float model is what will serve, so score with it.
@@ -230,12 +255,16 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
     margins.push_back(bestMargin(model, e));
     labels.push_back(e.attack);
   }
-  if (margins.empty()) return invalidArgument("no calibration rows: the data is too small");
+  if (margins.empty()) {
+    return invalidArgument("no calibration rows: the data is too small");
+  }
   fitPlatt(margins, labels, model);
 
   std::vector<double> benign_scores;
   for (std::size_t i = 0; i < margins.size(); ++i) {
-    if (!labels[i]) benign_scores.push_back(model.calibrate(margins[i]));
+    if (!labels[i]) {
+      benign_scores.push_back(model.calibrate(margins[i]));
+    }
   }
   std::sort(benign_scores.begin(), benign_scores.end());
   double threshold = options.min_threshold;

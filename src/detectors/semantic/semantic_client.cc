@@ -26,7 +26,9 @@ Client::Client(ClientOptions options, resilience::CircuitBreaker& breaker,
                        .substr(0, 16)) {}
 
 Result<Verdict> Client::classify(const detect::RemoteCheck& in) const {
-  if (cache_ == nullptr || options_.cache_ttl.count() == 0) return ask(in);
+  if (cache_ == nullptr || options_.cache_ttl.count() == 0) {
+    return ask(in);
+  }
   cache::GetOptions ttl;
   ttl.l1_ttl = ttl.l2_ttl =
       std::chrono::duration_cast<std::chrono::milliseconds>(options_.cache_ttl);
@@ -38,7 +40,9 @@ Result<Verdict> Client::classify(const detect::RemoteCheck& in) const {
                                        return serialize(v);
                                      },
                                      ttl));
-  if (auto v = deserialize(cached)) return std::move(*v);
+  if (auto v = deserialize(cached)) {
+    return std::move(*v);
+  }
   // An unreadable entry (another version wrote it): ask, and let the next call cache anew.
   cache_->erase("semantic", key);
   return ask(in);
@@ -50,11 +54,15 @@ std::string Client::cacheKey(const detect::RemoteCheck& in) const {
 }
 
 std::optional<Verdict> Client::cached(const detect::RemoteCheck& in) const {
-  if (cache_ == nullptr || options_.cache_ttl.count() == 0) return std::nullopt;
+  if (cache_ == nullptr || options_.cache_ttl.count() == 0) {
+    return std::nullopt;
+  }
   cache::GetOptions l1_only;
   l1_only.use_l2 = false;
   auto hit = cache_->peek("semantic", cacheKey(in), l1_only);
-  if (!hit) return std::nullopt;
+  if (!hit) {
+    return std::nullopt;
+  }
   return deserialize(*hit);
 }
 
@@ -77,10 +85,12 @@ Result<Verdict> Client::ask(const detect::RemoteCheck& in) const {
   if (!options_.api_key.empty()) {
     request.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
   }
-  if (!in.traceparent.empty()) request.headers.emplace_back("traceparent", in.traceparent);
+  if (!in.traceparent.empty()) {
+    request.headers.emplace_back("traceparent", in.traceparent);
+  }
   request.timeout = budget;
   request.connect_timeout = std::min(budget, std::chrono::milliseconds(1000));
-  request.max_response_bytes = 64 * 1024;  // a verdict is a few words
+  request.max_response_bytes = std::size_t{64} * 1024;  // a verdict is a few words
 
   auto response = pool_.send(request);
   const auto elapsed = std::chrono::steady_clock::now() - now;

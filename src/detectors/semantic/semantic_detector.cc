@@ -25,9 +25,13 @@ class SemanticDetector final : public detect::Detector {
   }
 
   bool checkCached(const detect::RemoteCheck& in, detect::Findings& out) const override {
-    if (!client_) return false;
+    if (!client_) {
+      return false;
+    }
     auto verdict = client_->cached(in);
-    if (!verdict) return false;
+    if (!verdict) {
+      return false;
+    }
     appendSemanticFindings(*verdict, in.text.size(), out);
     return true;
   }
@@ -62,7 +66,9 @@ std::unique_ptr<detect::DetectorFactory> makeSemanticFactory(
 
 void appendSemanticFindings(const semantic::Verdict& verdict, std::size_t length,
                             detect::Findings& out) {
-  if (!verdict.unsafe) return;
+  if (!verdict.unsafe) {
+    return;
+  }
   auto add = [&](const std::string& type, std::string message) {
     detect::Finding f;
     f.detector = "semantic";

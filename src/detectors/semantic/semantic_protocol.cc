@@ -23,7 +23,9 @@ Status badAnswer(std::string message) {
 
 std::string_view trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
+  if (first == std::string_view::npos) {
+    return {};
+  }
   const auto last = s.find_last_not_of(" \t\r\n");
   return s.substr(first, last - first + 1);
 }
@@ -32,7 +34,9 @@ std::string_view trim(std::string_view s) {
 // the name is too long or has nothing usable.
 std::string cleanCategory(std::string_view raw) {
   raw = trim(raw);
-  if (raw.empty() || raw.size() > kMaxCategoryLength) return {};
+  if (raw.empty() || raw.size() > kMaxCategoryLength) {
+    return {};
+  }
   std::string out;
   for (unsigned char c : raw) {
     if (std::isalnum(c)) {
@@ -41,13 +45,17 @@ std::string cleanCategory(std::string_view raw) {
       out += '_';
     }
   }
-  while (!out.empty() && out.back() == '_') out.pop_back();
+  while (!out.empty() && out.back() == '_') {
+    out.pop_back();
+  }
   return out;
 }
 
 void addCategory(Verdict& v, std::string_view raw) {
   std::string c = cleanCategory(raw);
-  if (c.empty() || v.categories.size() >= kMaxCategories) return;
+  if (c.empty() || v.categories.size() >= kMaxCategories) {
+    return;
+  }
   if (std::find(v.categories.begin(), v.categories.end(), c) == v.categories.end()) {
     v.categories.push_back(std::move(c));
   }
@@ -57,8 +65,12 @@ Result<Verdict> parseLabel(std::string_view label) {
   std::string lower(label);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "safe") return Verdict{};
-  if (lower == "unsafe") return Verdict{.unsafe = true};
+  if (lower == "safe") {
+    return Verdict{};
+  }
+  if (lower == "unsafe") {
+    return Verdict{.unsafe = true};
+  }
   return badAnswer("expected \"safe\" or \"unsafe\", got \"" + std::string(label.substr(0, 40)) +
                    "\"");
 }
@@ -73,7 +85,9 @@ Result<Verdict> parseChatContent(std::string_view content) {
     while (!codes.empty()) {
       const auto comma = codes.find(',');
       addCategory(v, codes.substr(0, comma));
-      if (comma == std::string_view::npos) break;
+      if (comma == std::string_view::npos) {
+        break;
+      }
       codes.remove_prefix(comma + 1);
     }
   }
@@ -83,8 +97,12 @@ Result<Verdict> parseChatContent(std::string_view content) {
 Result<json::object> parseObject(std::string_view body) {
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);
-  if (ec) return badAnswer("not JSON");
-  if (!v.is_object()) return badAnswer("not a JSON object");
+  if (ec) {
+    return badAnswer("not JSON");
+  }
+  if (!v.is_object()) {
+    return badAnswer("not a JSON object");
+  }
   return std::move(v.get_object());
 }
 
@@ -99,26 +117,38 @@ Result<Verdict> parseChat(std::string_view body) {
   const json::value* content = message != nullptr && message->is_object()
                                    ? message->get_object().if_contains("content")
                                    : nullptr;
-  if (content == nullptr || !content->is_string()) return badAnswer("no message content");
+  if (content == nullptr || !content->is_string()) {
+    return badAnswer("no message content");
+  }
   return parseChatContent(content->get_string());
 }
 
 Result<Verdict> parseJson(std::string_view body) {
   AISAFE_TRY(json::object o, parseObject(body));
   const auto* label = o.if_contains("label");
-  if (label == nullptr || !label->is_string()) return badAnswer("no \"label\" string");
+  if (label == nullptr || !label->is_string()) {
+    return badAnswer("no \"label\" string");
+  }
   AISAFE_TRY(Verdict v, parseLabel(label->get_string()));
   if (const auto* score = o.if_contains("score"); score != nullptr && !score->is_null()) {
-    if (!score->is_number()) return badAnswer("\"score\" is not a number");
+    if (!score->is_number()) {
+      return badAnswer("\"score\" is not a number");
+    }
     const double d = score->to_number<double>();
-    if (!(d >= 0.0 && d <= 1.0)) return badAnswer("\"score\" is not between 0 and 1");
+    if (!(d >= 0.0 && d <= 1.0)) {
+      return badAnswer("\"score\" is not between 0 and 1");
+    }
     v.score = d;
   }
   if (const auto* cats = o.if_contains("categories"); cats != nullptr && !cats->is_null()) {
-    if (!cats->is_array()) return badAnswer("\"categories\" is not an array");
+    if (!cats->is_array()) {
+      return badAnswer("\"categories\" is not an array");
+    }
     if (v.unsafe) {
       for (const auto& c : cats->get_array()) {
-        if (c.is_string()) addCategory(v, c.get_string());
+        if (c.is_string()) {
+          addCategory(v, c.get_string());
+        }
       }
     }
   }
@@ -128,8 +158,12 @@ Result<Verdict> parseJson(std::string_view body) {
 }  // namespace
 
 std::optional<Format> parseFormat(std::string_view name) {
-  if (name == "openai-chat") return Format::kOpenAiChat;
-  if (name == "json") return Format::kJson;
+  if (name == "openai-chat") {
+    return Format::kOpenAiChat;
+  }
+  if (name == "json") {
+    return Format::kJson;
+  }
   return std::nullopt;
 }
 
@@ -178,23 +212,31 @@ std::string_view categoryName(std::string_view code) {
       {"s14", "code interpreter abuse"},
   }};
   for (const auto& [c, name] : kLlamaGuard3) {
-    if (c == code) return name;
+    if (c == code) {
+      return name;
+    }
   }
   return {};
 }
 
 std::string serialize(const Verdict& v) {
   json::object o{{"label", v.unsafe ? "unsafe" : "safe"}};
-  if (v.score) o["score"] = *v.score;
+  if (v.score) {
+    o["score"] = *v.score;
+  }
   json::array cats;
-  for (const auto& c : v.categories) cats.emplace_back(c);
+  for (const auto& c : v.categories) {
+    cats.emplace_back(c);
+  }
   o["categories"] = std::move(cats);
   return json::serialize(o);
 }
 
 std::optional<Verdict> deserialize(std::string_view text) {
   auto v = parseJson(text);
-  if (!v.isOk()) return std::nullopt;
+  if (!v.isOk()) {
+    return std::nullopt;
+  }
   return std::move(v.value());
 }
 
