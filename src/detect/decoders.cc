@@ -3,28 +3,10 @@
 #include <cstdint>
 
 #include "core/utf8.h"
+#include "detect/base64_digit.h"
 
 namespace aisafe::detect {
 namespace {
-
-int base64Value(unsigned char c) {
-  if (c >= 'A' && c <= 'Z') {
-    return c - 'A';
-  }
-  if (c >= 'a' && c <= 'z') {
-    return c - 'a' + 26;
-  }
-  if (c >= '0' && c <= '9') {
-    return c - '0' + 52;
-  }
-  if (c == '+' || c == '-') {
-    return 62;  // standard and URL-safe alphabets alike
-  }
-  if (c == '/' || c == '_') {
-    return 63;
-  }
-  return -1;
-}
 
 int hexValue(unsigned char c) {
   if (c >= '0' && c <= '9') {
@@ -92,13 +74,13 @@ bool affordable(const Budget& budget, std::size_t decoded_bytes) {
 void findAlphabetRuns(const Parent& parent, Budget& budget, std::vector<DecodedLayer>& out) {
   const std::string_view t = parent.text;
   for (std::size_t i = 0; i < t.size() && budget.layers > 0;) {
-    if (base64Value(static_cast<unsigned char>(t[i])) < 0) {
+    if (base64DigitValue(static_cast<unsigned char>(t[i])) < 0) {
       ++i;
       continue;
     }
     const std::size_t start = i;
     bool all_hex = true, upper = false, lower = false, digit = false;
-    for (; i < t.size() && base64Value(static_cast<unsigned char>(t[i])) >= 0; ++i) {
+    for (; i < t.size() && base64DigitValue(static_cast<unsigned char>(t[i])) >= 0; ++i) {
       const auto c = static_cast<unsigned char>(t[i]);
       all_hex = all_hex && hexValue(c) >= 0;
       upper = upper || (c >= 'A' && c <= 'Z');
@@ -159,7 +141,7 @@ void findSeparatedHex(const Parent& parent, Budget& budget, std::vector<DecodedL
   const std::string_view t = parent.text;
   for (std::size_t i = 0; i < t.size() && budget.layers > 0; ++i) {
     // A byte starts at a word boundary: not inside a longer run of letters or digits.
-    if (i > 0 && base64Value(static_cast<unsigned char>(t[i - 1])) >= 0) {
+    if (i > 0 && base64DigitValue(static_cast<unsigned char>(t[i - 1])) >= 0) {
       continue;
     }
     std::size_t value = 0;
@@ -316,7 +298,7 @@ std::optional<std::string> decodeBase64(std::string_view in) {
   std::uint32_t acc = 0;
   int bits = 0;
   for (unsigned char c : in) {
-    const int v = base64Value(c);
+    const int v = base64DigitValue(c);
     if (v < 0) {
       return std::nullopt;
     }

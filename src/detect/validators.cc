@@ -7,6 +7,8 @@
 
 #include <arpa/inet.h>
 
+#include "detect/base64_digit.h"
+
 namespace aisafe::detect {
 namespace validators {
 namespace {
@@ -24,25 +26,6 @@ std::string digitsOnly(std::string_view s, bool& other_chars) {
   return d;
 }
 
-int base64UrlValue(char c) {
-  if (c >= 'A' && c <= 'Z') {
-    return c - 'A';
-  }
-  if (c >= 'a' && c <= 'z') {
-    return c - 'a' + 26;
-  }
-  if (c >= '0' && c <= '9') {
-    return c - '0' + 52;
-  }
-  if (c == '-' || c == '+') {
-    return 62;
-  }
-  if (c == '_' || c == '/') {
-    return 63;
-  }
-  return -1;
-}
-
 bool base64UrlDecode(std::string_view in, std::string& out) {
   unsigned buffer = 0;
   int bits = 0;
@@ -50,7 +33,7 @@ bool base64UrlDecode(std::string_view in, std::string& out) {
     if (c == '=') {
       break;
     }
-    const int v = base64UrlValue(c);
+    const int v = base64DigitValue(static_cast<unsigned char>(c));
     if (v < 0) {
       return false;
     }
