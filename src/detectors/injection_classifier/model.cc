@@ -104,8 +104,8 @@ WindowScore Model::score(const FoldedText& text) const {
       }
     }
     block[in_block++] = weight[index];
-    if (in_block == kBlock) {
-      [[unlikely]] flush();
+    if (in_block == kBlock) [[unlikely]] {
+      flush();
     }
   });
   flush();

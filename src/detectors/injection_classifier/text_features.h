@@ -10,7 +10,6 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -52,19 +51,6 @@ constexpr std::uint32_t finish(std::uint64_t h, std::uint32_t mask) {
   return static_cast<std::uint32_t>(h) & mask;
 }
 
-// mix(kCharSeed, c) for ASCII c, which starts every character n-gram: one multiply fewer per
-// code point of the text.
-constexpr std::array<std::uint64_t, 128> makeCharStarts() {
-  std::array<std::uint64_t, 128> t{};
-  for (char32_t c = 0; c < 128; ++c) {
-    t[c] = mix(kCharSeed, c);
-  }
-  return t;
-}
-inline constexpr std::array<std::uint64_t, 128> kCharStart = makeCharStarts();
-
-inline std::uint64_t charStart(char32_t c) { return c < 128 ? kCharStart[c] : mix(kCharSeed, c); }
-
 }  // namespace feature_hash
 
 // The indices of the character 3- and 4-grams starting at each of folded[0, count), every one of
@@ -101,7 +87,8 @@ void forEachFeature(const FoldedText& text, std::uint32_t mask, Emit&& emit) {
         emit(grams3[i - chunk], at);
         emit(grams4[i - chunk], at);
       } else if (i + 2 < n) {
-        emit(finish(mix(mix(charStart(folded[i]), folded[i + 1]), folded[i + 2]) + 2, mask), at);
+        emit(finish(mix(mix(mix(kCharSeed, folded[i]), folded[i + 1]), folded[i + 2]) + 2, mask),
+             at);
       }
       const std::uint8_t kind = kinds[i];
       if (kind == kNotWord) {
