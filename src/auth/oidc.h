@@ -89,8 +89,8 @@ class OidcVerifier {
   std::mutex fetch_mu_;  // one fetch at a time
   mutable std::shared_mutex keys_mu_;
   std::vector<PublicKey> keys_;
-  Clock::time_point fetched_at_{};     // last successful fetch
-  Clock::time_point last_attempt_{};   // last fetch, successful or not
+  Clock::time_point fetched_at_{};    // last successful fetch
+  Clock::time_point last_attempt_{};  // last fetch, successful or not
   bool ever_fetched_ = false;
 };
 

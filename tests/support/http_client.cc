@@ -176,8 +176,9 @@ std::string rawExchange(int port, std::string_view bytes, std::chrono::milliseco
   return rawExchangeInTwoParts(port, bytes, {}, {}, read_deadline);
 }
 
-std::string rawExchangeInTwoParts(int port, std::string_view first, const std::function<void()>& between,
-                                  std::string_view rest, std::chrono::milliseconds read_deadline) {
+std::string rawExchangeInTwoParts(int port, std::string_view first,
+                                  const std::function<void()>& between, std::string_view rest,
+                                  std::chrono::milliseconds read_deadline) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   beast::error_code ec;

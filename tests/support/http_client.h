@@ -68,7 +68,8 @@ std::string rawExchange(int port, std::string_view bytes, std::chrono::milliseco
 
 // Like rawExchange, but writes `first`, runs `between`, then writes `rest`: lets a test act
 // (send a signal, say) while the server is provably in the middle of reading a request.
-std::string rawExchangeInTwoParts(int port, std::string_view first, const std::function<void()>& between,
-                                  std::string_view rest, std::chrono::milliseconds read_deadline);
+std::string rawExchangeInTwoParts(int port, std::string_view first,
+                                  const std::function<void()>& between, std::string_view rest,
+                                  std::chrono::milliseconds read_deadline);
 
 }  // namespace aisafe::testsupport

@@ -3,14 +3,13 @@
 // be driven step by step. (tests/e2e/sso.test.js does the same against jose and real HTTP.)
 #include "auth/oidc.h"
 
-#include <openssl/core_names.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-
 #include <atomic>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
 
 #include "auth/encoding.h"
 
@@ -32,14 +31,18 @@ class TestKey {
     std::size_t len = 0;
     EVP_PKEY_get_octet_string_param(key_.get(), OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &len);
     const std::string p(reinterpret_cast<char*>(point), len);
-    return {{"kty", "EC"}, {"crv", "P-256"}, {"kid", kid_}, {"use", "sig"},
-            {"x", base64UrlEncode(p.substr(1, 32))}, {"y", base64UrlEncode(p.substr(33, 32))}};
+    return {{"kty", "EC"},
+            {"crv", "P-256"},
+            {"kid", kid_},
+            {"use", "sig"},
+            {"x", base64UrlEncode(p.substr(1, 32))},
+            {"y", base64UrlEncode(p.substr(33, 32))}};
   }
 
   std::string sign(const json::object& claims, json::object header = {}) const {
     if (header.empty()) header = {{"alg", "ES256"}, {"kid", kid_}};
-    const std::string input = base64UrlEncode(json::serialize(header)) + "." +
-                              base64UrlEncode(json::serialize(claims));
+    const std::string input =
+        base64UrlEncode(json::serialize(header)) + "." + base64UrlEncode(json::serialize(claims));
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     EVP_DigestSignInit(md.get(), nullptr, EVP_sha256(), nullptr, key_.get());
     unsigned char der[80];
@@ -61,8 +64,9 @@ class TestKey {
 };
 
 json::object claims(json::object extra = {}) {
-  json::object c{{"iss", "https://idp.test/"}, {"aud", "client-1"}, {"sub", "u-1"},
-                 {"exp", kNow + 600}, {"org_id", "org_a"}, {"roles", json::array{"member"}}};
+  json::object c{
+      {"iss", "https://idp.test/"}, {"aud", "client-1"}, {"sub", "u-1"},
+      {"exp", kNow + 600},          {"org_id", "org_a"}, {"roles", json::array{"member"}}};
   for (auto& [k, v] : extra) c[k] = v;
   return c;
 }

@@ -16,9 +16,9 @@ int ignoreMatch(unsigned, unsigned long long, unsigned long long, unsigned, void
 TEST(VectorscanGuard, StartOfMatchScanOfMoreThan254BytesDoesNotAbort) {
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
-  ASSERT_EQ(hs_compile("(?:^|\\n)[ \\t]*ab", HS_FLAG_SOM_LEFTMOST, HS_MODE_BLOCK, nullptr, &db,
-                       &err),
-            HS_SUCCESS);
+  ASSERT_EQ(
+      hs_compile("(?:^|\\n)[ \\t]*ab", HS_FLAG_SOM_LEFTMOST, HS_MODE_BLOCK, nullptr, &db, &err),
+      HS_SUCCESS);
   hs_scratch_t* scratch = nullptr;
   ASSERT_EQ(hs_alloc_scratch(db, &scratch), HS_SUCCESS);
   const std::string text = std::string(300, 'a') + "\n";
