@@ -89,11 +89,19 @@ constexpr auto kAsciiFolds = makeAsciiFolds();
 
 }  // namespace
 
-// The 3-gram's hash is the 4-gram's prefix. Cloned for x86-64-v4 (AVX-512: eight positions per
-// instruction, with vpmullq) and v3 (AVX2); the loader picks the clone the processor runs.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void hashCharGrams(
-    const char32_t* folded, std::size_t count, std::uint32_t mask, std::uint32_t* grams3,
-    std::uint32_t* grams4) {
+// On x86-64, cloned for x86-64-v4 (AVX-512: eight positions per instruction, with vpmullq) and
+// v3 (AVX2); the loader picks the clone the processor runs. Elsewhere (arm64) one plain build.
+#if defined(__x86_64__)
+#define AISAFE_CLONED_FOR_X86_LEVELS \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define AISAFE_CLONED_FOR_X86_LEVELS
+#endif
+
+// The 3-gram's hash is the 4-gram's prefix.
+AISAFE_CLONED_FOR_X86_LEVELS void hashCharGrams(const char32_t* folded, std::size_t count,
+                                                std::uint32_t mask, std::uint32_t* grams3,
+                                                std::uint32_t* grams4) {
   using namespace feature_hash;
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint64_t h3 = mix(mix(mix(kCharSeed, folded[i]), folded[i + 1]), folded[i + 2]);
