@@ -285,57 +285,49 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
       if (token != std::string_view::npos && end - token <= token_budget) {
         token_budget -= end - token;
         AISAFE_RETURN_IF_ERROR(scan_window(token, end, st));
-        if (!st.found || st.start >= end) {
-          continue;
+      } else {
+        if (whole_text < 0) {
+          whole_text = ends.size() > 1 && ends.size() * back > ntext.size() ? 1 : 0;
+          if (whole_text == 1) {
+            if (locates >= kMaxLocates) {
+              scratch.matches_truncated = true;
+              break;
+            }
+            ++locates;
+            all.spans.clear();
+            all.truncated = false;
+            const hs_error_t rc =
+                hs_scan(locator.get(), ntext.data(), static_cast<unsigned>(ntext.size()), 0, hs,
+                        onCollect, &all);
+            if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+              return internalError("vectorscan scan failed with code " + std::to_string(rc));
+            }
+            if (all.truncated) {
+              scratch.matches_truncated = true;
+            }
+            // By end, and for one end its leftmost start first.
+            std::sort(all.spans.begin(), all.spans.end());
+          }
         }
-        if (!owner.confirm(rule, ntext.substr(st.start, end - st.start))) {
-          continue;
-        }
-        out.push_back(makeFinding(owner, rule, norm, st.start, end));
-        limit = st.start;
-        continue;
-      }
-      if (whole_text < 0) {
-        whole_text = ends.size() > 1 && ends.size() * back > ntext.size() ? 1 : 0;
         if (whole_text == 1) {
+          auto it = std::lower_bound(all.spans.begin(), all.spans.end(), std::pair{end, 0ULL});
+          if (it != all.spans.end() && it->first == end) {
+            st = LocateState{end, it->second, true};
+          }
+        } else {
           if (locates >= kMaxLocates) {
             scratch.matches_truncated = true;
-            break;
+            continue;
           }
           ++locates;
-          all.spans.clear();
-          all.truncated = false;
-          const hs_error_t rc =
-              hs_scan(locator.get(), ntext.data(), static_cast<unsigned>(ntext.size()), 0, hs,
-                      onCollect, &all);
-          if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
-            return internalError("vectorscan scan failed with code " + std::to_string(rc));
-          }
-          if (all.truncated) {
-            scratch.matches_truncated = true;
-          }
-          // By end, and for one end its leftmost start first.
-          std::sort(all.spans.begin(), all.spans.end());
-        }
-      }
-      if (whole_text == 1) {
-        auto it = std::lower_bound(all.spans.begin(), all.spans.end(), std::pair{end, 0ULL});
-        if (it != all.spans.end() && it->first == end) {
-          st = LocateState{end, it->second, true};
-        }
-      } else {
-        if (locates >= kMaxLocates) {
-          scratch.matches_truncated = true;
-          continue;
-        }
-        ++locates;
-        for (unsigned long long begin : {end > back ? end - back : 0ULL, 0ULL}) {
-          AISAFE_RETURN_IF_ERROR(scan_window(begin, end, st));
-          if (st.found) {
-            break;
-          }
-          if (begin == 0 || width != 0) {
-            break;  // a bounded rule's start cannot be further back
+          for (unsigned long long begin : {end > back ? end - back : 0ULL, 0ULL}) {
+            AISAFE_RETURN_IF_ERROR(scan_window(begin, end, st));
+            if (st.found) {
+              break;
+            }
+            if (begin == 0 || width != 0) {
+              break;  // a bounded rule's start cannot be further back
+            }
           }
         }
       }
