@@ -29,6 +29,10 @@ namespace {
 constexpr auto kLingerTime = std::chrono::milliseconds(500);
 constexpr std::size_t kLingerMaxBytes = 8 << 20;
 
+// Room for the first read of each request. It covers most prompts in one read. An idle
+// connection holds this much, so 10,000 idle connections hold 80 MB.
+constexpr std::size_t kFirstReadBytes = 8 << 10;
+
 // State shared by a connection's coroutine and its timer handler.
 struct Connection {
   explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
@@ -272,13 +276,17 @@ struct Server::Impl {
       }
     }
     for (;;) {
-      if (buffer.size() == 0) {  // wait for the first byte of the next request
+      if (buffer.size() == 0) {  // wait for the first bytes of the next request
         if (stopping) {
           break;
         }
+        // A read, not a wait for readability: Asio keeps reads registered with epoll, while each
+        // wait costs an epoll_ctl, and one roomy read takes in a typical request whole, where
+        // the parser's own reads start at 512 bytes.
         w.idle.insert(c.get());
         arm(c, options.idle_timeout);
-        auto [ec] = co_await c->socket.async_wait(tcp::socket::wait_read, kTuple);
+        auto [ec, n] = co_await c->socket.async_read_some(buffer.prepare(kFirstReadBytes), kTuple);
+        buffer.commit(n);
         w.idle.erase(c.get());
         disarm(c);
         if (ec || stopping) {
