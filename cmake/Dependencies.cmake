@@ -22,6 +22,14 @@ target_link_libraries(aisafe_soci INTERFACE ${SOCI_SQLITE_LIB} ${SOCI_PG_LIB} ${
 
 find_library(CRYPT_LIB crypt REQUIRED)
 
+# The allocator the binaries ship with (docs/decisions/0012-jemalloc.md). Sanitizer builds keep
+# the sanitizer's own allocator, which is what finds the leaks and overflows.
+add_library(aisafe_allocator INTERFACE)
+if(AISAFE_JEMALLOC AND NOT AISAFE_SANITIZE)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+  target_link_libraries(aisafe_allocator INTERFACE PkgConfig::JEMALLOC)
+endif()
+
 if(AISAFE_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

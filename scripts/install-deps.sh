@@ -14,6 +14,7 @@ packages=(
   libssl-dev libcrypt-dev
   libspdlog-dev libfmt-dev
   libcli11-dev
+  libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # servers the tests and benchmarks start for real
   postgresql redis-server nginx-light wrk sqlite3 python3
