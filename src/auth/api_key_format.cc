@@ -3,8 +3,6 @@
 
 #include <utility>
 
-#include <openssl/evp.h>
-
 #include "auth/encoding.h"
 #include "core/hash.h"
 
@@ -15,10 +13,9 @@ constexpr std::size_t kChecksumBytes = 4;
 
 // Base62 of the first 32 bits of SHA-256(body): 62^6 > 2^32, so six characters always suffice.
 std::string checksumOf(std::string_view body) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(body.data(), body.size(), digest, &len, EVP_sha256(), nullptr);
-  return base62Encode(std::string_view(reinterpret_cast<const char*>(digest), kChecksumBytes));
+  const hash::Sha256Digest digest = hash::sha256(body);
+  return base62Encode(
+      std::string_view(reinterpret_cast<const char*>(digest.data()), kChecksumBytes));
 }
 
 bool isBase62(char c) {

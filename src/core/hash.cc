@@ -4,16 +4,33 @@
 
 namespace aisafe::hash {
 
-std::string sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
+namespace {
+
+// Fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up under a lock on every call,
+// a quarter of the cost of hashing a 1 KB prompt. The method is never freed; it lives as long as
+// the process.
+const EVP_MD* sha256Method() {
+  static const EVP_MD* const kMethod = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return kMethod != nullptr ? kMethod : EVP_sha256();
+}
+
+}  // namespace
+
+Sha256Digest sha256(std::string_view data) {
+  Sha256Digest digest{};
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  EVP_Digest(data.data(), data.size(), digest.data(), &len, sha256Method(), nullptr);
+  return digest;
+}
+
+std::string sha256Hex(std::string_view data) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const Sha256Digest digest = sha256(data);
   std::string out;
-  out.reserve(std::size_t{len} * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xF]);
+  out.reserve(digest.size() * 2);
+  for (const unsigned char byte : digest) {
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0xF]);
   }
   return out;
 }

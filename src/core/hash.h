@@ -1,10 +1,16 @@
 // Hashes used across modules (audit records store the SHA-256 of a text instead of the text).
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
 namespace aisafe::hash {
+
+using Sha256Digest = std::array<unsigned char, 32>;
+
+// SHA-256 of `data`.
+Sha256Digest sha256(std::string_view data);
 
 // Lowercase hex SHA-256 of `data`.
 std::string sha256Hex(std::string_view data);
