@@ -21,42 +21,62 @@ std::vector<std::string_view> segments(std::string_view path) {
   return out;
 }
 
-bool matches(std::string_view pattern, std::string_view path,
+bool isParameter(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// The path is split once per request and compared with each route's pre-split pattern; the
+// parameters are only built for the route that matches.
+bool matches(const Route& route, const std::vector<std::string_view>& path,
              std::map<std::string, std::string>& params) {
-  const auto ps = segments(pattern);
-  const auto xs = segments(path);
-  if (ps.size() != xs.size()) {
+  const std::vector<std::string>& ps = route.segments;
+  if (ps.size() != path.size()) {
     return false;
   }
-  std::map<std::string, std::string> found;
   for (std::size_t i = 0; i < ps.size(); ++i) {
-    if (ps[i].size() > 2 && ps[i].front() == '{' && ps[i].back() == '}') {
-      found[std::string(ps[i].substr(1, ps[i].size() - 2))] = std::string(xs[i]);
-    } else if (ps[i] != xs[i]) {
+    if (!isParameter(ps[i]) && ps[i] != path[i]) {
       return false;
     }
   }
-  params = std::move(found);
+  params.clear();
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    if (isParameter(ps[i])) {
+      params[ps[i].substr(1, ps[i].size() - 2)] = std::string(path[i]);
+    }
+  }
   return true;
+}
+
+std::vector<std::string> ownedSegments(std::string_view pattern) {
+  std::vector<std::string> out;
+  for (std::string_view s : segments(pattern)) {
+    out.emplace_back(s);
+  }
+  return out;
 }
 
 }  // namespace
 
 void Router::add(boost::beast::http::verb method, std::string pattern, Handler handler,
                  Execution execution) {
-  routes_.push_back({method, std::move(pattern), std::move(handler), {}, execution});
+  auto parts = ownedSegments(pattern);
+  routes_.push_back(
+      {method, std::move(pattern), std::move(handler), {}, execution, std::move(parts)});
 }
 
 void Router::addAsync(boost::beast::http::verb method, std::string pattern, AsyncHandler handler) {
-  routes_.push_back({method, std::move(pattern), {}, std::move(handler), Execution::kInline});
+  auto parts = ownedSegments(pattern);
+  routes_.push_back(
+      {method, std::move(pattern), {}, std::move(handler), Execution::kInline, std::move(parts)});
 }
 
 RouteMatch Router::match(boost::beast::http::verb method, std::string_view path) const {
   RouteMatch m;
   m.status = Status::not_found;
+  const std::vector<std::string_view> parts = segments(path);
+  std::map<std::string, std::string> params;
   for (const auto& r : routes_) {
-    std::map<std::string, std::string> params;
-    if (!matches(r.pattern, path, params)) {
+    if (!matches(r, parts, params)) {
       continue;
     }
     if (r.method == method) {

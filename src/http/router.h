@@ -38,6 +38,7 @@ struct Route {
   Handler handler;             // one of the two is set
   AsyncHandler async_handler;  // runs on the I/O thread (kInline only)
   Execution execution = Execution::kInline;
+  std::vector<std::string> segments;  // of `pattern`, split once when the route is added
 };
 
 struct RouteMatch {

@@ -32,6 +32,26 @@ TEST(RouterTest, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(wrong.allow, "GET, PUT");
 }
 
+TEST(RouterTest, OnlyTheMatchingRoutesParamsAreReturned) {
+  Router r;
+  r.add(bh::verb::get, "/api/v1/policies/{id}/versions", ok);
+  r.add(bh::verb::post, "/api/v1/orgs/{org}/keys/{key}", ok);
+  r.add(bh::verb::get, "/api/v1/orgs/{org}/keys/{key}", ok);
+  r.add(bh::verb::get, "/api/v1/orgs/{other}/{id}/{third}", ok);
+  auto m = r.match(bh::verb::get, "/api/v1/orgs/o1/keys/k2");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->pattern, "/api/v1/orgs/{org}/keys/{key}");
+  EXPECT_EQ(m.params.size(), 2U);
+  EXPECT_EQ(m.params.at("org"), "o1");
+  EXPECT_EQ(m.params.at("key"), "k2");
+  auto versions = r.match(bh::verb::get, "/api/v1/policies/p9/versions");
+  ASSERT_NE(versions.route, nullptr);
+  EXPECT_EQ(versions.params.at("id"), "p9");
+  // Repeated and trailing slashes do not make segments; a different length never matches.
+  EXPECT_NE(r.match(bh::verb::get, "//api/v1//policies/p9/versions/").route, nullptr);
+  EXPECT_EQ(r.match(bh::verb::get, "/api/v1/policies/p9").route, nullptr);
+}
+
 }  // namespace
 }  // namespace aisafe::http
 
