@@ -1,5 +1,8 @@
 #include "core/utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace aisafe::utf8 {
 
 std::optional<std::size_t> firstInvalid(std::string_view text) {
@@ -7,6 +10,19 @@ std::optional<std::size_t> firstInvalid(std::string_view text) {
   const std::size_t n = text.size();
   std::size_t i = 0;
   while (i < n) {
+    // Prompts are mostly ASCII: skip 16 bytes at a time while no byte has its high bit set.
+    while (i + 16 <= n) {
+      std::uint64_t a = 0, b = 0;
+      std::memcpy(&a, s + i, 8);
+      std::memcpy(&b, s + i + 8, 8);
+      if (((a | b) & 0x8080808080808080ULL) != 0) {
+        break;
+      }
+      i += 16;
+    }
+    if (i >= n) {
+      break;
+    }
     const unsigned char c = s[i];
     if (c < 0x80) {
       ++i;

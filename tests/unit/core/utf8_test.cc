@@ -21,6 +21,20 @@ TEST(Utf8Test, RefusesMalformedSequences) {
   EXPECT_FALSE(utf8::isValid("\xE4\xBD"));          // truncated
 }
 
+// ASCII is skipped 16 bytes at a time: a bad byte is found wherever it falls in such a block,
+// and a good sequence that straddles two blocks is accepted.
+TEST(Utf8Test, FindsTheBadByteAtEveryPositionInsideLongAscii) {
+  for (std::size_t at = 0; at < 50; ++at) {
+    std::string text(50, 'a');
+    text[at] = '\xFF';
+    EXPECT_EQ(utf8::firstInvalid(text), at) << at;
+    std::string truncated = std::string(at, 'a') + "\xE4\xBD";
+    EXPECT_EQ(utf8::firstInvalid(truncated), at) << at;
+    std::string good = std::string(at, 'a') + "\xE4\xBD\xA0" + std::string(20, 'b');
+    EXPECT_EQ(utf8::firstInvalid(good), std::nullopt) << at;
+  }
+}
+
 TEST(Utf8Test, EncodeDecodeRoundTrip) {
   for (char32_t cp : {U'a', U'\u00E9', U'\u4F60', U'\U0001F600', U'\U000E0041'}) {
     std::string s;
