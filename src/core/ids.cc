@@ -4,7 +4,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 
 #include <openssl/rand.h>
@@ -35,17 +34,31 @@ void fillRandom(unsigned char* out, std::size_t n) {
   used += n;
 }
 
+constexpr char kHex[] = "0123456789abcdef";
+
+// Appends the low `digits` hex digits of `value`, most significant first.
+void appendHex(std::string& out, std::uint64_t value, int digits) {
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
+    out.push_back(kHex[(value >> shift) & 0xF]);
+  }
+}
+
+void appendHexBytes(std::string& out, const unsigned char* bytes, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(kHex[bytes[i] >> 4]);
+    out.push_back(kHex[bytes[i] & 0xF]);
+  }
+}
+
 }  // namespace
 
 std::string random(std::string_view prefix) {
   std::array<unsigned char, 12> bytes{};
   fillRandom(bytes.data(), bytes.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(prefix);
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
+  std::string out;
+  out.reserve(prefix.size() + 2 * bytes.size());
+  out.append(prefix);
+  appendHexBytes(out, bytes.data(), bytes.size());
   return out;
 }
 
@@ -54,11 +67,16 @@ std::string timeOrdered(std::string_view prefix) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
-  char head[32];
-  std::snprintf(head, sizeof head, "%012llx%06x",
-                static_cast<unsigned long long>(ms) & 0xFFFFFFFFFFFFULL,
-                counter.fetch_add(1) & 0xFFFFFFu);
-  return random(std::string(prefix) + head).substr(0, prefix.size() + 18 + 6);
+  std::array<unsigned char, 3> bytes{};
+  fillRandom(bytes.data(), bytes.size());
+  // prefix, 12 hex digits of milliseconds, 6 of a counter, 6 random.
+  std::string out;
+  out.reserve(prefix.size() + 24);
+  out.append(prefix);
+  appendHex(out, static_cast<std::uint64_t>(ms), 12);
+  appendHex(out, counter.fetch_add(1), 6);
+  appendHexBytes(out, bytes.data(), bytes.size());
+  return out;
 }
 
 std::string newRequestId() { return random("req_"); }

@@ -1,5 +1,6 @@
 #include "core/ids.h"
 
+#include <chrono>
 #include <set>
 #include <string>
 #include <thread>
@@ -41,6 +42,17 @@ TEST(IdsTest, TimeOrderedIdsSortByCreation) {
     EXPECT_LT(previous.substr(4, 18), next.substr(4, 18));  // milliseconds, then the counter
     previous = next;
   }
+}
+
+TEST(IdsTest, TimeOrderedIdsCarryTheMillisecondsInHex) {
+  const auto before = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const std::string id = timeOrdered("val_");
+  const long long ms = std::stoll(id.substr(4, 12), nullptr, 16);
+  EXPECT_GE(ms, before);
+  EXPECT_LT(ms, before + 60'000);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef", 4), std::string::npos) << id;
 }
 
 }  // namespace
