@@ -1,5 +1,8 @@
 #include "telemetry/metrics.h"
 
+#include <thread>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace aisafe::telemetry {
@@ -21,6 +24,49 @@ TEST(MetricsTest, RendersPrometheusText) {
   EXPECT_NE(text.find("t_latency_seconds_bucket{le=\"+Inf\"} 2"), std::string::npos);
   EXPECT_NE(text.find("t_latency_seconds_count 2"), std::string::npos);
   EXPECT_NE(text.find("t_depth 3"), std::string::npos);
+}
+
+// Each thread counts into its own shard; render() and value() must add every shard up.
+TEST(MetricsTest, CountsFromManyThreadsAddUp) {
+  Registry r;
+  auto& c = r.counter("t_total", "Total");
+  auto& h = r.histogram("t_seconds", "Seconds", {0.1, 1});
+  constexpr int kThreads = 20;  // more than the shards, so some threads share one
+  constexpr int kEach = 2000;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&c, &h, t] {
+      for (int i = 0; i < kEach; ++i) {
+        c.inc({{"parity", t % 2 == 0 ? "even" : "odd"}});
+        h.observe(i % 2 == 0 ? 0.05 : 0.5);
+      }
+    });
+  }
+  for (auto& th : threads) {
+    th.join();
+  }
+  EXPECT_EQ(c.value({{"parity", "even"}}), kThreads / 2 * kEach);
+  EXPECT_EQ(c.value({{"parity", "odd"}}), kThreads / 2 * kEach);
+  const std::string text = r.render();
+  EXPECT_NE(text.find("t_total{parity=\"even\"} 20000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("t_seconds_bucket{le=\"0.1\"} 20000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("t_seconds_bucket{le=\"1\"} 40000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("t_seconds_bucket{le=\"+Inf\"} 40000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("t_seconds_count 40000\n"), std::string::npos) << text;
+}
+
+TEST(MetricsTest, HistogramBucketsAreCumulativeAndBoundsInclusive) {
+  Registry r;
+  auto& h = r.histogram("t_size", "Size", {1, 2, 4});
+  for (double v : {0.5, 1.0, 2.0, 3.0, 4.0, 9.0}) {
+    h.observe(v);
+  }
+  const std::string text = r.render();
+  EXPECT_NE(text.find("t_size_bucket{le=\"1\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("t_size_bucket{le=\"2\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("t_size_bucket{le=\"4\"} 5\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("t_size_bucket{le=\"+Inf\"} 6\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("t_size_sum 19.5\n"), std::string::npos) << text;
 }
 
 TEST(MetricsTest, LabelValuesAreEscaped) {
