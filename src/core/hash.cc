@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "core/hex.h"
+
 namespace aisafe::hash {
 
 namespace {
@@ -24,15 +26,8 @@ Sha256Digest sha256(std::string_view data) {
 }
 
 std::string sha256Hex(std::string_view data) {
-  static constexpr char kHex[] = "0123456789abcdef";
   const Sha256Digest digest = sha256(data);
-  std::string out;
-  out.reserve(digest.size() * 2);
-  for (const unsigned char byte : digest) {
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 0xF]);
-  }
-  return out;
+  return hex::encode(digest.data(), digest.size());
 }
 
 }  // namespace aisafe::hash

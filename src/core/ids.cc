@@ -8,6 +8,8 @@
 
 #include <openssl/rand.h>
 
+#include "core/hex.h"
+
 namespace aisafe::ids {
 
 namespace {
@@ -34,19 +36,10 @@ void fillRandom(unsigned char* out, std::size_t n) {
   used += n;
 }
 
-constexpr char kHex[] = "0123456789abcdef";
-
 // Appends the low `digits` hex digits of `value`, most significant first.
 void appendHex(std::string& out, std::uint64_t value, int digits) {
   for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
-    out.push_back(kHex[(value >> shift) & 0xF]);
-  }
-}
-
-void appendHexBytes(std::string& out, const unsigned char* bytes, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 0xF]);
+    out.push_back(hex::kDigits[(value >> shift) & 0xF]);
   }
 }
 
@@ -58,7 +51,7 @@ std::string random(std::string_view prefix) {
   std::string out;
   out.reserve(prefix.size() + 2 * bytes.size());
   out.append(prefix);
-  appendHexBytes(out, bytes.data(), bytes.size());
+  hex::append(out, bytes.data(), bytes.size());
   return out;
 }
 
@@ -75,7 +68,7 @@ std::string timeOrdered(std::string_view prefix) {
   out.append(prefix);
   appendHex(out, static_cast<std::uint64_t>(ms), 12);
   appendHex(out, counter.fetch_add(1), 6);
-  appendHexBytes(out, bytes.data(), bytes.size());
+  hex::append(out, bytes.data(), bytes.size());
   return out;
 }
 

@@ -6,11 +6,12 @@
 
 #include <openssl/rand.h>
 
+#include "core/hex.h"
+
 namespace aisafe::telemetry {
 namespace {
 
 constexpr std::size_t kVersion00Length = 55;  // 2 + 1 + 32 + 1 + 16 + 1 + 2
-constexpr char kHex[] = "0123456789abcdef";
 
 int hexValue(char c) {
   if (c >= '0' && c <= '9') {
@@ -48,12 +49,7 @@ bool allZero(const std::array<std::uint8_t, N>& id) {
 
 template <std::size_t N>
 std::string hexOf(const std::array<std::uint8_t, N>& id) {
-  std::string out(2 * N, '0');
-  for (std::size_t i = 0; i < N; ++i) {
-    out[2 * i] = kHex[id[i] >> 4];
-    out[2 * i + 1] = kHex[id[i] & 0xF];
-  }
-  return out;
+  return hex::encode(id.data(), N);
 }
 
 // xoshiro256** (Blackman and Vigna): four words of state, a few cycles per 64 bits.

@@ -6,6 +6,7 @@
 
 #include "auth/encoding.h"
 #include "auth/jwt.h"
+#include "core/hex.h"
 
 namespace aisafe::detectors::canary {
 namespace {
@@ -98,21 +99,11 @@ bool isBase32Body(std::string_view body) {
   return true;
 }
 
-std::string toHex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
-}
-
 }  // namespace
 
 CanaryKey::CanaryKey(std::string_view server_secret)
     : key_(auth::hmacSha256(server_secret, "aisafe/canary-tokens/v1")),
-      fingerprint_(toHex(auth::hmacSha256(key_, "fingerprint").substr(0, 6))) {}
+      fingerprint_(hex::encode(auth::hmacSha256(key_, "fingerprint").substr(0, 6))) {}
 
 std::string CanaryKey::mac(std::string_view organization_id, std::string_view random) const {
   // Length-prefixed, so no (organization, random) pair can be re-split into another.

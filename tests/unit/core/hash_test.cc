@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/hex.h"
+
 namespace aisafe::hash {
 namespace {
 
@@ -23,6 +25,11 @@ TEST(HashTest, RawDigestIsTheHexDigestsBytes) {
   const Sha256Digest d = sha256("abc");
   EXPECT_EQ(d[0], 0xba);
   EXPECT_EQ(d[31], 0xad);
+}
+
+TEST(HexTest, TwoLowerCaseDigitsPerByteHighNibbleFirst) {
+  EXPECT_EQ(hex::encode(std::string_view("\x00\x0f\xf0\xff\x5a", 5)), "000ff0ff5a");
+  EXPECT_EQ(hex::encode(std::string_view()), "");
 }
 
 // The method is fetched once, on first use, possibly from several threads at once.
