@@ -1,330 +1,317 @@
 #include "detect/survey.h"
 
-#include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 
 #include "detect/normalizer.h"
+#include "detect/survey_markers.h"
+#include "detect/survey_masks.h"
 
+// The survey runs on every text, so it reads 64 bytes at a time (survey_masks.h): each of its
+// rules is a few shifts and ANDs of the block's masks, and only the positions that can matter
+// (ends of words, runs long enough, hex digit pairs) are visited one by one. Byte for byte it
+// says what tests/unit/detect/bytewise_survey.h says, one byte at a time, four times slower.
 namespace aisafe::detect {
 namespace {
 
-enum : std::uint8_t {
-  kUpper = 1,
-  kLower = 2,
-  kDigit = 4,
-  kBase64 = 8,  // either alphabet: A-Z a-z 0-9 + / - _
-  kHex = 16,
-  kLeet = 32,     // characters leetspeak draws letters with
-  kWordSep = 64,  // punctuation used to split a word: ig-no-re, ignore.previous, a_b_c
-  kSpace = 128,   // white space as the rules' \s sees it
-  kAlnum = kUpper | kLower | kDigit,
+using Mask = std::uint64_t;
+constexpr Mask kTopBit = Mask{1} << 63;
+
+// Bit i of the result is bit i - k of the text (k in [1, 63]): the byte k places before, the
+// first k of them from the previous block.
+constexpr Mask before(Mask cur, Mask prev, unsigned k) { return (cur << k) | (prev >> (64 - k)); }
+// Bit i of the result is bit i + k of the text: the byte k places after.
+constexpr Mask after(Mask cur, Mask next, unsigned k) { return (cur >> k) | (next << (64 - k)); }
+
+// How many bits `m` has, counted up to two: every count the survey keeps is compared with two,
+// and a full population count is a library call on x86-64 without POPCNT.
+constexpr std::size_t upToTwo(Mask m) {
+  return std::size_t{m != 0} + std::size_t{(m & (m - 1)) != 0};
+}
+
+constexpr Mask bitsFrom(unsigned first) { return first >= 64 ? 0 : ~Mask{0} << first; }
+constexpr Mask bitsBelow(unsigned end) { return end >= 64 ? ~Mask{0} : (Mask{1} << end) - 1; }
+
+// Bit i set where byte i ends `length` (1 to 64) set bits in a row, some of them perhaps in
+// the previous block. Doubling: after each step, a bit says "this many in a row end here".
+constexpr Mask runsOf(Mask cur, Mask prev, unsigned length) {
+  for (unsigned covered = 1; covered < length;) {
+    const unsigned shift = covered < length - covered ? covered : length - covered;
+    cur &= before(cur, prev, shift);
+    prev &= prev << shift;
+    covered += shift;
+  }
+  return cur;
+}
+
+bool isBase64Byte(unsigned char c) {
+  const unsigned char lower = c | 0x20;
+  return (lower >= 'a' && lower <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+         c == '-' || c == '_';
+}
+
+class Surveyor {
+ public:
+  explicit Surveyor(std::string_view text)
+      : bytes_(reinterpret_cast<const unsigned char*>(text.data())), n_(text.size()) {}
+
+  Survey run() {
+    const std::size_t blocks = n_ / kSurveyBlock + 1;  // the last one holds position n_
+    BlockMasks prev;
+    prev.token_break = kTopBit;  // the text begins as if after a break
+    BlockMasks cur = load(0);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const BlockMasks next = b + 1 < blocks ? load(b + 1) : BlockMasks{};
+      block(b * kSurveyBlock, cur, prev, next);
+      prev = cur;
+      cur = next;
+    }
+    if (url_escapes_ >= kMinUrlEscapes) {
+      s_.encoded = true;
+    }
+    if (rot_markers_ >= kMinMarkerWords) {
+      s_.rot13 = true;
+    }
+    if (rev_markers_ >= kMinMarkerWords) {
+      s_.reversed = true;
+    }
+    if (leet_words_ >= kMinLeetWords) {
+      s_.obfuscated = true;
+    }
+    return s_;
+  }
+
+ private:
+  unsigned char at(std::size_t i) const { return bytes_[i]; }
+
+  // Past the end of the text a block reads as zero bytes, which belong to no class; the end
+  // itself ends the last token.
+  BlockMasks load(std::size_t b) const {
+    const std::size_t offset = b * kSurveyBlock;
+    if (offset + kSurveyBlock <= n_) {
+      return classifyBlock(bytes_ + offset);
+    }
+    unsigned char tail[kSurveyBlock] = {};
+    if (n_ > offset) {
+      std::memcpy(tail, bytes_ + offset, n_ - offset);
+    }
+    BlockMasks m = classifyBlock(tail);
+    m.token_break |= Mask{1} << (n_ - offset);
+    return m;
+  }
+
+  void block(std::size_t offset, const BlockMasks& cur, const BlockMasks& prev,
+             const BlockMasks& next) {
+    const Mask letter_before = before(cur.letter, prev.letter, 1);
+    const Mask letter_after = after(cur.letter, next.letter, 1);
+    if (runsOf(cur.space, prev.space, kMaxWhitespaceRun + 1) != 0) {
+      s_.obfuscated = true;
+    }
+    static_assert(kMinUrlEscapes <= 2, "escapes are counted up to two per block");
+    if (!s_.encoded) {
+      encodedRuns(offset, cur, prev);
+      hexPairs(offset, cur, prev, next);
+      url_escapes_ +=
+          upToTwo(cur.percent & after(cur.hex, next.hex, 1) & after(cur.hex, next.hex, 2));
+    }
+    words(offset, cur, letter_before, letter_after);
+    spacedLetters(cur, prev, next);
+    tokens(cur, letter_before, letter_after);
+  }
+
+  // A base64/hex-alphabet run of kMinEncodedRun or more; real base64 of text mixes cases and
+  // digits, so a long all-lowercase run (a long word, a hyphenated phrase) does not count.
+  void encodedRuns(std::size_t offset, const BlockMasks& cur, const BlockMasks& prev) {
+    for (Mask long_enough = runsOf(cur.base64, prev.base64, kMinEncodedRun); long_enough != 0;
+         long_enough &= long_enough - 1) {
+      const std::size_t reached = offset + static_cast<std::size_t>(std::countr_zero(long_enough));
+      if (reached < checked_until_) {
+        continue;  // a run already looked at whole
+      }
+      // The first bit of a run is where it reaches the length, so it began that far back.
+      std::size_t end = reached + 1 - kMinEncodedRun;
+      bool upper = false, lower = false, digit = false;
+      for (; end < n_ && isBase64Byte(at(end)); ++end) {
+        const unsigned char c = at(end);
+        upper = upper || (c >= 'A' && c <= 'Z');
+        lower = lower || (c >= 'a' && c <= 'z');
+        digit = digit || (c >= '0' && c <= '9');
+      }
+      checked_until_ = end;
+      if (int{upper} + int{lower} + int{digit} >= 2) {
+        s_.encoded = true;
+        return;
+      }
+    }
+  }
+
+  // Two hex digits standing alone, or after \x or 0x: one byte of hex written byte by byte.
+  // Bytes one separator apart (or none, after a prefix) make a streak.
+  void hexPairs(std::size_t offset, const BlockMasks& cur, const BlockMasks& prev,
+                const BlockMasks& next) {
+    const Mask alnum = cur.letter | cur.digit;
+    const Mask pairs =
+        cur.hex & after(cur.hex, next.hex, 1) & ~after(alnum, next.letter | next.digit, 2);
+    if (pairs == 0) {
+      return;
+    }
+    const Mask prefixed = before(cur.x, prev.x, 1) & before(cur.escape, prev.escape, 2);
+    for (Mask found = pairs & (prefixed | ~before(alnum, prev.letter | prev.digit, 1)); found != 0;
+         found &= found - 1) {
+      const auto bit = static_cast<unsigned>(std::countr_zero(found));
+      const std::size_t i = offset + bit;
+      const std::size_t from = ((prefixed >> bit) & 1U) != 0 ? i - 2 : i;
+      const bool next_pair =
+          hex_streak_ > 0 && (from == hex_streak_end_ || from == hex_streak_end_ + 1);
+      hex_streak_ = next_pair ? hex_streak_ + 1 : 1;
+      hex_streak_end_ = i + 2;
+      if (hex_streak_ >= kMinHexPairs) {
+        s_.encoded = true;
+      }
+    }
+  }
+
+  // Words are runs of ASCII letters; each is looked up when its last letter is reached.
+  void words(std::size_t offset, const BlockMasks& cur, Mask letter_before, Mask letter_after) {
+    const Mask starts = cur.letter & ~letter_before;
+    for (Mask lasts = cur.letter & ~letter_after; lasts != 0; lasts &= lasts - 1) {
+      const auto last = static_cast<unsigned>(std::countr_zero(lasts));
+      const Mask own_start = starts & bitsBelow(last + 1);
+      const std::size_t start =
+          own_start != 0 ? offset + 63 - static_cast<std::size_t>(std::countl_zero(own_start))
+                         : word_start_;
+      endWord(start, offset + last + 1);
+    }
+    if (starts != 0) {  // the block's last word may go on into the next one
+      word_start_ = offset + 63 - static_cast<std::size_t>(std::countl_zero(starts));
+    }
+  }
+
+  void endWord(std::size_t start, std::size_t end) {
+    using namespace survey_markers;
+    const std::size_t len = end - start;
+    const bool plural = len == kMaxPackedWord + 1 && (at(end - 1) | 0x20) == 's';
+    if (len < 3 || (len > kMaxPackedWord && !plural)) {
+      return;
+    }
+    const std::size_t packed = plural ? kMaxPackedWord : len;
+    if (!mayBeMarker(at(start), at(start + packed - 1))) {
+      return;
+    }
+    const std::string_view word(reinterpret_cast<const char*>(bytes_) + start, packed);
+    switch (lookup(pack(word))) {
+      case Marker::kNone:
+        break;
+      case Marker::kRot13:
+        ++rot_markers_;
+        break;
+      case Marker::kReversed:
+        ++rev_markers_;
+        break;
+      case Marker::kRot13Hint:
+        s_.rot13 = true;
+        break;
+      case Marker::kReversedHint:
+        s_.reversed = true;
+        break;
+      case Marker::kRot: {  // "rot13", "rot-13", "rot 13"
+        std::size_t k = end;
+        if (k < n_ && (at(k) == '-' || at(k) == ' ' || at(k) == '_')) {
+          ++k;
+        }
+        if (k + 1 < n_ && at(k) == '1' && at(k + 1) == '3') {
+          s_.rot13 = true;
+        }
+        break;
+      }
+    }
+  }
+
+  // One letter (or leetspeak digit) after another, one space apart: "i g n o r e", "1 g n 0".
+  // A link is such a single character with another two bytes back and a space between them.
+  void spacedLetters(const BlockMasks& cur, const BlockMasks& prev, const BlockMasks& next) {
+    const Mask single = (cur.letter | cur.leet) & before(cur.token_break, prev.token_break, 1) &
+                        after(cur.token_break, next.token_break, 1);
+    const Mask link = single & before(single, prev_single_, 2) & before(cur.blank, prev.blank, 1);
+    static_assert(kMinSpacedLetters == 4, "three links in a row make four letters");
+    if ((link & before(link, prev_link_, 2) & before(link, prev_link_, 4)) != 0) {
+      s_.obfuscated = true;
+    }
+    prev_single_ = single;
+    prev_link_ = link;
+  }
+
+  // Per token (what lies between token breaks): leetspeak words ("pr3v10u5": letters with two
+  // or more leet characters) and words split by punctuation ("ig-no-re", "ignore.previous"),
+  // unless the token looks like a path, URL or email. Only tokens holding a leet character or a
+  // split are counted; the others cannot make a difference.
+  void tokens(const BlockMasks& cur, Mask letter_before, Mask letter_after) {
+    const Mask seps = cur.word_sep & letter_before & letter_after;
+    const Mask marks = cur.leet | seps;
+    const Mask breaks = cur.token_break;
+    const auto add = [&](Mask span) {
+      token_letters_ += upToTwo(cur.letter & span);
+      token_leet_ += upToTwo(cur.leet & span);
+      token_seps_ += upToTwo(seps & span);
+      token_url_like_ = token_url_like_ || (cur.url & span) != 0;
+    };
+    if (breaks == 0) {
+      add(~Mask{0});  // the whole block belongs to the open token
+      return;
+    }
+    // The token left open by the previous block ends at the first break.
+    const auto first = static_cast<unsigned>(std::countr_zero(breaks));
+    if (token_leet_ != 0 || token_seps_ != 0 || (marks & bitsBelow(first)) != 0) {
+      add(bitsBelow(first));
+    }
+    endToken();
+    // Tokens that begin in this block and hold a mark, one at a time.
+    for (Mask pending = marks & bitsFrom(first + 1); pending != 0;) {
+      const auto mark = static_cast<unsigned>(std::countr_zero(pending));
+      const auto begin = 64 - static_cast<unsigned>(std::countl_zero(breaks & bitsBelow(mark)));
+      const Mask later_breaks = breaks & bitsFrom(mark);
+      const unsigned end =
+          later_breaks != 0 ? static_cast<unsigned>(std::countr_zero(later_breaks)) : 64;
+      add(bitsFrom(begin) & bitsBelow(end));
+      if (end == 64) {
+        return;  // it goes on into the next block, counted so far
+      }
+      endToken();
+      pending &= bitsFrom(end + 1);
+    }
+    // The token left open here holds no mark yet: only what a later one would need.
+    const Mask open = bitsFrom(64 - static_cast<unsigned>(std::countl_zero(breaks)));
+    token_letters_ = upToTwo(cur.letter & open);
+    token_url_like_ = (cur.url & open) != 0;
+  }
+
+  void endToken() {
+    if (token_letters_ >= 2 && token_leet_ >= 2) {
+      ++leet_words_;
+    }
+    if (token_seps_ >= 2 && !token_url_like_) {
+      s_.obfuscated = true;
+    }
+    token_letters_ = token_leet_ = token_seps_ = 0;
+    token_url_like_ = false;
+  }
+
+  const unsigned char* bytes_;
+  std::size_t n_;
+  Survey s_;
+  std::size_t checked_until_ = 0;  // encoded runs: everything before this was looked at
+  std::size_t url_escapes_ = 0;
+  std::size_t hex_streak_ = 0, hex_streak_end_ = 0;
+  std::size_t rot_markers_ = 0, rev_markers_ = 0;
+  std::size_t word_start_ = 0;  // of a word that began in an earlier block
+  Mask prev_single_ = 0, prev_link_ = 0;
+  std::size_t token_letters_ = 0, token_leet_ = 0, token_seps_ = 0, leet_words_ = 0;
+  bool token_url_like_ = false;
 };
-
-constexpr std::array<std::uint8_t, 256> makeClasses() {
-  std::array<std::uint8_t, 256> t{};
-  for (int c = 'A'; c <= 'Z'; ++c) {
-    t[c] = kUpper | kBase64;
-  }
-  for (int c = 'a'; c <= 'z'; ++c) {
-    t[c] = kLower | kBase64;
-  }
-  for (int c = '0'; c <= '9'; ++c) {
-    t[c] = kDigit | kBase64 | kHex;
-  }
-  for (int c = 'A'; c <= 'F'; ++c) {
-    t[c] |= kHex;
-  }
-  for (int c = 'a'; c <= 'f'; ++c) {
-    t[c] |= kHex;
-  }
-  for (unsigned char c : {'+', '/'}) {
-    t[c] |= kBase64;
-  }
-  for (unsigned char c : {'-', '_'}) {
-    t[c] |= kBase64 | kWordSep;
-  }
-  t['.'] |= kWordSep;
-  for (unsigned char c : {' ', '\t', '\n', '\r', '\f', '\v'}) {
-    t[c] |= kSpace;
-  }
-  for (unsigned char c : {'0', '1', '3', '4', '5', '7', '@', '$'}) {
-    t[c] |= kLeet;
-  }
-  return t;
-}
-constexpr std::array<std::uint8_t, 256> kClasses = makeClasses();
-
-bool isSpace(unsigned char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
-
-// A lower-cased word of up to 8 letters packed into an integer, so the marker lists below are
-// compared with one instruction per entry.
-constexpr std::uint64_t pack(std::string_view w) {
-  std::uint64_t k = 0;
-  for (char c : w) {
-    k = (k << 8) | static_cast<unsigned char>(c | 0x20);
-  }
-  return k;
-}
-
-enum class Marker : std::uint8_t { kNone, kRot13, kReversed, kRot13Hint, kReversedHint, kRot };
-struct MarkerWord {
-  std::uint64_t key;
-  Marker marker;
-};
-// Frequent English words as they look after ROT13 or reversal, and the words people use to ask
-// for a decoding. Chosen to be rare as plain English or code ("dna", "gb" and "bs" are left out).
-constexpr MarkerWord kMarkers[] = {
-    {pack("gur"), Marker::kRot13},
-    {pack("naq"), Marker::kRot13},
-    {pack("lbh"), Marker::kRot13},
-    {pack("lbhe"), Marker::kRot13},
-    {pack("nyy"), Marker::kRot13},
-    {pack("vtaber"), Marker::kRot13},
-    {pack("cerivbhf"), Marker::kRot13},
-    {pack("flfgrz"), Marker::kRot13},
-    {pack("cebzcg"), Marker::kRot13},
-    {pack("ehyrf"), Marker::kRot13},
-    {pack("eht"), Marker::kReversed},
-    {pack("uoy"), Marker::kReversed},
-    {pack("ruoy"), Marker::kReversed},
-    {pack("lla"), Marker::kReversed},
-    {pack("erongi"), Marker::kReversed},
-    {pack("suoiverp"), Marker::kReversed},
-    {pack("metsys"), Marker::kReversed},
-    {pack("tpmorp"), Marker::kReversed},
-    {pack("selur"), Marker::kReversed},
-    {pack("caesar"), Marker::kRot13Hint},
-    {pack("reverse"), Marker::kReversedHint},
-    {pack("reversed"), Marker::kReversedHint},
-    {pack("backward"), Marker::kReversedHint},
-    {pack("esrever"), Marker::kReversedHint},
-    {pack("rot"), Marker::kRot},
-};
-
-// The markers in a small open-addressing table, so a word costs one multiply and a probe or
-// two instead of a walk over the list: this runs for every word of every text.
-constexpr std::size_t kTableBits = 7;
-constexpr std::size_t slotOf(std::uint64_t key) {
-  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - kTableBits));
-}
-constexpr std::array<MarkerWord, std::size_t{1} << kTableBits> makeTable() {
-  std::array<MarkerWord, std::size_t{1} << kTableBits> t{};
-  for (const MarkerWord& m : kMarkers) {
-    std::size_t i = slotOf(m.key);
-    while (t[i].key != 0) {
-      i = (i + 1) & (t.size() - 1);
-    }
-    t[i] = m;
-  }
-  return t;
-}
-constexpr auto kMarkerTable = makeTable();
-
-// Most words cannot be a marker: their first and last letters already rule them out. This
-// bit table of (first, last) letter pairs of the markers lets those words skip packing and the
-// probe, which were a third of the survey's time on prose.
-constexpr std::size_t kLetters = 26;
-constexpr std::array<std::uint32_t, kLetters> makeEnds() {
-  std::array<std::uint32_t, kLetters> t{};
-  for (const MarkerWord& m : kMarkers) {
-    const unsigned last = static_cast<unsigned>(m.key & 0xFF) - 'a';
-    std::uint64_t first_byte = m.key;
-    while (first_byte > 0xFF) {
-      first_byte >>= 8;
-    }
-    t[static_cast<std::size_t>(first_byte) - 'a'] |= std::uint32_t{1} << last;
-  }
-  return t;
-}
-constexpr auto kMarkerEnds = makeEnds();
-
-// `first` and `last` are ASCII letters of either case.
-bool mayBeMarker(unsigned char first, unsigned char last) {
-  const unsigned f = (first | 0x20U) - 'a';
-  const unsigned l = (last | 0x20U) - 'a';
-  return ((kMarkerEnds[f] >> l) & 1U) != 0;
-}
-
-Marker lookup(std::uint64_t key) {
-  for (std::size_t i = slotOf(key);; i = (i + 1) & (kMarkerTable.size() - 1)) {
-    if (kMarkerTable[i].key == key) {
-      return kMarkerTable[i].marker;
-    }
-    if (kMarkerTable[i].key == 0) {
-      return Marker::kNone;
-    }
-  }
-}
-
-// Words of more than 8 letters ("instructions") are not packed: the shorter markers suffice,
-// except that "backwards" is read as "backward".
-constexpr std::size_t kMaxPackedWord = 8;
 
 }  // namespace
 
-Survey surveyText(std::string_view text) {
-  Survey s;
-  const std::size_t n = text.size();
-  const auto at = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-
-  std::size_t run = 0;  // base64/hex-alphabet run
-  std::uint8_t run_classes = 0;
-  std::size_t url_escapes = 0;
-  std::size_t hex_streak = 0, hex_streak_end = 0;  // "\x69\x67", "69 67 6e": bytes in a row
-  std::size_t rot_markers = 0, rev_markers = 0;
-  std::size_t word_start = 0, word_len = 0;  // ASCII letters
-  std::size_t token_begin = 0, spaced = 0, last_single_end = 0;
-  std::size_t token_letters = 0, token_leet = 0, token_seps = 0, leet_words = 0;
-  bool token_url_like = false;  // '/', ':' or '@': paths, URLs and emails split on dots legally
-  std::size_t space_run = 0;    // white space in a row
-
-  const auto end_run = [&] {
-    // Real base64 of text mixes cases and digits; a long all-lowercase run is just a long word.
-    const int classes = ((run_classes & kUpper) != 0) + ((run_classes & kLower) != 0) +
-                        ((run_classes & kDigit) != 0);
-    if (run >= kMinEncodedRun && classes >= 2) {
-      s.encoded = true;
-    }
-    run = 0;
-    run_classes = 0;
-  };
-  const auto end_word = [&](std::size_t end) {
-    const bool plural = word_len == kMaxPackedWord + 1 && (at(end - 1) | 0x20) == 's';
-    const std::size_t packed = plural ? kMaxPackedWord : word_len;
-    if (word_len >= 3 && (word_len <= kMaxPackedWord || plural) &&
-        mayBeMarker(at(word_start), at(word_start + packed - 1))) {
-      switch (lookup(pack(text.substr(word_start, packed)))) {
-        case Marker::kNone:
-          break;
-        case Marker::kRot13:
-          ++rot_markers;
-          break;
-        case Marker::kReversed:
-          ++rev_markers;
-          break;
-        case Marker::kRot13Hint:
-          s.rot13 = true;
-          break;
-        case Marker::kReversedHint:
-          s.reversed = true;
-          break;
-        case Marker::kRot: {  // "rot13", "rot-13", "rot 13"
-          std::size_t k = end;
-          if (k < n && (at(k) == '-' || at(k) == ' ' || at(k) == '_')) {
-            ++k;
-          }
-          if (k + 1 < n && at(k) == '1' && at(k + 1) == '3') {
-            s.rot13 = true;
-          }
-          break;
-        }
-      }
-    }
-    word_len = 0;
-  };
-  // A token is what lies between whitespace; `end` is where it stops.
-  const auto end_token = [&](std::size_t end) {
-    const std::size_t len = end - token_begin;
-    if (len == 1 && (kClasses[at(token_begin)] & (kUpper | kLower | kLeet)) != 0) {
-      // One letter (or leetspeak digit) after another, one space apart: "i g n o r e", "1 g n 0".
-      const bool next_to_last =
-          spaced > 0 && last_single_end + 1 == token_begin && at(token_begin - 1) == ' ';
-      spaced = next_to_last ? spaced + 1 : 1;
-      last_single_end = end;
-      if (spaced >= kMinSpacedLetters) {
-        s.obfuscated = true;
-      }
-    } else if (len > 1) {
-      spaced = 0;
-    }
-    token_begin = end + 1;
-    if (token_letters >= 2 && token_leet >= 2) {
-      ++leet_words;
-    }
-    if (token_seps >= 2 && !token_url_like) {
-      s.obfuscated = true;
-    }
-    token_letters = token_leet = token_seps = 0;
-    token_url_like = false;
-  };
-
-  for (std::size_t i = 0; i < n; ++i) {
-    const unsigned char c = at(i);
-    const std::uint8_t cls = kClasses[c];
-    space_run = (cls & kSpace) != 0 ? space_run + 1 : 0;
-    if (space_run > kMaxWhitespaceRun) {
-      s.obfuscated = true;
-    }
-    if ((cls & kBase64) != 0) {
-      ++run;
-      run_classes |= cls;
-    } else if (run != 0) {
-      end_run();
-    }
-    if ((cls & kHex) != 0 && i + 1 < n && (kClasses[at(i + 1)] & kHex) != 0 &&
-        (i + 2 == n || (kClasses[at(i + 2)] & kAlnum) == 0)) {
-      // Two hex digits standing alone, or after \x or 0x: one byte of hex written byte by
-      // byte. Bytes one separator apart (or none, after a prefix) make a streak.
-      const bool prefixed =
-          i >= 2 && (at(i - 1) | 0x20) == 'x' && (at(i - 2) == '\\' || at(i - 2) == '0');
-      if (prefixed || i == 0 || (kClasses[at(i - 1)] & kAlnum) == 0) {
-        const std::size_t from = prefixed ? i - 2 : i;
-        const bool next = hex_streak > 0 && (from == hex_streak_end || from == hex_streak_end + 1);
-        hex_streak = next ? hex_streak + 1 : 1;
-        hex_streak_end = i + 2;
-        if (hex_streak >= kMinHexPairs) {
-          s.encoded = true;
-        }
-      }
-    }
-    if ((cls & (kUpper | kLower)) != 0) {
-      if (word_len++ == 0) {
-        word_start = i;
-      }
-      ++token_letters;
-      continue;
-    }
-    if (word_len != 0) {
-      end_word(i);
-    }
-    if (isSpace(c)) {
-      end_token(i);
-      continue;
-    }
-    if ((cls & kLeet) != 0) {
-      ++token_leet;
-    }
-    if ((cls & kWordSep) != 0 && i > 0 && i + 1 < n && (kClasses[at(i - 1)] & (kUpper | kLower)) &&
-        (kClasses[at(i + 1)] & (kUpper | kLower))) {
-      ++token_seps;
-    } else if (c == '/' || c == ':' || c == '@') {
-      token_url_like = true;
-    } else if (c == '%' && i + 2 < n && (kClasses[at(i + 1)] & kHex) &&
-               (kClasses[at(i + 2)] & kHex)) {
-      ++url_escapes;
-    }
-  }
-  if (run != 0) {
-    end_run();
-  }
-  if (word_len != 0) {
-    end_word(n);
-  }
-  end_token(n);
-
-  if (url_escapes >= kMinUrlEscapes) {
-    s.encoded = true;
-  }
-  if (rot_markers >= kMinMarkerWords) {
-    s.rot13 = true;
-  }
-  if (rev_markers >= kMinMarkerWords) {
-    s.reversed = true;
-  }
-  if (leet_words >= kMinLeetWords) {
-    s.obfuscated = true;
-  }
-  return s;
-}
+Survey surveyText(std::string_view text) { return Surveyor(text).run(); }
 
 }  // namespace aisafe::detect

@@ -1,0 +1,170 @@
+#include "detect/survey_masks.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace aisafe::detect {
+
+BlockMasks classifyBlockBytewise(const unsigned char* bytes) {
+  BlockMasks m;
+  for (std::size_t i = 0; i < kSurveyBlock; ++i) {
+    const unsigned char c = bytes[i];
+    const unsigned char lower = c | 0x20;
+    const bool letter = lower >= 'a' && lower <= 'z';
+    const bool digit = c >= '0' && c <= '9';
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    const auto set = [&](std::uint64_t& mask, bool yes) {
+      if (yes) {
+        mask |= bit;
+      }
+    };
+    set(m.letter, letter);
+    set(m.digit, digit);
+    set(m.hex, digit || (lower >= 'a' && lower <= 'f'));
+    set(m.base64, letter || digit || c == '+' || c == '/' || c == '-' || c == '_');
+    set(m.space, c == ' ' || (c >= '\t' && c <= '\r'));
+    set(m.token_break, c == ' ' || c == '\t' || c == '\n' || c == '\r');
+    set(m.blank, c == ' ');
+    set(m.leet, c == '0' || c == '1' || c == '3' || c == '4' || c == '5' || c == '7' || c == '@' ||
+                    c == '$');
+    set(m.word_sep, c == '-' || c == '_' || c == '.');
+    set(m.url, c == '/' || c == ':' || c == '@');
+    set(m.percent, c == '%');
+    set(m.x, lower == 'x');
+    set(m.escape, c == '\\' || c == '0');
+  }
+  return m;
+}
+
+#if defined(__SSE2__)
+namespace {
+
+// SSE2 is part of x86-64 itself, so this needs no dispatch. Bytes compare unsigned through
+// min: v <= k exactly when min(v, k) == v.
+__m128i inRange(__m128i v, unsigned char lo, unsigned char hi) {
+  const __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(lo)));
+  const __m128i width = _mm_set1_epi8(static_cast<char>(hi - lo));
+  return _mm_cmpeq_epi8(_mm_min_epu8(shifted, width), shifted);
+}
+
+__m128i is(__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); }
+
+std::uint64_t bits(__m128i v, std::size_t part) {
+  return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(v)))
+         << (16 * part);
+}
+
+BlockMasks classifyBlockSse2(const unsigned char* bytes) {
+  BlockMasks m;
+  for (std::size_t part = 0; part < kSurveyBlock / 16; ++part) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * part));
+    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    const __m128i letter = inRange(lower, 'a', 'z');
+    const __m128i digit = inRange(v, '0', '9');
+    const __m128i dash = is(v, '-');
+    const __m128i underscore = is(v, '_');
+    const __m128i slash = is(v, '/');
+    const __m128i at = is(v, '@');
+    const __m128i blank = is(v, ' ');
+    const __m128i zero = is(v, '0');
+    const __m128i control_space = inRange(v, '\t', '\r');
+    const __m128i vertical = inRange(v, '\v', '\f');  // white space, but not a token break
+    m.letter |= bits(letter, part);
+    m.digit |= bits(digit, part);
+    m.hex |= bits(_mm_or_si128(digit, inRange(lower, 'a', 'f')), part);
+    m.base64 |= bits(
+        _mm_or_si128(_mm_or_si128(letter, digit),
+                     _mm_or_si128(_mm_or_si128(is(v, '+'), slash), _mm_or_si128(dash, underscore))),
+        part);
+    m.space |= bits(_mm_or_si128(blank, control_space), part);
+    m.token_break |= bits(_mm_or_si128(blank, _mm_andnot_si128(vertical, control_space)), part);
+    m.blank |= bits(blank, part);
+    const __m128i leet_digit =
+        _mm_or_si128(_mm_or_si128(inRange(v, '0', '1'), inRange(v, '3', '5')), is(v, '7'));
+    m.leet |= bits(_mm_or_si128(leet_digit, _mm_or_si128(at, is(v, '$'))), part);
+    m.word_sep |= bits(_mm_or_si128(_mm_or_si128(dash, underscore), is(v, '.')), part);
+    m.url |= bits(_mm_or_si128(_mm_or_si128(slash, is(v, ':')), at), part);
+    m.percent |= bits(is(v, '%'), part);
+    m.x |= bits(is(lower, 'x'), part);
+    m.escape |= bits(_mm_or_si128(is(v, '\\'), zero), part);
+  }
+  return m;
+}
+
+}  // namespace
+#endif
+
+#if defined(__x86_64__)
+namespace {
+
+// With AVX-512 a whole block is one register and every comparison yields its 64-bit mask
+// directly. Built for that target here and chosen at start-up, so the binary still runs on
+// any x86-64.
+#define AISAFE_AVX512BW __attribute__((target("avx512bw")))
+
+AISAFE_AVX512BW std::uint64_t is512(__m512i v, char c) {
+  return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(c));
+}
+
+AISAFE_AVX512BW std::uint64_t inRange512(__m512i v, unsigned char lo, unsigned char hi) {
+  return _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(static_cast<char>(lo))),
+                                _mm512_set1_epi8(static_cast<char>(hi - lo)));
+}
+
+AISAFE_AVX512BW BlockMasks classifyBlockAvx512(const unsigned char* bytes) {
+  const __m512i v = _mm512_loadu_si512(bytes);
+  const __m512i lower = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+  BlockMasks m;
+  m.letter = inRange512(lower, 'a', 'z');
+  m.digit = inRange512(v, '0', '9');
+  m.hex = m.digit | inRange512(lower, 'a', 'f');
+  const std::uint64_t dash = is512(v, '-');
+  const std::uint64_t underscore = is512(v, '_');
+  const std::uint64_t slash = is512(v, '/');
+  const std::uint64_t at = is512(v, '@');
+  m.blank = is512(v, ' ');
+  const std::uint64_t control_space = inRange512(v, '\t', '\r');
+  m.base64 = m.letter | m.digit | is512(v, '+') | slash | dash | underscore;
+  m.space = m.blank | control_space;
+  m.token_break = m.blank | (control_space & ~inRange512(v, '\v', '\f'));
+  m.leet = inRange512(v, '0', '1') | inRange512(v, '3', '5') | is512(v, '7') | at | is512(v, '$');
+  m.word_sep = dash | underscore | is512(v, '.');
+  m.url = slash | is512(v, ':') | at;
+  m.percent = is512(v, '%');
+  m.x = is512(lower, 'x');
+  m.escape = is512(v, '\\') | is512(v, '0');
+  return m;
+}
+
+bool hasAvx512bw() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bw") != 0;
+}
+
+}  // namespace
+#endif
+
+std::vector<BlockClassifier> blockClassifiers() {
+  std::vector<BlockClassifier> all = {{"bytewise", classifyBlockBytewise}};
+#if defined(__SSE2__)
+  all.push_back({"sse2", classifyBlockSse2});
+#endif
+#if defined(__x86_64__)
+  if (hasAvx512bw()) {
+    all.push_back({"avx512bw", classifyBlockAvx512});
+  }
+#endif
+  return all;
+}
+
+BlockMasks classifyBlock(const unsigned char* bytes) {
+  // The last one listed is the fastest this processor runs; chosen on first use, so no
+  // start-up order matters.
+  static const BlockClassifier::Function kFastest = blockClassifiers().back().classify;
+  return kFastest(bytes);
+}
+
+}  // namespace aisafe::detect
