@@ -2,6 +2,10 @@
 
 #include <array>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/utf8.h"
 
 namespace aisafe::detectors::classifier {
@@ -110,9 +114,75 @@ AISAFE_CLONED_FOR_X86_LEVELS void hashCharGrams(const char32_t* folded, std::siz
   }
 }
 
+#if defined(__SSE2__)
+namespace {
+
+constexpr std::size_t kAsciiChunk = 16;
+
+// v in [lo, hi], bytes compared unsigned: v - lo <= hi - lo exactly when min(v - lo, hi - lo)
+// is v - lo.
+__m128i inRange(__m128i v, char lo, char hi) {
+  const __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+  const __m128i width = _mm_set1_epi8(static_cast<char>(hi - lo));
+  return _mm_cmpeq_epi8(_mm_min_epu8(shifted, width), shifted);
+}
+
+// Stores the 16 bytes of v as 16 32-bit values, the i-th plus base + i * step.
+void widenInto(__m128i v, std::uint32_t base, std::uint32_t step, std::uint32_t* out) {
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i low = _mm_unpacklo_epi8(v, zero);
+  const __m128i high = _mm_unpackhi_epi8(v, zero);
+  const __m128i quarters[4] = {_mm_unpacklo_epi16(low, zero), _mm_unpackhi_epi16(low, zero),
+                               _mm_unpacklo_epi16(high, zero), _mm_unpackhi_epi16(high, zero)};
+  for (std::size_t q = 0; q < 4; ++q) {
+    const auto first = static_cast<std::uint32_t>(base + 4 * q * step);
+    const __m128i offsets =
+        _mm_setr_epi32(static_cast<int>(first), static_cast<int>(first + step),
+                       static_cast<int>(first + 2 * step), static_cast<int>(first + 3 * step));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 4 * q), _mm_add_epi32(quarters[q], offsets));
+  }
+}
+
+// Folds bytes[0, 16) when they fold one to one: all ASCII, no white space but single spaces
+// with something other than white space after them (bytes[16] too, which must be readable),
+// and no space first when nothing was folded before it (leading spaces are dropped). A space
+// then becomes one folded space that, as in the bytewise fold, points at the byte after it.
+// False, and nothing written, otherwise.
+bool foldAsciiChunk(const unsigned char* bytes, std::uint32_t pos, bool after_text,
+                    char32_t* folded, std::uint8_t* kinds, std::uint32_t* byte_of) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
+  const __m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+  const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(blank));
+  const unsigned next = bytes[kAsciiChunk];
+  const bool next_is_text = next < 0x80 && next != ' ' && (next < '\t' || next > '\r');
+  if (_mm_movemask_epi8(v) != 0 || _mm_movemask_epi8(inRange(v, '\t', '\r')) != 0 ||
+      (spaces & (spaces >> 1)) != 0 || ((spaces & 0x8000U) != 0 && !next_is_text) ||
+      ((spaces & 1U) != 0 && !after_text)) {
+    return false;
+  }
+  const __m128i upper = inRange(v, 'A', 'Z');
+  const __m128i digit = inRange(v, '0', '9');
+  __m128i f = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+  f = _mm_or_si128(_mm_andnot_si128(digit, f), _mm_and_si128(digit, _mm_set1_epi8('0')));
+  const __m128i word =
+      _mm_or_si128(_mm_or_si128(inRange(f, 'a', 'z'), _mm_cmpeq_epi8(f, _mm_set1_epi8('0'))),
+                   _mm_cmpeq_epi8(f, _mm_set1_epi8('\'')));
+  static_assert(kWordLetter == 1 && kNotWord == 0, "kinds are stored as the word mask's low bit");
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(kinds), _mm_and_si128(word, _mm_set1_epi8(1)));
+  static_assert(sizeof(char32_t) == sizeof(std::uint32_t));
+  widenInto(f, 0, 0, reinterpret_cast<std::uint32_t*>(folded));
+  widenInto(_mm_and_si128(blank, _mm_set1_epi8(1)), pos, 1, byte_of);
+  return true;
+}
+
+}  // namespace
+#endif
+
 // Writes through pointers into buffers sized for the worst case: a folded text has at most as
-// many code points as the input has bytes.
-void foldText(std::string_view text, FoldedText& out) {
+// many code points as the input has bytes. With `chunks`, ASCII prose goes 16 bytes at a time
+// (foldAsciiChunk); the result is the same either way.
+template <bool kChunks>
+void foldWith(std::string_view text, FoldedText& out) {
   if (out.chars.size() < text.size()) {
     out.chars.resize(text.size());
     out.kinds.resize(text.size());
@@ -124,7 +194,23 @@ void foldText(std::string_view text, FoldedText& out) {
 
   std::size_t n = 0;
   bool pending_space = false;
+  [[maybe_unused]] std::size_t bytewise_until = 0;  // after a chunk that did not fold 1:1
   for (std::size_t pos = 0; pos < text.size();) {
+#if defined(__SSE2__)
+    if constexpr (kChunks) {
+      if (pos >= bytewise_until && !pending_space) {
+        if (pos + kAsciiChunk < text.size() &&
+            foldAsciiChunk(reinterpret_cast<const unsigned char*>(text.data()) + pos,
+                           static_cast<std::uint32_t>(pos), n != 0, folded + n, kinds + n,
+                           byte_of + n)) {
+          n += kAsciiChunk;
+          pos += kAsciiChunk;
+          continue;
+        }
+        bytewise_until = pos + kAsciiChunk;
+      }
+    }
+#endif
     const auto byte = static_cast<unsigned char>(text[pos]);
     std::size_t len = 1;
     char32_t c = 0;
@@ -159,6 +245,10 @@ void foldText(std::string_view text, FoldedText& out) {
   }
   out.code_points = static_cast<std::uint32_t>(n);
 }
+
+void foldText(std::string_view text, FoldedText& out) { foldWith<true>(text, out); }
+
+void foldTextBytewise(std::string_view text, FoldedText& out) { foldWith<false>(text, out); }
 
 // Each code point yields at most two character n-grams and two word features.
 void extractFeatures(std::string_view text, std::uint32_t buckets, TextFeatures& out) {

@@ -1,5 +1,7 @@
 #include <cmath>
+#include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -57,6 +59,57 @@ TEST(TextFeatures, AreThoseTheShippedModelWasTrainedOn) {
   EXPECT_EQ(f.index.size(), 6177U);
   EXPECT_EQ(f.text.code_points, 2708U);
   EXPECT_EQ(digest, 0x687347d38de11119ULL);
+}
+
+// foldText takes ASCII prose 16 bytes at a time; it must give exactly what folding one code
+// point at a time gives, wherever spaces, line breaks and non-ASCII fall around the chunks.
+TEST(TextFeatures, ChunkedFoldingIsTheBytewiseFolding) {
+  const std::vector<std::string> pieces = {"Ignore",
+                                           "all",
+                                           "PREVIOUS",
+                                           "instructions",
+                                           "it's",
+                                           "42",
+                                           "x",
+                                           " ",
+                                           " ",
+                                           " ",
+                                           "  ",
+                                           "\n",
+                                           "\t",
+                                           "\r\n",
+                                           "\f",
+                                           ".",
+                                           ",",
+                                           "'",
+                                           "\xc3\x89t\xc3\xa9",
+                                           "\xc2\xa0",
+                                           "\xe3\x80\x80",
+                                           "\xe5\xbf\xbd\xe7\x95\xa5",
+                                           "\xd0\x9f\xd1\x80\xd0\xb8",
+                                           "\xef\xbc\x91",
+                                           std::string(1, '\0'),
+                                           "a",
+                                           "Z9"};
+  std::mt19937 rng(29);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> count(0, 60);
+  FoldedText chunked, bytewise;
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    for (int k = count(rng); k > 0; --k) {
+      text += pieces[pick(rng)];
+    }
+    foldText(text, chunked);
+    foldTextBytewise(text, bytewise);
+    const std::uint32_t n = bytewise.code_points;
+    ASSERT_EQ(chunked.code_points, n) << text;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      ASSERT_EQ(chunked.chars[i], bytewise.chars[i]) << text << " at " << i;
+      ASSERT_EQ(chunked.kinds[i], bytewise.kinds[i]) << text << " at " << i;
+      ASSERT_EQ(chunked.byte_of[i], bytewise.byte_of[i]) << text << " at " << i;
+    }
+  }
 }
 
 TEST(TextFeatures, WindowsCoverTheTextWithOverlap) {
