@@ -5,29 +5,34 @@
 
 namespace aisafe::utf8 {
 
+std::size_t asciiPrefix(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {  // while no byte of the 16 has its high bit set
+    std::uint64_t a = 0, b = 0;
+    std::memcpy(&a, s + i, 8);
+    std::memcpy(&b, s + i + 8, 8);
+    if (((a | b) & 0x8080808080808080ULL) != 0) {
+      break;
+    }
+  }
+  while (i < n && s[i] < 0x80) {
+    ++i;
+  }
+  return i;
+}
+
 std::optional<std::size_t> firstInvalid(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   std::size_t i = 0;
   while (i < n) {
-    // Prompts are mostly ASCII: skip 16 bytes at a time while no byte has its high bit set.
-    while (i + 16 <= n) {
-      std::uint64_t a = 0, b = 0;
-      std::memcpy(&a, s + i, 8);
-      std::memcpy(&b, s + i + 8, 8);
-      if (((a | b) & 0x8080808080808080ULL) != 0) {
-        break;
-      }
-      i += 16;
-    }
+    i += asciiPrefix(text.substr(i));
     if (i >= n) {
       break;
     }
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
+    const unsigned char c = s[i];  // not ASCII
     std::size_t len = 0;
     char32_t cp = 0;
     char32_t min = 0;

@@ -13,6 +13,10 @@ namespace aisafe::utf8 {
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
 bool isValid(std::string_view text);
 
+// How many bytes at the start of `text` are ASCII. Prompts mostly are, so it looks at 16 bytes
+// at a time.
+std::size_t asciiPrefix(std::string_view text);
+
 // Byte offset of the first invalid sequence, or nullopt when valid.
 std::optional<std::size_t> firstInvalid(std::string_view text);
 

@@ -265,14 +265,8 @@ std::pair<std::size_t, std::size_t> NormalizedText::toOriginal(std::size_t start
 void normalize(std::string_view original, NormalizedText& out) {
   out.invisible_.clear();
   out.folded_words_ = 0;
-  bool ascii = true;
-  for (unsigned char c : original) {
-    if (c >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) {  // nothing to fold or remove: scan the caller's bytes as they are
+  if (utf8::asciiPrefix(original) == original.size()) {
+    // Nothing to fold or remove: scan the caller's bytes as they are.
     out.text_ = original;
     out.unchanged_ = true;
     return;

@@ -35,6 +35,19 @@ TEST(Utf8Test, FindsTheBadByteAtEveryPositionInsideLongAscii) {
   }
 }
 
+TEST(Utf8Test, AsciiPrefixStopsAtTheFirstByteWithItsHighBitSet) {
+  EXPECT_EQ(utf8::asciiPrefix(""), 0U);
+  for (std::size_t size = 0; size < 40; ++size) {
+    const std::string ascii(size, 'a');
+    EXPECT_EQ(utf8::asciiPrefix(ascii), size);
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string text = ascii;
+      text[at] = static_cast<char>(0x80 + at);
+      EXPECT_EQ(utf8::asciiPrefix(text), at) << size << " " << at;
+    }
+  }
+}
+
 TEST(Utf8Test, EncodeDecodeRoundTrip) {
   for (char32_t cp : {U'a', U'\u00E9', U'\u4F60', U'\U0001F600', U'\U000E0041'}) {
     std::string s;
