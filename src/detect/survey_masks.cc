@@ -1,9 +1,9 @@
 #include "detect/survey_masks.h"
 
+#include "core/sse2_bytes.h"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
-#elif defined(__SSE2__)
-#include <emmintrin.h>
 #endif
 
 namespace aisafe::detect {
@@ -42,15 +42,8 @@ BlockMasks classifyBlockBytewise(const unsigned char* bytes) {
 #if defined(__SSE2__)
 namespace {
 
-// SSE2 is part of x86-64 itself, so this needs no dispatch. Bytes compare unsigned through
-// min: v <= k exactly when min(v, k) == v.
-__m128i inRange(__m128i v, unsigned char lo, unsigned char hi) {
-  const __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(lo)));
-  const __m128i width = _mm_set1_epi8(static_cast<char>(hi - lo));
-  return _mm_cmpeq_epi8(_mm_min_epu8(shifted, width), shifted);
-}
-
-__m128i is(__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); }
+using sse2::equals;
+using sse2::inRange;
 
 std::uint64_t bits(__m128i v, std::size_t part) {
   return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(v)))
@@ -64,32 +57,32 @@ BlockMasks classifyBlockSse2(const unsigned char* bytes) {
     const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
     const __m128i letter = inRange(lower, 'a', 'z');
     const __m128i digit = inRange(v, '0', '9');
-    const __m128i dash = is(v, '-');
-    const __m128i underscore = is(v, '_');
-    const __m128i slash = is(v, '/');
-    const __m128i at = is(v, '@');
-    const __m128i blank = is(v, ' ');
-    const __m128i zero = is(v, '0');
+    const __m128i dash = equals(v, '-');
+    const __m128i underscore = equals(v, '_');
+    const __m128i slash = equals(v, '/');
+    const __m128i at = equals(v, '@');
+    const __m128i blank = equals(v, ' ');
+    const __m128i zero = equals(v, '0');
     const __m128i control_space = inRange(v, '\t', '\r');
     const __m128i vertical = inRange(v, '\v', '\f');  // white space, but not a token break
     m.letter |= bits(letter, part);
     m.digit |= bits(digit, part);
     m.hex |= bits(_mm_or_si128(digit, inRange(lower, 'a', 'f')), part);
     m.base64 |= bits(
-        _mm_or_si128(_mm_or_si128(letter, digit),
-                     _mm_or_si128(_mm_or_si128(is(v, '+'), slash), _mm_or_si128(dash, underscore))),
+        _mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(_mm_or_si128(equals(v, '+'), slash),
+                                                               _mm_or_si128(dash, underscore))),
         part);
     m.space |= bits(_mm_or_si128(blank, control_space), part);
     m.token_break |= bits(_mm_or_si128(blank, _mm_andnot_si128(vertical, control_space)), part);
     m.blank |= bits(blank, part);
     const __m128i leet_digit =
-        _mm_or_si128(_mm_or_si128(inRange(v, '0', '1'), inRange(v, '3', '5')), is(v, '7'));
-    m.leet |= bits(_mm_or_si128(leet_digit, _mm_or_si128(at, is(v, '$'))), part);
-    m.word_sep |= bits(_mm_or_si128(_mm_or_si128(dash, underscore), is(v, '.')), part);
-    m.url |= bits(_mm_or_si128(_mm_or_si128(slash, is(v, ':')), at), part);
-    m.percent |= bits(is(v, '%'), part);
-    m.x |= bits(is(lower, 'x'), part);
-    m.escape |= bits(_mm_or_si128(is(v, '\\'), zero), part);
+        _mm_or_si128(_mm_or_si128(inRange(v, '0', '1'), inRange(v, '3', '5')), equals(v, '7'));
+    m.leet |= bits(_mm_or_si128(leet_digit, _mm_or_si128(at, equals(v, '$'))), part);
+    m.word_sep |= bits(_mm_or_si128(_mm_or_si128(dash, underscore), equals(v, '.')), part);
+    m.url |= bits(_mm_or_si128(_mm_or_si128(slash, equals(v, ':')), at), part);
+    m.percent |= bits(equals(v, '%'), part);
+    m.x |= bits(equals(lower, 'x'), part);
+    m.escape |= bits(_mm_or_si128(equals(v, '\\'), zero), part);
   }
   return m;
 }

@@ -2,10 +2,7 @@
 
 #include <array>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "core/sse2_bytes.h"
 #include "core/utf8.h"
 
 namespace aisafe::detectors::classifier {
@@ -119,13 +116,8 @@ namespace {
 
 constexpr std::size_t kAsciiChunk = 16;
 
-// v in [lo, hi], bytes compared unsigned: v - lo <= hi - lo exactly when min(v - lo, hi - lo)
-// is v - lo.
-__m128i inRange(__m128i v, char lo, char hi) {
-  const __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8(lo));
-  const __m128i width = _mm_set1_epi8(static_cast<char>(hi - lo));
-  return _mm_cmpeq_epi8(_mm_min_epu8(shifted, width), shifted);
-}
+using sse2::equals;
+using sse2::inRange;
 
 // Stores the 16 bytes of v as 16 32-bit values, the i-th plus base + i * step.
 void widenInto(__m128i v, std::uint32_t base, std::uint32_t step, std::uint32_t* out) {
@@ -151,7 +143,7 @@ void widenInto(__m128i v, std::uint32_t base, std::uint32_t step, std::uint32_t*
 bool foldAsciiChunk(const unsigned char* bytes, std::uint32_t pos, bool after_text,
                     char32_t* folded, std::uint8_t* kinds, std::uint32_t* byte_of) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
-  const __m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+  const __m128i blank = equals(v, ' ');
   const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(blank));
   const unsigned next = bytes[kAsciiChunk];
   const bool next_is_text = next < 0x80 && next != ' ' && (next < '\t' || next > '\r');
@@ -165,8 +157,7 @@ bool foldAsciiChunk(const unsigned char* bytes, std::uint32_t pos, bool after_te
   __m128i f = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
   f = _mm_or_si128(_mm_andnot_si128(digit, f), _mm_and_si128(digit, _mm_set1_epi8('0')));
   const __m128i word =
-      _mm_or_si128(_mm_or_si128(inRange(f, 'a', 'z'), _mm_cmpeq_epi8(f, _mm_set1_epi8('0'))),
-                   _mm_cmpeq_epi8(f, _mm_set1_epi8('\'')));
+      _mm_or_si128(_mm_or_si128(inRange(f, 'a', 'z'), equals(f, '0')), equals(f, '\''));
   static_assert(kWordLetter == 1 && kNotWord == 0, "kinds are stored as the word mask's low bit");
   _mm_storeu_si128(reinterpret_cast<__m128i*>(kinds), _mm_and_si128(word, _mm_set1_epi8(1)));
   static_assert(sizeof(char32_t) == sizeof(std::uint32_t));
