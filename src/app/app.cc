@@ -272,6 +272,7 @@ int App::serve(const std::string& port_file) {
   options.idle_timeout = std::chrono::milliseconds(s.config.idle_timeout_ms);
   options.max_connections = s.config.max_connections;
   options.shutdown_grace = std::chrono::milliseconds(s.config.shutdown_grace_ms);
+  options.batch_writes = s.config.batch_writes;
 
   // blockShutdownSignals() ran before any thread started; sigwait() below takes them.
   sigset_t signals;

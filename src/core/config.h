@@ -95,6 +95,8 @@ struct Config {
   std::uint32_t circuit_breaker_failure_threshold = 5;
   std::uint32_t circuit_breaker_recovery_timeout_s = 60;
 
+  // Under load, send the answers of one event-loop round together (decision 0013).
+  bool batch_writes = true;
   bool access_log = true;  // one info line per request (method, route, status, latency, ids)
 
   // OpenTelemetry traces (docs/observability.md#traces).

@@ -39,6 +39,10 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};
   std::size_t max_connections = 10'000;
   std::chrono::milliseconds shutdown_grace{10'000};
+  // Send the answers computed in one round of a thread's event loop after that round instead of
+  // each as soon as it is ready (decision 0013): more requests per second under load, at most
+  // one round's compute time of extra latency.
+  bool batch_writes = true;
 };
 
 // Called once per finished request (metrics, access log).

@@ -20,6 +20,14 @@ TEST(ConfigTest, DefaultsWhenNothingIsSet) {
   EXPECT_EQ(c->database_url, "sqlite://./data/aisafe.db");
   EXPECT_EQ(c->max_body_bytes, 1u << 20);
   EXPECT_GE(c->threads, 1u);
+  EXPECT_TRUE(c->batch_writes);
+}
+
+TEST(ConfigTest, BatchWritesCanBeTurnedOff) {
+  auto c = loadConfig(envOf({{"BATCH_WRITES", "false"}}), {});
+  ASSERT_TRUE(c.isOk());
+  EXPECT_FALSE(c->batch_writes);
+  EXPECT_FALSE(loadConfig(envOf({{"BATCH_WRITES", "sometimes"}}), {}).isOk());
 }
 
 TEST(ConfigTest, RetentionSettingsTakeDurations) {
