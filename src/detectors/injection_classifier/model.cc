@@ -54,7 +54,9 @@ double Model::calibrate(double m) const { return sigmoid(platt_a * m + platt_b);
 
 // Windows overlap, so each window's sum is the difference of two running totals, taken at the
 // code points where windows begin or end: every feature's weight is looked up once, as the
-// feature is hashed, and no feature is stored.
+// feature is hashed, and no feature is stored. The totals add up two passes over the text: the
+// character n-grams, two per code point, summed a chunk of hashes at a time between edges, and
+// the word features, which come at word ends.
 WindowScore Model::score(const FoldedText& text) const {
   const std::vector<Window> windows = windowsOf(text.code_points, window, stride);
   std::vector<std::uint32_t> edges;
@@ -67,50 +69,66 @@ WindowScore Model::score(const FoldedText& text) const {
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
 
   struct Total {
-    double sum;
-    std::uint32_t features;
+    double sum = 0.0;
+    std::uint32_t features = 0;
   };
   std::vector<Total> before(edges.size());  // of the features before code point edges[e]
-  // Weights are gathered into a block and the block summed in four lanes: with one running sum,
-  // every addition would wait for the previous one.
-  constexpr std::size_t kBlock = 64;
-  double block[kBlock];
-  std::size_t in_block = 0;
-  double sum = 0.0;
-  std::uint32_t features = 0;
-  const auto flush = [&] {
-    double lane[4] = {0.0, 0.0, 0.0, 0.0};
-    std::size_t k = 0;
-    for (; k + 4 <= in_block; k += 4) {
-      for (std::size_t j = 0; j < 4; ++j) {
-        lane[j] += block[k + j];
-      }
-    }
-    for (; k < in_block; ++k) {
-      lane[0] += block[k];
-    }
-    sum += (lane[0] + lane[1]) + (lane[2] + lane[3]);
-    features += static_cast<std::uint32_t>(in_block);
-    in_block = 0;
-  };
-  std::size_t next_edge = 0;
   const float* const weight = weights.data();
-  // The last edge is the end of the text, past every feature's position: no bounds check.
-  forEachFeature(text, buckets() - 1, [&](std::uint32_t index, std::uint32_t at) {
-    if (edges[next_edge] <= at) [[unlikely]] {
-      flush();
-      while (edges[next_edge] <= at) {
-        before[next_edge++] = {sum, features};
+  const std::uint32_t mask = buckets() - 1;
+  const char32_t* const folded = text.chars.data();
+  const std::size_t n = text.code_points;
+
+  {  // Character n-grams.
+    const std::size_t with_4gram = withFourGram(n);
+    constexpr std::size_t kChunk = 256;
+    std::uint32_t grams3[kChunk];
+    std::uint32_t grams4[kChunk];
+    double sum = 0.0;
+    std::uint32_t features = 0;
+    std::size_t e = 0;
+    const auto pass_edges_up_to = [&](std::size_t position) {
+      while (e < edges.size() && edges[e] <= position) {
+        before[e++] = {sum, features};
+      }
+    };
+    for (std::size_t chunk = 0; chunk < with_4gram; chunk += kChunk) {
+      const std::size_t chunk_end = std::min(with_4gram, chunk + kChunk);
+      hashCharGrams(folded + chunk, chunk_end - chunk, mask, grams3, grams4);
+      for (std::size_t from = chunk; from < chunk_end;) {
+        pass_edges_up_to(from);
+        const std::size_t to =
+            e < edges.size() ? std::min<std::size_t>(chunk_end, edges[e]) : chunk_end;
+        sum += sumWeights(weight, grams3 + (from - chunk), to - from) +
+               sumWeights(weight, grams4 + (from - chunk), to - from);
+        features += static_cast<std::uint32_t>(2 * (to - from));
+        from = to;
       }
     }
-    block[in_block++] = weight[index];
-    if (in_block == kBlock) [[unlikely]] {
-      flush();
+    if (n >= 3) {  // the last 3-gram, which has no 4-gram
+      pass_edges_up_to(n - 3);
+      sum += weight[charTrigram(folded, n - 3, mask)];
+      ++features;
     }
-  });
-  flush();
-  while (next_edge < edges.size()) {
-    before[next_edge++] = {sum, features};
+    pass_edges_up_to(n);
+  }
+
+  {  // Word features. The last edge is the end of the text, past every word: no bounds check.
+    double sum = 0.0;
+    std::uint32_t features = 0;
+    std::size_t e = 0;
+    const auto add = [&](std::uint32_t index, std::uint32_t at) {
+      while (edges[e] <= at) {
+        before[e].sum += sum;
+        before[e++].features += features;
+      }
+      sum += weight[index];
+      ++features;
+    };
+    forEachWordFeature(text, mask, add);
+    for (; e < edges.size(); ++e) {
+      before[e].sum += sum;
+      before[e].features += features;
+    }
   }
   const auto total_before = [&](std::uint32_t code_point) {
     return before[std::lower_bound(edges.begin(), edges.end(), code_point) - edges.begin()];

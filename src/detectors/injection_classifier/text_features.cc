@@ -111,6 +111,23 @@ AISAFE_CLONED_FOR_X86_LEVELS void hashCharGrams(const char32_t* folded, std::siz
   }
 }
 
+AISAFE_CLONED_FOR_X86_LEVELS double sumWeights(const float* weights, const std::uint32_t* index,
+                                               std::size_t count) {
+  constexpr std::size_t kLanes = 8;
+  double lanes[kLanes] = {};
+  std::size_t k = 0;
+  for (; k + kLanes <= count; k += kLanes) {
+    for (std::size_t j = 0; j < kLanes; ++j) {
+      lanes[j] += weights[index[k + j]];
+    }
+  }
+  for (; k < count; ++k) {
+    lanes[0] += weights[index[k]];
+  }
+  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
+         ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
 #if defined(__SSE2__)
 namespace {
 

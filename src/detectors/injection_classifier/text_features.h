@@ -63,22 +63,82 @@ constexpr std::uint32_t finish(std::uint64_t h, std::uint32_t mask) {
 void hashCharGrams(const char32_t* folded, std::size_t count, std::uint32_t mask,
                    std::uint32_t* grams3, std::uint32_t* grams4);
 
-// Calls emit(index, position) for every feature of `text`, ordered by position: `index` is the
-// hashed feature reduced by `mask` (buckets - 1), `position` the code point it belongs to (a
-// character n-gram's first, a word's last, so positions never go backwards).
+// The sum of weights[index[k]] for k in [0, count), in double: what a window's score adds up.
+// Eight running sums, so no addition waits for the one before it.
+double sumWeights(const float* weights, const std::uint32_t* index, std::size_t count);
+
+// Calls emit(index, position) for every word feature of `text`, ordered by position: at a
+// word's last letter its hashed word and, when a word came before it in the same run, their
+// bigram. A word's letters are hashed in a loop of their own, so one word's chain of multiplies
+// does not wait for the previous word's.
 template <class Emit>
-void forEachFeature(const FoldedText& text, std::uint32_t mask, Emit&& emit) {
+void forEachWordFeature(const FoldedText& text, std::uint32_t mask, Emit&& emit) {
   using namespace feature_hash;
   const char32_t* const folded = text.chars.data();
   const std::uint8_t* const kinds = text.kinds.data();
   const std::size_t n = text.code_points;
-  const std::size_t with_4gram = n >= 3 ? n - 3 : 0;  // positions [0, with_4gram) have both
+  std::uint64_t previous_word = 0;
+  bool have_previous = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t kind = kinds[i];
+    if (kind == kNotWord) {
+      // Punctuation other than a space ends the bigram chain: "a. b" is not the bigram "a b".
+      if (folded[i] != U' ') {
+        have_previous = false;
+      }
+      continue;
+    }
+    std::uint64_t word = 0;
+    if (kind == kOwnWord) {
+      word = mix(kWordSeed, folded[i]);
+    } else {  // i starts a word: the letter before it, if any, was seen as part of another
+      word = mix(kWordSeed, folded[i]);
+      while (i + 1 < n && kinds[i + 1] == kWordLetter) {
+        word = mix(word, folded[++i]);
+      }
+    }
+    const auto position = static_cast<std::uint32_t>(i);
+    emit(finish(word, mask), position);
+    if (have_previous) {
+      emit(finish(mix(kBigramSeed, previous_word) + word, mask), position);
+    }
+    previous_word = word;
+    have_previous = true;
+  }
+}
+
+// The positions [0, n) whose character n-grams are both a 3- and a 4-gram: each must have three
+// more code points after it. Past them only one position, n - 3, still starts a 3-gram.
+constexpr std::size_t withFourGram(std::size_t n) { return n >= 3 ? n - 3 : 0; }
+
+// The character 3-gram starting at folded[i], which must have two more code points after it.
+inline std::uint32_t charTrigram(const char32_t* folded, std::size_t i, std::uint32_t mask) {
+  using namespace feature_hash;
+  return finish(mix(mix(mix(kCharSeed, folded[i]), folded[i + 1]), folded[i + 2]) + 2, mask);
+}
+
+// Calls emit(index, position) for every feature of `text`, ordered by position: `index` is the
+// hashed feature reduced by `mask` (buckets - 1), `position` the code point it belongs to (a
+// character n-gram's first, a word's last, so positions never go backwards). At one position
+// the character n-grams come before the word features. For training and tests: serving sums
+// the two kinds apart (Model::score).
+template <class Emit>
+void forEachFeature(const FoldedText& text, std::uint32_t mask, Emit&& emit) {
+  struct Feature {
+    std::uint32_t index;
+    std::uint32_t position;
+  };
+  std::vector<Feature> words;
+  forEachWordFeature(text, mask, [&](std::uint32_t index, std::uint32_t position) {
+    words.push_back({index, position});
+  });
+  const char32_t* const folded = text.chars.data();
+  const std::size_t n = text.code_points;
+  const std::size_t with_4gram = withFourGram(n);
   constexpr std::size_t kChunk = 256;
   std::uint32_t grams3[kChunk];
   std::uint32_t grams4[kChunk];
-  std::uint64_t word = 0;
-  std::uint64_t previous_word = 0;
-  bool have_previous = false;
+  std::size_t next_word = 0;
   for (std::size_t chunk = 0; chunk < n; chunk += kChunk) {
     const std::size_t chunk_end = std::min(n, chunk + kChunk);
     if (with_4gram > chunk) {
@@ -86,39 +146,15 @@ void forEachFeature(const FoldedText& text, std::uint32_t mask, Emit&& emit) {
     }
     for (std::size_t i = chunk; i < chunk_end; ++i) {
       const auto at = static_cast<std::uint32_t>(i);
-      // Character 3- and 4-grams starting at i.
       if (i < with_4gram) {
         emit(grams3[i - chunk], at);
         emit(grams4[i - chunk], at);
       } else if (i + 2 < n) {
-        emit(finish(mix(mix(mix(kCharSeed, folded[i]), folded[i + 1]), folded[i + 2]) + 2, mask),
-             at);
+        emit(charTrigram(folded, i, mask), at);
       }
-      const std::uint8_t kind = kinds[i];
-      if (kind == kNotWord) {
-        // Punctuation other than a space ends the bigram chain: "a. b" is not the bigram "a b".
-        if (folded[i] != U' ') {
-          have_previous = false;
-        }
-        continue;
+      for (; next_word < words.size() && words[next_word].position == at; ++next_word) {
+        emit(words[next_word].index, at);
       }
-      if (kind == kOwnWord) {
-        word = mix(kWordSeed, folded[i]);
-      } else {
-        if (i == 0 || kinds[i - 1] != kWordLetter) {
-          word = kWordSeed;
-        }
-        word = mix(word, folded[i]);
-        if (i + 1 < n && kinds[i + 1] == kWordLetter) {
-          continue;  // the word goes on
-        }
-      }
-      emit(finish(word, mask), at);
-      if (have_previous) {
-        emit(finish(mix(kBigramSeed, previous_word) + word, mask), at);
-      }
-      previous_word = word;
-      have_previous = true;
     }
   }
 }
