@@ -14,7 +14,8 @@ std::function<void(const http::RequestContext&)> organizationValidationCounter(S
     if (ctx.decision.empty() || ctx.organization_id.empty()) {
       return;
     }
-    counter.inc({{"organization_id", ctx.organization_id}, {"decision", ctx.decision}});
+    thread_local telemetry::LabelPairCache labels("organization_id", "decision");
+    counter.incRendered(labels.rendered(ctx.organization_id, ctx.decision));
   };
 }
 

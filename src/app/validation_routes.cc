@@ -323,9 +323,11 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     span->setString("aisafe.detectors", d.size() > 2 ? d.substr(1, d.size() - 2) : "");
     span->setBool("aisafe.cache.hit", from_cache);
   }
-  s.metrics->validations.inc({{"decision", decision_name}, {"surface", surface_name}});
+  thread_local telemetry::LabelPairCache validation_labels("decision", "surface");
+  thread_local telemetry::LabelPairCache hit_labels("detector", "category");
+  s.metrics->validations.incRendered(validation_labels.rendered(decision_name, surface_name));
   for (const auto& [detector, category] : verdict->hits) {
-    s.metrics->detector_hits.inc({{"detector", detector}, {"category", category}});
+    s.metrics->detector_hits.incRendered(hit_labels.rendered(detector, category));
   }
 
   json::object out = verdict->body;

@@ -1,6 +1,7 @@
 #include "telemetry/metrics.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -49,6 +50,24 @@ std::string escapeLabelValue(const std::string& v) {
     }
   }
   return out;
+}
+
+const std::string& LabelPairCache::rendered(std::string_view first_value,
+                                            std::string_view second_value) {
+  // The first value's length leads, so no two pairs share a key whatever bytes they hold.
+  const auto length = static_cast<std::uint32_t>(first_value.size());
+  key_.assign(reinterpret_cast<const char*>(&length), sizeof length);
+  key_.append(first_value).append(second_value);
+  if (auto it = rendered_.find(key_); it != rendered_.end()) {
+    return it->second;
+  }
+  if (rendered_.size() >= limit_) {
+    rendered_.clear();
+  }
+  return rendered_
+      .emplace(key_, renderLabels({{first_, std::string(first_value)},
+                                   {second_, std::string(second_value)}}))
+      .first->second;
 }
 
 std::string renderLabels(const Labels& labels) {

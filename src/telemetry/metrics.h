@@ -10,6 +10,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace aisafe::telemetry {
@@ -86,5 +88,22 @@ class Registry {
 // Escapes a label value for the exposition format.
 std::string escapeLabelValue(const std::string& v);
 std::string renderLabels(const Labels& labels);
+
+// Rendered label sets of two labels whose values repeat (decision and surface, detector and
+// category, organization and decision), for the *Rendered calls on a request's path: building
+// Labels and rendering them cost more than the increment. Not thread-safe: keep one per thread.
+// Holds at most `limit` sets, then starts over, whatever values callers send.
+class LabelPairCache {
+ public:
+  LabelPairCache(std::string first, std::string second, std::size_t limit = 4096)
+      : first_(std::move(first)), second_(std::move(second)), limit_(limit) {}
+  const std::string& rendered(std::string_view first_value, std::string_view second_value);
+
+ private:
+  std::string first_, second_;
+  std::size_t limit_;
+  std::string key_;  // reused: the first value's length, the first value, the second
+  std::unordered_map<std::string, std::string> rendered_;
+};
 
 }  // namespace aisafe::telemetry

@@ -73,5 +73,18 @@ TEST(MetricsTest, LabelValuesAreEscaped) {
   EXPECT_EQ(renderLabels({{"a", "x\"y\\z\n"}}), "{a=\"x\\\"y\\\\z\\n\"}");
 }
 
+TEST(MetricsTest, LabelPairCacheRendersLikeRenderLabels) {
+  LabelPairCache cache("decision", "surface", 2);
+  EXPECT_EQ(cache.rendered("block", "input"),
+            renderLabels({{"decision", "block"}, {"surface", "input"}}));
+  EXPECT_EQ(&cache.rendered("block", "input"), &cache.rendered("block", "input"));
+  // The separator cannot make two different pairs one key.
+  EXPECT_NE(cache.rendered("a\nb", "c"), cache.rendered("a", "b\nc"));
+  // Past the limit it starts over and still renders right; values are escaped.
+  EXPECT_EQ(cache.rendered("x\"y", "z"), renderLabels({{"decision", "x\"y"}, {"surface", "z"}}));
+  EXPECT_EQ(cache.rendered("allow", "output"),
+            renderLabels({{"decision", "allow"}, {"surface", "output"}}));
+}
+
 }  // namespace
 }  // namespace aisafe::telemetry
