@@ -9,60 +9,93 @@
 namespace aisafe::http {
 namespace beasthttp = boost::beast::http;
 
+namespace {
+
+bool startsNumber(char c) { return c == '-' || (c >= '0' && c <= '9'); }
+bool inNumber(char c) {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+// The index just past the string whose opening quote is at `open`.
+std::size_t pastString(std::string_view in, std::size_t open) {
+  std::size_t at = open + 1;
+  for (;;) {
+    const void* quote = std::memchr(in.data() + at, '"', in.size() - at);
+    if (quote == nullptr) {
+      return in.size();
+    }
+    const auto q = static_cast<std::size_t>(static_cast<const char*>(quote) - in.data());
+    std::size_t backslashes = 0;
+    while (q - backslashes > open + 1 && in[q - backslashes - 1] == '\\') {
+      ++backslashes;
+    }
+    if (backslashes % 2 == 0) {
+      return q + 1;
+    }
+    at = q + 1;
+  }
+}
+
+// `token` (a JSON number) as a plain decimal when it is in exponent form and that is exact and
+// short; empty otherwise.
+std::string_view plainDecimal(std::string_view token, char (&buf)[64]) {
+  if (token.find_first_of("Ee") == std::string_view::npos) {
+    return {};
+  }
+  double value = 0;
+  const auto parsed = std::from_chars(token.data(), token.data() + token.size(), value);
+  if (parsed.ec != std::errc() || parsed.ptr != token.data() + token.size() ||
+      !(value == 0 || (std::fabs(value) >= 1e-6 && std::fabs(value) < 1e15))) {
+    return {};
+  }
+  // Room left for ".0": still a double to a reader, "0.0" and not the integer "0".
+  const auto printed = std::to_chars(buf, buf + sizeof buf - 2, value, std::chars_format::fixed);
+  if (printed.ec != std::errc()) {
+    return {};
+  }
+  char* end = printed.ptr;
+  if (std::memchr(buf, '.', static_cast<std::size_t>(end - buf)) == nullptr) {
+    *end++ = '.';
+    *end++ = '0';
+  }
+  return {buf, static_cast<std::size_t>(end - buf)};
+}
+
+}  // namespace
+
 std::string serializeJson(const boost::json::value& v) {
   std::string in = boost::json::serialize(v);
   if (in.find_first_of("Ee") == std::string::npos) {
     return in;
   }
+  // Copies spans of `in`, skipping strings whole, and rewrites only the numbers that need it.
   std::string out;
   out.reserve(in.size());
-  bool in_string = false;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const char c = in[i];
-    if (in_string) {
-      out.push_back(c);
-      if (c == '\\' && i + 1 < in.size()) {
-        out.push_back(in[++i]);
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
+  const std::string_view text(in);
+  std::size_t copied = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
     if (c == '"') {
-      in_string = true;
-      out.push_back(c);
+      i = pastString(text, i);
       continue;
     }
-    if (c != '-' && (c < '0' || c > '9')) {
-      out.push_back(c);
+    if (!startsNumber(c)) {
+      ++i;
       continue;
     }
     std::size_t j = i;
-    while (j < in.size() && std::strchr("0123456789+-.eE", in[j]) != nullptr) {
+    while (j < text.size() && inNumber(text[j])) {
       ++j;
     }
-    const std::string_view token(in.data() + i, j - i);
-    double value = 0;
-    const auto parsed = std::from_chars(token.data(), token.data() + token.size(), value);
     char buf[64];
-    std::to_chars_result printed{};
-    const bool plain = token.find_first_of("Ee") != std::string_view::npos &&
-                       parsed.ec == std::errc() && parsed.ptr == token.data() + token.size() &&
-                       (value == 0 || (std::fabs(value) >= 1e-6 && std::fabs(value) < 1e15));
-    if (plain) {
-      printed = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
+    if (const std::string_view plain = plainDecimal(text.substr(i, j - i), buf); !plain.empty()) {
+      out.append(text.substr(copied, i - copied)).append(plain);
+      copied = j;
     }
-    if (plain && printed.ec == std::errc()) {
-      out.append(buf, printed.ptr);
-      // Still a double to a reader: "0.0", not the integer "0".
-      if (std::memchr(buf, '.', static_cast<std::size_t>(printed.ptr - buf)) == nullptr) {
-        out += ".0";
-      }
-    } else {
-      out.append(token);
-    }
-    i = j - 1;
+    i = j;
   }
+  out.append(text.substr(copied));
   return out;
 }
 

@@ -70,5 +70,19 @@ TEST(SerializeJsonTest, DoublesArePlainDecimalsAndStringsUntouched) {
   EXPECT_EQ(boost::json::parse(s), v);  // same values, whatever the spelling
 }
 
+TEST(SerializeJsonTest, StringsEndingInBackslashesAndNestedNumbers) {
+  boost::json::value v = {{"a\\", "ends in a backslash\\"},
+                          {"b", {0.25, -3.5, 1e20, -0.0, 7, "2E3"}},
+                          {"c", {{"d\"", 12.75}, {"e", "\\\"1E2\\"}}},
+                          {"f", 123456789012345.0}};
+  const std::string s = serializeJson(v);
+  EXPECT_NE(s.find("[0.25,-3.5,"), std::string::npos) << s;
+  EXPECT_NE(s.find("\"2E3\""), std::string::npos) << s;
+  EXPECT_NE(s.find(":12.75,"), std::string::npos) << s;
+  EXPECT_NE(s.find("\"e\":\"\\\\\\\"1E2\\\\\""), std::string::npos) << s;
+  EXPECT_NE(s.find("\"f\":123456789012345.0"), std::string::npos) << s;
+  EXPECT_EQ(boost::json::parse(s), v);
+}
+
 }  // namespace
 }  // namespace aisafe::http
