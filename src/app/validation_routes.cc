@@ -330,12 +330,15 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     s.metrics->detector_hits.incRendered(hit_labels.rendered(detector, category));
   }
 
-  json::object out = verdict->body;
-  out["request_id"] = ctx.request_id;
-  queueValidationEvents(s, ctx, out, decision_name);
+  queueValidationEvents(s, ctx, verdict->body, decision_name);
   const auto latency = std::chrono::steady_clock::now() - ctx.started;
   const auto latency_us = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
-  out["latency_ms"] = static_cast<double>(latency_us) / 1000.0;
+  // The verdict rendered as it is, this request's fields added to the text: copying the verdict's
+  // tree to add two fields cost more than rendering it.
+  std::string answer = http::appendJsonFields(
+      http::serializeJson(verdict->body),
+      json::object{{"request_id", ctx.request_id},
+                   {"latency_ms", static_cast<double>(latency_us) / 1000.0}});
 
   storage::ValidationRecord record;
   record.id = ids::timeOrdered("val_");
@@ -351,7 +354,8 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
   record.decision = decision_name;
   record.risk_score = verdict->risk_score;
   record.detectors = verdict->detectors;
-  record.detections = json::serialize(out["detections"]);
+  const auto* detections = verdict->body.if_contains("detections");
+  record.detections = detections != nullptr ? json::serialize(*detections) : "[]";
   record.text_sha256 = text_sha256;
   record.text_length = static_cast<std::int64_t>(input.size());
   record.latency_us = latency_us;
@@ -361,7 +365,7 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
   record.created_at = clock::nowMs();
   s.audit->enqueue(std::move(record));
 
-  co_return http::jsonResponse(beasthttp::status::ok, out);
+  co_return http::jsonTextResponse(beasthttp::status::ok, std::move(answer));
 }
 
 json::object recordJson(const storage::ValidationRecord& r) {

@@ -100,11 +100,27 @@ std::string serializeJson(const boost::json::value& v) {
 }
 
 Response jsonResponse(Status status, const boost::json::value& body) {
+  return jsonTextResponse(status, serializeJson(body));
+}
+
+Response jsonTextResponse(Status status, std::string body) {
   Response res{status, 11};
   res.set(beasthttp::field::content_type, "application/json");
-  res.body() = serializeJson(body);
+  res.body() = std::move(body);
   res.prepare_payload();
   return res;
+}
+
+std::string appendJsonFields(std::string_view object, const boost::json::object& more) {
+  const std::string tail = serializeJson(more);  // "{...}"
+  std::string out;
+  out.reserve(object.size() + tail.size());
+  out.append(object.substr(0, object.size() - 1));  // without its '}'
+  if (object.size() > 2 && tail.size() > 2) {
+    out += ',';
+  }
+  out.append(tail, 1);
+  return out;
 }
 
 Response listResponse(boost::json::array items) {

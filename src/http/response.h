@@ -19,6 +19,14 @@ using Status = boost::beast::http::status;
 
 Response jsonResponse(Status status, const boost::json::value& body);
 
+// The same for a body already rendered by serializeJson.
+Response jsonTextResponse(Status status, std::string body);
+
+// `object` (a JSON object rendered by serializeJson) with the fields of `more` added at its end:
+// what the answer would be had they been set on the object before rendering, without copying
+// and rendering the object again.
+std::string appendJsonFields(std::string_view object, const boost::json::object& more);
+
 // 200 with {"data": items}: the shape of every list answer.
 Response listResponse(boost::json::array items);
 

@@ -70,6 +70,18 @@ TEST(SerializeJsonTest, DoublesArePlainDecimalsAndStringsUntouched) {
   EXPECT_EQ(boost::json::parse(s), v);  // same values, whatever the spelling
 }
 
+TEST(SerializeJsonTest, AppendedFieldsReadAsIfSetOnTheObject) {
+  boost::json::object verdict{{"decision", "allow"}, {"risk_score", 0.25}, {"detections", {}}};
+  const boost::json::object more{{"request_id", "req_\"1"}, {"latency_ms", 1.054}};
+  boost::json::object whole = verdict;
+  for (const auto& field : more) {
+    whole[field.key()] = field.value();
+  }
+  EXPECT_EQ(appendJsonFields(serializeJson(verdict), more), serializeJson(whole));
+  EXPECT_EQ(appendJsonFields("{}", more), serializeJson(more));
+  EXPECT_EQ(appendJsonFields(serializeJson(verdict), {}), serializeJson(verdict));
+}
+
 TEST(SerializeJsonTest, StringsEndingInBackslashesAndNestedNumbers) {
   boost::json::value v = {{"a\\", "ends in a backslash\\"},
                           {"b", {0.25, -3.5, 1e20, -0.0, 7, "2E3"}},
