@@ -120,7 +120,10 @@ std::optional<Verdict> parseVerdict(const std::string& text) {
 // reference.
 http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Request& req,
                                    std::string text_field, detect::Surface surface) {
-  auto body = http::parseJsonObject(ctx, req);
+  // The request's JSON lives as long as this call: one block, sized for the body, instead of an
+  // allocation per value (the prompt's text is most of it).
+  json::monotonic_resource body_memory(req.body().size() + 512);
+  auto body = http::parseJsonObject(ctx, req, &body_memory);
   if (body.error) {
     co_return std::move(*body.error);
   }

@@ -7,7 +7,7 @@
 namespace aisafe::http {
 namespace json = boost::json;
 
-JsonBody parseJsonObject(const RequestContext& ctx, const Request& req) {
+JsonBody parseJsonObject(const RequestContext& ctx, const Request& req, json::storage_ptr storage) {
   JsonBody out;
   const std::string& body = req.body();
   if (body.empty()) {
@@ -23,7 +23,7 @@ JsonBody parseJsonObject(const RequestContext& ctx, const Request& req) {
   json::parse_options options;
   options.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
-  json::value v = json::parse(body, ec, json::storage_ptr(), options);
+  json::value v = json::parse(body, ec, std::move(storage), options);
   if (ec == json::error::too_deep) {
     out.error = errorResponse(ctx, Status::bad_request, "json_too_deep",
                               "JSON nesting is deeper than " + std::to_string(kMaxJsonDepth));

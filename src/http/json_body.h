@@ -23,8 +23,10 @@ struct JsonBody {
   std::optional<Response> error;
 };
 
-// Parses `req`'s body as a JSON object.
-JsonBody parseJsonObject(const RequestContext& ctx, const Request& req);
+// Parses `req`'s body as a JSON object, its memory from `storage` (the default heap when null;
+// otherwise the resource must outlive the value).
+JsonBody parseJsonObject(const RequestContext& ctx, const Request& req,
+                         boost::json::storage_ptr storage = {});
 
 // An error response for the first key of `obj` not in `allowed`, if any.
 std::optional<Response> rejectUnknownFields(const RequestContext& ctx,
