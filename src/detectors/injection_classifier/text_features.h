@@ -88,11 +88,10 @@ void forEachWordFeature(const FoldedText& text, std::uint32_t mask, Emit&& emit)
       }
       continue;
     }
-    std::uint64_t word = 0;
-    if (kind == kOwnWord) {
-      word = mix(kWordSeed, folded[i]);
-    } else {  // i starts a word: the letter before it, if any, was seen as part of another
-      word = mix(kWordSeed, folded[i]);
+    // i starts a word: a letter before it was read with the word it belongs to. A character of
+    // its own (kOwnWord) is a word by itself.
+    std::uint64_t word = mix(kWordSeed, folded[i]);
+    if (kind == kWordLetter) {
       while (i + 1 < n && kinds[i + 1] == kWordLetter) {
         word = mix(word, folded[++i]);
       }
