@@ -92,7 +92,8 @@ std::string renderLabels(const Labels& labels);
 // Rendered label sets of two labels whose values repeat (decision and surface, detector and
 // category, organization and decision), for the *Rendered calls on a request's path: building
 // Labels and rendering them cost more than the increment. Not thread-safe: keep one per thread.
-// Holds at most `limit` sets, then starts over, whatever values callers send.
+// Holds at most `limit` sets, then starts over, whatever values callers send; so a returned
+// reference holds only until the next call.
 class LabelPairCache {
  public:
   LabelPairCache(std::string first, std::string second, std::size_t limit = 4096)

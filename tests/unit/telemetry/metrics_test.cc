@@ -77,9 +77,15 @@ TEST(MetricsTest, LabelPairCacheRendersLikeRenderLabels) {
   LabelPairCache cache("decision", "surface", 2);
   EXPECT_EQ(cache.rendered("block", "input"),
             renderLabels({{"decision", "block"}, {"surface", "input"}}));
-  EXPECT_EQ(&cache.rendered("block", "input"), &cache.rendered("block", "input"));
-  // The separator cannot make two different pairs one key.
-  EXPECT_NE(cache.rendered("a\nb", "c"), cache.rendered("a", "b\nc"));
+  // A second call may clear the cache (here, at two sets), so each result is read before it.
+  const std::string* first = &cache.rendered("block", "input");
+  EXPECT_EQ(first, &cache.rendered("block", "input"));
+  // No two different pairs share a key: "a\nb" + "c" is not "a" + "b\nc".
+  const std::string split_late = cache.rendered("a\nb", "c");
+  const std::string split_early = cache.rendered("a", "b\nc");
+  EXPECT_EQ(split_late, renderLabels({{"decision", "a\nb"}, {"surface", "c"}}));
+  EXPECT_EQ(split_early, renderLabels({{"decision", "a"}, {"surface", "b\nc"}}));
+  EXPECT_NE(split_late, split_early);
   // Past the limit it starts over and still renders right; values are escaped.
   EXPECT_EQ(cache.rendered("x\"y", "z"), renderLabels({{"decision", "x\"y"}, {"surface", "z"}}));
   EXPECT_EQ(cache.rendered("allow", "output"),
