@@ -10,6 +10,7 @@
 #include "app/routes.h"
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/utf8.h"
 #include "http/response.h"
 #include "telemetry/logging.h"
 
@@ -26,16 +27,6 @@ struct AppliedLimit {
 
 bool isValidationRoute(const std::string& route) {
   return route == "/api/v1/validate" || route == "/api/v1/validate/response";
-}
-
-// Characters are Unicode code points of the body as sent (UTF-8 lead bytes): a cheap, honest
-// measure of what the scan will read, charged before the scan runs.
-std::int64_t codePoints(const std::string& body) {
-  std::int64_t n = 0;
-  for (unsigned char c : body) {
-    n += (c & 0xC0) != 0x80;
-  }
-  return n;
 }
 
 std::int64_t ceilSeconds(std::int64_t ms) { return std::max<std::int64_t>(0, (ms + 999) / 1000); }
@@ -101,7 +92,9 @@ http::Middleware rateLimitMiddleware(Services& s) {
       add("organization_characters_per_minute", "organization characters per minute",
           "cpm:org:" + ctx.organization_id,
           settings.characters_per_minute.value_or(config.characters_per_minute),
-          codePoints(req.body()));
+          // Characters are Unicode code points of the body as sent: a cheap, honest measure of
+          // what the scan will read, charged before the scan runs.
+          static_cast<std::int64_t>(utf8::countCodePoints(req.body())));
     }
     const AppliedLimit* refused = nullptr;
     if (!charges.empty()) {

@@ -23,6 +23,26 @@ std::size_t asciiPrefix(std::string_view text) {
   return i;
 }
 
+std::size_t countCodePoints(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  std::size_t continuation = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, s + i, 8);
+    // Bit 7 of each byte that is 10xxxxxx; then one per such byte, summed into the top byte.
+    const std::uint64_t marks = x & ~(x << 1) & kHighBits;
+    continuation += static_cast<std::size_t>(((marks >> 7) * kOnes) >> 56);
+  }
+  for (; i < n; ++i) {
+    continuation += (s[i] & 0xC0) == 0x80;
+  }
+  return n - continuation;
+}
+
 std::optional<std::size_t> firstInvalid(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();

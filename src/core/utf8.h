@@ -17,6 +17,10 @@ bool isValid(std::string_view text);
 // at a time.
 std::size_t asciiPrefix(std::string_view text);
 
+// How many bytes of `text` are not UTF-8 continuation bytes (10xxxxxx): its code points when it
+// is valid, and a count that never exceeds its length when it is not. Eight bytes at a time.
+std::size_t countCodePoints(std::string_view text);
+
 // Byte offset of the first invalid sequence, or nullopt when valid.
 std::optional<std::size_t> firstInvalid(std::string_view text);
 

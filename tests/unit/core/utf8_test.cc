@@ -48,6 +48,25 @@ TEST(Utf8Test, AsciiPrefixStopsAtTheFirstByteWithItsHighBitSet) {
   }
 }
 
+TEST(Utf8Test, CountsCodePointsAsNonContinuationBytes) {
+  EXPECT_EQ(utf8::countCodePoints(""), 0U);
+  EXPECT_EQ(utf8::countCodePoints("h\xC3\xA9llo \xE4\xBD\xA0\xE5\xA5\xBD \xF0\x9F\x98\x80"), 10U);
+  // Any bytes, any length, every alignment: the same count as one byte at a time.
+  std::uint32_t state = 7;
+  for (std::size_t size = 0; size < 300; ++size) {
+    std::string text(size, '\0');
+    for (char& c : text) {
+      state = state * 1103515245U + 12345U;
+      c = static_cast<char>(state >> 24);
+    }
+    std::size_t expected = 0;
+    for (const unsigned char c : text) {
+      expected += (c & 0xC0) != 0x80;
+    }
+    EXPECT_EQ(utf8::countCodePoints(text), expected) << size;
+  }
+}
+
 TEST(Utf8Test, EncodeDecodeRoundTrip) {
   for (char32_t cp : {U'a', U'\u00E9', U'\u4F60', U'\U0001F600', U'\U000E0041'}) {
     std::string s;
