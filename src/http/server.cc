@@ -33,35 +33,77 @@ constexpr std::size_t kLingerMaxBytes = 8 << 20;
 // connection holds this much, so 10,000 idle connections hold 80 MB.
 constexpr std::size_t kFirstReadBytes = 8 << 10;
 
+using Clock = std::chrono::steady_clock;
+constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
+
 // State shared by a connection's coroutine and its timer handler.
 struct Connection {
   explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
   tcp::socket socket;
   asio::steady_timer timer;
-  std::uint64_t generation = 0;  // a deadline only fires for the phase that armed it
+  Clock::time_point deadline = kNoDeadline;  // of the phase in progress (idle, read, write)
+  bool waiting = false;                      // the timer has a wait pending
   bool timed_out = false;
 };
 
-// Arms the connection's deadline: when it passes, pending socket operations are cancelled and
-// timed_out is set, so the coroutine can still answer (408) on the open socket.
-void arm(const std::shared_ptr<Connection>& c, std::chrono::milliseconds d) {
-  c->timed_out = false;
-  const std::uint64_t gen = ++c->generation;
-  c->timer.expires_after(d);
-  c->timer.async_wait([c, gen](beast::error_code ec) {
-    if (ec || c->generation != gen) {
-      return;
-    }
-    c->timed_out = true;
-    beast::error_code ignored;
-    c->socket.cancel(ignored);
-  });
+// A connection's deadline moves three times a request (idle, read, write) but seldom comes
+// sooner than the timer's pending wait, so the timer is not re-armed each time: when the wait
+// ends it compares the clock with the deadline of the moment and waits again if that is later
+// (about once per read timeout on a busy connection). Only a sooner deadline re-arms it at once.
+// Re-arming per phase had cost two timer-queue operations and a cancelled handler each time.
+void waitForDeadline(const std::shared_ptr<Connection>& c);
+
+void onDeadlineTimer(const std::shared_ptr<Connection>& c, beast::error_code ec) {
+  if (ec) {
+    return;  // cancelled: a sooner deadline re-armed the timer, or the connection is done
+  }
+  c->waiting = false;
+  if (c->deadline == kNoDeadline) {
+    return;
+  }
+  if (Clock::now() < c->deadline) {
+    waitForDeadline(c);
+    return;
+  }
+  // Pending socket operations end with operation_aborted and timed_out is set, so the
+  // coroutine can still answer (408) on the open socket.
+  c->deadline = kNoDeadline;
+  c->timed_out = true;
+  beast::error_code ignored;
+  c->socket.cancel(ignored);
 }
 
-void disarm(const std::shared_ptr<Connection>& c) {
-  ++c->generation;
-  c->timer.cancel();
+void waitForDeadline(const std::shared_ptr<Connection>& c) {
+  c->timer.expires_at(c->deadline);  // cancels a pending wait: its handler sees the abort
+  c->waiting = true;
+  c->timer.async_wait([c](beast::error_code ec) { onDeadlineTimer(c, ec); });
 }
+
+// Gives the phase that starts now `d` to finish.
+void arm(const std::shared_ptr<Connection>& c, std::chrono::milliseconds d) {
+  c->timed_out = false;
+  c->deadline = Clock::now() + d;
+  if (!c->waiting || c->deadline < c->timer.expiry()) {
+    waitForDeadline(c);
+  }
+}
+
+// No deadline until the next arm (the pending wait, if any, will find none).
+void disarm(const std::shared_ptr<Connection>& c) { c->deadline = kNoDeadline; }
+
+// At the end of a connection, however its coroutine ends: the timer's pending wait holds the
+// connection, so end the wait now rather than at its expiry.
+struct ReleaseTimer {
+  std::shared_ptr<Connection> c;
+  ~ReleaseTimer() {
+    c->deadline = kNoDeadline;
+    try {
+      c->timer.cancel();
+    } catch (const std::exception&) {
+      // Only a broken reactor throws here; the wait then ends at its expiry instead.
+    }
+  }
+};
 
 struct Worker {
   asio::io_context ioc{1};
@@ -261,6 +303,7 @@ struct Server::Impl {
   }
 
   awaitable<void> session(Worker& w, std::shared_ptr<Connection> c) {
+    const ReleaseTimer release_timer{c};
     struct Count {
       std::atomic<std::size_t>& n;
       explicit Count(std::atomic<std::size_t>& x) : n(x) { ++n; }
@@ -372,6 +415,7 @@ struct Server::Impl {
   }
 
   awaitable<void> refuse(std::shared_ptr<Connection> c) {
+    const ReleaseTimer release_timer{c};
     beast::flat_buffer buffer;
     RequestContext ctx;
     ctx.request_id = ids::newRequestId();
