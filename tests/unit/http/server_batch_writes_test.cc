@@ -8,29 +8,22 @@
 
 #include <gtest/gtest.h>
 
+#include "echo_router.h"
 #include "http/server.h"
 #include "support/http_client.h"
 
 namespace aisafe::http {
 namespace {
-namespace bh = boost::beast::http;
 using testsupport::HttpClient;
 
 class ServerBatchWritesTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    Router router;
-    router.add(bh::verb::post, "/echo", [](RequestContext&, const Request& req) {
-      Response res{bh::status::ok, 11};
-      res.body() = req.body();
-      res.prepare_payload();
-      return res;
-    });
     ServerOptions options;
     options.port = 0;
     options.threads = 2;
     options.batch_writes = GetParam();
-    server_ = std::make_unique<Server>(options, std::move(router), MiddlewareChain{});
+    server_ = std::make_unique<Server>(options, testing_echo::echoRouter(), MiddlewareChain{});
     ASSERT_TRUE(server_->listen().isOk());
     server_->start();
   }

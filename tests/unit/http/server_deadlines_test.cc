@@ -8,29 +8,22 @@
 
 #include <gtest/gtest.h>
 
+#include "echo_router.h"
 #include "http/server.h"
 #include "support/http_client.h"
 
 namespace aisafe::http {
 namespace {
-namespace bh = boost::beast::http;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 std::unique_ptr<Server> echoServer(milliseconds idle, milliseconds read) {
-  Router router;
-  router.add(bh::verb::post, "/echo", [](RequestContext&, const Request& req) {
-    Response res{bh::status::ok, 11};
-    res.body() = req.body();
-    res.prepare_payload();
-    return res;
-  });
   ServerOptions options;
   options.port = 0;
   options.threads = 1;
   options.idle_timeout = idle;
   options.read_timeout = read;
-  auto server = std::make_unique<Server>(options, std::move(router), MiddlewareChain{});
+  auto server = std::make_unique<Server>(options, testing_echo::echoRouter(), MiddlewareChain{});
   EXPECT_TRUE(server->listen().isOk());
   server->start();
   return server;
