@@ -46,7 +46,7 @@ std::string fingerprint(const std::vector<const PatternRule*>& rules, bool som) 
   for (const auto* r : rules) {
     key += r->pattern;
     key.push_back('\0');
-    key += std::to_string(flagsFor(r->caseless, som));
+    key += std::to_string(flagsFor(r->pattern, r->caseless, som));
     key.push_back('\0');
   }
   return hash::sha256Hex(key);

@@ -91,6 +91,14 @@ char32_t foldCompatibility(char32_t cp) {
   if (cp >= 0x1F170 && cp <= 0x1F189) {
     return U'A' + (cp - 0x1F170);  // negative squared
   }
+  // The two letters that case-insensitive Unicode matching equates with ASCII ones: patterns
+  // read as bytes (readsCodePoints) see them as the letters they stand for.
+  if (cp == 0x212A) {
+    return U'K';  // KELVIN SIGN
+  }
+  if (cp == 0x017F) {
+    return U's';  // LATIN SMALL LETTER LONG S
+  }
   if (cp == 0x2018 || cp == 0x2019 || cp == 0x2032) {
     return U'\'';
   }

@@ -1,6 +1,6 @@
 // Normalization before scanning, so that one set of patterns sees through cheap disguises:
 //  - compatibility folding of full-width forms, mathematical alphanumerics, circled letters and
-//    exotic spaces to their ASCII counterparts;
+//    exotic spaces to their ASCII counterparts (and the Kelvin sign and long s to K and s);
 //  - Cyrillic/Greek look-alike letters folded to Latin inside words that also contain Latin
 //    letters, and in words made only of look-alikes whose neighbouring words are Latin
 //    ("your ѕуѕтем prompt"); Cyrillic or Greek words among Cyrillic or Greek words are left

@@ -6,14 +6,58 @@ namespace aisafe::detect {
 
 void HsDatabaseDeleter::operator()(hs_database* db) const { hs_free_database(db); }
 
-unsigned flagsFor(bool caseless, bool som) {
-  return HS_FLAG_UTF8 | (som ? HS_FLAG_SOM_LEFTMOST : 0u) | (caseless ? HS_FLAG_CASELESS : 0u);
+bool readsCodePoints(std::string_view pattern) {
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const auto c = static_cast<unsigned char>(pattern[i]);
+    if (c >= 0x80) {
+      return true;
+    }
+    if (c == '\\') {
+      if (i + 1 == pattern.size()) {
+        return true;  // not a pattern vectorscan compiles; let UTF-8 mode say so
+      }
+      const auto e = static_cast<unsigned char>(pattern[++i]);
+      const bool letter_or_digit =
+          (e >= '0' && e <= '9') || (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z');
+      if (letter_or_digit &&
+          std::string_view("dwsbBnrtf").find(static_cast<char>(e)) == std::string_view::npos) {
+        return true;
+      }
+      if (e >= 0x80) {
+        return true;
+      }
+      continue;
+    }
+    if (in_class) {
+      if (c == '^') {
+        return true;  // "[^...]", "[[:^alpha:]]"
+      }
+      in_class = c != ']';
+      continue;
+    }
+    if (c == '.') {
+      return true;
+    }
+    if (c == '[') {
+      in_class = true;
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') {
+        ++i;  // "[]...]": ']' is a member
+      }
+    }
+  }
+  return false;
+}
+
+unsigned flagsFor(std::string_view pattern, bool caseless, bool som) {
+  return (readsCodePoints(pattern) ? HS_FLAG_UTF8 : 0u) | (som ? HS_FLAG_SOM_LEFTMOST : 0u) |
+         (caseless ? HS_FLAG_CASELESS : 0u);
 }
 
 Status checkPattern(const std::string& pattern, bool caseless) {
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
-  if (hs_compile(pattern.c_str(), flagsFor(caseless), HS_MODE_BLOCK, nullptr, &db, &err) !=
+  if (hs_compile(pattern.c_str(), flagsFor(pattern, caseless), HS_MODE_BLOCK, nullptr, &db, &err) !=
       HS_SUCCESS) {
     std::string msg = err != nullptr ? err->message : "unknown error";
     hs_free_compile_error(err);
@@ -145,7 +189,7 @@ Result<HsDatabase> compileRules(const std::vector<const PatternRule*>& rules, bo
   std::vector<unsigned> ids;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     expressions.push_back(rules[i]->pattern.c_str());
-    flags.push_back(flagsFor(rules[i]->caseless, som));
+    flags.push_back(flagsFor(rules[i]->pattern, rules[i]->caseless, som));
     ids.push_back(static_cast<unsigned>(i));
   }
   hs_database_t* db = nullptr;

@@ -19,9 +19,20 @@ struct HsDatabaseDeleter {
 };
 using HsDatabase = std::unique_ptr<hs_database, HsDatabaseDeleter>;
 
-// The vectorscan flags a rule compiles with: UTF-8, caseless if asked, and leftmost start of
-// match when `som` (exact spans cost about 5x scan speed on the shipped injection rules).
-unsigned flagsFor(bool caseless, bool som = true);
+// True when `pattern` means something else read as UTF-8 than read byte by byte: it holds a
+// non-ASCII byte, '.', a negated class (or any '^' in a class), or an escape other than \\d \\w
+// \\s \\b \\B \\n \\r \\t \\f and escaped punctuation (\\x.., \\S, \\p{..}, \\Q, ...: each could
+// match a byte of a multi-byte character). Decided from the text alone, conservatively.
+// Every other pattern matches only ASCII bytes, so reading the text as bytes finds the same
+// matches, once the normalizer has folded the two characters UTF-8 caseless mode equates with
+// ASCII letters (U+212A KELVIN SIGN, U+017F LONG S). Vectorscan scans such patterns faster
+// without UTF-8 mode (the shipped database: about 20%, docs/decisions/0014).
+bool readsCodePoints(std::string_view pattern);
+
+// The vectorscan flags a pattern compiles with: UTF-8 where it reads code points
+// (readsCodePoints), caseless if asked, and leftmost start of match when `som` (exact spans
+// cost about 5x scan speed on the shipped injection rules).
+unsigned flagsFor(std::string_view pattern, bool caseless, bool som = true);
 
 // Checks one pattern alone; the error is vectorscan's reason (for 422 answers to policy authors).
 Status checkPattern(const std::string& pattern, bool caseless);

@@ -18,7 +18,7 @@ namespace {
 std::size_t maxWidth(const PatternRule& rule) {
   hs_expr_info_t* info = nullptr;
   hs_compile_error_t* err = nullptr;
-  if (hs_expression_info(rule.pattern.c_str(), flagsFor(rule.caseless, /*som=*/false), &info,
+  if (hs_expression_info(rule.pattern.c_str(), flagsFor(rule.pattern, rule.caseless, /*som=*/false), &info,
                          &err) != HS_SUCCESS) {
     hs_free_compile_error(err);
     return 0;

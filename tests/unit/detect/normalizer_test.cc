@@ -119,5 +119,18 @@ TEST(NormalizerTest, MathematicalLettersFold) {
   EXPECT_EQ(n.text(), "Ig");
 }
 
+TEST(NormalizerTest, KelvinSignAndLongSFoldToTheirLetters) {
+  // The two characters Unicode case-insensitive matching equates with ASCII letters: patterns
+  // read as bytes must see "ignore previous instructions" in them too.
+  NormalizedText n;
+  const std::string text =
+      "previou\xC5\xBF \xE2\x84\xAA"
+      "ey";  // previouſ Kelvin-ey
+  normalize(text, n);
+  EXPECT_EQ(n.text(), "previous Key");
+  EXPECT_EQ(originalOf(text, n, 7, 8), "\xC5\xBF");
+  EXPECT_EQ(originalOf(text, n, 9, 10), "\xE2\x84\xAA");
+}
+
 }  // namespace
 }  // namespace aisafe::detect

@@ -1,6 +1,7 @@
 #include "detect/pipeline.h"
 
 #include <gtest/gtest.h>
+#include <hs/hs.h>
 
 #include "detect/pattern_compiler.h"
 #include "detect/rule_set_detector.h"
@@ -151,6 +152,23 @@ TEST(PipelineTest, TokenLocalRulesAreRecognizedConservatively) {
         R"((?<=x)y)", R"((?x)a b)", R"(a\Wb)", R"(\Qa b\E)", R"(\p{L}+)", R"([a\s])", R"([ab)"}) {
     EXPECT_FALSE(staysInOneToken(p)) << p;
   }
+}
+
+TEST(PipelineTest, PatternsThatReadCodePointsAreRecognizedConservatively) {
+  for (const char* p : {R"(\b[A-Za-z0-9][A-Za-z0-9._%+\-]*@[a-z]{2,}\b)", R"(ignore\s{1,16}all)",
+                        R"(\bAKIA[0-9A-Z]{16}\b)", R"([]a-z]+\.\(x\))", R"(a\tb\nc\r\f\d\w\B)",
+                        R"((?i)(?:sk|pk)_live_\w{24})"}) {
+    EXPECT_FALSE(readsCodePoints(p)) << p;
+  }
+  for (const char* p :
+       {"caf\xC3\xA9", R"(a.b)", R"([^@]+@)", R"([[:^alpha:]])", R"([]^])",  R"(\S+)",
+        R"(\W)",       R"(\D)",  R"(\x{e9})", R"(\xE9)",         R"(\p{L})", R"(\Qa.b\E)",
+        R"(\h)",       R"(\v)",  R"(\N)",     R"(\X)",           R"(\C)",    R"(\R)",
+        R"(\e)",       R"(\0)",  R"(ab\)"}) {
+    EXPECT_TRUE(readsCodePoints(p)) << p;
+  }
+  EXPECT_EQ(flagsFor("abc", true, false) & HS_FLAG_UTF8, 0u);
+  EXPECT_NE(flagsFor("a.c", true, false) & HS_FLAG_UTF8, 0u);
 }
 
 TEST(PipelineTest, TokenLocalHitsAreLocatedExactly) {
