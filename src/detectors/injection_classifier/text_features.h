@@ -34,8 +34,8 @@ struct FoldedText {
 // Folds valid UTF-8 `text` into `out` (its buffers are reused; nothing is freed).
 void foldText(std::string_view text, FoldedText& out);
 
-// The same, one code point at a time: what foldText does wherever its 16-byte ASCII path does
-// not apply, and what the tests hold that path to.
+// The same, one code point at a time: what foldText does wherever its ASCII blocks (64 or 16 bytes)
+// do not apply, and what the tests hold that path to.
 void foldTextBytewise(std::string_view text, FoldedText& out);
 
 namespace feature_hash {

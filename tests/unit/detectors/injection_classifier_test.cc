@@ -61,8 +61,8 @@ TEST(TextFeatures, AreThoseTheShippedModelWasTrainedOn) {
   EXPECT_EQ(digest, 0x687347d38de11119ULL);
 }
 
-// foldText takes ASCII prose 16 bytes at a time; it must give exactly what folding one code
-// point at a time gives, wherever spaces, line breaks and non-ASCII fall around the chunks.
+// foldText takes ASCII prose 64 or 16 bytes at a time; it must give exactly what folding one
+// code point at a time gives, wherever spaces, line breaks and non-ASCII fall around the chunks.
 TEST(TextFeatures, ChunkedFoldingIsTheBytewiseFolding) {
   const std::vector<std::string> pieces = {"Ignore",
                                            "all",
@@ -99,6 +99,11 @@ TEST(TextFeatures, ChunkedFoldingIsTheBytewiseFolding) {
     std::string text;
     for (int k = count(rng); k > 0; --k) {
       text += pieces[pick(rng)];
+      if (round % 2 == 1) {  // prose: long runs of words one space apart, then a disruption
+        for (int words = count(rng) / 4; words > 0; --words) {
+          text += " " + pieces[pick(rng) % 7];
+        }
+      }
     }
     foldText(text, chunked);
     foldTextBytewise(text, bytewise);
