@@ -18,8 +18,8 @@ namespace {
 std::size_t maxWidth(const PatternRule& rule) {
   hs_expr_info_t* info = nullptr;
   hs_compile_error_t* err = nullptr;
-  if (hs_expression_info(rule.pattern.c_str(), flagsFor(rule.pattern, rule.caseless, /*som=*/false), &info,
-                         &err) != HS_SUCCESS) {
+  if (hs_expression_info(rule.pattern.c_str(), flagsFor(rule.pattern, rule.caseless, /*som=*/false),
+                         &info, &err) != HS_SUCCESS) {
     hs_free_compile_error(err);
     return 0;
   }
@@ -221,6 +221,37 @@ int onCollect(unsigned /*id*/, unsigned long long from, unsigned long long to, u
   return 0;
 }
 
+// The tokens a rule's hits end in, copied into one buffer one '\n' apart and scanned at once
+// with the rule's start-tracking database. Token-local rules never match white space, so no
+// match spans two tokens, and the byte before and after each token reads as white space (or
+// the edge of the text), as in the text: each token yields what scanning it alone yields.
+struct TokenWindow {
+  std::size_t hit;               // which of the rule's ends
+  unsigned long long token;      // where the token starts in the text
+  unsigned long long end;        // the hit's end in the text
+  unsigned long long batch_end;  // the hit's end in the buffer
+  unsigned long long start = 0;  // leftmost start in the buffer of a match ending there
+  bool found = false;
+};
+
+struct TokenBatch {
+  std::string bytes;
+  std::vector<TokenWindow> windows;  // in buffer order: batch_end ascending
+};
+
+int onTokenMatch(unsigned /*id*/, unsigned long long from, unsigned long long to,
+                 unsigned /*flags*/, void* ctx) {
+  auto& windows = static_cast<TokenBatch*>(ctx)->windows;
+  const auto it = std::lower_bound(
+      windows.begin(), windows.end(), to,
+      [](const TokenWindow& w, unsigned long long offset) { return w.batch_end < offset; });
+  if (it != windows.end() && it->batch_end == to && (!it->found || from < it->start)) {
+    it->start = from;
+    it->found = true;
+  }
+  return 0;
+}
+
 }  // namespace
 
 // Matches without start positions: per rule, take ends from the last one down; locate each
@@ -270,21 +301,50 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
       }
       return Status::ok();
     };
-    // A token-local rule rescans only the token each hit ends in, within a budget of twice the
-    // text; a hit in a token longer than `back`, or past the budget, is located as below.
-    std::size_t token_budget = g.token_local[id] ? 2 * ntext.size() + 4096 : 0;
+    // A token-local rule rescans only the token each hit ends in (TokenBatch), within a budget
+    // of twice the text; a hit in a token longer than `back`, or past the budget, is located as
+    // below.
+    thread_local TokenBatch batch;
+    batch.bytes.clear();
+    batch.windows.clear();
+    if (g.token_local[id]) {
+      std::size_t token_budget = 2 * ntext.size() + 4096;
+      for (std::size_t k = 0; k < ends.size(); ++k) {
+        const unsigned long long end = ends[k];
+        const std::size_t token = tokenStart(ntext, end, back);
+        if (token == std::string_view::npos || token >= end || end - token > token_budget) {
+          continue;
+        }
+        token_budget -= end - token;
+        batch.bytes.append(ntext.substr(token, end - token));
+        batch.windows.push_back({k, token, end, batch.bytes.size()});
+        batch.bytes.push_back('\n');
+      }
+      if (!batch.windows.empty()) {
+        const hs_error_t rc =
+            hs_scan(locator.get(), batch.bytes.data(), static_cast<unsigned>(batch.bytes.size()), 0,
+                    hs, onTokenMatch, &batch);
+        if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+          return internalError("vectorscan scan failed with code " + std::to_string(rc));
+        }
+      }
+    }
     int whole_text = -1;               // decided at the first hit located the ordinary way
     unsigned long long limit = ~0ULL;  // ends above this lie inside the last accepted hit
-    for (const unsigned long long end : ends) {
+    std::size_t next_window = 0;
+    for (std::size_t k = 0; k < ends.size(); ++k) {
+      const unsigned long long end = ends[k];
+      const TokenWindow* window = nullptr;
+      if (next_window < batch.windows.size() && batch.windows[next_window].hit == k) {
+        window = &batch.windows[next_window++];
+      }
       if (end > limit) {
         continue;
       }
       LocateState st{end, 0, false};
-      const std::size_t token =
-          token_budget != 0 ? tokenStart(ntext, end, back) : std::string_view::npos;
-      if (token != std::string_view::npos && end - token <= token_budget) {
-        token_budget -= end - token;
-        AISAFE_RETURN_IF_ERROR(scan_window(token, end, st));
+      if (window != nullptr) {
+        st.found = window->found;
+        st.start = window->token + (window->start - (window->batch_end - (end - window->token)));
       } else {
         if (whole_text < 0) {
           whole_text = ends.size() > 1 && ends.size() * back > ntext.size() ? 1 : 0;

@@ -182,6 +182,10 @@ TEST(PipelineTest, TokenLocalHitsAreLocatedExactly) {
     if (i % 50 == 7) address = std::string(5000, 'x') + "@long.org";  // a token past the window
     expected.push_back(address);
     text += "mail " + address + (i % 3 == 0 ? "\n\t" : " ") + "today, ";
+    if (i % 40 == 3) {  // two hits in one token
+      expected.insert(expected.end(), {"left@pair.io", "right@pair.io"});
+      text += "(left@pair.io,right@pair.io) ";
+    }
   }
   text += "last@one.net";
   expected.push_back("last@one.net");
