@@ -52,9 +52,14 @@ double severityWeight(detect::Severity s) {
 
 std::string redact(std::string_view text, const detect::Findings& spans) {
   std::vector<const detect::Finding*> order;
+  order.reserve(spans.size());
   for (const auto& f : spans) {
     order.push_back(&f);
   }
+  return redact(text, std::move(order));
+}
+
+std::string redact(std::string_view text, std::vector<const detect::Finding*> order) {
   std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
     return a->start != b->start ? a->start < b->start : a->end > b->end;
   });
@@ -72,7 +77,9 @@ std::string redact(std::string_view text, const detect::Findings& spans) {
     if (end > pos) {
       out.append(text.substr(pos, start - pos));
       if (!placeholder.empty()) {
-        out += "[" + placeholder + "]";
+        out += '[';
+        out += placeholder;
+        out += ']';
       }
       pos = end;
     }
@@ -85,7 +92,8 @@ std::string redact(std::string_view text, const detect::Findings& spans) {
 Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_view text) {
   Decision d;
   double keep = 1.0;
-  detect::Findings to_redact;
+  d.findings.reserve(findings.size());
+  d.finding_actions.reserve(findings.size());
   for (auto& f : findings) {
     if (f.severity < spec.thresholds.min_severity || f.score < spec.thresholds.min_score) {
       continue;
@@ -93,9 +101,6 @@ Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_v
     const Action a = spec.actionFor(f);
     if (a != Action::kAllow) {
       keep *= 1.0 - std::clamp(f.score, 0.0, 1.0) * severityWeight(f.severity);
-    }
-    if (a == Action::kRedact) {
-      to_redact.push_back(f);
     }
     if (a == Action::kBlock || a == Action::kRedact) {
       d.action = std::max(d.action, a);
@@ -109,7 +114,13 @@ Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_v
     d.action = Action::kBlock;
   }
   if (d.action == Action::kRedact) {
-    d.sanitized = redact(text, to_redact);
+    std::vector<const detect::Finding*> to_redact;
+    for (std::size_t i = 0; i < d.findings.size(); ++i) {
+      if (d.finding_actions[i] == Action::kRedact) {
+        to_redact.push_back(&d.findings[i]);
+      }
+    }
+    d.sanitized = redact(text, std::move(to_redact));
   }
   return d;
 }

@@ -43,5 +43,7 @@ Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_v
 // `text` with each span replaced by "[TYPE]" (or removed where redact_as is empty);
 // overlapping spans merge.
 std::string redact(std::string_view text, const detect::Findings& spans);
+// The same for spans held elsewhere (the findings of a decision), without copying them.
+std::string redact(std::string_view text, std::vector<const detect::Finding*> spans);
 
 }  // namespace aisafe::policy
