@@ -287,7 +287,9 @@ class Surveyor {
   }
 
   void endToken() {
-    if (token_letters_ >= 2 && token_leet_ >= 2) {
+    // An address or a path with digits in it ("jane3@example.com", "/v2/items/42") is not
+    // leetspeak: a pasted log would otherwise send every line to the de-obfuscated view.
+    if (token_letters_ >= 2 && token_leet_ >= 2 && !token_url_like_) {
       ++leet_words_;
     }
     if (token_seps_ >= 2 && !token_url_like_) {

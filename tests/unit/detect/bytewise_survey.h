@@ -142,7 +142,7 @@ inline Survey surveyBytewise(std::string_view text) {
       spaced = 0;
     }
     token_begin = end + 1;
-    if (token_letters >= 2 && token_leet >= 2) {
+    if (token_letters >= 2 && token_leet >= 2 && !token_url_like) {
       ++leet_words;
     }
     if (token_seps >= 2 && !token_url_like) {
