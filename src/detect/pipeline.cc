@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <numeric>
 #include <tuple>
 
 #include <hs/hs.h>
@@ -331,6 +332,7 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
     }
     int whole_text = -1;               // decided at the first hit located the ordinary way
     unsigned long long limit = ~0ULL;  // ends above this lie inside the last accepted hit
+    const std::size_t rule_first = out.size();
     std::size_t next_window = 0;
     for (std::size_t k = 0; k < ends.size(); ++k) {
       const unsigned long long end = ends[k];
@@ -400,6 +402,8 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
       out.push_back(makeFinding(owner, rule, norm, st.start, end));
       limit = st.start;
     }
+    // Found from the last one down: put them in text order, as the final sort wants them.
+    std::reverse(out.begin() + static_cast<std::ptrdiff_t>(rule_first), out.end());
   }
   return Status::ok();
 }
@@ -557,6 +561,31 @@ Status Pipeline::scanHidden(std::string_view text, const Survey& survey, Surface
   return Status::ok();
 }
 
+namespace {
+
+// out[first..] in order of start, equal starts as found. A finding is large (seven strings) and
+// a sort moves each many times, so the order is sorted as indices and each finding moved once;
+// findings already in order (one rule's, say) are not moved at all.
+void sortByStart(Findings& out, std::size_t first) {
+  const auto begin = out.begin() + static_cast<std::ptrdiff_t>(first);
+  const auto by_start = [](const Finding& a, const Finding& b) { return a.start < b.start; };
+  if (std::is_sorted(begin, out.end(), by_start)) {
+    return;
+  }
+  std::vector<std::size_t> order(out.size() - first);
+  std::iota(order.begin(), order.end(), first);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return out[a].start < out[b].start; });
+  Findings sorted;
+  sorted.reserve(order.size());
+  for (const std::size_t i : order) {
+    sorted.push_back(std::move(out[i]));
+  }
+  std::move(sorted.begin(), sorted.end(), begin);
+}
+
+}  // namespace
+
 Status Pipeline::scan(std::string_view text, Surface surface, ScanScratch& scratch,
                       Findings& out) const {
   const std::size_t first_new = out.size();
@@ -573,8 +602,7 @@ Status Pipeline::scan(std::string_view text, Surface surface, ScanScratch& scrat
     AISAFE_RETURN_IF_ERROR(scanHidden(text, survey, surface, scratch, out, first_new));
   }
   scratch.stage_times.push_back({"hidden", std::chrono::steady_clock::now() - hidden_start});
-  std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
-                   [](const Finding& a, const Finding& b) { return a.start < b.start; });
+  sortByStart(out, first_new);
   return Status::ok();
 }
 

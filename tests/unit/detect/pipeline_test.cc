@@ -41,6 +41,21 @@ std::shared_ptr<const Pipeline> build(std::vector<PatternRule> rules, SurfaceSet
   return *p;
 }
 
+TEST(PipelineTest, FindingsComeInTextOrderAndEqualStartsInRuleOrder) {
+  auto p =
+      build({rule("short", R"(\bfoo)"), rule("long", R"(\bfoobar\b)"), rule("word", R"(\bx\d\b)")});
+  ScanScratch scratch;
+  Findings out;
+  const std::string text = "foobar x1 foobar x2 foo x3";
+  ASSERT_TRUE(p->scan(text, Surface::kInput, scratch, out).isOk());
+  std::vector<std::pair<std::size_t, std::string>> got;
+  for (const auto& f : out) got.emplace_back(f.start, f.rule_id);
+  const std::vector<std::pair<std::size_t, std::string>> expected = {
+      {0, "short"}, {0, "long"},  {7, "word"},   {10, "short"},
+      {10, "long"}, {17, "word"}, {20, "short"}, {24, "word"}};
+  EXPECT_EQ(got, expected);
+}
+
 TEST(PipelineTest, LongestConfirmedMatchWithOriginalOffsets) {
   auto p = build({rule("email", "[a-z0-9._-]+@[a-z0-9.-]+\\.[a-z]{2,}")});
   ScanScratch scratch;
