@@ -19,6 +19,7 @@
 #include "detect/finding.h"
 #include "detect/normalizer.h"
 #include "detect/rule_set.h"
+#include "detect/survey.h"
 
 struct hs_scratch;
 struct hs_database;
@@ -52,6 +53,10 @@ class ScanScratch {
   NormalizedText normalized;
   std::vector<RawMatch> matches;
   bool matches_truncated = false;
+  // The survey's marker words (survey.h) met by the combined scan, and the first id of the
+  // database being scanned that is a marker rather than a rule (none: the maximum).
+  MarkerCounts markers;
+  unsigned marker_base = ~0U;
 
   // Where the last Pipeline::scan() spent its time: "patterns" (normalizing, the combined scan,
   // confirming), each whole-text detector by name, and "hidden" (decoded layers and the

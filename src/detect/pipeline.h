@@ -61,6 +61,8 @@ class Pipeline {
     std::vector<const Detector*> owners;    // index = vectorscan id
     std::shared_ptr<const CompiledDatabase> db;
     bool som = true;  // matches carry their leftmost start
+    // Ids from here on are the survey's markers (markerRules()), counted, not rules.
+    unsigned marker_base = ~0U;
     // Without som: one database per rule, with start positions, to locate a hit's start, and
     // how far back from a hit's end its start can be (0: unbounded).
     std::vector<std::shared_ptr<const CompiledDatabase>> locators;
@@ -96,6 +98,8 @@ class Pipeline {
   std::vector<std::unique_ptr<const Detector>> detectors_;
   std::vector<Group> groups_;  // the shipped rules, then the policy's own
   std::vector<const Detector*> remote_;
+  // Scanned with the shipped rules, so the survey need not look words up (survey.h).
+  std::vector<PatternRule> marker_rules_;
 };
 
 }  // namespace aisafe::detect

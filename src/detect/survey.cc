@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 #include "detect/normalizer.h"
 #include "detect/survey_markers.h"
@@ -53,8 +54,10 @@ bool isBase64Byte(unsigned char c) {
 
 class Surveyor {
  public:
-  explicit Surveyor(std::string_view text)
-      : bytes_(reinterpret_cast<const unsigned char*>(text.data())), n_(text.size()) {}
+  Surveyor(std::string_view text, const MarkerCounts* counted)
+      : bytes_(reinterpret_cast<const unsigned char*>(text.data())),
+        n_(text.size()),
+        counted_(counted) {}
 
   Survey run() {
     const std::size_t blocks = n_ / kSurveyBlock + 1;  // the last one holds position n_
@@ -66,6 +69,12 @@ class Surveyor {
       block(b * kSurveyBlock, cur, prev, next);
       prev = cur;
       cur = next;
+    }
+    if (counted_ != nullptr) {
+      rot_markers_ = counted_->rot13_words;
+      rev_markers_ = counted_->reversed_words;
+      s_.rot13 = s_.rot13 || counted_->rot13_hint;
+      s_.reversed = s_.reversed || counted_->reversed_hint;
     }
     if (url_escapes_ >= kMinUrlEscapes) {
       s_.encoded = true;
@@ -115,7 +124,9 @@ class Surveyor {
       url_escapes_ +=
           upToTwo(cur.percent & after(cur.hex, next.hex, 1) & after(cur.hex, next.hex, 2));
     }
-    words(offset, cur, letter_before, letter_after);
+    if (counted_ == nullptr) {
+      words(offset, cur, letter_before, letter_after);
+    }
     spacedLetters(cur, prev, next);
     tokens(cur, letter_before, letter_after);
   }
@@ -301,6 +312,7 @@ class Surveyor {
 
   const unsigned char* bytes_;
   std::size_t n_;
+  const MarkerCounts* counted_;  // null: look the words up here
   Survey s_;
   std::size_t checked_until_ = 0;  // encoded runs: everything before this was looked at
   std::size_t url_escapes_ = 0;
@@ -312,8 +324,80 @@ class Surveyor {
   bool token_url_like_ = false;
 };
 
+// The kinds of markerRules(), in order.
+enum MarkerKind : std::size_t {
+  kRot13Word,
+  kReversedWord,
+  kRot13HintWord,
+  kReversedHintWord,
+  kRot13
+};
+
+std::string unpack(std::uint64_t key) {
+  std::string word;
+  for (; key != 0; key >>= 8) {
+    word.insert(word.begin(), static_cast<char>(key & 0xFF));
+  }
+  return word;
+}
+
 }  // namespace
 
-Survey surveyText(std::string_view text) { return Surveyor(text).run(); }
+std::vector<PatternRule> markerRules() {
+  using survey_markers::Marker;
+  // A word is a run of letters: what comes before and after it is not a letter, or the edge of
+  // the text (\z, not $, which also matches before a last line break and would count a word
+  // twice). An eight-letter marker also stands for itself with an s (the survey reads
+  // "backwards" as "backward").
+  const auto words_of = [](Marker kind) {
+    std::string alternatives;
+    for (const survey_markers::MarkerWord& m : survey_markers::kMarkers) {
+      if (m.marker != kind) {
+        continue;
+      }
+      const std::string word = unpack(m.key);
+      alternatives += (alternatives.empty() ? "" : "|") + word +
+                      (word.size() == survey_markers::kMaxPackedWord ? "s?" : "");
+    }
+    return "(?:\\A|[^A-Za-z])(?:" + alternatives + ")(?:[^A-Za-z]|\\z)";
+  };
+  std::vector<PatternRule> rules(5);
+  rules[kRot13Word].pattern = words_of(Marker::kRot13);
+  rules[kReversedWord].pattern = words_of(Marker::kReversed);
+  rules[kRot13HintWord].pattern = words_of(Marker::kRot13Hint);
+  rules[kReversedHintWord].pattern = words_of(Marker::kReversedHint);
+  rules[kRot13].pattern = "(?:\\A|[^A-Za-z])rot[-_ ]?13";  // Marker::kRot and its number
+  const char* names[] = {"rot13_word", "reversed_word", "rot13_hint", "reversed_hint", "rot13"};
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    rules[i].id = std::string("survey.marker.") + names[i];
+    rules[i].category = "survey";
+    rules[i].caseless = true;
+  }
+  return rules;
+}
+
+void MarkerCounts::add(std::size_t kind) {
+  switch (kind) {
+    case kRot13Word:
+      ++rot13_words;
+      break;
+    case kReversedWord:
+      ++reversed_words;
+      break;
+    case kRot13HintWord:
+    case kRot13:
+      rot13_hint = true;
+      break;
+    case kReversedHintWord:
+      reversed_hint = true;
+      break;
+    default:
+      break;
+  }
+}
+
+Survey surveyText(std::string_view text, const MarkerCounts* counted) {
+  return Surveyor(text, counted).run();
+}
 
 }  // namespace aisafe::detect

@@ -8,6 +8,9 @@
 
 #include <cstddef>
 #include <string_view>
+#include <vector>
+
+#include "detect/rule_set.h"
 
 namespace aisafe::detect {
 
@@ -34,7 +37,27 @@ constexpr std::size_t kMinSpacedLetters = 4;
 // Words mixing letters with 2+ leet digits ("pr3v10u5") that mark leetspeak.
 constexpr std::size_t kMinLeetWords = 2;
 
-// `text`: any bytes (normally valid UTF-8; non-ASCII bytes simply end runs and words).
-Survey surveyText(std::string_view text);
+// The survey's marker words (survey_markers.h) as vectorscan patterns, so that a text the
+// pipeline scans anyway has them counted by its combined scan instead of looked up word by
+// word. Pattern i reports markers of kind i (MarkerCounts::add); each match is one word, a word
+// being as the survey reads it: a run of ASCII letters, any case. In ASCII text only: beyond
+// it, caseless matching reads U+017F as s, which the survey does not (the pipeline counts
+// markers only where normalizing left a text as it was, which is ASCII).
+std::vector<PatternRule> markerRules();
+
+// What the combined scan met of the markers.
+struct MarkerCounts {
+  std::size_t rot13_words = 0;
+  std::size_t reversed_words = 0;
+  bool rot13_hint = false;  // "caesar", "rot13", "rot-13", "rot 13"
+  bool reversed_hint = false;
+  // Counts a match of markerRules()[kind].
+  void add(std::size_t kind);
+};
+
+// `text`: any bytes (normally valid UTF-8; non-ASCII bytes simply end runs and words). With
+// `counted` (the markers of exactly these bytes, by markerRules()), words are not looked up;
+// the survey is the same either way.
+Survey surveyText(std::string_view text, const MarkerCounts* counted = nullptr);
 
 }  // namespace aisafe::detect

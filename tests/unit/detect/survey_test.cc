@@ -8,8 +8,10 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <hs/hs.h>
 
 #include "bytewise_survey.h"
+#include "detect/pattern_compiler.h"
 #include "detect/survey_masks.h"
 
 namespace aisafe::detect {
@@ -170,6 +172,56 @@ TEST(SurveyTest, AgreesWithTheBytewiseSurveyOnPiecedTexts) {
       return;  // one counterexample is enough to read
     }
   }
+}
+
+// The pipeline counts the survey's marker words in its combined scan (markerRules) and hands
+// the counts to the survey for ASCII texts: the survey must come out the same as when it looks
+// the words up itself, wherever words begin and end.
+TEST(SurveyTest, MarkersCountedByTheScanGiveTheSameSurvey) {
+  auto db = compileRules(
+      [] {
+        static const std::vector<PatternRule> kRules = markerRules();
+        std::vector<const PatternRule*> rules;
+        for (const auto& r : kRules) rules.push_back(&r);
+        return rules;
+      }(),
+      /*som=*/false);
+  ASSERT_TRUE(db.isOk()) << db.status().message();
+  hs_scratch_t* hs = nullptr;
+  ASSERT_EQ(hs_alloc_scratch(db->get(), &hs), HS_SUCCESS);
+  const std::vector<std::string> pieces = {
+      "gur",       "GUR",      "lbh",       "lbhe",    "Nyy",    "naq",     "vtaber",   "cerivbhf",
+      "cerivbhfs", "flfgrz",   "cebzcg",    "ehyrf",   "eht",    "uoy",     "ruoy",     "lla",
+      "erongi",    "suoiverp", "SUOIVERPS", "metsys",  "tpmorp", "selur",   "caesar",   "reverse",
+      "reversed",  "backward", "backwards", "esrever", "rot",    "ROT",     "13",       "1",
+      "3",         "rot13",    "rot-13",    "rot 13",  "rot_13", "rot--13", "parrot13", "gurs",
+      "xgur",      "the",      "a",         "s",       "e",      " ",       " ",        " ",
+      ".",         "-",        "_",         "0",       "\n",     "'",       "@",        "/"};
+  std::mt19937 rng(4242);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> count(0, 40);
+  std::uniform_int_distribution<int> pad(0, 70);
+  for (int round = 0; round < 20000; ++round) {
+    std::string text(static_cast<std::size_t>(pad(rng)), 'q');
+    for (int k = count(rng); k > 0; --k) {
+      text += pieces[pick(rng)];
+    }
+    MarkerCounts counted;
+    hs_scan(
+        db->get(), text.data(), static_cast<unsigned>(text.size()), 0, hs,
+        [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) {
+          static_cast<MarkerCounts*>(ctx)->add(id);
+          return 0;
+        },
+        &counted);
+    const Survey looked_up = surveyText(text);
+    const Survey from_scan = surveyText(text, &counted);
+    ASSERT_EQ(from_scan.rot13, looked_up.rot13) << '"' << printable(text) << '"';
+    ASSERT_EQ(from_scan.reversed, looked_up.reversed) << '"' << printable(text) << '"';
+    ASSERT_EQ(from_scan.encoded, looked_up.encoded);
+    ASSERT_EQ(from_scan.obfuscated, looked_up.obfuscated);
+  }
+  hs_free_scratch(hs);
 }
 
 TEST(SurveyTest, AgreesWithTheBytewiseSurveyOnTextsOfFewCharacters) {
