@@ -60,15 +60,12 @@ class Surveyor {
         counted_(counted) {}
 
   Survey run() {
-    const std::size_t blocks = n_ / kSurveyBlock + 1;  // the last one holds position n_
-    BlockMasks prev;
-    prev.token_break = kTopBit;  // the text begins as if after a break
-    BlockMasks cur = load(0);
-    for (std::size_t b = 0; b < blocks; ++b) {
-      const BlockMasks next = b + 1 < blocks ? load(b + 1) : BlockMasks{};
-      block(b * kSurveyBlock, cur, prev, next);
-      prev = cur;
-      cur = next;
+    // Two loops, one with the word lookups and one without, so that neither pays for the
+    // other's choice inside the loop (a branch there cost the lookups a quarter of their speed).
+    if (counted_ != nullptr) {
+      blocks<false>();
+    } else {
+      blocks<true>();
     }
     if (counted_ != nullptr) {
       rot_markers_ = counted_->rot13_words;
@@ -110,6 +107,21 @@ class Surveyor {
     return m;
   }
 
+  template <bool kLookUpWords>
+  void blocks() {
+    const std::size_t blocks = n_ / kSurveyBlock + 1;  // the last one holds position n_
+    BlockMasks prev;
+    prev.token_break = kTopBit;  // the text begins as if after a break
+    BlockMasks cur = load(0);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const BlockMasks next = b + 1 < blocks ? load(b + 1) : BlockMasks{};
+      block<kLookUpWords>(b * kSurveyBlock, cur, prev, next);
+      prev = cur;
+      cur = next;
+    }
+  }
+
+  template <bool kLookUpWords>
   void block(std::size_t offset, const BlockMasks& cur, const BlockMasks& prev,
              const BlockMasks& next) {
     const Mask letter_before = before(cur.letter, prev.letter, 1);
@@ -124,7 +136,7 @@ class Surveyor {
       url_escapes_ +=
           upToTwo(cur.percent & after(cur.hex, next.hex, 1) & after(cur.hex, next.hex, 2));
     }
-    if (counted_ == nullptr) {
+    if constexpr (kLookUpWords) {
       words(offset, cur, letter_before, letter_after);
     }
     spacedLetters(cur, prev, next);
