@@ -241,11 +241,11 @@ int onCollect(unsigned /*id*/, unsigned long long from, unsigned long long to, u
 // match spans two tokens, and the byte before and after each token reads as white space (or
 // the edge of the text), as in the text: each token yields what scanning it alone yields.
 struct TokenWindow {
-  std::size_t hit;               // which of the rule's ends
-  unsigned long long token;      // where the token starts in the text
-  unsigned long long end;        // the hit's end in the text
-  unsigned long long batch_end;  // the hit's end in the buffer
-  unsigned long long start = 0;  // leftmost start in the buffer of a match ending there
+  std::size_t hit;                 // which of the rule's ends
+  unsigned long long token;        // where the token starts in the text
+  unsigned long long batch_begin;  // where it starts in the buffer
+  unsigned long long batch_end;    // where the hit ends in the buffer
+  unsigned long long start = 0;    // leftmost start in the buffer of a match ending there
   bool found = false;
 };
 
@@ -331,8 +331,9 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
           continue;
         }
         token_budget -= end - token;
+        const std::size_t batch_begin = batch.bytes.size();
         batch.bytes.append(ntext.substr(token, end - token));
-        batch.windows.push_back({k, token, end, batch.bytes.size()});
+        batch.windows.push_back({k, token, batch_begin, batch.bytes.size()});
         batch.bytes.push_back('\n');
       }
       if (!batch.windows.empty()) {
@@ -360,7 +361,7 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
       LocateState st{end, 0, false};
       if (window != nullptr) {
         st.found = window->found;
-        st.start = window->token + (window->start - (window->batch_end - (end - window->token)));
+        st.start = window->token + (window->start - window->batch_begin);
       } else {
         if (whole_text < 0) {
           whole_text = ends.size() > 1 && ends.size() * back > ntext.size() ? 1 : 0;

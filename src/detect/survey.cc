@@ -64,14 +64,12 @@ class Surveyor {
     // other's choice inside the loop (a branch there cost the lookups a quarter of their speed).
     if (counted_ != nullptr) {
       blocks<false>();
-    } else {
-      blocks<true>();
-    }
-    if (counted_ != nullptr) {
       rot_markers_ = counted_->rot13_words;
       rev_markers_ = counted_->reversed_words;
       s_.rot13 = s_.rot13 || counted_->rot13_hint;
       s_.reversed = s_.reversed || counted_->reversed_hint;
+    } else {
+      blocks<true>();
     }
     if (url_escapes_ >= kMinUrlEscapes) {
       s_.encoded = true;

@@ -1,10 +1,7 @@
 #include "detect/survey_masks.h"
 
+#include "core/avx512_bytes.h"
 #include "core/sse2_bytes.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace aisafe::detect {
 
@@ -96,45 +93,30 @@ namespace {
 // With AVX-512 a whole block is one register and every comparison yields its 64-bit mask
 // directly. Built for that target here and chosen at start-up, so the binary still runs on
 // any x86-64.
-#define AISAFE_AVX512BW __attribute__((target("avx512bw")))
-
-AISAFE_AVX512BW std::uint64_t is512(__m512i v, char c) {
-  return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(c));
-}
-
-AISAFE_AVX512BW std::uint64_t inRange512(__m512i v, unsigned char lo, unsigned char hi) {
-  return _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(static_cast<char>(lo))),
-                                _mm512_set1_epi8(static_cast<char>(hi - lo)));
-}
-
 AISAFE_AVX512BW BlockMasks classifyBlockAvx512(const unsigned char* bytes) {
   const __m512i v = _mm512_loadu_si512(bytes);
   const __m512i lower = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
   BlockMasks m;
-  m.letter = inRange512(lower, 'a', 'z');
-  m.digit = inRange512(v, '0', '9');
-  m.hex = m.digit | inRange512(lower, 'a', 'f');
-  const std::uint64_t dash = is512(v, '-');
-  const std::uint64_t underscore = is512(v, '_');
-  const std::uint64_t slash = is512(v, '/');
-  const std::uint64_t at = is512(v, '@');
-  m.blank = is512(v, ' ');
-  const std::uint64_t control_space = inRange512(v, '\t', '\r');
-  m.base64 = m.letter | m.digit | is512(v, '+') | slash | dash | underscore;
+  m.letter = avx512::inRange(lower, 'a', 'z');
+  m.digit = avx512::inRange(v, '0', '9');
+  m.hex = m.digit | avx512::inRange(lower, 'a', 'f');
+  const std::uint64_t dash = avx512::equals(v, '-');
+  const std::uint64_t underscore = avx512::equals(v, '_');
+  const std::uint64_t slash = avx512::equals(v, '/');
+  const std::uint64_t at = avx512::equals(v, '@');
+  m.blank = avx512::equals(v, ' ');
+  const std::uint64_t control_space = avx512::inRange(v, '\t', '\r');
+  m.base64 = m.letter | m.digit | avx512::equals(v, '+') | slash | dash | underscore;
   m.space = m.blank | control_space;
-  m.token_break = m.blank | (control_space & ~inRange512(v, '\v', '\f'));
-  m.leet = inRange512(v, '0', '1') | inRange512(v, '3', '5') | is512(v, '7') | at | is512(v, '$');
-  m.word_sep = dash | underscore | is512(v, '.');
-  m.url = slash | is512(v, ':') | at;
-  m.percent = is512(v, '%');
-  m.x = is512(lower, 'x');
-  m.escape = is512(v, '\\') | is512(v, '0');
+  m.token_break = m.blank | (control_space & ~avx512::inRange(v, '\v', '\f'));
+  m.leet = avx512::inRange(v, '0', '1') | avx512::inRange(v, '3', '5') | avx512::equals(v, '7') |
+           at | avx512::equals(v, '$');
+  m.word_sep = dash | underscore | avx512::equals(v, '.');
+  m.url = slash | avx512::equals(v, ':') | at;
+  m.percent = avx512::equals(v, '%');
+  m.x = avx512::equals(lower, 'x');
+  m.escape = avx512::equals(v, '\\') | avx512::equals(v, '0');
   return m;
-}
-
-bool hasAvx512bw() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512bw") != 0;
 }
 
 }  // namespace
@@ -146,7 +128,7 @@ std::vector<BlockClassifier> blockClassifiers() {
   all.push_back({"sse2", classifyBlockSse2});
 #endif
 #if defined(__x86_64__)
-  if (hasAvx512bw()) {
+  if (avx512::avx512bwRuns()) {
     all.push_back({"avx512bw", classifyBlockAvx512});
   }
 #endif

@@ -2,18 +2,9 @@
 
 #include <array>
 
+#include "core/avx512_bytes.h"
 #include "core/sse2_bytes.h"
 #include "core/utf8.h"
-
-#if defined(__x86_64__)
-// GCC 12's AVX-512 headers start some intrinsics from an undefined register, which
-// -Wmaybe-uninitialized reports at every use.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
-#endif
 
 namespace aisafe::detectors::classifier {
 namespace {
@@ -201,32 +192,24 @@ namespace {
 
 constexpr std::size_t kAsciiBlock = 64;
 
-#define AISAFE_AVX512BW __attribute__((target("avx512bw")))
-
-AISAFE_AVX512BW std::uint64_t inRange512(__m512i v, unsigned char lo, unsigned char hi) {
-  return _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(static_cast<char>(lo))),
-                                _mm512_set1_epi8(static_cast<char>(hi - lo)));
-}
-
 // foldAsciiChunk for 64 bytes at once (bytes[64] must be readable), with AVX-512BW: one mask
 // per test, and each 16-byte quarter widened to 32 bits by one instruction.
 AISAFE_AVX512BW bool foldAsciiBlock(const unsigned char* bytes, std::uint32_t pos, bool after_text,
                                     char32_t* folded, std::uint8_t* kinds, std::uint32_t* byte_of) {
   const __m512i v = _mm512_loadu_si512(bytes);
-  const std::uint64_t spaces = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
+  const std::uint64_t spaces = avx512::equals(v, ' ');
   const unsigned next = bytes[kAsciiBlock];
   const bool next_is_text = next < 0x80 && next != ' ' && (next < '\t' || next > '\r');
   constexpr std::uint64_t kLast = std::uint64_t{1} << 63;
-  if (_mm512_movepi8_mask(v) != 0 || inRange512(v, '\t', '\r') != 0 ||
+  if (_mm512_movepi8_mask(v) != 0 || avx512::inRange(v, '\t', '\r') != 0 ||
       (spaces & (spaces >> 1)) != 0 || ((spaces & kLast) != 0 && !next_is_text) ||
       ((spaces & 1U) != 0 && !after_text)) {
     return false;
   }
-  const std::uint64_t digit = inRange512(v, '0', '9');
-  __m512i f = _mm512_mask_add_epi8(v, inRange512(v, 'A', 'Z'), v, _mm512_set1_epi8(0x20));
+  const std::uint64_t digit = avx512::inRange(v, '0', '9');
+  __m512i f = _mm512_mask_add_epi8(v, avx512::inRange(v, 'A', 'Z'), v, _mm512_set1_epi8(0x20));
   f = _mm512_mask_mov_epi8(f, digit, _mm512_set1_epi8('0'));
-  const std::uint64_t word =
-      inRange512(f, 'a', 'z') | digit | _mm512_cmpeq_epi8_mask(f, _mm512_set1_epi8('\''));
+  const std::uint64_t word = avx512::inRange(f, 'a', 'z') | digit | avx512::equals(f, '\'');
   _mm512_storeu_si512(kinds, _mm512_maskz_mov_epi8(word, _mm512_set1_epi8(kWordLetter)));
   // A folded space points at the byte after it, as in the bytewise fold.
   const __m512i after_space = _mm512_maskz_mov_epi8(spaces, _mm512_set1_epi8(1));
@@ -243,16 +226,6 @@ AISAFE_AVX512BW bool foldAsciiBlock(const unsigned char* bytes, std::uint32_t po
                                                            _mm512_cvtepu8_epi32(steps[q])));
   }
   return true;
-}
-
-bool hasAvx512bw() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512bw") != 0;
-}
-
-bool avx512bwRuns() {
-  static const bool kRuns = hasAvx512bw();
-  return kRuns;
 }
 
 }  // namespace
@@ -280,7 +253,7 @@ void foldWith(std::string_view text, FoldedText& out) {
     if constexpr (kChunks) {
       if (pos >= bytewise_until && !pending_space) {
 #if defined(__x86_64__)
-        if (pos + kAsciiBlock < text.size() && avx512bwRuns() &&
+        if (pos + kAsciiBlock < text.size() && avx512::avx512bwRuns() &&
             foldAsciiBlock(reinterpret_cast<const unsigned char*>(text.data()) + pos,
                            static_cast<std::uint32_t>(pos), n != 0, folded + n, kinds + n,
                            byte_of + n)) {
