@@ -299,13 +299,13 @@ TEST(HiddenAttacksTest, RulesReadAsBytesMatchAsInUtf8Mode) {
   const Ends as_bytes = ends_with(byte_flags);
   const Ends as_utf8 = ends_with(utf8_flags);
   EXPECT_GE(as_bytes.size(), byte_rules.size());  // the examples do match
-  EXPECT_TRUE(as_bytes == as_utf8);
-  for (const auto& [id, end] : as_utf8) {
-    if (!as_bytes.count({id, end})) ADD_FAILURE() << byte_rules[id]->id << " misses at " << end;
-  }
-  for (const auto& [id, end] : as_bytes) {
-    if (!as_utf8.count({id, end})) ADD_FAILURE() << byte_rules[id]->id << " adds at " << end;
-  }
+  const auto report = [&](const Ends& from, const Ends& in, const char* what) {
+    for (const auto& [id, end] : from) {
+      if (!in.count({id, end})) ADD_FAILURE() << byte_rules[id]->id << what << end;
+    }
+  };
+  report(as_utf8, as_bytes, " read as bytes misses a match ending at ");
+  report(as_bytes, as_utf8, " read as bytes adds a match ending at ");
 }
 
 TEST(HiddenAttacksTest, LongSAndKelvinSignAreReadAsLetters) {
