@@ -338,10 +338,8 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
   const auto latency_us = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
   // The verdict rendered as it is, this request's fields added to the text: copying the verdict's
   // tree to add two fields cost more than rendering it.
-  std::string answer = http::appendJsonFields(
-      http::serializeJson(verdict->body),
-      json::object{{"request_id", ctx.request_id},
-                   {"latency_ms", static_cast<double>(latency_us) / 1000.0}});
+  std::string answer =
+      http::withRequestFields(http::serializeJson(verdict->body), ctx.request_id, latency_us);
 
   storage::ValidationRecord record;
   record.id = ids::timeOrdered("val_");

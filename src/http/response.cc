@@ -1,5 +1,6 @@
 #include "http/response.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -36,16 +37,9 @@ std::size_t pastString(std::string_view in, std::size_t open) {
   }
 }
 
-// `token` (a JSON number) as a plain decimal when it is in exponent form and that is exact and
-// short; empty otherwise.
-std::string_view plainDecimal(std::string_view token, char (&buf)[64]) {
-  if (token.find_first_of("Ee") == std::string_view::npos) {
-    return {};
-  }
-  double value = 0;
-  const auto parsed = std::from_chars(token.data(), token.data() + token.size(), value);
-  if (parsed.ec != std::errc() || parsed.ptr != token.data() + token.size() ||
-      !(value == 0 || (std::fabs(value) >= 1e-6 && std::fabs(value) < 1e15))) {
+// `value` as a plain decimal when that is exact and short; empty otherwise.
+std::string_view plainDecimal(double value, char (&buf)[64]) {
+  if (!(value == 0 || (std::fabs(value) >= 1e-6 && std::fabs(value) < 1e15))) {
     return {};
   }
   // Room left for ".0": still a double to a reader, "0.0" and not the integer "0".
@@ -59,6 +53,36 @@ std::string_view plainDecimal(std::string_view token, char (&buf)[64]) {
     *end++ = '0';
   }
   return {buf, static_cast<std::size_t>(end - buf)};
+}
+
+// `token` (a JSON number) as a plain decimal when it is in exponent form and that is exact and
+// short; empty otherwise.
+std::string_view plainDecimal(std::string_view token, char (&buf)[64]) {
+  if (token.find_first_of("Ee") == std::string_view::npos) {
+    return {};
+  }
+  double value = 0;
+  const auto parsed = std::from_chars(token.data(), token.data() + token.size(), value);
+  if (parsed.ec != std::errc() || parsed.ptr != token.data() + token.size()) {
+    return {};
+  }
+  return plainDecimal(value, buf);
+}
+
+// `s` as a JSON string. Text without quotes, backslashes, control or non-ASCII bytes (ids,
+// names) is written as it is; anything else goes through Boost.JSON's escaping.
+void appendJsonString(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    out += boost::json::serialize(boost::json::string_view(s.data(), s.size()));
+    return;
+  }
+  out += '"';
+  out += s;
+  out += '"';
 }
 
 }  // namespace
@@ -111,16 +135,63 @@ Response jsonTextResponse(Status status, std::string body) {
   return res;
 }
 
-std::string appendJsonFields(std::string_view object, const boost::json::object& more) {
-  const std::string tail = serializeJson(more);  // "{...}"
+std::string withRequestFields(std::string_view object, std::string_view request_id,
+                              std::int64_t latency_us) {
   std::string out;
-  out.reserve(object.size() + tail.size());
+  out.reserve(object.size() + request_id.size() + 48);
   out.append(object.substr(0, object.size() - 1));  // without its '}'
-  if (object.size() > 2 && tail.size() > 2) {
+  if (object.size() > 2) {
     out += ',';
   }
-  out.append(tail, 1);
+  out += "\"request_id\":";
+  appendJsonString(out, request_id);
+  out += ",\"latency_ms\":";
+  char buf[64];
+  if (latency_us < 0) {
+    const std::string_view plain = plainDecimal(static_cast<double>(latency_us) / 1000.0, buf);
+    out += plain.empty() ? serializeJson(static_cast<double>(latency_us) / 1000.0) : plain;
+  } else {
+    // Whole milliseconds, then up to three decimals without trailing zeros but at least one:
+    // the shortest text of latency_us / 1000.0, which is what serializeJson writes for it.
+    char* end = std::to_chars(buf, buf + sizeof buf, latency_us / 1000).ptr;
+    *end++ = '.';
+    int fraction = static_cast<int>(latency_us % 1000);
+    int digits = 3;
+    while (digits > 1 && fraction % 10 == 0) {
+      fraction /= 10;
+      --digits;
+    }
+    for (int i = digits - 1; i >= 0; --i) {
+      end[i] = static_cast<char>('0' + fraction % 10);
+      fraction /= 10;
+    }
+    out.append(buf, static_cast<std::size_t>(end + digits - buf));
+  }
+  out += '}';
   return out;
+}
+
+std::string renderHead(const Response& res) {
+  std::string head;
+  head.reserve(256);
+  char buf[16];
+  head += "HTTP/";
+  head += static_cast<char>('0' + res.version() / 10);
+  head += '.';
+  head += static_cast<char>('0' + res.version() % 10);
+  head += ' ';
+  head.append(buf, std::to_chars(buf, buf + sizeof buf, res.result_int()).ptr);
+  head += ' ';
+  head += res.reason();
+  head += "\r\n";
+  for (const auto& field : res) {
+    head += field.name_string();
+    head += ": ";
+    head += field.value();
+    head += "\r\n";
+  }
+  head += "\r\n";
+  return head;
 }
 
 Response listResponse(boost::json::array items) {

@@ -2,6 +2,8 @@
 // {"error": {"code", "message", "request_id"}}.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include <boost/beast/http.hpp>
@@ -22,10 +24,16 @@ Response jsonResponse(Status status, const boost::json::value& body);
 // The same for a body already rendered by serializeJson.
 Response jsonTextResponse(Status status, std::string body);
 
-// `object` (a JSON object rendered by serializeJson) with the fields of `more` added at its end:
-// what the answer would be had they been set on the object before rendering, without copying
-// and rendering the object again.
-std::string appendJsonFields(std::string_view object, const boost::json::object& more);
+// `object` (a JSON object rendered by serializeJson) with "request_id" and "latency_ms" (the
+// microseconds as milliseconds) added at its end, as every validation answer ends: what
+// serializeJson would write had they been set on the object, without building the fields as
+// JSON values or rendering the object again.
+std::string withRequestFields(std::string_view object, std::string_view request_id,
+                              std::int64_t latency_us);
+
+// The status line and header fields of `res` as HTTP/1.1 sends them, blank line included; the
+// body follows as it is (decision 0015).
+std::string renderHead(const Response& res);
 
 // 200 with {"data": items}: the shape of every list answer.
 Response listResponse(boost::json::array items);

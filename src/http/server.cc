@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <array>
 #include <list>
 #include <thread>
 #include <unordered_set>
@@ -264,9 +265,13 @@ struct Server::Impl {
   }
 
   // Writes `res` with a deadline; returns false when the write failed.
+  // The answer leaves as two buffers, its head rendered into one string and its body as it is
+  // (decision 0015).
   awaitable<bool> write(const std::shared_ptr<Connection>& c, Response& res) {
+    const std::string head = renderHead(res);
+    const std::array<asio::const_buffer, 2> message{asio::buffer(head), asio::buffer(res.body())};
     arm(c, options.read_timeout);
-    auto [ec, n] = co_await bhttp::async_write(c->socket, res, kTuple);
+    auto [ec, n] = co_await asio::async_write(c->socket, message, kTuple);
     disarm(c);
     co_return !ec;
   }

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <sstream>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -70,16 +72,57 @@ TEST(SerializeJsonTest, DoublesArePlainDecimalsAndStringsUntouched) {
   EXPECT_EQ(boost::json::parse(s), v);  // same values, whatever the spelling
 }
 
-TEST(SerializeJsonTest, AppendedFieldsReadAsIfSetOnTheObject) {
-  boost::json::object verdict{{"decision", "allow"}, {"risk_score", 0.25}, {"detections", {}}};
-  const boost::json::object more{{"request_id", "req_\"1"}, {"latency_ms", 1.054}};
-  boost::json::object whole = verdict;
-  for (const auto& field : more) {
-    whole[field.key()] = field.value();
+TEST(SerializeJsonTest, RequestFieldsReadAsIfSetOnTheObject) {
+  const boost::json::object verdict{
+      {"decision", "allow"}, {"risk_score", 0.25}, {"detections", {}}};
+  const auto expected = [](boost::json::object o, std::string_view id, std::int64_t us) {
+    o["request_id"] = id;
+    o["latency_ms"] = static_cast<double>(us) / 1000.0;
+    return serializeJson(o);
+  };
+  std::vector<std::int64_t> latencies;
+  for (std::int64_t us = 0; us <= 3000; ++us) {
+    latencies.push_back(us);
   }
-  EXPECT_EQ(appendJsonFields(serializeJson(verdict), more), serializeJson(whole));
-  EXPECT_EQ(appendJsonFields("{}", more), serializeJson(more));
-  EXPECT_EQ(appendJsonFields(serializeJson(verdict), {}), serializeJson(verdict));
+  for (const std::int64_t us :
+       {10'000LL, 10'001LL, 123'456'789LL, 99'999'999'999LL, -1LL, -1'500LL}) {
+    latencies.push_back(us);
+  }
+  for (const std::int64_t us : latencies) {
+    ASSERT_EQ(withRequestFields(serializeJson(verdict), "req_1", us),
+              expected(verdict, "req_1", us))
+        << us;
+  }
+  // Ids that need escaping, and an empty object.
+  for (const std::string_view id : {"req_\"1", "a\\b", "tab\there", "caf\xc3\xa9", ""}) {
+    EXPECT_EQ(withRequestFields(serializeJson(verdict), id, 1054), expected(verdict, id, 1054));
+    EXPECT_EQ(withRequestFields("{}", id, 7), expected({}, id, 7));
+  }
+}
+
+TEST(RenderHeadTest, SameBytesAsBeastsSerializer) {
+  Response res{Status::too_many_requests, 11};
+  res.set(bh::field::content_type, "application/json");
+  res.set("RateLimit-Remaining", "0");
+  res.set("X-Request-ID", "req_1");
+  res.insert("Set-Cookie", "a=1");
+  res.insert("Set-Cookie", "b=2");
+  res.body() = R"({"error":{}})";
+  res.prepare_payload();
+  res.keep_alive(false);
+  const auto beast_bytes = [](const Response& r) {
+    std::ostringstream out;
+    out << r;
+    return out.str();
+  };
+  EXPECT_EQ(renderHead(res) + res.body(), beast_bytes(res));
+  Response old{Status::ok, 10};
+  old.reason("Fine");
+  old.body() = "x";
+  old.prepare_payload();
+  EXPECT_EQ(renderHead(old) + old.body(), beast_bytes(old));
+  const Response empty{Status::no_content, 11};
+  EXPECT_EQ(renderHead(empty), beast_bytes(empty));
 }
 
 TEST(SerializeJsonTest, StringsEndingInBackslashesAndNestedNumbers) {
