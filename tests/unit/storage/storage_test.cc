@@ -155,6 +155,33 @@ ValidationRecord record(int i, const std::string& decision, const std::string& o
   return r;
 }
 
+// SQLite inserts a batch several rows per statement and the rest one by one: every size around
+// the statement's row count keeps every row, with its own values.
+TEST_P(StorageTest, ValidationBatchesOfEverySizeKeepEveryRow) {
+  ASSERT_TRUE(migrateUp().isOk());
+  ValidationRepository repo(*db_);
+  int next = 0;
+  for (const int n : {1, 15, 16, 17, 32, 33, 50}) {
+    const std::string org = "org_" + std::to_string(n);
+    std::vector<ValidationRecord> batch;
+    for (int i = 0; i < n; ++i)
+      batch.push_back(record(next++, i % 2 == 0 ? "allow" : "block", org));
+    ASSERT_TRUE(repo.insertBatch(batch).isOk()) << n;
+    ValidationQuery q;
+    q.organization_id = org;
+    q.limit = 100;
+    auto rows = repo.list(q);
+    ASSERT_TRUE(rows.isOk());
+    ASSERT_EQ(rows->size(), static_cast<std::size_t>(n));
+    for (const auto& r : *rows) {
+      const int i = std::stoi(r.id.substr(4)) - 1000;
+      EXPECT_EQ(r.request_id, "req_" + std::to_string(i)) << n;
+      EXPECT_EQ(r.raw_text.has_value(), i % 2 == 0) << n;
+      EXPECT_EQ(r.organization_id, org);
+    }
+  }
+}
+
 TEST_P(StorageTest, ValidationsPageNewestFirstWithFilters) {
   ASSERT_TRUE(migrateUp().isOk());
   ValidationRepository repo(*db_);
