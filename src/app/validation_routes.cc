@@ -292,8 +292,9 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     const auto scan_end = std::chrono::steady_clock::now();
     s.metrics->scan_seconds.observe(
         std::chrono::duration<double>(scan_end - scan_start - remote_time).count());
-    Verdict fresh;
-    fresh.body = policy::decisionJson(decision, pol, text_field);
+    // On the request's memory: the body is rendered and dropped with the request (a cached
+    // verdict is stored as text).
+    Verdict fresh{.body = policy::decisionJson(decision, pol, text_field, &body_memory)};
     if (!remote.degraded.empty()) {
       json::array degraded;
       for (const auto& name : remote.degraded) {
@@ -311,7 +312,7 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     if (cacheable && remote.degraded.empty()) {
       s.cache->set(cache_ns, cache_key, serialize(fresh), cache_options);
     }
-    verdict = std::move(fresh);
+    verdict.emplace(std::move(fresh));
   }
 
   const std::string& decision_name = verdict->decision;

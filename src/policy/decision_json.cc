@@ -24,11 +24,13 @@ namespace {
 double round4(double v) { return std::round(v * 10000.0) / 10000.0; }
 }  // namespace
 
-json::array detectionsJson(const Decision& d) {
-  json::array out;
+json::array detectionsJson(const Decision& d, json::storage_ptr storage) {
+  json::array out(storage);
+  out.reserve(d.findings.size());
   for (std::size_t i = 0; i < d.findings.size(); ++i) {
     const auto& f = d.findings[i];
-    json::object o;
+    json::object o(storage);
+    o.reserve(11);
     o["detector"] = f.detector;
     o["rule_id"] = f.rule_id;
     o["category"] = f.category;
@@ -46,15 +48,16 @@ json::array detectionsJson(const Decision& d) {
 }
 
 json::object decisionJson(const Decision& d, const CompiledPolicy& policy,
-                          const std::string& text_field) {
-  json::object o;
+                          const std::string& text_field, json::storage_ptr storage) {
+  json::object o(storage);
+  o.reserve(5);
   o["decision"] = decisionName(d.action);
   o["risk_score"] = round4(d.risk_score);
-  o["detections"] = detectionsJson(d);
+  o["detections"] = detectionsJson(d, storage);
   if (d.sanitized) {
     o["sanitized_" + text_field] = *d.sanitized;
   }
-  o["policy"] = json::object{{"id", policy.id}, {"version", policy.version}};
+  o["policy"] = json::object({{"id", policy.id}, {"version", policy.version}}, storage);
   return o;
 }
 
