@@ -278,10 +278,14 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
       scan_span.setString("aisafe.detector_stages", stages);
     }
     scan_span.end();
-    const auto remote_start = std::chrono::steady_clock::now();
+    // Timed only when the policy has remote detectors: otherwise it is two clock reads for
+    // nothing on every validation.
+    const bool has_remote = !pol.pipeline->remoteDetectors().empty();
+    const auto remote_start = has_remote ? std::chrono::steady_clock::now() : scan_start;
     const RemoteOutcome remote =
         co_await runRemoteDetectors(s, ctx, pol, input, text_sha256, surface, findings);
-    const auto remote_time = std::chrono::steady_clock::now() - remote_start;
+    const auto remote_time =
+        has_remote ? std::chrono::steady_clock::now() - remote_start : remote_start - scan_start;
     telemetry::Span decide_span = ctx.trace.child("decide");
     policy::Decision decision = policy::decide(pol.spec, std::move(findings), input);
     if (pol.spec.fail_closed) {
@@ -343,7 +347,8 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
       http::withRequestFields(http::serializeJson(verdict->body), ctx.request_id, latency_us);
 
   storage::ValidationRecord record;
-  record.id = ids::timeOrdered("val_");
+  record.created_at = clock::nowMs();
+  record.id = ids::timeOrdered("val_", record.created_at);
   record.request_id = ctx.request_id;
   record.organization_id = ctx.organization_id;
   if (ctx.principal.kind == http::Principal::Kind::kApiKey) {
@@ -364,7 +369,6 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
   if (pol.spec.log_raw_text) {
     record.raw_text = std::string(input);
   }
-  record.created_at = clock::nowMs();
   s.audit->enqueue(std::move(record));
 
   co_return http::jsonTextResponse(beasthttp::status::ok, std::move(answer));

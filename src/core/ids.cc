@@ -56,10 +56,13 @@ std::string random(std::string_view prefix) {
 }
 
 std::string timeOrdered(std::string_view prefix) {
+  return timeOrdered(prefix, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
+}
+
+std::string timeOrdered(std::string_view prefix, std::int64_t ms) {
   static std::atomic<std::uint32_t> counter{0};
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
   std::array<unsigned char, 3> bytes{};
   fillRandom(bytes.data(), bytes.size());
   // prefix, 12 hex digits of milliseconds, 6 of a counter, 6 random.

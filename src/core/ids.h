@@ -2,6 +2,7 @@
 // Thread-safe: randomness comes from OpenSSL's CSPRNG.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,8 @@ std::string random(std::string_view prefix);
 // `prefix` + 12 hex digits of the Unix time in ms + 6 of a process counter + 6 random: ids made
 // later sort after ids made earlier by this process, so (created_at, id) pages in order.
 std::string timeOrdered(std::string_view prefix);
+// The same for a time the caller has already read (the record's created_at, say).
+std::string timeOrdered(std::string_view prefix, std::int64_t epoch_ms);
 
 // A fresh request id: "req_" + 24 hex characters.
 std::string newRequestId();

@@ -67,6 +67,8 @@ class ScanScratch {
   };
   std::vector<StageTime> stage_times;
   bool time_stages = false;  // set by Pipeline::scan while it scans the text as sent
+  // When the last timed stage ended: the next one starts there, without reading the clock again.
+  std::chrono::steady_clock::time_point stage_mark;
 
  private:
   hs_scratch* hs_ = nullptr;

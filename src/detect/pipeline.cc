@@ -434,6 +434,7 @@ Status Pipeline::scanText(std::string_view text, Surface surface, ScanScratch& s
     const auto now = std::chrono::steady_clock::now();
     scratch.stage_times.push_back({stage, now - mark});
     mark = now;
+    scratch.stage_mark = now;
   };
   normalize(text, scratch.normalized);
   const NormalizedText& norm = scratch.normalized;
@@ -615,7 +616,7 @@ Status Pipeline::scan(std::string_view text, Surface surface, ScanScratch& scrat
   // markers in the bytes it read: they are the text's own when normalizing left it as it was
   // (plain ASCII, where the markers' patterns and the survey read words alike) and the scan
   // was not cut short.
-  const auto hidden_start = std::chrono::steady_clock::now();
+  const auto hidden_start = scratch.stage_mark;  // where the last stage of scanText ended
   const bool counted = !groups_.empty() && groups_.front().marker_base != ~0U &&
                        scratch.normalized.unchanged() && !scratch.matches_truncated;
   const Survey survey = surveyText(text, counted ? &scratch.markers : nullptr);

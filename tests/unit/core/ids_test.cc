@@ -53,6 +53,10 @@ TEST(IdsTest, TimeOrderedIdsCarryTheMillisecondsInHex) {
   EXPECT_GE(ms, before);
   EXPECT_LT(ms, before + 60'000);
   EXPECT_EQ(id.find_first_not_of("0123456789abcdef", 4), std::string::npos) << id;
+  // Given the time (a record's created_at), the id carries exactly that.
+  const std::string given = timeOrdered("val_", 1'700'000'000'123);
+  EXPECT_EQ(std::stoll(given.substr(4, 12), nullptr, 16), 1'700'000'000'123);
+  EXPECT_EQ(given.size(), id.size());
 }
 
 }  // namespace
