@@ -254,7 +254,7 @@ Result<Identity> ApiKeyService::authenticate(std::string_view key) {
     return unauthenticated("invalid_api_key", "invalid API key");
   }
   const std::string hash = apiKeyHash(key);
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = clock::coarseSteadyNow();  // on every request; a TTL needs no precision
   std::optional<storage::ApiKeyRow> row;
   bool cached = false;
   {

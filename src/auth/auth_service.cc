@@ -248,7 +248,7 @@ Result<Identity> AuthService::verifyAccessToken(std::string_view token) {
     return unauthenticated("invalid_token", "access token has no session");
   }
 
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = clock::coarseSteadyNow();  // on every request; a TTL needs no precision
   const auto ttl = std::chrono::milliseconds(options_.cache_ttl_ms);
   SessionState state;
   bool cached = false;

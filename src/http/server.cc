@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "core/clock.h"
 #include "core/ids.h"
 #include "telemetry/logging.h"
 #include "telemetry/span.h"
@@ -83,7 +84,8 @@ void waitForDeadline(const std::shared_ptr<Connection>& c) {
 // Gives the phase that starts now `d` to finish.
 void arm(const std::shared_ptr<Connection>& c, std::chrono::milliseconds d) {
   c->timed_out = false;
-  c->deadline = Clock::now() + d;
+  // Three times a request; a deadline a tick early does not matter (core/clock.h).
+  c->deadline = clock::coarseSteadyNow() + d;
   if (!c->waiting || c->deadline < c->timer.expiry()) {
     waitForDeadline(c);
   }

@@ -199,7 +199,7 @@ Result<storage::OrganizationRow> OrganizationService::update(const std::string& 
 }
 
 Result<OrganizationSettings> OrganizationService::cachedSettings(const std::string& id) {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = clock::coarseSteadyNow();  // on every request; a TTL needs no precision
   {
     std::lock_guard lock(settings_mu_);
     if (auto it = settings_cache_.find(id);

@@ -221,7 +221,7 @@ Result<std::vector<std::string>> EndpointService::signingSecrets(
 }
 
 bool EndpointService::subscribed(const std::string& organization_id, const std::string& type) {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = clock::coarseSteadyNow();  // on every validation; a TTL needs no precision
   const std::string quoted = "\"" + type + "\"";
   {
     std::lock_guard lock(subs_mu_);

@@ -1,5 +1,8 @@
 #include "core/utf8.h"
 
+#include <chrono>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "core/clock.h"
@@ -95,6 +98,20 @@ TEST(ClockTest, Rfc3339RoundTrip) {
   EXPECT_EQ(clock::toRfc3339(ms), "2026-11-28T04:19:24.000Z");
   EXPECT_FALSE(clock::parseRfc3339("yesterday", ms));
   EXPECT_FALSE(clock::parseRfc3339("2026-13-01T00:00:00Z", ms));
+}
+
+// The coarse clock is steady_clock's timeline read at the last tick: never ahead of it, never
+// far behind, and it moves.
+TEST(ClockTest, CoarseSteadyClockTrailsSteadyClockByLessThanATick) {
+  const auto first = clock::coarseSteadyNow();
+  for (int i = 0; i < 1000; ++i) {
+    const auto coarse = clock::coarseSteadyNow();
+    const auto precise = std::chrono::steady_clock::now();
+    ASSERT_LE(coarse, precise);
+    ASSERT_LT(precise - coarse, std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_GT(clock::coarseSteadyNow(), first);
 }
 
 }  // namespace
