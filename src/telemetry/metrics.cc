@@ -1,5 +1,6 @@
 #include "telemetry/metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -84,23 +85,51 @@ std::string renderLabels(const Labels& labels) {
   return out + "}";
 }
 
+namespace {
+
+// This thread's shard: threads take them in turn as they first count.
+std::size_t shardOfThisThread() {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t shard = next.fetch_add(1) % kMetricShards;
+  return shard;
+}
+
+}  // namespace
+
 void Counter::inc(const Labels& labels, double by) { incRendered(renderLabels(labels), by); }
 
 void Counter::incRendered(const std::string& key, double by) {
-  std::lock_guard lock(mu_);
-  values_[key] += by;
+  Shard& shard = shards_[shardOfThisThread()];
+  std::lock_guard lock(shard.mu);
+  if (auto it = shard.values.find(key); it != shard.values.end()) {
+    it->second += by;
+    return;
+  }
+  shard.values.emplace(key, by);
 }
 
 double Counter::value(const Labels& labels) const {
-  std::lock_guard lock(mu_);
-  auto it = values_.find(renderLabels(labels));
-  return it == values_.end() ? 0.0 : it->second;
+  const std::string key = renderLabels(labels);
+  double total = 0;
+  for (const Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    if (auto it = shard.values.find(key); it != shard.values.end()) {
+      total += it->second;
+    }
+  }
+  return total;
 }
 
 void Counter::render(std::string& out) const {
   header(out, name_, help_, "counter");
-  std::lock_guard lock(mu_);
-  for (const auto& [labels, v] : values_) {
+  std::map<std::string, double> merged;
+  for (const Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    for (const auto& [labels, v] : shard.values) {
+      merged[labels] += v;
+    }
+  }
+  for (const auto& [labels, v] : merged) {
     out += name_ + labels + " " + formatValue(v) + "\n";
   }
 }
@@ -110,27 +139,48 @@ void Histogram::observe(double value, const Labels& labels) {
 }
 
 void Histogram::observeRendered(double value, const std::string& key) {
-  std::lock_guard lock(mu_);
-  Series& s = series_[key];
-  if (s.buckets.empty()) {
-    s.buckets.assign(bounds_.size(), 0);
+  // The first bucket whose bound is at least the value (bounds are inclusive); NaN in none.
+  const std::size_t bucket =
+      std::isnan(value)
+          ? bounds_.size()
+          : static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value) -
+                                     bounds_.begin());
+  Shard& shard = shards_[shardOfThisThread()];
+  std::lock_guard lock(shard.mu);
+  auto it = shard.series.find(key);
+  if (it == shard.series.end()) {
+    it = shard.series.emplace(key, Series{std::vector<std::uint64_t>(bounds_.size() + 1, 0), 0, 0})
+             .first;
   }
-  for (std::size_t i = 0; i < bounds_.size(); ++i) {
-    if (value <= bounds_[i]) {
-      ++s.buckets[i];
-    }
-  }
+  Series& s = it->second;
+  ++s.counts[bucket];
   s.sum += value;
   ++s.count;
 }
 
 void Histogram::render(std::string& out) const {
   header(out, name_, help_, "histogram");
-  std::lock_guard lock(mu_);
-  for (const auto& [labels, s] : series_) {
+  std::map<std::string, Series> merged;
+  for (const Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    for (const auto& [labels, s] : shard.series) {
+      Series& m = merged[labels];
+      if (m.counts.empty()) {
+        m.counts.assign(bounds_.size() + 1, 0);
+      }
+      for (std::size_t i = 0; i < s.counts.size(); ++i) {
+        m.counts[i] += s.counts[i];
+      }
+      m.sum += s.sum;
+      m.count += s.count;
+    }
+  }
+  for (const auto& [labels, s] : merged) {
+    std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < bounds_.size(); ++i) {
+      cumulative += s.counts[i];
       out += name_ + "_bucket" + withLabel(labels, "le", formatValue(bounds_[i])) + " " +
-             std::to_string(s.buckets[i]) + "\n";
+             std::to_string(cumulative) + "\n";
     }
     out +=
         name_ + "_bucket" + withLabel(labels, "le", "+Inf") + " " + std::to_string(s.count) + "\n";

@@ -1,10 +1,15 @@
 // Prometheus metrics: counters and histograms with a small, bounded set of label values
 // (routes, statuses, decisions, detector names — never prompts, users or secrets), and gauges
 // read at scrape time. render() produces the text exposition format for GET /metrics.
-// Thread-safe. Increments take a short mutex per family; families are created at start.
+// Thread-safe. Each family keeps kMetricShards copies of its series, each behind its own mutex,
+// and a thread always increments the same one: the request threads neither wait on each
+// other's increments nor pass the cache lines back and forth. Reads add the shards up.
+// Families are created at start.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,6 +27,8 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 // render it once and use the *Rendered calls, skipping the allocations of building Labels.
 std::string renderLabels(const Labels& labels);
 
+inline constexpr std::size_t kMetricShards = 8;
+
 class Counter {
  public:
   Counter(std::string name, std::string help) : name_(std::move(name)), help_(std::move(help)) {}
@@ -31,9 +38,12 @@ class Counter {
   void render(std::string& out) const;
 
  private:
+  struct alignas(64) Shard {
+    mutable std::mutex mu;
+    std::map<std::string, double, std::less<>> values;  // key: rendered label set
+  };
   std::string name_, help_;
-  mutable std::mutex mu_;
-  std::map<std::string, double> values_;  // key: rendered label set
+  std::array<Shard, kMetricShards> shards_;
 };
 
 class Histogram {
@@ -46,14 +56,17 @@ class Histogram {
 
  private:
   struct Series {
-    std::vector<std::uint64_t> buckets;
+    std::vector<std::uint64_t> counts;  // per bucket, not cumulative; the last one past every bound
     double sum = 0;
     std::uint64_t count = 0;
   };
+  struct alignas(64) Shard {
+    mutable std::mutex mu;
+    std::map<std::string, Series, std::less<>> series;
+  };
   std::string name_, help_;
   std::vector<double> bounds_;
-  mutable std::mutex mu_;
-  std::map<std::string, Series> series_;
+  std::array<Shard, kMetricShards> shards_;
 };
 
 class Registry {
