@@ -19,9 +19,20 @@ const EVP_MD* sha256Method() {
 }  // namespace
 
 Sha256Digest sha256(std::string_view data) {
+  // One context per thread, reset by each init: EVP_Digest allocates, initializes and frees a
+  // context per call, a quarter of hashing a 1 KB prompt.
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local const Context context;
   Sha256Digest digest{};
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &len, sha256Method(), nullptr);
+  if (context.ctx == nullptr || EVP_DigestInit_ex2(context.ctx, sha256Method(), nullptr) != 1 ||
+      EVP_DigestUpdate(context.ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context.ctx, digest.data(), &len) != 1) {
+    EVP_Digest(data.data(), data.size(), digest.data(), &len, sha256Method(), nullptr);
+  }
   return digest;
 }
 
