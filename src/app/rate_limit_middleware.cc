@@ -72,6 +72,8 @@ http::Middleware rateLimitMiddleware(Services& s) {
     // Every limit of the request in one call (one Redis round trip), all or nothing.
     std::vector<AppliedLimit> applied;
     std::vector<resilience::Charge> charges;
+    applied.reserve(3);
+    charges.reserve(3);
     const auto& p = ctx.principal;
     auto add = [&](const char* name, const char* what, std::string key, std::int64_t limit,
                    std::int64_t cost) {

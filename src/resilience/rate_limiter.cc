@@ -55,13 +55,17 @@ std::vector<RateLimitResult> LocalRateLimiter::consumeAll(const std::vector<Char
 
 std::vector<RateLimitResult> LocalRateLimiter::consumeAllAt(const std::vector<Charge>& charges,
                                                             double now_ms) {
-  // Every shard involved, locked in index order (no deadlock between two requests).
+  // Each charge's shard, hashed once (a request has one to three charges).
+  std::vector<std::size_t> shard_of(charges.size());
   std::vector<std::size_t> involved;
-  for (const auto& c : charges) {
-    if (c.rule.limit > 0) {
-      involved.push_back(shardOf(c.key));
+  involved.reserve(charges.size());
+  for (std::size_t i = 0; i < charges.size(); ++i) {
+    if (charges[i].rule.limit > 0) {
+      shard_of[i] = shardOf(charges[i].key);
+      involved.push_back(shard_of[i]);
     }
   }
+  // Every shard involved, locked in index order (no deadlock between two requests).
   std::sort(involved.begin(), involved.end());
   involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
   std::vector<std::unique_lock<std::mutex>> locks;
@@ -76,7 +80,11 @@ std::vector<RateLimitResult> LocalRateLimiter::consumeAllAt(const std::vector<Ch
     }
   }
   std::vector<RateLimitResult> results;
+  results.reserve(charges.size());
   std::vector<double> next(charges.size(), 0.0);
+  // The stored TAT of each charge's key, when it has one: found once, written through after
+  // (inserting other keys may rehash a map, which moves no element).
+  std::vector<double*> stored(charges.size(), nullptr);
   bool all_allowed = true;
   for (std::size_t i = 0; i < charges.size(); ++i) {
     const Charge& c = charges[i];
@@ -84,18 +92,25 @@ std::vector<RateLimitResult> LocalRateLimiter::consumeAllAt(const std::vector<Ch
       results.push_back(RateLimitResult{.allowed = true});
       continue;
     }
-    const auto& map = shards_[shardOf(c.key)].tat_ms;
-    auto it = map.find(c.key);
+    auto& map = shards_[shard_of[i]].tat_ms;
+    if (auto it = map.find(c.key); it != map.end()) {
+      stored[i] = &it->second;
+    }
     results.push_back(
-        gcraStep(it == map.end() ? 0.0 : it->second, now_ms, c.rule, c.cost, &next[i]));
+        gcraStep(stored[i] != nullptr ? *stored[i] : 0.0, now_ms, c.rule, c.cost, &next[i]));
     all_allowed = all_allowed && results.back().allowed;
   }
   if (!all_allowed) {
     return results;
   }
   for (std::size_t i = 0; i < charges.size(); ++i) {
-    if (charges[i].rule.limit > 0) {
-      shards_[shardOf(charges[i].key)].tat_ms[charges[i].key] = next[i];
+    if (charges[i].rule.limit <= 0) {
+      continue;
+    }
+    if (stored[i] != nullptr) {
+      *stored[i] = next[i];
+    } else {
+      shards_[shard_of[i]].tat_ms[charges[i].key] = next[i];
     }
   }
   return results;
