@@ -25,7 +25,7 @@ Sha256Digest sha256(std::string_view data) {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     ~Context() { EVP_MD_CTX_free(ctx); }
   };
-  thread_local const Context context;
+  thread_local Context context;
   Sha256Digest digest{};
   unsigned int len = 0;
   if (context.ctx == nullptr || EVP_DigestInit_ex2(context.ctx, sha256Method(), nullptr) != 1 ||

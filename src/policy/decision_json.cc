@@ -24,7 +24,7 @@ namespace {
 double round4(double v) { return std::round(v * 10000.0) / 10000.0; }
 }  // namespace
 
-json::array detectionsJson(const Decision& d, json::storage_ptr storage) {
+json::array detectionsJson(const Decision& d, const json::storage_ptr& storage) {
   json::array out(storage);
   out.reserve(d.findings.size());
   for (std::size_t i = 0; i < d.findings.size(); ++i) {
@@ -48,7 +48,7 @@ json::array detectionsJson(const Decision& d, json::storage_ptr storage) {
 }
 
 json::object decisionJson(const Decision& d, const CompiledPolicy& policy,
-                          const std::string& text_field, json::storage_ptr storage) {
+                          const std::string& text_field, const json::storage_ptr& storage) {
   json::object o(storage);
   o.reserve(5);
   o["decision"] = decisionName(d.action);

@@ -16,10 +16,10 @@ namespace aisafe::policy {
 // say, where the answer is rendered and dropped).
 boost::json::object decisionJson(const Decision& d, const CompiledPolicy& policy,
                                  const std::string& text_field,
-                                 boost::json::storage_ptr storage = {});
+                                 const boost::json::storage_ptr& storage = {});
 
 // The detections alone (also stored in the audit record; never any text of the prompt).
-boost::json::array detectionsJson(const Decision& d, boost::json::storage_ptr storage = {});
+boost::json::array detectionsJson(const Decision& d, const boost::json::storage_ptr& storage = {});
 
 // "allow" | "redact" | "block" as the API spells the outcome.
 std::string_view decisionName(Action a);

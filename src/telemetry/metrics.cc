@@ -90,7 +90,7 @@ namespace {
 // This thread's shard: threads take them in turn as they first count.
 std::size_t shardOfThisThread() {
   static std::atomic<std::size_t> next{0};
-  thread_local const std::size_t shard = next.fetch_add(1) % kMetricShards;
+  thread_local std::size_t shard = next.fetch_add(1) % kMetricShards;
   return shard;
 }
 
