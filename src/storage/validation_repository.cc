@@ -99,7 +99,7 @@ Status ValidationRepository::insertBatch(const std::vector<ValidationRecord>& re
   }
   if (db_.dialect() == Dialect::kSqlite) {
     // No round trip to save, but each execution of a statement starts its program and opens a
-    // cursor on the table and on each index: run per row, that was a third of the writer's
+    // cursor on the table and on each index: run per row, that was a quarter of the writer's
     // time. So the batch goes kSqliteRows rows per execution, then one row at a time for the
     // rest; each statement is prepared once per batch (preparing per few rows was a tenth of the
     // server's CPU under load).
