@@ -281,11 +281,12 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     // Timed only when the policy has remote detectors: otherwise it is two clock reads for
     // nothing on every validation.
     const bool has_remote = !pol.pipeline->remoteDetectors().empty();
-    const auto remote_start = has_remote ? std::chrono::steady_clock::now() : scan_start;
+    const auto remote_start =
+        has_remote ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     const RemoteOutcome remote =
         co_await runRemoteDetectors(s, ctx, pol, input, text_sha256, surface, findings);
-    const auto remote_time =
-        has_remote ? std::chrono::steady_clock::now() - remote_start : remote_start - scan_start;
+    const auto remote_time = has_remote ? std::chrono::steady_clock::now() - remote_start
+                                        : std::chrono::steady_clock::duration::zero();
     telemetry::Span decide_span = ctx.trace.child("decide");
     policy::Decision decision = policy::decide(pol.spec, std::move(findings), input);
     if (pol.spec.fail_closed) {
