@@ -3,7 +3,7 @@
 #   make test   install, build, run every test (unit, integration, sanitizer build of the unit tests)
 #   make build  the server binary at build/aisafe
 #   make bench  micro-benchmarks and the server under wrk next to nginx
-#   make eval   detection accuracy on the held-out rows of datasets/injection (rules, classifier, both)
+#   make eval   detection accuracy: held-out split, everyday prompts, leave one source out
 #   make train  retrain models/injection.bin from datasets/injection (deterministic)
 #   make fmt / make lint
 
@@ -47,13 +47,23 @@ bench: configure
 	@bash bench/with_redis.sh ./$(BUILD_DIR)/bench/bench_cache --benchmark_min_time=0.5 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	@bash bench/http/run.sh $(BUILD_DIR)/aisafe
 
-EVAL_DATA = --data datasets/injection/injection_dev.jsonl --data datasets/injection/handwritten.jsonl
+# What the classifier trains on (and the held-out split and leave-one-source-out evaluations read).
+TRAIN_DATA = --data datasets/injection/injection_dev.jsonl --data datasets/injection/handwritten.jsonl \
+	--data datasets/injection/handwritten_broad.jsonl --data datasets/injection/benign_broad.jsonl \
+	--data datasets/injection/attacks_extra.jsonl
+# Never trained on: ordinary prompts written by hand to see what a new user would see.
+EVERYDAY_DATA = --data datasets/everyday/everyday.jsonl
 
 eval: build
-	@./$(BUILD_DIR)/aisafe eval $(EVAL_DATA)
+	@echo "== held-out split (templates the model never trained on, same sources) =="
+	@./$(BUILD_DIR)/aisafe eval $(TRAIN_DATA)
+	@echo; echo "== everyday prompts (never trained on) =="
+	@./$(BUILD_DIR)/aisafe eval $(EVERYDAY_DATA) --split all --misses 40
+	@echo; echo "== leave one source out (each origin scored by a model that never saw it) =="
+	@./$(BUILD_DIR)/aisafe eval $(TRAIN_DATA) --leave-one-source-out
 
 train: build
-	@./$(BUILD_DIR)/aisafe train $(EVAL_DATA) --seed 1 --out models/injection.bin
+	@./$(BUILD_DIR)/aisafe train $(TRAIN_DATA) --seed 1 --out models/injection.bin
 
 fmt:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -92,6 +92,10 @@ int run(int argc, char** argv) {
   eval_cmd->add_option("--split", split, "test: the held-out rows only; all: every row")
       ->check(CLI::IsMember({"test", "all"}));
   eval_cmd->add_option("--misses", misses, "how many misses of each kind to list");
+  bool leave_one_source_out = false;
+  eval_cmd->add_flag("--leave-one-source-out", leave_one_source_out,
+                     "train a model per origin of the data on all the others and score that "
+                     "origin with it");
 
   try {
     app.parse(argc, argv);
@@ -112,7 +116,8 @@ int run(int argc, char** argv) {
     return train(data_files, seed, epochs, buckets_log2, learning_rate, window, model_out);
   }
   if (*eval_cmd) {
-    return eval(data_files, eval_policy.empty() ? nullptr : eval_policy.c_str(), split, misses);
+    return eval(data_files, eval_policy.empty() ? nullptr : eval_policy.c_str(), split, misses,
+                leave_one_source_out);
   }
   if (*admin_cmd) {
     for (auto* sub : {create_org, create_user, create_key, list_keys, hash_password}) {

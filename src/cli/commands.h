@@ -30,7 +30,9 @@ int train(const std::vector<std::string>& data_files, std::uint64_t seed, int ep
           std::uint32_t buckets_log2, double learning_rate, std::uint32_t window,
           const std::string& out_path);
 // Prints the report; exit code 0 unless the data or policy cannot be read.
+// With leave_one_source_out: trains a model per origin of the data and scores that origin with
+// it (eval_sources.cc) instead of scoring a held-out split with the shipped model.
 int eval(const std::vector<std::string>& data_files, const char* policy_file,
-         const std::string& split, std::size_t misses);
+         const std::string& split, std::size_t misses, bool leave_one_source_out);
 
 }  // namespace aisafe::cli

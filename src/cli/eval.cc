@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "cli/commands.h"
+#include "cli/eval_report.h"
 #include "cli/offline.h"
 #include "detectors/injection_classifier/dataset.h"
 #include "policy/compiled_policy.h"
@@ -26,6 +27,7 @@ int fail(const std::string& message) {
 struct Counts {
   std::size_t rows = 0;
   std::size_t blocked = 0;
+  std::size_t flagged = 0;  // allowed, with a flagged finding
 };
 
 // Results of one configuration (rules, classifier, both) over the rows.
@@ -35,31 +37,13 @@ struct Tally {
   std::map<std::string, Counts> by_lang_benign;
   std::map<std::string, Counts> by_source_attack;
   std::map<std::string, Counts> by_source_benign;
+  std::map<std::string, Counts> by_kind_attack;  // meta.kind, where rows have one
+  std::map<std::string, Counts> by_kind_benign;
   std::vector<bool> blocked;      // per row
   std::vector<double> risk;       // per row
   std::vector<double> top_score;  // per row: the highest score of a finding
   std::vector<std::string> why;
 };
-
-double ratio(std::size_t a, std::size_t b) {
-  return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
-}
-
-std::string excerpt(const std::string& text, std::size_t max_bytes = 110) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size() && out.size() < max_bytes; ++i) {
-    const char c = text[i];
-    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  }
-  // Do not cut a UTF-8 sequence in half.
-  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) {
-    out.pop_back();
-  }
-  if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) {
-    out.pop_back();
-  }
-  return out.size() < text.size() ? out + "..." : out;
-}
 
 // "owner/repo/path/file.ext@commit (note)" -> "owner/repo .../file.ext": short enough for a table.
 std::string sourceName(const std::string& source) {
@@ -73,33 +57,19 @@ std::string sourceName(const std::string& source) {
   return s.size() > 60 ? s.substr(0, 57) + "..." : s;
 }
 
-Result<std::shared_ptr<const policy::CompiledPolicy>> compileVariant(
-    policy::PolicySpec spec, const std::string& name, const detect::Registry& registry, bool rules,
-    bool classifier) {
-  std::vector<std::string> detectors;
-  for (const auto& d : spec.detectors) {
-    if (d != "injection_classifier" && rules) {
-      detectors.push_back(d);
-    }
-  }
-  if (classifier) {
-    detectors.emplace_back("injection_classifier");
-  }
-  spec.detectors = std::move(detectors);
-  return policy::compilePolicy(name, 1, std::move(spec), registry);
-}
-
 Tally run(const policy::CompiledPolicy& pol, const std::vector<const cls::LabeledText*>& rows) {
   Tally t;
   detect::ScanScratch scratch;
   for (const auto* row : rows) {
     detect::Findings findings;
-    bool blocked = false;
+    bool blocked = false, flagged = false;
     double risk = 0.0, top = 0.0;
     std::string why;
     if (pol.pipeline->scan(row->text, detect::Surface::kInput, scratch, findings).isOk()) {
       auto d = policy::decide(pol.spec, std::move(findings), row->text);
       blocked = d.action == policy::Action::kBlock;
+      flagged = !blocked && std::find(d.finding_actions.begin(), d.finding_actions.end(),
+                                      policy::Action::kFlag) != d.finding_actions.end();
       risk = d.risk_score;
       for (const auto& f : d.findings) {
         top = std::max(top, f.score);
@@ -118,11 +88,15 @@ Tally run(const policy::CompiledPolicy& pol, const std::vector<const cls::Labele
     auto add = [&](Counts& c) {
       ++c.rows;
       c.blocked += blocked ? 1 : 0;
+      c.flagged += flagged ? 1 : 0;
     };
     add(t.by_label[row->label]);
     add(cls::isAttack(*row) ? t.by_lang_attack[row->lang] : t.by_lang_benign[row->lang]);
     const std::string source = sourceName(row->source);
     add(cls::isAttack(*row) ? t.by_source_attack[source] : t.by_source_benign[source]);
+    if (!row->kind.empty()) {
+      add(cls::isAttack(*row) ? t.by_kind_attack[row->kind] : t.by_kind_benign[row->kind]);
+    }
   }
   return t;
 }
@@ -163,16 +137,18 @@ void printSummary(const std::vector<std::pair<std::string, Tally>>& tallies) {
     }
     std::printf("\n");
   }
-  std::printf("%-22s", "benign blocked");
-  for (const auto& [name, t] : tallies) {
-    auto it = t.by_label.find("benign");
-    const Counts c = it == t.by_label.end() ? Counts{} : it->second;
-    char cell[40];
-    std::snprintf(cell, sizeof cell, "%.4f (%zu of %zu)", ratio(c.blocked, c.rows), c.blocked,
-                  c.rows);
-    std::printf(" | %-28s", cell);
+  for (const bool blocked : {true, false}) {
+    std::printf("%-22s", blocked ? "benign blocked" : "benign flagged");
+    for (const auto& [name, t] : tallies) {
+      auto it = t.by_label.find("benign");
+      const Counts c = it == t.by_label.end() ? Counts{} : it->second;
+      const std::size_t n = blocked ? c.blocked : c.flagged;
+      char cell[40];
+      std::snprintf(cell, sizeof cell, "%.4f (%zu of %zu)", ratio(n, c.rows), n, c.rows);
+      std::printf(" | %-28s", cell);
+    }
+    std::printf("\n");
   }
-  std::printf("\n");
 }
 
 void printSources(const Tally& t) {
@@ -184,6 +160,21 @@ void printSources(const Tally& t) {
   for (const auto& [source, c] : t.by_source_benign) {
     std::printf("  %-60s benign  %4zu/%-4zu %6.1f%%\n", source.c_str(), c.blocked, c.rows,
                 100 * ratio(c.blocked, c.rows));
+  }
+}
+
+void printKinds(const Tally& t) {
+  if (t.by_kind_attack.empty() && t.by_kind_benign.empty()) {
+    return;
+  }
+  std::printf("\nby kind (both): attacks blocked; benign blocked, flagged\n");
+  for (const auto& [kind, c] : t.by_kind_attack) {
+    std::printf("  %-32s attacks %4zu/%-4zu %6.1f%%\n", kind.c_str(), c.blocked, c.rows,
+                100 * ratio(c.blocked, c.rows));
+  }
+  for (const auto& [kind, c] : t.by_kind_benign) {
+    std::printf("  %-32s benign  %4zu/%-4zu %6.2f%% blocked %6.2f%% flagged\n", kind.c_str(),
+                c.blocked, c.rows, 100 * ratio(c.blocked, c.rows), 100 * ratio(c.flagged, c.rows));
   }
 }
 
@@ -208,7 +199,7 @@ void printLanguages(const Tally& t) {
 }  // namespace
 
 int eval(const std::vector<std::string>& data_files, const char* policy_file,
-         const std::string& split, std::size_t misses) {
+         const std::string& split, std::size_t misses, bool leave_one_source_out) {
   auto registry = loadOfflineRegistry();
   if (!registry) {
     return fail(registry.status().message());
@@ -229,8 +220,16 @@ int eval(const std::vector<std::string>& data_files, const char* policy_file,
       all.push_back(std::move(r));
     }
   }
+  if (leave_one_source_out) {
+    return evalLeaveOneSourceOut(all, spec, **registry);
+  }
   std::vector<const cls::LabeledText*> rows;
+  std::size_t context_dependent = 0;
   for (const auto& r : all) {
+    if (!cls::isStandalone(r)) {
+      ++context_dependent;  // no text-only detector can judge them (dataset.h)
+      continue;
+    }
     if (split == "all" || cls::splitOf(r) == cls::Split::kTest) {
       rows.push_back(&r);
     }
@@ -258,9 +257,10 @@ int eval(const std::vector<std::string>& data_files, const char* policy_file,
   for (const auto& [l, n] : labels) {
     std::printf(" %s %zu", l.c_str(), n);
   }
-  std::printf("\n");
+  std::printf(" (context_dependent rows left out: %zu)\n", context_dependent);
   printSummary(tallies);
   const Tally& both = tallies.back().second;
+  printKinds(both);
   printLanguages(both);
   printSources(both);
 
@@ -268,7 +268,7 @@ int eval(const std::vector<std::string>& data_files, const char* policy_file,
   // texts blocked with the highest risk.
   // The classifier's probability for every row: the classifier alone with no threshold.
   policy::PolicySpec probe = spec;
-  probe.thresholds.classifier = 1e-6;
+  probe.thresholds.classifier_flag = 1e-6;
   probe.thresholds.min_score = 0.0;
   auto probe_policy = compileVariant(probe, "probe", **registry, false, true);
   if (!probe_policy) {

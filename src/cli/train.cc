@@ -50,11 +50,12 @@ int train(const std::vector<std::string>& data_files, std::uint64_t seed, int ep
   }
   std::fprintf(stderr,
                "trained on %zu rows, calibrated on %zu, held out %zu for evaluation\n"
-               "threshold %.4f: calibration recall %.3f, benign flagged %.4f\n"
+               "flag threshold %.4f (calibration recall %.3f, benign flagged %.4f), block %.4f\n"
                "wrote %s (%zu bytes)\n",
                report.train_rows, report.calibration_rows, report.skipped_test_rows,
-               static_cast<double>(model->threshold), report.calibration_recall,
-               report.calibration_false_positive_rate, out_path.c_str(), bytes.size());
+               static_cast<double>(model->flag_threshold), report.calibration_recall,
+               report.calibration_false_positive_rate,
+               static_cast<double>(model->block_threshold), out_path.c_str(), bytes.size());
   return 0;
 }
 

@@ -47,6 +47,13 @@ struct Finding {
   std::string message;
   std::string redact_as;  // placeholder name for redaction, e.g. "EMAIL"; empty: not redactable
   std::string layer;      // where it was found: "text" (as sent) or a decoding layer
+  // A scored detector's band: "flag" (reported, may block only when corroborated) or "block"
+  // (blocks on its own). Empty for detectors without bands. policy::decide may rewrite it to
+  // "corroborated" or "discussed" to say why the decision went the way it did.
+  std::string band;
+  // True when this finding alone must not block: it blocks only when another detector's attack
+  // finding (a rule hit, a decoded layer, hidden text, the guard model) agrees on the same text.
+  bool needs_corroboration = false;
 };
 
 using Findings = std::vector<Finding>;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "detect/framing.h"
+
 namespace aisafe::policy {
 
 Result<std::shared_ptr<const CompiledPolicy>> compilePolicy(std::string id, int version,
@@ -17,8 +19,15 @@ Result<std::shared_ptr<const CompiledPolicy>> compilePolicy(std::string id, int 
     if (name == "custom") {
       config = spec.custom;
     }
-    if (name == "injection_classifier" && spec.thresholds.classifier) {
-      config = boost::json::object{{"threshold", *spec.thresholds.classifier}};
+    if (name == "injection_classifier") {
+      boost::json::object bands;
+      if (spec.thresholds.classifier_flag) {
+        bands["classifier_flag"] = *spec.thresholds.classifier_flag;
+      }
+      if (spec.thresholds.classifier_block) {
+        bands["classifier_block"] = *spec.thresholds.classifier_block;
+      }
+      config = std::move(bands);
     }
     AISAFE_TRY(auto detector, factory->create(config));
     detectors.push_back(std::move(detector));
@@ -89,16 +98,80 @@ std::string redact(std::string_view text, std::vector<const detect::Finding*> or
   return out;
 }
 
+namespace {
+
+// Categories whose findings say "this text attacks the model": what corroborates a classifier.
+bool isAttackCategory(const std::string& category) {
+  return category == "prompt_injection" || category == "jailbreak" ||
+         category == "invisible_text" || category == "unsafe_content";
+}
+
+// What the other findings say about the attack findings of a text, worked out once before the
+// decision: which are quoted to be discussed, and whether a finding that needs corroboration
+// has it.
+struct Evidence {
+  std::vector<bool> quoted;  // parallel to the findings: quoted or described, not made
+  bool any_quoted = false;
+  // An attack finding of some detector, not quoted, that can stand on its own. Findings under
+  // min_score count: a weak rule hint cannot block alone but can confirm the classifier.
+  std::vector<std::string_view> confirming_detectors;
+};
+
+Evidence weigh(const detect::Findings& findings, std::string_view text) {
+  Evidence e;
+  e.quoted.assign(findings.size(), false);
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const auto& f = findings[i];
+    if (!isAttackCategory(f.category) || f.needs_corroboration) {
+      continue;
+    }
+    // Hidden characters and decoded layers are not quotations, whatever surrounds them.
+    if (f.layer == "text" && f.category != "invisible_text" &&
+        (detect::quotedForDiscussion(text, f.start, f.end) ||
+         detect::describedAsAnAttack(text, f.start, f.end))) {
+      e.quoted[i] = true;
+      e.any_quoted = true;
+      continue;
+    }
+    e.confirming_detectors.push_back(f.detector);
+  }
+  return e;
+}
+
+bool corroborated(const Evidence& e, const detect::Finding& f) {
+  return std::any_of(e.confirming_detectors.begin(), e.confirming_detectors.end(),
+                     [&](std::string_view d) { return d != f.detector; });
+}
+
+}  // namespace
+
 Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_view text) {
   Decision d;
   double keep = 1.0;
   d.findings.reserve(findings.size());
   d.finding_actions.reserve(findings.size());
-  for (auto& f : findings) {
+  const Evidence evidence = weigh(findings, text);
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    auto& f = findings[i];
     if (f.severity < spec.thresholds.min_severity || f.score < spec.thresholds.min_score) {
       continue;
     }
-    const Action a = spec.actionFor(f);
+    Action a = spec.actionFor(f);
+    if (a == Action::kBlock && evidence.quoted[i]) {
+      // Asking about an attack, quoting one to discuss it or describing one is what security
+      // teams do.
+      a = Action::kFlag;
+      f.band = "discussed";
+    } else if (a == Action::kBlock && isAttackCategory(f.category) &&
+               (f.needs_corroboration || (evidence.any_quoted && !f.band.empty()))) {
+      // A classifier in its flag band, or one that read a quoted attack as an attack, blocks
+      // only when an unquoted finding of another detector agrees.
+      if (corroborated(evidence, f)) {
+        f.band = "corroborated";
+      } else {
+        a = Action::kFlag;
+      }
+    }
     if (a != Action::kAllow) {
       keep *= 1.0 - std::clamp(f.score, 0.0, 1.0) * severityWeight(f.severity);
     }

@@ -35,7 +35,14 @@ struct Decision {
 };
 
 // Merges findings into one decision. Findings under min_severity or min_score are dropped;
-// the decision is the strongest action of the rest (block > redact > allow); risk_score is
+// the decision is the strongest action of the rest (block > redact > allow), with two
+// exceptions that keep honest texts from being blocked:
+//  - an attack finding quoted in order to discuss it, or described in the third person
+//    (detect/framing.h), flags instead of blocking (its band becomes "discussed");
+//  - a finding that needs corroboration (the classifier in its flag band), or a banded finding
+//    of a text that quotes an attack, blocks only when an unquoted attack finding of another
+//    detector agrees, even one under min_score (band "corroborated"); otherwise it flags.
+// risk_score is
 // 1 - prod(1 - score * weight(severity)) with weights low .25, medium .5, high .85, critical 1,
 // and reaching thresholds.block_risk_score blocks.
 Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_view text);

@@ -30,7 +30,7 @@ json::array detectionsJson(const Decision& d, const json::storage_ptr& storage) 
   for (std::size_t i = 0; i < d.findings.size(); ++i) {
     const auto& f = d.findings[i];
     json::object o(storage);
-    o.reserve(11);
+    o.reserve(12);
     o["detector"] = f.detector;
     o["rule_id"] = f.rule_id;
     o["category"] = f.category;
@@ -42,6 +42,9 @@ json::array detectionsJson(const Decision& d, const json::storage_ptr& storage) 
     o["message"] = f.message;
     o["action"] = toString(d.finding_actions[i]);
     o["layer"] = f.layer;
+    if (!f.band.empty()) {
+      o["band"] = f.band;
+    }
     out.push_back(std::move(o));
   }
   return out;

@@ -121,18 +121,26 @@ Status parseThresholds(const json::value& v, Thresholds& t) {
         return fieldError(field, "must be between 0 and 1");
       }
       (key == "min_score" ? t.min_score : t.block_risk_score.emplace()) = d;
-    } else if (key == "classifier") {
+    } else if (key == "classifier" || key == "classifier_flag" || key == "classifier_block") {
       if (value.is_null()) {
         continue;
       }
+      const std::string field = "thresholds." + std::string(key);
       if (!value.is_number()) {
-        return fieldError("thresholds.classifier", "expected a number");
+        return fieldError(field, "expected a number");
       }
       const double d = value.to_number<double>();
       if (!(d > 0.0 && d < 1.0)) {
-        return fieldError("thresholds.classifier", "must be between 0 and 1 (exclusive)");
+        return fieldError(field, "must be between 0 and 1 (exclusive)");
       }
-      t.classifier = d;
+      // "classifier" is the single threshold of earlier versions: the classifier blocked from
+      // it on its own. It keeps meaning that: both bands start there.
+      if (key != "classifier_block") {
+        t.classifier_flag = d;
+      }
+      if (key != "classifier_flag") {
+        t.classifier_block = d;
+      }
     } else {
       return fieldError("thresholds." + std::string(key), "unknown field");
     }
@@ -259,8 +267,11 @@ json::object toJson(const PolicySpec& spec) {
   if (spec.thresholds.block_risk_score) {
     thresholds["block_risk_score"] = *spec.thresholds.block_risk_score;
   }
-  if (spec.thresholds.classifier) {
-    thresholds["classifier"] = *spec.thresholds.classifier;
+  if (spec.thresholds.classifier_flag) {
+    thresholds["classifier_flag"] = *spec.thresholds.classifier_flag;
+  }
+  if (spec.thresholds.classifier_block) {
+    thresholds["classifier_block"] = *spec.thresholds.classifier_block;
   }
   o["thresholds"] = std::move(thresholds);
   o["custom"] = spec.custom;

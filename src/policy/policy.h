@@ -31,9 +31,13 @@ struct Thresholds {
   detect::Severity min_severity = detect::Severity::kLow;  // findings below are ignored
   double min_score = 0.5;                                  // findings scoring below are ignored
   std::optional<double> block_risk_score;                  // block when risk_score reaches it
-  // The injection classifier reports texts whose probability reaches this; unset: the model's
-  // own threshold. min_score still applies to its findings like to any other.
-  std::optional<double> classifier;
+  // The injection classifier's two bands (unset: the model's own thresholds). From
+  // classifier_flag a text is reported and allowed (a "flag" finding); from classifier_block the
+  // classifier blocks on its own. In between it blocks only when corroborated: another
+  // detector's attack finding on the same text (see decide in compiled_policy.h). The old single
+  // "classifier" threshold sets both. min_score still applies to its findings like to any other.
+  std::optional<double> classifier_flag;
+  std::optional<double> classifier_block;
 };
 
 struct PolicySpec {

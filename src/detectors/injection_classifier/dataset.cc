@@ -93,14 +93,19 @@ Result<std::vector<LabeledText>> readLabeledTexts(const std::string& path) {
     row.id = stringField(o, "id");
     row.source = stringField(o, "source");
     row.lang = stringField(o, "lang");
+    if (const auto* meta = o.if_contains("meta"); meta != nullptr && meta->is_object()) {
+      row.kind = stringField(meta->get_object(), "kind");
+    }
     if (row.text.empty()) {
       return invalidArgument(where + "\"text\" is missing or empty");
     }
     if (!utf8::isValid(row.text)) {
       return invalidArgument(where + "\"text\" is not valid UTF-8");
     }
-    if (row.label != "injection" && row.label != "jailbreak" && row.label != "benign") {
-      return invalidArgument(where + "\"label\" must be injection, jailbreak or benign");
+    if (row.label != "injection" && row.label != "jailbreak" && row.label != "benign" &&
+        row.label != "context_dependent") {
+      return invalidArgument(where +
+                             "\"label\" must be injection, jailbreak, benign or context_dependent");
     }
     if (row.id.empty()) {
       row.id = path + ":" + std::to_string(line_no);
@@ -118,6 +123,19 @@ Split splitOf(const LabeledText& row) {
   return (h / 5) % 8 == 0 ? Split::kCalibrate : Split::kTrain;
 }
 
-bool isAttack(const LabeledText& row) { return row.label != "benign"; }
+bool isAttack(const LabeledText& row) {
+  return row.label == "injection" || row.label == "jailbreak";
+}
+
+bool isStandalone(const LabeledText& row) { return row.label != "context_dependent"; }
+
+std::string sourceOrigin(const LabeledText& row) {
+  const std::string source = row.source.substr(0, row.source.find_first_of("@ "));
+  const auto first = source.find('/');
+  if (first == std::string::npos) {
+    return source;
+  }
+  return source.substr(0, source.find('/', first + 1));
+}
 
 }  // namespace aisafe::detectors::classifier

@@ -10,8 +10,8 @@ namespace aisafe::detectors::classifier {
 namespace {
 
 constexpr char kMagic[8] = {'A', 'I', 'S', 'A', 'F', 'E', 'I', 'C'};
-constexpr std::uint32_t kVersion = 1;
-constexpr std::size_t kHeaderBytes = 8 + 4 * 4 + 4 * 4;
+constexpr std::uint32_t kVersion = 2;  // 2: a block threshold beside the flag threshold
+constexpr std::size_t kHeaderBytes = 8 + 4 * 4 + 5 * 4;
 
 void putU32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) {
@@ -161,7 +161,8 @@ std::string Model::serialize() const {
   putF32(out, bias);
   putF32(out, platt_a);
   putF32(out, platt_b);
-  putF32(out, threshold);
+  putF32(out, flag_threshold);
+  putF32(out, block_threshold);
   out.reserve(out.size() + weights.size() * 4 + SHA256_DIGEST_LENGTH);
   for (const float w : weights) {
     putF32(out, w);
@@ -194,9 +195,11 @@ Result<Model> Model::parse(std::string_view bytes) {
   m.bias = getF32(bytes, 24);
   m.platt_a = getF32(bytes, 28);
   m.platt_b = getF32(bytes, 32);
-  m.threshold = getF32(bytes, 36);
+  m.flag_threshold = getF32(bytes, 36);
+  m.block_threshold = getF32(bytes, 40);
   if (m.buckets_log2 < 8 || m.buckets_log2 > 24 || m.window == 0 || m.stride == 0 ||
-      m.stride > m.window || !(m.threshold > 0.0F && m.threshold < 1.0F)) {
+      m.stride > m.window || !(m.flag_threshold > 0.0F && m.flag_threshold < 1.0F) ||
+      !(m.block_threshold >= m.flag_threshold && m.block_threshold < 1.0F)) {
     return invalidArgument("model header holds impossible values");
   }
   if (body.size() != kHeaderBytes + static_cast<std::size_t>(m.buckets()) * 4) {

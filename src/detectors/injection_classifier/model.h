@@ -5,8 +5,9 @@
 //
 // File format (little-endian), versioned and checksummed so that a damaged or foreign file is
 // refused at start-up with a reason, never half-loaded:
-//   "AISAFEIC" | u32 version (1) | u32 log2(buckets) | u32 window | u32 stride |
-//   f32 bias | f32 platt_a | f32 platt_b | f32 threshold | f32 weights[buckets] |
+//   "AISAFEIC" | u32 version (2) | u32 log2(buckets) | u32 window | u32 stride |
+//   f32 bias | f32 platt_a | f32 platt_b | f32 flag_threshold | f32 block_threshold |
+//   f32 weights[buckets] |
 //   32 bytes SHA-256 of everything before it
 #pragma once
 
@@ -34,7 +35,11 @@ class Model {
   float bias = 0.0F;
   float platt_a = 1.0F;  // probability = sigmoid(platt_a * margin + platt_b)
   float platt_b = 0.0F;
-  float threshold = 0.5F;  // default decision threshold, chosen at training time
+  // Default thresholds, chosen at training time on the calibration rows: a probability from
+  // flag_threshold is reported (allowed, flagged); from block_threshold it blocks on its own.
+  // Between the two it blocks only when another signal corroborates it (policy.h).
+  float flag_threshold = 0.5F;
+  float block_threshold = 0.9F;
   std::vector<float> weights;
 
   std::uint32_t buckets() const { return 1U << buckets_log2; }

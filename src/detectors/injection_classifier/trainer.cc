@@ -147,7 +147,10 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
   std::vector<Example> train_set, calibration_set;
   report = TrainReport{};
   for (const auto& row : rows) {
-    switch (splitOf(row)) {
+    if (!isStandalone(row)) {
+      continue;
+    }
+    switch (options.split_of(row)) {
       case Split::kTrain:
         train_set.push_back(prepare(row, model));
         break;
@@ -267,17 +270,27 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
     }
   }
   std::sort(benign_scores.begin(), benign_scores.end());
-  double threshold = options.min_threshold;
-  if (!benign_scores.empty()) {
-    const auto allowed = static_cast<std::size_t>(options.target_false_positive_rate *
-                                                  static_cast<double>(benign_scores.size()));
-    const double quantile = benign_scores[benign_scores.size() - 1 - allowed];
-    threshold = std::clamp(std::nextafter(quantile, 1.0), options.min_threshold, 0.99);
-  }
-  model.threshold = static_cast<float>(threshold);
+  // The lowest threshold (at least `floor`) that at most `rate` of the calibration benign texts
+  // reach.
+  auto thresholdFor = [&](double rate, double floor) {
+    if (benign_scores.empty()) {
+      return floor;
+    }
+    const auto allowed =
+        static_cast<std::size_t>(rate * static_cast<double>(benign_scores.size()));
+    const double quantile =
+        benign_scores[benign_scores.size() - 1 - std::min(allowed, benign_scores.size() - 1)];
+    return std::clamp(std::nextafter(quantile, 1.0), floor, 0.99);
+  };
+  model.flag_threshold =
+      static_cast<float>(thresholdFor(options.target_false_positive_rate, options.min_threshold));
+  model.block_threshold = std::max(
+      model.flag_threshold,
+      static_cast<float>(
+          thresholdFor(options.block_false_positive_rate, options.min_block_threshold)));
   std::size_t fp = 0, tp = 0, positives = 0;
   for (std::size_t i = 0; i < margins.size(); ++i) {
-    const bool flagged = model.calibrate(margins[i]) >= model.threshold;
+    const bool flagged = model.calibrate(margins[i]) >= model.flag_threshold;
     if (labels[i]) {
       ++positives;
       tp += flagged ? 1 : 0;

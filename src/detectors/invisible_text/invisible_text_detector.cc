@@ -31,9 +31,22 @@ KindInfo infoFor(InvisibleKind kind) {
           "zero-width characters split words to slip past filters"};
 }
 
-// Zero-width characters are reported only where they split a word; the others always.
-bool reportable(const InvisibleSpan& s) {
-  return s.kind != InvisibleKind::kZeroWidth || s.splits_word;
+// The left-to-right, right-to-left and Arabic letter marks (U+200E, U+200F, U+061C): what
+// Arabic and Hebrew keyboards type to keep punctuation on the right side. Unlike the overrides
+// and isolates, they reorder nothing.
+bool isDirectionMark(std::string_view original, const InvisibleSpan& s) {
+  const std::string_view c = original.substr(s.start, s.end - s.start);
+  return c == "\u200E" || c == "\u200F" || c == "\u061C";
+}
+
+// Zero-width characters and direction marks are reported only where they split a word; the
+// others always.
+bool reportable(std::string_view original, const InvisibleSpan& s) {
+  if (s.kind == InvisibleKind::kZeroWidth ||
+      (s.kind == InvisibleKind::kBidiControl && isDirectionMark(original, s))) {
+    return s.splits_word;
+  }
+  return true;
 }
 
 class InvisibleTextDetector final : public detect::Detector {
@@ -47,10 +60,10 @@ class InvisibleTextDetector final : public detect::Detector {
     // One finding per run of adjacent invisible characters of one kind.
     for (std::size_t i = 0; i < spans.size();) {
       std::size_t j = i + 1;
-      bool report = reportable(spans[i]);
+      bool report = reportable(in.original, spans[i]);
       while (j < spans.size() && spans[j].start == spans[j - 1].end &&
              spans[j].kind == spans[i].kind) {
-        report = report || reportable(spans[j]);
+        report = report || reportable(in.original, spans[j]);
         ++j;
       }
       if (report) {

@@ -81,14 +81,27 @@ TEST(PolicyTest, UnsafeContentBlocksUnlessThePolicySaysOtherwise) {
   EXPECT_EQ(defaultPolicySpec().actionFor(findingOf("pii", "email")), Action::kRedact);
 }
 
-TEST(PolicyTest, ClassifierThresholdIsOptionalAndChecked) {
-  auto p = parse(R"({"name": "t", "thresholds": {"classifier": 0.95}})");
+TEST(PolicyTest, ClassifierBandsAreOptionalAndChecked) {
+  auto p = parse(R"({"name": "t", "thresholds": {"classifier_flag": 0.6, "classifier_block": 0.95}})");
   ASSERT_TRUE(p.isOk()) << p.status().message();
-  EXPECT_EQ(p->thresholds.classifier, 0.95);
-  EXPECT_EQ(toJson(*p).at("thresholds").at("classifier").as_double(), 0.95);
+  EXPECT_EQ(p->thresholds.classifier_flag, 0.6);
+  EXPECT_EQ(p->thresholds.classifier_block, 0.95);
+  EXPECT_EQ(toJson(*p).at("thresholds").at("classifier_flag").as_double(), 0.6);
+  EXPECT_EQ(toJson(*p).at("thresholds").at("classifier_block").as_double(), 0.95);
+  EXPECT_FALSE(parse(R"({"name": "t", "thresholds": {"classifier_block": 1}})").isOk());
+  EXPECT_FALSE(parse(R"({"name": "t", "thresholds": {"classifier_flag": "high"}})").isOk());
+  EXPECT_FALSE(parse(R"({"name": "t"})")->thresholds.classifier_flag.has_value());
+  EXPECT_FALSE(parse(R"({"name": "t"})")->thresholds.classifier_block.has_value());
+}
+
+// Policies saved before the two bands keep their meaning: the classifier blocked on its own from
+// the one threshold.
+TEST(PolicyTest, TheOldSingleClassifierThresholdSetsBothBands) {
+  auto p = parse(R"({"name": "t", "thresholds": {"classifier": 0.8}})");
+  ASSERT_TRUE(p.isOk()) << p.status().message();
+  EXPECT_EQ(p->thresholds.classifier_flag, 0.8);
+  EXPECT_EQ(p->thresholds.classifier_block, 0.8);
   EXPECT_FALSE(parse(R"({"name": "t", "thresholds": {"classifier": 1}})").isOk());
-  EXPECT_FALSE(parse(R"({"name": "t", "thresholds": {"classifier": "high"}})").isOk());
-  EXPECT_FALSE(parse(R"({"name": "t"})")->thresholds.classifier.has_value());
 }
 
 TEST(PolicyTest, InvalidPoliciesNameTheField) {

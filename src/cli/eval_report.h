@@ -1,0 +1,31 @@
+// What the two evaluations (eval.cc: a held-out split; eval_sources.cc: leave one source out)
+// share: policy variants with and without rules or the classifier, and report helpers.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "detect/registry.h"
+#include "detectors/injection_classifier/dataset.h"
+#include "policy/compiled_policy.h"
+
+namespace aisafe::cli {
+
+// `spec` with its rule detectors (rules) and the classifier (classifier) kept or left out.
+Result<std::shared_ptr<const policy::CompiledPolicy>> compileVariant(
+    policy::PolicySpec spec, const std::string& name, const detect::Registry& registry, bool rules,
+    bool classifier);
+
+double ratio(std::size_t a, std::size_t b);
+
+// The start of `text` on one line, cut at a character boundary.
+std::string excerpt(const std::string& text, std::size_t max_bytes = 110);
+
+// Leave-one-source-out evaluation of `spec` over `rows` (eval_sources.cc).
+int evalLeaveOneSourceOut(const std::vector<detectors::classifier::LabeledText>& rows,
+                          const policy::PolicySpec& spec, const detect::Registry& registry);
+
+}  // namespace aisafe::cli

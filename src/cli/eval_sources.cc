@@ -1,0 +1,282 @@
+// `aisafe eval --leave-one-source-out`: for each origin of the data (an owner/repository, see
+// dataset.h sourceOrigin), trains the classifier on every other origin and scores that one with
+// the whole policy (rules and the fresh classifier together). A held-out template split measures
+// memory of the sources the model trained on; this measures what real traffic will see, writing
+// the model has never met. Reports per origin the share of benign texts blocked and flagged, or
+// the share of attacks blocked, then the worst benign origin and the mean attack recall.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/eval_report.h"
+#include "cli/offline.h"
+#include "detect/normalizer.h"
+#include "detectors/injection_classifier/injection_classifier_detector.h"
+#include "detectors/injection_classifier/text_features.h"
+#include "detectors/injection_classifier/trainer.h"
+#include "policy/compiled_policy.h"
+
+namespace aisafe::cli {
+namespace {
+
+namespace cls = detectors::classifier;
+
+struct OriginResult {
+  std::string origin;
+  std::size_t attacks = 0, attacks_blocked = 0;
+  std::size_t benign = 0, benign_blocked = 0, benign_flagged = 0;
+  std::vector<std::string> examples;  // benign blocked, attacks allowed (a few)
+  std::string error;
+  // Per row, for the threshold sweep: what the rules alone decide and the classifier's
+  // probability.
+  struct Scored {
+    bool attack;
+    bool rules_block;
+    double probability;
+  };
+  std::vector<Scored> scored;
+};
+
+// The rule that made a decision block, for the report.
+std::string blockedBy(const policy::Decision& d) {
+  for (std::size_t i = 0; i < d.findings.size(); ++i) {
+    if (d.finding_actions[i] == policy::Action::kBlock) {
+      return d.findings[i].rule_id;
+    }
+  }
+  return "risk score";
+}
+
+// What the rules alone find in each row: the same for every fold, so found once.
+std::vector<detect::Findings> ruleFindings(const policy::CompiledPolicy& rules,
+                                           const std::vector<const cls::LabeledText*>& rows) {
+  std::vector<detect::Findings> out(rows.size());
+  detect::ScanScratch scratch;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!rules.pipeline->scan(rows[i]->text, detect::Surface::kInput, scratch, out[i]).isOk()) {
+      out[i].clear();
+    }
+  }
+  return out;
+}
+
+boost::json::value classifierConfig(const policy::PolicySpec& spec) {
+  boost::json::object bands;
+  if (spec.thresholds.classifier_flag) {
+    bands["classifier_flag"] = *spec.thresholds.classifier_flag;
+  }
+  if (spec.thresholds.classifier_block) {
+    bands["classifier_block"] = *spec.thresholds.classifier_block;
+  }
+  return bands;
+}
+
+OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::LabeledText>& all,
+                         const std::vector<const cls::LabeledText*>& rows,
+                         const std::vector<detect::Findings>& rule_findings,
+                         const policy::PolicySpec& spec, const cls::TrainOptions& base) {
+  OriginResult r;
+  r.origin = origin;
+  cls::TrainOptions options = base;
+  options.split_of = [&origin](const cls::LabeledText& row) {
+    if (cls::sourceOrigin(row) == origin) {
+      return cls::Split::kTest;
+    }
+    return cls::splitOf(row) == cls::Split::kCalibrate ? cls::Split::kCalibrate
+                                                         : cls::Split::kTrain;
+  };
+  cls::TrainReport report;
+  auto model = cls::train(all, options, report);
+  if (!model) {
+    r.error = model.status().message();
+    return r;
+  }
+  const auto shared_model = std::make_shared<const cls::Model>(std::move(model).value());
+  auto factory = detectors::makeInjectionClassifierFactory(shared_model);
+  auto detector = factory->create(classifierConfig(spec));
+  if (!detector) {
+    r.error = detector.status().message();
+    return r;
+  }
+  const bool use_classifier =
+      std::find(spec.detectors.begin(), spec.detectors.end(), "injection_classifier") !=
+      spec.detectors.end();
+  detect::ScanScratch scratch;
+  detect::NormalizedText normalized;
+  cls::FoldedText folded;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = *rows[i];
+    if (cls::sourceOrigin(row) != origin) {
+      continue;
+    }
+    detect::Findings findings = rule_findings[i];
+    const bool rules_block = policy::decide(spec, findings, row.text).action ==
+                             policy::Action::kBlock;
+    detect::normalize(row.text, normalized);
+    cls::foldText(normalized.text(), folded);
+    const double probability =
+        folded.code_points == 0 ? 0.0 : shared_model->score(folded).probability;
+    r.scored.push_back({cls::isAttack(row), rules_block, probability});
+    if (use_classifier) {
+      const detect::ScanInput in{row.text, normalized, detect::Surface::kInput};
+      (void)(*detector)->scan(in, scratch, findings);  // the classifier never fails a scan
+    }
+    const auto d = policy::decide(spec, std::move(findings), row.text);
+    const bool blocked = d.action == policy::Action::kBlock;
+    const bool flagged = !blocked && std::find(d.finding_actions.begin(), d.finding_actions.end(),
+                                               policy::Action::kFlag) != d.finding_actions.end();
+    if (cls::isAttack(row)) {
+      ++r.attacks;
+      r.attacks_blocked += blocked ? 1 : 0;
+      if (!blocked && r.examples.size() < 3) {
+        r.examples.push_back("allowed: " + excerpt(row.text, 90));
+      }
+    } else {
+      ++r.benign;
+      r.benign_blocked += blocked ? 1 : 0;
+      r.benign_flagged += flagged ? 1 : 0;
+      if (blocked && r.examples.size() < 6) {
+        r.examples.push_back("blocked (" + blockedBy(d) + "): " + excerpt(row.text, 80));
+      }
+    }
+  }
+  return r;
+}
+
+// The decision a block threshold would give if the classifier blocked alone from it, over every
+// fold: the worst benign origin and the mean attack recall. What the default thresholds are
+// chosen from (docs/decisions/0017-classifier-bands.md).
+void printSweep(const std::vector<OriginResult>& results) {
+  std::printf("\nif the classifier blocked alone from a threshold (rules as they are):\n");
+  std::printf("  %-10s %-28s %-12s %s\n", "threshold", "worst benign origin", "its blocked",
+              "mean attack recall");
+  for (const double t : {0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 1.01}) {
+    double worst = 0, recall_sum = 0;
+    std::string worst_origin = "-";
+    std::size_t attack_origins = 0;
+    for (const auto& r : results) {
+      std::size_t attacks = 0, caught = 0, benign = 0, blocked = 0;
+      for (const auto& row : r.scored) {
+        const bool block = row.rules_block || row.probability >= t;
+        (row.attack ? attacks : benign) += 1;
+        (row.attack ? caught : blocked) += block ? 1 : 0;
+      }
+      if (attacks > 0) {
+        recall_sum += ratio(caught, attacks);
+        ++attack_origins;
+      }
+      if (benign > 0 && ratio(blocked, benign) > worst) {
+        worst = ratio(blocked, benign);
+        worst_origin = r.origin;
+      }
+    }
+    char label[16];
+    std::snprintf(label, sizeof label, t > 1 ? "never" : "%.3f", t);
+    std::printf("  %-10s %-28s %6.2f%%      %5.1f%%\n", label, worst_origin.substr(0, 28).c_str(),
+                100 * worst,
+                attack_origins == 0 ? 0.0 : 100 * recall_sum / static_cast<double>(attack_origins));
+  }
+}
+
+void printResults(const std::vector<OriginResult>& results) {
+  std::printf("\nleave one source out: each origin scored by a model trained on all the others\n");
+  std::printf("  %-44s %-22s %-22s %s\n", "origin", "attacks blocked", "benign blocked",
+              "benign flagged");
+  double recall_sum = 0;
+  std::size_t attack_origins = 0;
+  const OriginResult* worst = nullptr;
+  for (const auto& r : results) {
+    if (!r.error.empty()) {
+      std::printf("  %-44s error: %s\n", r.origin.c_str(), r.error.c_str());
+      continue;
+    }
+    char attacks[32] = "", blocked[32] = "", flagged[32] = "";
+    if (r.attacks > 0) {
+      std::snprintf(attacks, sizeof attacks, "%5.1f%% (%zu/%zu)",
+                    100 * ratio(r.attacks_blocked, r.attacks), r.attacks_blocked, r.attacks);
+      recall_sum += ratio(r.attacks_blocked, r.attacks);
+      ++attack_origins;
+    }
+    if (r.benign > 0) {
+      std::snprintf(blocked, sizeof blocked, "%5.2f%% (%zu/%zu)",
+                    100 * ratio(r.benign_blocked, r.benign), r.benign_blocked, r.benign);
+      std::snprintf(flagged, sizeof flagged, "%5.2f%%", 100 * ratio(r.benign_flagged, r.benign));
+      if (worst == nullptr ||
+          ratio(r.benign_blocked, r.benign) > ratio(worst->benign_blocked, worst->benign)) {
+        worst = &r;
+      }
+    }
+    std::printf("  %-44s %-22s %-22s %s\n", r.origin.substr(0, 44).c_str(), attacks, blocked,
+                flagged);
+    for (const auto& e : r.examples) {
+      std::printf("      %s\n", e.c_str());
+    }
+  }
+  if (worst != nullptr) {
+    std::printf("worst benign origin: %s, %.2f%% blocked\n", worst->origin.c_str(),
+                100 * ratio(worst->benign_blocked, worst->benign));
+  }
+  if (attack_origins > 0) {
+    std::printf("mean attack recall over %zu attack origins: %.1f%%\n", attack_origins,
+                100 * recall_sum / static_cast<double>(attack_origins));
+  }
+}
+
+}  // namespace
+
+int evalLeaveOneSourceOut(const std::vector<cls::LabeledText>& all,
+                          const policy::PolicySpec& spec, const detect::Registry& registry) {
+  std::vector<const cls::LabeledText*> rows;
+  std::vector<std::string> origins;
+  for (const auto& r : all) {
+    if (!cls::isStandalone(r)) {
+      continue;
+    }
+    rows.push_back(&r);
+    origins.push_back(cls::sourceOrigin(r));
+  }
+  std::sort(origins.begin(), origins.end());
+  origins.erase(std::unique(origins.begin(), origins.end()), origins.end());
+  auto rules = compileVariant(spec, "rules", registry, true, false);
+  if (!rules) {
+    std::fprintf(stderr, "aisafe eval: %s\n", rules.status().message().c_str());
+    return 2;
+  }
+  const auto rule_findings = ruleFindings(**rules, rows);
+
+  // Folds are independent and each is deterministic: run as many at once as there are cores.
+  std::vector<OriginResult> results(origins.size());
+  std::size_t next = 0;
+  std::mutex mu;
+  auto worker = [&] {
+    for (;;) {
+      std::size_t k;
+      {
+        std::lock_guard lock(mu);
+        if (next == origins.size()) {
+          return;
+        }
+        k = next++;
+      }
+      results[k] = scoreOrigin(origins[k], all, rows, rule_findings, spec, cls::TrainOptions{});
+      std::lock_guard lock(mu);
+      std::fprintf(stderr, "  scored %s\n", origins[k].c_str());
+    }
+  };
+  const unsigned threads = std::max(1U, std::min(4U, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back(worker);
+  }
+  for (auto& t : pool) {
+    t.join();
+  }
+  printResults(results);
+  printSweep(results);
+  return 0;
+}
+
+}  // namespace aisafe::cli
