@@ -120,14 +120,17 @@ bool hasCue(std::string_view outside) {
 // Words that describe an attack in the third person: "an attacker injects a prompt telling the
 // chatbot to ignore previous guidelines". An attack addresses the model; a description of one
 // talks about the attacker.
-constexpr std::string_view kDescriptionWords[] = {"attacker", "attackers", "adversary",
-                                                  "adversaries", "malicious", "scenario"};
+constexpr std::string_view kDescriptionWords[] = {
+    "attacker", "attackers", "adversary", "adversaries", "malicious", "scenario", "scenarios",
+    "attacks"};
 constexpr std::string_view kDescriptionFragments[] = {
     "atacante", "attaquant", "angreifer", "aggressore", "escenario", "cenário", "scénario",
-    "szenario", "攻撃者",   "攻击者",   "злоумышленник", "атакующ"};
+    "szenario", "攻撃者",   "攻击者",   "攻擊者",   "злоумышлен", "Злоумышлен", "атакующ"};
 
-// The sentence around [start, end): up to the nearest sentence end or line break on each side.
+// The sentence around [start, end), up to the nearest sentence end or line break on each side,
+// and the lead-in before it (a heading or the line that introduces a list of examples).
 std::string_view sentenceAround(std::string_view text, std::size_t start, std::size_t end) {
+  constexpr std::size_t kLeadIn = 200;
   constexpr std::size_t kSentenceReach = 400;
   std::size_t from = start;
   while (from > 0 && start - from < kSentenceReach) {
@@ -137,6 +140,7 @@ std::string_view sentenceAround(std::string_view text, std::size_t start, std::s
     }
     --from;
   }
+  from = from > kLeadIn ? from - kLeadIn : 0;
   std::size_t to = end;
   while (to < text.size() && to - end < kSentenceReach) {
     const char c = text[to];

@@ -19,9 +19,10 @@ namespace aisafe::detect {
 // it. Offsets are bytes of valid UTF-8.
 bool quotedForDiscussion(std::string_view text, std::size_t start, std::size_t end);
 
-// True when the sentence around text[start, end) describes an attack in the third person ("an
-// attacker injects a prompt telling the chatbot to ignore previous guidelines"), as security
-// documentation does. An attack speaks to the model; it rarely names its attacker.
+// True when the sentence around text[start, end), or the line that leads into it, describes an
+// attack in the third person ("an attacker injects a prompt telling the chatbot to ignore
+// previous guidelines"), as security documentation does. An attack speaks to the model; it
+// rarely names its attacker.
 bool describedAsAnAttack(std::string_view text, std::size_t start, std::size_t end);
 
 }  // namespace aisafe::detect

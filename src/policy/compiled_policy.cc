@@ -125,8 +125,9 @@ Evidence weigh(const detect::Findings& findings, std::string_view text) {
     if (!isAttackCategory(f.category) || f.needs_corroboration) {
       continue;
     }
-    // Hidden characters and decoded layers are not quotations, whatever surrounds them.
-    if (f.layer == "text" && f.category != "invisible_text" &&
+    // Hidden characters are not quotations, whatever surrounds them. A decoded layer is judged
+    // by where its encoded form sits: a security page quoting a base64 example discusses it.
+    if (f.category != "invisible_text" &&
         (detect::quotedForDiscussion(text, f.start, f.end) ||
          detect::describedAsAnAttack(text, f.start, f.end))) {
       e.quoted[i] = true;
