@@ -16,6 +16,8 @@ packages=(
   libcli11-dev
   libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # libphonenumber: the library, and what its headers include (the headers themselves: below)
+  libphonenumber8 libprotobuf-dev libabsl-dev
   # servers the tests and benchmarks start for real
   postgresql redis-server nginx-light wrk sqlite3 python3
   # node for the client-compatibility tests in tests/e2e
@@ -36,19 +38,39 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
-
-echo "install-deps: installing ${missing[*]}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-# The packaged services must not keep running on their default ports: tests start their own.
-for svc in redis-server nginx postgresql; do
-  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
-    $SUDO systemctl stop "$svc" || true
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The packaged services must not keep running on their default ports: tests start their own.
+  for svc in redis-server nginx postgresql; do
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
+      $SUDO systemctl stop "$svc" || true
+    fi
+  done
+fi
+
+# libphonenumber's headers (docs/decisions/0016-libphonenumber-without-its-dev-package.md):
+# Debian 12's libphonenumber-dev depends on libboost-thread-dev, i.e. Boost 1.74's -dev packages,
+# which conflict with Boost 1.81's; the library itself uses no Boost. So the headers of the very
+# version libphonenumber8 has are taken from the -dev package without installing it.
+phonenumber_headers=/usr/local/include/phonenumbers
+if [ ! -f "$phonenumber_headers/phonenumbermatcher.h" ]; then
+  version=$(dpkg-query -W -f='${Version}' libphonenumber8)
+  echo "install-deps: unpacking the headers of libphonenumber-dev $version into $phonenumber_headers"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  # apt downloads as the unprivileged _apt user when it can write the directory.
+  if [ "$(id -u)" -eq 0 ] && id _apt >/dev/null 2>&1; then chown _apt "$tmp"; fi
+  if ! (cd "$tmp" && apt-get download -qq "libphonenumber-dev=$version"); then
+    $SUDO apt-get update -qq
+    (cd "$tmp" && apt-get download -qq "libphonenumber-dev=$version")
   fi
-done
+  dpkg-deb -x "$tmp"/libphonenumber-dev_*.deb "$tmp/root"
+  $SUDO mkdir -p /usr/local/include
+  $SUDO cp -r "$tmp/root/usr/include/phonenumbers" /usr/local/include/
+fi
