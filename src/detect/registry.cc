@@ -1,5 +1,6 @@
 #include "detect/registry.h"
 
+#include "core/hash.h"
 #include "detectors/custom/custom_detector.h"
 #include "detectors/indirect_injection/indirect_injection_detector.h"
 #include "detectors/injection_classifier/injection_classifier_detector.h"
@@ -13,7 +14,8 @@ namespace aisafe::detect {
 
 Result<std::shared_ptr<const Registry>> Registry::builtins(
     const RuleSource& rules, const std::string& classifier_model,
-    std::shared_ptr<const detectors::semantic::Client> semantic) {
+    std::shared_ptr<const detectors::semantic::Client> semantic,
+    const std::vector<std::string>& phone_regions) {
   auto registry = std::make_shared<Registry>();
   AISAFE_TRY(auto injection, detectors::makePromptInjectionFactory(rules));
   registry->factories_.push_back(std::move(injection));
@@ -23,7 +25,7 @@ Result<std::shared_ptr<const Registry>> Registry::builtins(
   registry->factories_.push_back(std::move(classifier));
   AISAFE_TRY(auto indirect, detectors::makeIndirectInjectionFactory(rules));
   registry->factories_.push_back(std::move(indirect));
-  AISAFE_TRY(auto pii, detectors::makePiiFactory(rules));
+  AISAFE_TRY(auto pii, detectors::makePiiFactory(rules, phone_regions));
   registry->factories_.push_back(std::move(pii));
   AISAFE_TRY(auto secrets, detectors::makeSecretsFactory(rules));
   registry->factories_.push_back(std::move(secrets));
@@ -32,8 +34,15 @@ Result<std::shared_ptr<const Registry>> Registry::builtins(
   // Cached verdicts shared between replicas must change when the guard service does.
   const std::string semantic_id = semantic ? "-" + semantic->fingerprint() : "";
   registry->factories_.push_back(detectors::makeSemanticFactory(std::move(semantic)));
+  // ... and when the phone regions do: the same text can then hold other phone numbers.
+  std::string regions;
+  for (const auto& region : phone_regions) {
+    regions += region + ",";
+  }
+  const std::string regions_id =
+      regions.empty() ? "" : "-" + hash::sha256Hex(regions).substr(0, 12);
   registry->fingerprint_ = std::string(AISAFE_VERSION) + "-" + rules.fingerprint().substr(0, 16) +
-                           "-" + model_digest.substr(0, 16) + semantic_id;
+                           "-" + model_digest.substr(0, 16) + semantic_id + regions_id;
   return std::shared_ptr<const Registry>(std::move(registry));
 }
 

@@ -21,11 +21,13 @@ namespace aisafe::detect {
 class Registry {
  public:
   // Every built-in detector, with rule data from `rules`, the injection classifier's model
-  // from `classifier_model` (empty: the model compiled in) and the remote semantic detector's
-  // client (null: not configured). Errors name the detector and rule.
+  // from `classifier_model` (empty: the model compiled in), the remote semantic detector's
+  // client (null: not configured) and the regions whose phone numbers the pii detector knows
+  // (PII_PHONE_REGIONS; empty: its broad default). Errors name the detector and rule.
   static Result<std::shared_ptr<const Registry>> builtins(
       const RuleSource& rules, const std::string& classifier_model = "",
-      std::shared_ptr<const detectors::semantic::Client> semantic = nullptr);
+      std::shared_ptr<const detectors::semantic::Client> semantic = nullptr,
+      const std::vector<std::string>& phone_regions = {});
 
   // The factory registered under `name`, or nullptr.
   const DetectorFactory* find(std::string_view name) const;
