@@ -63,7 +63,7 @@ Result<std::shared_ptr<const detect::Registry>> loadRegistry(
     const Config& config, std::shared_ptr<const detectors::semantic::Client> semantic) {
   detect::setCompiledCacheDir(config.compiled_rules_cache_dir);
   return detect::Registry::builtins(detect::RuleSource(config.rules_dir), config.injection_model,
-                                    std::move(semantic));
+                                    std::move(semantic), config.pii_phone_regions);
 }
 
 void blockShutdownSignals() {

@@ -136,6 +136,37 @@ class Reader {
     out_ms = static_cast<std::uint32_t>(ms);
   }
 
+  // A list of two-letter region codes separated by commas or spaces ("US,GB, de"), upper-cased.
+  void regions(const std::string& key, std::vector<std::string>& out) {
+    auto v = raw(key);
+    if (!v) {
+      return;
+    }
+    std::vector<std::string> codes;
+    std::string code;
+    bool bad = false;
+    for (std::size_t i = 0; i <= v->size(); ++i) {
+      const char c = i < v->size() ? (*v)[i] : ',';
+      if (c == ',' || c == ' ' || c == '\t') {
+        if (!code.empty()) {
+          bad = bad || code.size() != 2;
+          codes.push_back(code);
+          code.clear();
+        }
+      } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
+        code.push_back(static_cast<char>(c & ~0x20));
+      } else {
+        bad = true;
+      }
+    }
+    if (bad || codes.empty()) {
+      errors_.push_back(key + "=" + *v +
+                        ": expected two-letter region codes separated by commas, e.g. US,GB,DE");
+      return;
+    }
+    out = std::move(codes);
+  }
+
   void error(std::string e) { errors_.push_back(std::move(e)); }
   const std::vector<std::string>& errors() const { return errors_; }
 
@@ -186,6 +217,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.boolean("MIGRATE_ON_START", c.migrate_on_start);
   r.string("RULES_DIR", c.rules_dir);
   r.string("INJECTION_MODEL", c.injection_model);
+  r.regions("PII_PHONE_REGIONS", c.pii_phone_regions);
   r.string("COMPILED_RULES_CACHE_DIR", c.compiled_rules_cache_dir);
   r.integer("MAX_BODY_BYTES", c.max_body_bytes, 1024, 64ULL << 20);
   r.integer("MAX_HEADER_BYTES", c.max_header_bytes, 1024, 1ULL << 20);

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -25,6 +26,9 @@ struct Config {
   bool migrate_on_start = true;
   std::string rules_dir;        // empty: the rule sets compiled into the binary
   std::string injection_model;  // classifier model file; empty: the model compiled into the binary
+  // Regions whose national phone numbers the pii detector recognizes (ISO 3166-1 alpha-2,
+  // upper case, in the order tried); empty: its broad default (docs/detection.md).
+  std::vector<std::string> pii_phone_regions;
   std::string compiled_rules_cache_dir =
       "./data/cache";  // compiled databases kept across restarts; empty: off
 

@@ -100,5 +100,19 @@ TEST(ConfigTest, TracingSettings) {
   EXPECT_NE(bad.status().message().find("OTEL_TRACES_SAMPLER_ARG=1.5"), std::string::npos);
 }
 
+TEST(ConfigTest, PhoneRegionsAreTwoLetterCodes) {
+  auto unset = loadConfig(envOf({}), {});
+  ASSERT_TRUE(unset.isOk());
+  EXPECT_TRUE(unset->pii_phone_regions.empty());  // the detector's default list
+  auto set = loadConfig(envOf({{"PII_PHONE_REGIONS", "us, GB,de  es"}}), {});
+  ASSERT_TRUE(set.isOk()) << set.status().message();
+  EXPECT_EQ(set->pii_phone_regions, (std::vector<std::string>{"US", "GB", "DE", "ES"}));
+  for (const char* bad : {"USA", "U1", ",", "en-US"}) {
+    auto c = loadConfig(envOf({{"PII_PHONE_REGIONS", bad}}), {});
+    ASSERT_FALSE(c.isOk()) << bad;
+    EXPECT_NE(c.status().message().find("PII_PHONE_REGIONS="), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace aisafe
