@@ -34,10 +34,17 @@ int run(int argc, char** argv) {
   std::string policy_file;
   std::string input = "-";
   bool response = false;
-  auto* scan_cmd = app.add_subcommand("scan", "scan a text offline and print the decision JSON");
+  auto* scan_cmd = app.add_subcommand(
+      "scan", "scan a text (or JSON lines, --jsonl) offline and print the decision JSON");
   scan_cmd->add_option("--policy", policy_file, "policy JSON file (default: the default policy)");
   scan_cmd->add_flag("--response", response, "scan as a model's answer instead of a prompt");
-  scan_cmd->add_option("input", input, "file to scan, - for standard input");
+  auto* input_opt = scan_cmd->add_option("input", input, "file to scan, - for standard input");
+  std::string jsonl;
+  scan_cmd
+      ->add_option("--jsonl", jsonl,
+                   "JSON lines {\"text\", \"id\"?, \"source\"?} from FILE or - (standard input); "
+                   "one decision or error per line")
+      ->excludes(input_opt);
 
   AdminArgs admin_args;
   auto* admin_cmd = app.add_subcommand("admin", "manage organizations, users and API keys");
@@ -126,6 +133,9 @@ int run(int argc, char** argv) {
       }
     }
     return admin(admin_args);
+  }
+  if (!jsonl.empty()) {
+    return scanJsonl(policy_file.empty() ? nullptr : policy_file.c_str(), jsonl.c_str(), response);
   }
   return scan(policy_file.empty() ? nullptr : policy_file.c_str(), input.c_str(), response);
 }

@@ -25,6 +25,12 @@ int migrate(const char* direction, int steps);
 int worker();
 // Exit codes: 0 allow or redact, 1 block, 2 error.
 int scan(const char* policy_file, const char* input_file, bool response);
+// JSON lines in ({"text", "id"?, "source"?}: "prompt", "user", "retrieved" or "response"; absent:
+// as `response` says), one line out for each: the decision with "id" and "line", or
+// {"id"?, "line", "error": {"code", "message"}}. Exit codes: 0 every text scanned and none
+// blocked, 1 a text blocked, 3 none blocked but a line could not be scanned, 2 the policy or the
+// input cannot be read.
+int scanJsonl(const char* policy_file, const char* input_file, bool response);
 int admin(const AdminArgs& args);
 int train(const std::vector<std::string>& data_files, std::uint64_t seed, int epochs,
           std::uint32_t buckets_log2, double learning_rate, std::uint32_t window,

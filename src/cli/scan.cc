@@ -350,7 +350,12 @@ int scanJsonl(const char* policy_file, const char* input_file, bool response) {
     std::fprintf(stderr, "aisafe scan: %zu of %zu lines could not be scanned (see their errors)\n",
                  scanner.errors(), scanner.errors() + scanner.scanned());
   }
-  return scanner.blocked() > 0 ? 1 : 0;
+  // A line that could not be scanned must not pass for an allowed one in a pipeline that reads
+  // only the exit code; a block still says more, so it wins.
+  if (scanner.blocked() > 0) {
+    return 1;
+  }
+  return scanner.errors() > 0 ? 3 : 0;
 }
 
 }  // namespace aisafe::cli

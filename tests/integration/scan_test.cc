@@ -208,6 +208,11 @@ TEST(ScanCommandTest, JsonLinesExitCodes) {
   EXPECT_EQ(runAisafe(dir.path(), {"scan", "--jsonl", "-"}, env,
                       "< " + quote(benign) + " > /dev/null", log),
             0);
+  // A line that cannot be scanned is not an allowed text: a pipeline reading only the exit code
+  // must see it.
+  const std::string broken = dir.path() + "/broken.jsonl";
+  std::ofstream(broken) << R"({"text": "hello"})" << "\n" << R"({"text": 5})" << "\n";
+  EXPECT_EQ(runAisafe(dir.path(), {"scan", "--jsonl", broken}, env, "> /dev/null", log), 3);
   EXPECT_EQ(runAisafe(dir.path(), {"scan", "--jsonl", benign, "other.txt"}, env, "", log), 2);
   EXPECT_EQ(runAisafe(dir.path(), {"scan", "--jsonl"}, env, "", log), 2);
   EXPECT_EQ(runAisafe(dir.path(), {"scan", "--jsonl", dir.path() + "/missing.jsonl"}, env, "", log),
