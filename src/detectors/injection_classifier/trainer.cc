@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 
 #include "detect/normalizer.h"
@@ -14,7 +15,34 @@ struct Example {
   std::vector<std::uint32_t> features;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> windows;  // [first, last) into features
   bool attack = false;
+  double weight = 1.0;  // see TrainOptions::origin_balance
 };
+
+// Weighs each training example so that, with `balance` 1, every origin (dataset.h) counts as
+// much as any other among the attacks and among the benign texts; with 0 every row counts the
+// same. Weights average 1 within each class, so the balance between the classes is untouched.
+void balanceOrigins(const std::vector<const LabeledText*>& rows, std::vector<Example>& examples,
+                    double balance) {
+  if (balance <= 0.0) {
+    return;
+  }
+  std::map<std::pair<std::string, bool>, std::size_t> counts;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ++counts[{sourceOrigin(*rows[i]), examples[i].attack}];
+  }
+  double sum[2] = {0, 0};
+  std::size_t n[2] = {0, 0};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::size_t count = counts[{sourceOrigin(*rows[i]), examples[i].attack}];
+    examples[i].weight = std::pow(1.0 / static_cast<double>(count), balance);
+    sum[examples[i].attack ? 1 : 0] += examples[i].weight;
+    ++n[examples[i].attack ? 1 : 0];
+  }
+  for (auto& e : examples) {
+    const int k = e.attack ? 1 : 0;
+    e.weight *= static_cast<double>(n[k]) / sum[k];
+  }
+}
 
 Example prepare(const LabeledText& row, const Model& shape) {
   thread_local TextFeatures f;
@@ -145,6 +173,7 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
   model.weights.assign(model.buckets(), 0.0F);
 
   std::vector<Example> train_set, calibration_set;
+  std::vector<const LabeledText*> train_rows;
   report = TrainReport{};
   for (const auto& row : rows) {
     if (!isStandalone(row)) {
@@ -153,6 +182,7 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
     switch (options.split_of(row)) {
       case Split::kTrain:
         train_set.push_back(prepare(row, model));
+        train_rows.push_back(&row);
         break;
       case Split::kCalibrate:
         calibration_set.push_back(prepare(row, model));
@@ -162,6 +192,7 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
         break;
     }
   }
+  balanceOrigins(train_rows, train_set, options.origin_balance);
   report.train_rows = train_set.size();
   report.calibration_rows = calibration_set.size();
   std::size_t attacks = 0;
@@ -231,13 +262,13 @@ Result<Model> train(const std::vector<LabeledText>& rows, const TrainOptions& op
             best = w;
           }
         }
-        loss += step(e, best, attack_weight);
+        loss += step(e, best, attack_weight * e.weight);
       } else {
         // Every window of a benign text is benign. A long text counts more than a short one,
         // but not in proportion to its length.
         const double per_window = 1.0 / std::sqrt(static_cast<double>(e.windows.size()));
         for (std::size_t w = 0; w < e.windows.size(); ++w) {
-          loss += step(e, w, per_window);
+          loss += step(e, w, per_window * e.weight);
         }
       }
     }
