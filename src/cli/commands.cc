@@ -86,6 +86,11 @@ int run(int argc, char** argv) {
   std::uint32_t window = 512;
   train_cmd->add_option("--window", window, "code points per scored window (stride: half)")
       ->check(CLI::Range(16, 1 << 20));
+  double origin_balance = 0.0;
+  train_cmd
+      ->add_option("--origin-balance", origin_balance,
+                   "0: every row weighs the same; 1: every origin of the data weighs the same")
+      ->check(CLI::Range(0.0, 1.0));
 
   std::string eval_policy;
   std::string split = "test";
@@ -120,7 +125,8 @@ int run(int argc, char** argv) {
     return worker();
   }
   if (*train_cmd) {
-    return train(data_files, seed, epochs, buckets_log2, learning_rate, window, model_out);
+    return train(data_files, seed, epochs, buckets_log2, learning_rate, window, origin_balance,
+                 model_out);
   }
   if (*eval_cmd) {
     return eval(data_files, eval_policy.empty() ? nullptr : eval_policy.c_str(), split, misses,

@@ -10,7 +10,7 @@ namespace aisafe::cli {
 
 int train(const std::vector<std::string>& data_files, std::uint64_t seed, int epochs,
           std::uint32_t buckets_log2, double learning_rate, std::uint32_t window,
-          const std::string& out_path) {
+          double origin_balance, const std::string& out_path) {
   namespace cls = detectors::classifier;
   std::vector<cls::LabeledText> rows;
   for (const auto& path : data_files) {
@@ -31,6 +31,7 @@ int train(const std::vector<std::string>& data_files, std::uint64_t seed, int ep
   options.learning_rate = learning_rate;
   options.window = window;
   options.stride = window / 2;
+  options.origin_balance = origin_balance;
   cls::TrainReport report;
   auto model = cls::train(rows, options, report, [](const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());
