@@ -26,7 +26,7 @@ namespace cls = detectors::classifier;
 
 struct OriginResult {
   std::string origin;
-  std::size_t attacks = 0, attacks_blocked = 0;
+  std::size_t attacks = 0, attacks_blocked = 0, attacks_flagged = 0;
   std::size_t benign = 0, benign_blocked = 0, benign_flagged = 0;
   std::vector<std::string> examples;  // benign blocked, attacks allowed (a few)
   std::string error;
@@ -131,6 +131,7 @@ OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::Label
     if (cls::isAttack(row)) {
       ++r.attacks;
       r.attacks_blocked += blocked ? 1 : 0;
+      r.attacks_flagged += flagged ? 1 : 0;
       if (!blocked && r.examples.size() < 3) {
         r.examples.push_back("allowed: " + excerpt(row.text, 90));
       }
@@ -183,9 +184,9 @@ void printSweep(const std::vector<OriginResult>& results) {
 
 void printResults(const std::vector<OriginResult>& results) {
   std::printf("\nleave one source out: each origin scored by a model trained on all the others\n");
-  std::printf("  %-44s %-22s %-22s %s\n", "origin", "attacks blocked", "benign blocked",
-              "benign flagged");
-  double recall_sum = 0;
+  std::printf("  %-44s %-22s %-16s %-22s %s\n", "origin", "attacks blocked", "attacks flagged",
+              "benign blocked", "benign flagged");
+  double recall_sum = 0, flagged_sum = 0;  // flagged_sum: blocked or flagged
   std::size_t attack_origins = 0;
   const OriginResult* worst = nullptr;
   for (const auto& r : results) {
@@ -193,11 +194,14 @@ void printResults(const std::vector<OriginResult>& results) {
       std::printf("  %-44s error: %s\n", r.origin.c_str(), r.error.c_str());
       continue;
     }
-    char attacks[32] = "", blocked[32] = "", flagged[32] = "";
+    char attacks[32] = "", attacks_flagged[16] = "", blocked[32] = "", flagged[32] = "";
     if (r.attacks > 0) {
       std::snprintf(attacks, sizeof attacks, "%5.1f%% (%zu/%zu)",
                     100 * ratio(r.attacks_blocked, r.attacks), r.attacks_blocked, r.attacks);
+      std::snprintf(attacks_flagged, sizeof attacks_flagged, "%5.1f%%",
+                    100 * ratio(r.attacks_flagged, r.attacks));
       recall_sum += ratio(r.attacks_blocked, r.attacks);
+      flagged_sum += ratio(r.attacks_blocked + r.attacks_flagged, r.attacks);
       ++attack_origins;
     }
     if (r.benign > 0) {
@@ -209,8 +213,8 @@ void printResults(const std::vector<OriginResult>& results) {
         worst = &r;
       }
     }
-    std::printf("  %-44s %-22s %-22s %s\n", r.origin.substr(0, 44).c_str(), attacks, blocked,
-                flagged);
+    std::printf("  %-44s %-22s %-16s %-22s %s\n", r.origin.substr(0, 44).c_str(), attacks,
+                attacks_flagged, blocked, flagged);
     for (const auto& e : r.examples) {
       std::printf("      %s\n", e.c_str());
     }
@@ -220,8 +224,10 @@ void printResults(const std::vector<OriginResult>& results) {
                 100 * ratio(worst->benign_blocked, worst->benign));
   }
   if (attack_origins > 0) {
-    std::printf("mean attack recall over %zu attack origins: %.1f%%\n", attack_origins,
-                100 * recall_sum / static_cast<double>(attack_origins));
+    std::printf("mean attack recall over %zu attack origins: %.1f%% blocked, %.1f%% blocked or "
+                "flagged\n",
+                attack_origins, 100 * recall_sum / static_cast<double>(attack_origins),
+                100 * flagged_sum / static_cast<double>(attack_origins));
   }
 }
 
