@@ -353,7 +353,16 @@ struct Server::Impl {
       parser.body_limit(options.max_body_bytes);
       arm(c, options.read_timeout);
       auto [ec, n] = co_await bhttp::async_read_header(c->socket, buffer, parser, kTuple);
+      bool too_many_fields = false;
       if (!ec) {
+        const auto& h = parser.get();
+        std::size_t fields = 0;
+        for (auto it = h.begin(); it != h.end() && fields <= options.max_header_fields; ++it) {
+          ++fields;
+        }
+        too_many_fields = fields > options.max_header_fields;
+      }
+      if (!ec && !too_many_fields) {
         const auto& h = parser.get();
         if (auto id = h["X-Request-ID"];
             ids::isSaneRequestId(std::string_view(id.data(), id.size()))) {
@@ -371,6 +380,13 @@ struct Server::Impl {
       }
       const bool timed_out = c->timed_out;
       disarm(c);
+      if (!ec && too_many_fields) {
+        co_await failAndClose(c, buffer, ctx, Status::request_header_fields_too_large,
+                              "headers_too_large",
+                              "the request has more than " +
+                                  std::to_string(options.max_header_fields) + " header fields");
+        break;
+      }
       if (ec) {
         if (timed_out) {
           co_await failAndClose(c, buffer, ctx, Status::request_timeout, "request_timeout",

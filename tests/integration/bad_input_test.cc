@@ -126,6 +126,22 @@ TEST_F(BadInputTest, NumbersOutsideADoubleAreRefused) {
   EXPECT_EQ(post(R"({"prompt": "x", "metadata": {"n": 1e300}})").status, 200);
 }
 
+TEST_F(BadInputTest, TooManyHeaderFieldsGet431) {
+  auto request = [](int fields) {
+    std::string r = "GET /health HTTP/1.1\r\nHost: x\r\n";
+    for (int i = 1; i < fields; ++i) {
+      r += "X-F" + std::to_string(i) + ": v\r\n";
+    }
+    return r + "\r\n";
+  };
+  const std::string reply =
+      testsupport::rawExchange(server_->port(), request(1000), std::chrono::milliseconds(3000));
+  EXPECT_EQ(reply.substr(0, reply.find("\r\n")), "HTTP/1.1 431 Request Header Fields Too Large");
+  EXPECT_NE(reply.find("\"code\":\"headers_too_large\""), std::string::npos) << reply;
+  EXPECT_EQ(rawStatusLine(request(101)), "HTTP/1.1 431 Request Header Fields Too Large");
+  EXPECT_EQ(rawStatusLine(request(100)), "HTTP/1.1 200 OK");
+}
+
 TEST_F(BadInputTest, HugeBody) {
   const std::string big = "{\"prompt\": \"" + std::string(2 << 20, 'a') + "\"}";
   auto r = post(big);
