@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <string_view>
 
 namespace aisafe::webhooks {
 namespace {
@@ -43,7 +44,85 @@ bool isPublicV4(const boost::asio::ip::address_v4& v4) {
   return true;
 }
 
+// One inet_aton part, at most `max`: decimal, 0x hexadecimal (digits optional, as in glibc) or
+// 0 octal.
+std::optional<std::uint32_t> parsePart(std::string_view part, std::uint32_t max) {
+  if (part.empty()) {
+    return std::nullopt;
+  }
+  unsigned base = 10;
+  if (part.size() >= 2 && part[0] == '0' && (part[1] == 'x' || part[1] == 'X')) {
+    base = 16;
+    part.remove_prefix(2);
+  } else if (part.size() >= 2 && part[0] == '0') {
+    base = 8;
+    part.remove_prefix(1);
+  }
+  std::uint64_t value = 0;
+  for (const char c : part) {
+    unsigned digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<unsigned>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      digit = static_cast<unsigned>(c - 'a') + 10;
+    } else if (c >= 'A' && c <= 'F') {
+      digit = static_cast<unsigned>(c - 'A') + 10;
+    } else {
+      return std::nullopt;
+    }
+    if (digit >= base) {
+      return std::nullopt;
+    }
+    value = value * base + digit;
+    if (value > max) {
+      return std::nullopt;
+    }
+  }
+  return static_cast<std::uint32_t>(value);
+}
+
 }  // namespace
+
+std::optional<boost::asio::ip::address_v4> parseInetAton(std::string_view host) {
+  std::array<std::uint32_t, 4> parts{};
+  std::size_t count = 0;
+  while (true) {
+    if (count == parts.size()) {
+      return std::nullopt;
+    }
+    const auto dot = host.find('.');
+    const std::string_view text = host.substr(0, dot);
+    // Only the last part may be wider than a byte: 8.24, 8.8.16 or 8.8.8.8 bits.
+    const bool last = dot == std::string_view::npos;
+    const std::uint32_t max = last ? 0xFFFFFFFFU >> (8 * count) : 0xFFU;
+    const auto value = parsePart(text, max);
+    if (!value) {
+      return std::nullopt;
+    }
+    parts[count++] = *value;
+    if (last) {
+      break;
+    }
+    host.remove_prefix(dot + 1);
+  }
+  std::uint32_t address = 0;
+  for (std::size_t i = 0; i + 1 < count; ++i) {
+    address |= parts[i] << (24 - 8 * i);
+  }
+  address |= parts[count - 1];
+  return boost::asio::ip::address_v4(address);
+}
+
+bool isInternalName(std::string_view host) {
+  static constexpr std::array<std::string_view, 9> kNames = {
+      "localhost",     "localhost.localdomain", "localhost6", "localhost6.localdomain6",
+      "ip6-localhost", "ip6-loopback",          "metadata",   "instance-data",
+      "localdomain"};
+  if (std::find(kNames.begin(), kNames.end(), host) != kNames.end()) {
+    return true;
+  }
+  return host.ends_with(".localhost") || host.ends_with(".internal") || host == "internal";
+}
 
 bool isPublicAddress(const boost::asio::ip::address& address) {
   if (address.is_v4()) {

@@ -98,13 +98,31 @@ Status EndpointService::checkUrl(const std::string& url) const {
   for (auto& c : host) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
+  if (options_.allow_private) {
+    return Status::ok();
+  }
+  constexpr std::string_view kRefused =
+      "loopback, private, link-local and metadata addresses are refused";
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(host, ec);
-  if (!ec && !options_.allow_private && !isPublicAddress(address)) {
-    return unprocessable("url: loopback, private, link-local and metadata addresses are refused");
+  if (!ec) {
+    if (!isPublicAddress(address)) {
+      return unprocessable("url: " + std::string(kRefused));
+    }
+    return Status::ok();
   }
-  if (ec && !options_.allow_private && (host == "localhost" || host.ends_with(".localhost"))) {
-    return unprocessable("url: loopback, private, link-local and metadata addresses are refused");
+  // 2130706433, 0x7f000001, 017700000001 and 127.1 are 127.0.0.1 to the many clients that read
+  // hosts with inet_aton(); the URL parser calls them names.
+  if (const auto v4 = parseInetAton(host)) {
+    if (!isPublicAddress(*v4)) {
+      return unprocessable("url: " + host.substr(0, 64) + " is the address " + v4->to_string() +
+                           "; " + std::string(kRefused));
+    }
+    return Status::ok();
+  }
+  if (isInternalName(host)) {
+    return unprocessable("url: " + host.substr(0, 64) +
+                         " names this machine or an internal service; " + std::string(kRefused));
   }
   return Status::ok();
 }

@@ -133,6 +133,45 @@ TEST_P(WebhookTest, UrlsAndEventsAreChecked) {
   EXPECT_EQ(call("POST", "/api/v1/webhooks", owner, "[1,2]").status, 400);
 }
 
+// Hosts that reach inward in disguise (issue 22): numbers that inet_aton() reads as 127.0.0.1 or
+// 169.254.169.254, and names that mean this machine or the cloud's metadata service.
+TEST_P(WebhookTest, DisguisedInwardHostsAreRefusedAtCreation) {
+  const std::string owner = registerOrg("owner@example.com", "Acme");
+  const std::pair<const char*, const char*> bad[] = {
+      {"https://2130706433/", "127.0.0.1"},
+      {"https://0x7f000001/", "127.0.0.1"},
+      {"https://017700000001/", "127.0.0.1"},
+      {"https://127.1/", "127.0.0.1"},
+      {"https://0xa9.0xfe.0xa9.0xfe/latest", "169.254.169.254"},
+      {"https://ip6-localhost/", "internal service"},
+      {"https://ip6-loopback/", "internal service"},
+      {"https://metadata.google.internal/computeMetadata/v1/", "internal service"},
+      {"https://metadata/", "internal service"},
+      {"https://anything.internal/", "internal service"},
+      {"https://app.localhost/", "internal service"},
+  };
+  for (const auto& [url, why] : bad) {
+    const std::string body = R"({"url":")" + std::string(url) + R"(","events":["prompt.blocked"]})";
+    auto r = call("POST", "/api/v1/webhooks", owner, body);
+    EXPECT_EQ(r.status, 422) << body << " -> " << r.body;
+    if (r.status == 422) {
+      EXPECT_EQ(errorCode(r), "invalid_webhook");
+      EXPECT_NE(r.body.find(why), std::string::npos) << r.body;
+    }
+  }
+  // A public address written as a number is still an address, and allowed.
+  auto ok = call("POST", "/api/v1/webhooks", owner,
+                 R"({"url":"https://134744072/hook","events":["prompt.blocked"]})");
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  // The same check guards a change of URL.
+  if (ok.status == 201) {
+    const std::string id(ok.json().at("id").as_string());
+    auto patched =
+        call("PATCH", "/api/v1/webhooks/" + id, owner, R"({"url":"https://0x7f.1/hook"})");
+    EXPECT_EQ(patched.status, 422) << patched.body;
+  }
+}
+
 TEST_P(WebhookTest, AnotherOrganizationsEndpointIsNotFound) {
   const std::string a = registerOrg("a@example.com", "A");
   const std::string b = registerOrg("b@example.com", "B");
