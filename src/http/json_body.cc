@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json.hpp>
 #include <boost/json/basic_parser_impl.hpp>
 
@@ -65,13 +66,13 @@ class StrictHandler {
   }
   bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
     beginKey();
-    arena_.append(s.data(), s.size());
+    arena_.insert(arena_.end(), s.begin(), s.end());
     st.push_chars(s);
     return true;
   }
   bool on_key(json::string_view s, std::size_t, json::error_code&) {
     beginKey();
-    arena_.append(s.data(), s.size());
+    arena_.insert(arena_.end(), s.begin(), s.end());
     keys_.push_back({key_start_, arena_.size() - key_start_});
     in_key_ = false;
     st.push_key(s);
@@ -140,7 +141,7 @@ class StrictHandler {
     }
   }
   std::string_view view(const Span& k) const {
-    return std::string_view(arena_).substr(k.offset, k.size);
+    return std::string_view(arena_.data() + k.offset, k.size);
   }
   // False (with problem and detail set) when a key of the closing object repeats.
   bool checkUnique(const Frame& frame) {
@@ -177,9 +178,10 @@ class StrictHandler {
     return false;
   }
 
-  std::vector<Frame> frames_;
-  std::vector<Span> keys_;
-  std::string arena_;
+  // Inline room for a typical body's objects and keys, so a request allocates none of them.
+  boost::container::small_vector<Frame, 8> frames_;
+  boost::container::small_vector<Span, 16> keys_;
+  boost::container::small_vector<char, 256> arena_;
   std::size_t key_start_ = 0;
   bool in_key_ = false;
 };
