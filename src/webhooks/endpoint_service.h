@@ -1,9 +1,10 @@
 // Webhook endpoints of an organization: create (the signing secret is returned this once),
 // list, get, update, delete, and secret rotation (the previous secret keeps signing for a grace
 // period so receivers can switch without losing a message). URLs are checked when stored:
-// https only (http with allow_http), no credentials, and no literal loopback, private,
-// link-local or metadata address (unless allow_private). The delivery worker checks the
-// resolved address again at connect time.
+// https only (http with allow_http), no credentials, and no loopback, private, link-local or
+// metadata address, whether written plainly or as inet_aton() reads numbers (2130706433, 127.1),
+// nor an internal name such as localhost or metadata.google.internal (unless allow_private).
+// The delivery worker checks the resolved address again at connect time.
 #pragma once
 
 #include <chrono>
