@@ -149,6 +149,10 @@ bool corroborated(const Evidence& e, const detect::Finding& f) {
 Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_view text) {
   Decision d;
   double keep = 1.0;
+  // The same product without the findings whose block was held back (discussed, or not
+  // corroborated): they say how risky the text looks, but must not block through the risk score
+  // what they may not block themselves.
+  double keep_blocking = 1.0;
   d.findings.reserve(findings.size());
   d.finding_actions.reserve(findings.size());
   const Evidence evidence = weigh(findings, text);
@@ -158,6 +162,7 @@ Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_v
       continue;
     }
     Action a = spec.actionFor(f);
+    const Action wanted = a;
     if (a == Action::kBlock && evidence.quoted[i]) {
       // Asking about an attack, quoting one to discuss it or describing one is what security
       // teams do.
@@ -174,7 +179,9 @@ Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_v
       }
     }
     if (a != Action::kAllow) {
-      keep *= 1.0 - std::clamp(f.score, 0.0, 1.0) * severityWeight(f.severity);
+      const double factor = 1.0 - std::clamp(f.score, 0.0, 1.0) * severityWeight(f.severity);
+      keep *= factor;
+      keep_blocking *= a == wanted ? factor : 1.0;
     }
     if (a == Action::kBlock || a == Action::kRedact) {
       d.action = std::max(d.action, a);
@@ -184,7 +191,7 @@ Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_v
   }
   d.risk_score = std::clamp(1.0 - keep, 0.0, 1.0);
   if (spec.thresholds.block_risk_score && !d.findings.empty() &&
-      d.risk_score >= *spec.thresholds.block_risk_score) {
+      1.0 - keep_blocking >= *spec.thresholds.block_risk_score) {
     d.action = Action::kBlock;
   }
   if (d.action == Action::kRedact) {

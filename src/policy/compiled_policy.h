@@ -44,7 +44,8 @@ struct Decision {
 //    detector agrees, even one under min_score (band "corroborated"); otherwise it flags.
 // risk_score is
 // 1 - prod(1 - score * weight(severity)) with weights low .25, medium .5, high .85, critical 1,
-// and reaching thresholds.block_risk_score blocks.
+// and reaching thresholds.block_risk_score blocks (counting only findings whose action was not
+// held back by the two exceptions above).
 Decision decide(const PolicySpec& spec, detect::Findings findings, std::string_view text);
 
 // `text` with each span replaced by "[TYPE]" (or removed where redact_as is empty);
