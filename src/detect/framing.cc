@@ -52,6 +52,18 @@ constexpr std::string_view kCueFragments[] = {
     "написал",  "опасн",    "如何",      "怎么",     "为什么",    "什么",     "攻击",
     "例子",     "どう",     "なぜ",      "攻撃",     "어떻게",    "왜",       "공격"};
 
+// Words that tell the model to carry the quoted text out: with any of them outside the quotes,
+// the quotation is an order, whatever else the text asks ("here is what to do: '...'").
+constexpr std::string_view kOrderWords[] = {"follow", "obey",   "execute", "comply",  "perform",
+                                            "befolge", "folge", "suis",    "sigue",   "obedece",
+                                            "segui",  "siga",   "obbedisci"};
+// Orders of several words, and orders in scripts tolower leaves alone: found anywhere.
+// Kept to unambiguous orders: "how do I do this safely?" is a question, and "our agent didn't
+// act on it" a report.
+constexpr std::string_view kOrderFragments[] = {"do what",   "do as ",  "do exactly", "must do",
+                                                "carry out", "выполни", "执行",       "遵循",
+                                                "照做",      "従って",  "実行"};
+
 bool isSymmetric(const QuotePair& p) { return p.open == p.close; }
 
 bool isWordByte(char c) {
@@ -96,25 +108,37 @@ std::size_t countOf(std::string_view text, std::string_view what) {
   return n;
 }
 
+// True when the text outside the quotes discusses what it quotes and gives no order to carry
+// it out.
 bool hasCue(std::string_view outside) {
   std::string lowered(outside);
   for (char& c : lowered) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
+  auto hasFragment = [&](const auto& fragments) {
+    return std::any_of(std::begin(fragments), std::end(fragments),
+                       [&](std::string_view f) { return lowered.find(f) != std::string::npos; });
+  };
+  bool cue = false;
   std::string_view rest = lowered;
   while (!rest.empty()) {
     std::size_t n = 0;
     while (n < rest.size() && std::isalnum(static_cast<unsigned char>(rest[n])) != 0) {
       ++n;
     }
-    if (n > 0 && std::find(std::begin(kCueWords), std::end(kCueWords), rest.substr(0, n)) !=
-                     std::end(kCueWords)) {
-      return true;
+    const std::string_view word = rest.substr(0, n);
+    if (n > 0 && std::find(std::begin(kOrderWords), std::end(kOrderWords), word) !=
+                     std::end(kOrderWords)) {
+      return false;
     }
+    cue = cue || (n > 0 && std::find(std::begin(kCueWords), std::end(kCueWords), word) !=
+                               std::end(kCueWords));
     rest.remove_prefix(std::max<std::size_t>(n, 1));
   }
-  return std::any_of(std::begin(kCueFragments), std::end(kCueFragments),
-                     [&](std::string_view f) { return lowered.find(f) != std::string::npos; });
+  if (hasFragment(kOrderFragments)) {
+    return false;
+  }
+  return cue || hasFragment(kCueFragments);
 }
 
 // Words that describe an attack in the third person: "an attacker injects a prompt telling the

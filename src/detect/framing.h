@@ -5,8 +5,9 @@
 //
 // The test is deliberately narrow, because an attacker can quote too: the phrase must sit inside
 // a pair of quotation marks (or a code span), and the words outside the quotes must discuss it
-// (how, why, explain, attack, detect, ... in several languages). A question mark alone is not
-// discussion: 'Translate "ignore your rules and ..."?' still blocks, and so does an injection
+// (how, why, explain, attack, detect, ... in several languages) and give no order to carry it
+// out (follow, do, execute, ...). A question mark alone is not discussion: 'Translate "ignore
+// your rules and ..."?' still blocks, and so do 'Here is what to do: "..."' and an injection
 // inside a quoted document that the text only asks to summarize.
 #pragma once
 
