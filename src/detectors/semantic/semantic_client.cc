@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/hash.h"
+#include "crypto/sha256.h"
 
 namespace aisafe::detectors::semantic {
 namespace {
@@ -20,9 +20,9 @@ Client::Client(ClientOptions options, resilience::CircuitBreaker& breaker,
     : options_(std::move(options)),
       breaker_(breaker),
       cache_(cache),
-      fingerprint_(hash::sha256Hex(options_.url + "\n" +
-                                   (options_.format == Format::kJson ? "json" : "openai-chat") +
-                                   "\n" + options_.model)
+      fingerprint_(crypto::sha256Hex(options_.url + "\n" +
+                                     (options_.format == Format::kJson ? "json" : "openai-chat") +
+                                     "\n" + options_.model)
                        .substr(0, 16)) {}
 
 Result<Verdict> Client::classify(const detect::RemoteCheck& in) const {
@@ -50,7 +50,7 @@ Result<Verdict> Client::classify(const detect::RemoteCheck& in) const {
 
 std::string Client::cacheKey(const detect::RemoteCheck& in) const {
   return fingerprint_ + ":" + surfaceName(in.surface) + ":" +
-         (in.text_sha256.empty() ? hash::sha256Hex(in.text) : std::string(in.text_sha256));
+         (in.text_sha256.empty() ? crypto::sha256Hex(in.text) : std::string(in.text_sha256));
 }
 
 std::optional<Verdict> Client::cached(const detect::RemoteCheck& in) const {
