@@ -35,3 +35,33 @@ function(aisafe_test name)
   set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 600
     ENVIRONMENT "COMPILED_RULES_CACHE_DIR=${PROJECT_BINARY_DIR}/compiled-rules-cache")
 endfunction()
+
+# aisafe_forbid_links(TARGETS ... FORBIDDEN ...): configuring fails when one of TARGETS links one
+# of FORBIDDEN, directly or through any chain of libraries. Every folder shares one include path,
+# so a forbidden include would still compile and link into the server; this turns the layering
+# rule into an error at the moment someone adds the dependency.
+function(aisafe_forbid_links)
+  cmake_parse_arguments(ARG "" "" "TARGETS;FORBIDDEN" ${ARGN})
+  foreach(start IN LISTS ARG_TARGETS)
+    set(seen "")
+    set(queue ${start})
+    while(queue)
+      list(POP_FRONT queue current)
+      if(current IN_LIST seen OR NOT TARGET ${current})
+        continue()
+      endif()
+      list(APPEND seen ${current})
+      if(current IN_LIST ARG_FORBIDDEN)
+        message(FATAL_ERROR "${start} links ${current}, which the layering rule forbids "
+                            "(docs/architecture.md). Depend on an interface the module owns and "
+                            "let src/app wire the implementation.")
+      endif()
+      foreach(property LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+        get_target_property(deps ${current} ${property})
+        if(deps)
+          list(APPEND queue ${deps})
+        endif()
+      endforeach()
+    endwhile()
+  endforeach()
+endfunction()

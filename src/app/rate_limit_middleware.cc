@@ -9,8 +9,8 @@
 
 #include "app/routes.h"
 #include "core/clock.h"
-#include "core/ids.h"
 #include "core/utf8.h"
+#include "crypto/random_ids.h"
 #include "http/response.h"
 #include "telemetry/logging.h"
 
@@ -121,7 +121,7 @@ http::Middleware rateLimitMiddleware(Services& s) {
       const auto& r = refused->result;
       s.metrics->rate_limited.inc({{"limit", refused->name}});
       s.rate_limit_log->enqueue(storage::RateLimitLogRow{
-          .id = ids::timeOrdered("rlh_"),
+          .id = crypto::timeOrderedId("rlh_"),
           .organization_id = ctx.organization_id,
           .api_key_id = p.kind == http::Principal::Kind::kApiKey ? p.id : "",
           .limit_name = refused->name,

@@ -1,5 +1,6 @@
 #include "app/remote_detection.h"
 
+#include "app/semantic_transport.h"
 #include "telemetry/trace_context.h"
 
 namespace aisafe::app {
@@ -24,8 +25,8 @@ Result<std::shared_ptr<detectors::semantic::Client>> makeSemanticClient(
   breaker.failure_threshold = static_cast<int>(config.circuit_breaker_failure_threshold);
   breaker.recovery_timeout = std::chrono::seconds(config.circuit_breaker_recovery_timeout_s);
   breaker.slow_call = options.timeout;
-  return std::make_shared<detectors::semantic::Client>(std::move(options),
-                                                       breakers.get("semantic", breaker), nullptr);
+  return std::make_shared<detectors::semantic::Client>(
+      std::move(options), makeHttpSemanticTransport(), breakers.get("semantic", breaker), nullptr);
 }
 
 http::awaitable<RemoteOutcome> runRemoteDetectors(Services& s, http::RequestContext& ctx,

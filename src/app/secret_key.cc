@@ -6,7 +6,8 @@
 #include <sys/stat.h>
 
 #include "app/routes.h"
-#include "auth/encoding.h"
+#include "crypto/base64.h"
+#include "crypto/random.h"
 #include "telemetry/logging.h"
 
 namespace aisafe::app {
@@ -38,7 +39,7 @@ Result<std::string> resolveSecretKey(const Config& config) {
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), ec);
   }
-  const std::string key = auth::base64UrlEncode(auth::randomBytes(48));
+  const std::string key = crypto::base64UrlEncode(crypto::randomBytes(48));
   {
     // Created with mode 0600 before anything is written.
     const mode_t old = ::umask(077);

@@ -9,8 +9,8 @@
 #include "app/routes.h"
 #include "app/webhook_wiring.h"
 #include "core/clock.h"
-#include "core/hash.h"
-#include "core/ids.h"
+#include "crypto/random_ids.h"
+#include "crypto/sha256.h"
 #include "detectors/canary/canary_token.h"
 #include "detectors/canary/system_prompt_echo.h"
 #include "http/json_body.h"
@@ -200,7 +200,7 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
   const char* surface_name = output                                   ? "output"
                              : surface == detect::Surface::kRetrieved ? "retrieved"
                                                                       : "input";
-  const std::string text_sha256 = hash::sha256Hex(input);
+  const std::string text_sha256 = crypto::sha256Hex(input);
 
   // Identical requests get the stored verdict. peek/set rather than get(): a request never
   // waits on an I/O thread for another request's scan, which costs about as much as waiting.
@@ -219,7 +219,7 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
     if (output) {
       cache_key += ":canary=" + s.canary_key->fingerprint();
       if (!system_prompt.empty()) {
-        cache_key += ":system_prompt=" + hash::sha256Hex(system_prompt);
+        cache_key += ":system_prompt=" + crypto::sha256Hex(system_prompt);
       }
     }
     telemetry::Span lookup = ctx.trace.child("cache.lookup");
@@ -349,7 +349,7 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
 
   storage::ValidationRecord record;
   record.created_at = clock::nowMs();
-  record.id = ids::timeOrdered("val_", record.created_at);
+  record.id = crypto::timeOrderedId("val_", record.created_at);
   record.request_id = ctx.request_id;
   record.organization_id = ctx.organization_id;
   if (ctx.principal.kind == http::Principal::Kind::kApiKey) {

@@ -3,8 +3,9 @@
 
 #include <utility>
 
-#include "auth/encoding.h"
-#include "core/hash.h"
+#include "crypto/base62.h"
+#include "crypto/random.h"
+#include "crypto/sha256.h"
 
 namespace aisafe::auth {
 namespace {
@@ -13,8 +14,8 @@ constexpr std::size_t kChecksumBytes = 4;
 
 // Base62 of the first 32 bits of SHA-256(body): 62^6 > 2^32, so six characters always suffice.
 std::string checksumOf(std::string_view body) {
-  const hash::Sha256Digest digest = hash::sha256(body);
-  return base62Encode(
+  const crypto::Sha256Digest digest = crypto::sha256(body);
+  return crypto::base62Encode(
       std::string_view(reinterpret_cast<const char*>(digest.data()), kChecksumBytes));
 }
 
@@ -26,7 +27,7 @@ bool isBase62(char c) {
 
 NewApiKey generateApiKey() {
   std::string key(kApiKeyPrefix);
-  key += base62Encode(randomBytes(kApiKeyRandomBytes));
+  key += crypto::base62Encode(crypto::randomBytes(kApiKeyRandomBytes));
   key += checksumOf(key);
   NewApiKey out;
   out.prefix = apiKeyPrefix(key);
@@ -50,7 +51,7 @@ bool looksLikeApiKey(std::string_view s) {
   return checksumOf(s.substr(0, body_length)) == s.substr(body_length);
 }
 
-std::string apiKeyHash(std::string_view key) { return hash::sha256Hex(key); }
+std::string apiKeyHash(std::string_view key) { return crypto::sha256Hex(key); }
 
 std::string apiKeyPrefix(std::string_view key) {
   return std::string(key.substr(0, kApiKeyPrefix.size() + kApiKeyDisplayChars));

@@ -29,7 +29,7 @@ struct NewApiKey {
 };
 
 // A fresh key from the CSPRNG with its prefix and hash. Aborts only if the CSPRNG fails (see
-// randomBytes in encoding.h).
+// crypto::randomBytes in crypto/random.h).
 NewApiKey generateApiKey();
 
 // True when `s` has the key prefix, the exact length, only base62 characters after the prefix and

@@ -7,7 +7,7 @@
 #include "auth/api_key_format.h"
 #include "auth/permissions.h"
 #include "core/clock.h"
-#include "core/ids.h"
+#include "crypto/random_ids.h"
 
 namespace aisafe::auth {
 namespace json = boost::json;
@@ -165,7 +165,7 @@ Result<CreatedApiKey> ApiKeyService::create(const Identity& creator, const ApiKe
   CreatedApiKey out;
   out.key = key.key;
   auto& row = out.row;
-  row.id = ids::random("key_");
+  row.id = crypto::randomId("key_");
   row.organization_id = creator.organization_id;
   row.name = *fields.name;
   row.prefix = key.prefix;

@@ -1,11 +1,12 @@
 #include "auth/auth_service.h"
 
-#include "auth/encoding.h"
 #include "auth/jwt.h"
 #include "auth/password.h"
 #include "core/clock.h"
-#include "core/hash.h"
-#include "core/ids.h"
+#include "crypto/base64.h"
+#include "crypto/random.h"
+#include "crypto/random_ids.h"
+#include "crypto/sha256.h"
 
 namespace aisafe::auth {
 namespace {
@@ -18,7 +19,7 @@ Status invalidCredentials() {
   return unauthenticated("invalid_credentials", "invalid email or password");
 }
 
-std::string newRefreshToken() { return "rt_" + base64UrlEncode(randomBytes(32)); }
+std::string newRefreshToken() { return "rt_" + crypto::base64UrlEncode(crypto::randomBytes(32)); }
 
 }  // namespace
 
@@ -35,7 +36,7 @@ AuthService::AuthService(AuthOptions options, storage::UserRepository& users,
       organizations_(organizations) {
   // A hash nobody's password matches, at the configured cost, so that an unknown email takes as
   // long to refuse as a wrong password.
-  auto dummy = hashPassword(base64UrlEncode(randomBytes(24)), options_.bcrypt_cost);
+  auto dummy = hashPassword(crypto::base64UrlEncode(crypto::randomBytes(24)), options_.bcrypt_cost);
   if (dummy) {
     dummy_hash_ = *dummy;
   }
@@ -46,10 +47,10 @@ Result<TokenPair> AuthService::issue(const storage::UserRow& user, const std::st
   const std::int64_t now_ms = clock::nowMs();
   storage::RefreshTokenRow row;
   const std::string refresh = newRefreshToken();
-  row.id = ids::random("rtk_");
+  row.id = crypto::randomId("rtk_");
   row.user_id = user.id;
   row.family_id = family_id;
-  row.token_hash = hash::sha256Hex(refresh);
+  row.token_hash = crypto::sha256Hex(refresh);
   row.created_at = now_ms;
   row.expires_at = now_ms + options_.refresh_ttl_ms;
   if (rotate_from) {
@@ -70,7 +71,7 @@ Result<TokenPair> AuthService::issue(const storage::UserRow& user, const std::st
   claims.role = user.role;
   claims.iss = options_.issuer;
   claims.aud = options_.audience;
-  claims.jti = ids::random("jti_");
+  claims.jti = crypto::randomId("jti_");
   claims.sid = family_id;
   claims.iat = claims.nbf = now_ms / 1000;
   claims.exp = claims.iat + options_.access_ttl_s;
@@ -85,7 +86,7 @@ Result<TokenPair> AuthService::registerUser(const Registration& r) {
   }
   AISAFE_TRY(std::string password_hash, hashPassword(r.password, options_.bcrypt_cost));
   storage::UserRow user;
-  user.id = ids::random("usr_");
+  user.id = crypto::randomId("usr_");
   user.email = email;
   user.password_hash = password_hash;
   user.created_at = user.updated_at = clock::nowMs();
@@ -94,12 +95,12 @@ Result<TokenPair> AuthService::registerUser(const Registration& r) {
     user.organization_id = org.id;
     user.role = "owner";
   } else {
-    AISAFE_TRY(auto invitation,
-               orgs_.acceptInvitation(hash::sha256Hex(*r.invitation_token), user, clock::nowMs()));
+    AISAFE_TRY(auto invitation, orgs_.acceptInvitation(crypto::sha256Hex(*r.invitation_token), user,
+                                                       clock::nowMs()));
     user.organization_id = invitation.organization_id;
     user.role = invitation.role;
   }
-  return issue(user, ids::random("ses_"), std::nullopt);
+  return issue(user, crypto::randomId("ses_"), std::nullopt);
 }
 
 Result<TokenPair> AuthService::login(const std::string& email_in, const std::string& password,
@@ -138,11 +139,11 @@ Result<TokenPair> AuthService::login(const std::string& email_in, const std::str
     return invalidCredentials();
   }
   AISAFE_RETURN_IF_ERROR(failures_.clear(account));
-  return issue(*user, ids::random("ses_"), std::nullopt);
+  return issue(*user, crypto::randomId("ses_"), std::nullopt);
 }
 
 Result<TokenPair> AuthService::refresh(const std::string& refresh_token) {
-  auto row = tokens_.byHash(hash::sha256Hex(refresh_token));
+  auto row = tokens_.byHash(crypto::sha256Hex(refresh_token));
   if (!row) {
     if (row.status().code() == StatusCode::kNotFound) {
       return unauthenticated("invalid_refresh_token", "unknown refresh token");
@@ -304,12 +305,12 @@ Result<std::string> AuthService::bootstrapAdmin(const std::string& default_organ
   std::string password = password_in;
   std::string generated;
   if (password.empty()) {
-    generated = password = base64UrlEncode(randomBytes(18));
+    generated = password = crypto::base64UrlEncode(crypto::randomBytes(18));
   }
   AISAFE_RETURN_IF_ERROR(checkPasswordRules(password));
   AISAFE_TRY(std::string hash, hashPassword(password, options_.bcrypt_cost));
   storage::UserRow admin;
-  admin.id = ids::random("usr_");
+  admin.id = crypto::randomId("usr_");
   admin.organization_id = default_organization_id;
   admin.email = email;
   admin.password_hash = hash;

@@ -11,7 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
-#include "auth/encoding.h"
+#include "crypto/base64.h"
 
 namespace aisafe::auth {
 namespace {
@@ -45,7 +45,7 @@ std::optional<std::string> decodedMember(const json::object& jwk, std::string_vi
   if (!text) {
     return std::nullopt;
   }
-  return base64UrlDecode(*text);
+  return crypto::base64UrlDecode(*text);
 }
 
 BnPtr toBignum(std::string_view bytes) {

@@ -3,7 +3,6 @@
 #include "auth/jwt.h"
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <initializer_list>
 #include <limits>
@@ -11,10 +10,10 @@
 #include <utility>
 
 #include <boost/json.hpp>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
-#include "auth/encoding.h"
+#include "crypto/base64.h"
+#include "crypto/constant_time.h"
+#include "crypto/hmac.h"
 
 namespace aisafe::auth {
 namespace {
@@ -100,9 +99,9 @@ Result<DecodedToken> decode(std::string_view token) {
   if (!segments) {
     return invalidArgument("malformed token");
   }
-  std::optional<std::string> header_json = base64UrlDecode(segments->header);
-  std::optional<std::string> payload_json = base64UrlDecode(segments->payload);
-  std::optional<std::string> signature = base64UrlDecode(segments->signature);
+  std::optional<std::string> header_json = crypto::base64UrlDecode(segments->header);
+  std::optional<std::string> payload_json = crypto::base64UrlDecode(segments->payload);
+  std::optional<std::string> signature = crypto::base64UrlDecode(segments->signature);
   if (!header_json || !payload_json || !signature) {
     return invalidArgument("malformed token");
   }
@@ -231,23 +230,6 @@ Result<JwtClaims> readClaims(const json::object& object, const JwtVerifyOptions&
 
 }  // namespace
 
-std::string hmacSha256(std::string_view key, std::string_view data) {
-  // OpenSSL wants non-null pointers even for empty inputs.
-  static constexpr unsigned char kEmpty[1] = {0};
-  const void* key_ptr = key.empty() ? kEmpty : static_cast<const void*>(key.data());
-  const auto* data_ptr =
-      data.empty() ? kEmpty : reinterpret_cast<const unsigned char*>(data.data());
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  if (key.size() > static_cast<std::size_t>(INT_MAX) ||
-      HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()), data_ptr, data.size(), mac,
-           &mac_len) == nullptr) {
-    // Only on allocation failure. An empty MAC never equals a real one, so checks fail closed.
-    return {};
-  }
-  return std::string(reinterpret_cast<const char*>(mac), mac_len);
-}
-
 std::string signHs256(const JwtClaims& claims, std::string_view secret) {
   json::object payload;
   payload["iss"] = claims.iss;
@@ -262,12 +244,12 @@ std::string signHs256(const JwtClaims& claims, std::string_view secret) {
   payload["iat"] = claims.iat;
   payload["nbf"] = claims.nbf;
   payload["exp"] = claims.exp;
-  std::string token = base64UrlEncode(kHeaderJson);
+  std::string token = crypto::base64UrlEncode(kHeaderJson);
   token.push_back('.');
-  token += base64UrlEncode(json::serialize(payload));
-  const std::string mac = hmacSha256(secret, token);
+  token += crypto::base64UrlEncode(json::serialize(payload));
+  const std::string mac = crypto::hmacSha256(secret, token);
   token.push_back('.');
-  token += base64UrlEncode(mac);
+  token += crypto::base64UrlEncode(mac);
   return token;
 }
 
@@ -280,7 +262,8 @@ Result<JwtClaims> verifyHs256(std::string_view token, std::string_view secret,
   }
   AISAFE_TRY(DecodedToken decoded, decode(token));
   AISAFE_RETURN_IF_ERROR(checkHeader(decoded.header, {"HS256"}).status());
-  if (!constantTimeEquals(hmacSha256(secret, decoded.segments.signing_input), decoded.signature)) {
+  if (!crypto::constantTimeEquals(crypto::hmacSha256(secret, decoded.segments.signing_input),
+                                  decoded.signature)) {
     return invalidArgument("bad signature");
   }
   // From here on the payload is known to come from a holder of the secret.

@@ -1,6 +1,6 @@
-// HS256 JSON Web Tokens (RFC 7519 over RFC 7515 compact JWS), signed and checked with OpenSSL's
-// HMAC directly. This is the only token format aisafe issues, so the verifier accepts exactly one
-// algorithm and no header extensions; it never fetches or accepts keys named by the token.
+// HS256 JSON Web Tokens (RFC 7519 over RFC 7515 compact JWS), signed and checked with
+// crypto::hmacSha256. This is the only token format aisafe issues, so the verifier accepts exactly
+// one algorithm and no header extensions; it never fetches or accepts keys named by the token.
 //
 // Pure functions: no clock (the caller passes `now_s`), no I/O, safe from any thread.
 #pragma once
@@ -35,9 +35,6 @@ struct JwtClaims {
   std::int64_t nbf = 0;
   std::int64_t exp = 0;
 };
-
-// Raw 32-byte HMAC-SHA-256 of `data` under `key` (RFC 2104). Any key length, including empty.
-std::string hmacSha256(std::string_view key, std::string_view data);
 
 // A compact HS256 token for `claims`, with the header exactly {"alg":"HS256","typ":"JWT"}. Every
 // claim is written except `sid` when it is empty. `secret` should be at least 32 random bytes;

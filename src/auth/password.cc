@@ -6,7 +6,8 @@
 #include <crypt.h>
 #include <openssl/crypto.h>
 
-#include "auth/encoding.h"
+#include "crypto/constant_time.h"
+#include "crypto/random.h"
 
 namespace aisafe::auth {
 namespace {
@@ -92,7 +93,7 @@ Result<std::string> hashPassword(std::string_view password, int cost) {
     return invalidArgument("bcrypt cost must be between " + std::to_string(kMinBcryptCost) +
                            " and " + std::to_string(kMaxBcryptCost));
   }
-  const std::string salt_bytes = randomBytes(kSaltBytes);
+  const std::string salt_bytes = crypto::randomBytes(kSaltBytes);
   char setting[CRYPT_GENSALT_OUTPUT_SIZE];
   if (crypt_gensalt_rn("$2b$", static_cast<unsigned long>(cost), salt_bytes.data(),
                        static_cast<int>(salt_bytes.size()), setting,
@@ -126,7 +127,7 @@ bool verifyPassword(std::string_view password, std::string_view hash) {
   if (computed == nullptr) {
     return false;
   }
-  return constantTimeEquals(computed, hash);
+  return crypto::constantTimeEquals(computed, hash);
 }
 
 }  // namespace aisafe::auth

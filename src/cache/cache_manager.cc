@@ -1,6 +1,6 @@
 #include "cache/cache_manager.h"
 
-#include "core/ids.h"
+#include "crypto/random_ids.h"
 #include "telemetry/logging.h"
 
 namespace aisafe::cache {
@@ -16,7 +16,7 @@ std::string generationKey(const std::string& ns) { return "aisafe:cgen:" + ns; }
 CacheManager::CacheManager(CacheOptions options, resilience::RedisClient* redis)
     : options_(options),
       redis_(redis),
-      instance_(ids::random("cache_")),
+      instance_(crypto::randomId("cache_")),
       l1_(options_.l1_size, 16, [this](std::string_view key) {
         // An L1 key is "<namespace><separator><key>".
         family(key.substr(0, key.find(kSeparator))).l1_evictions.fetch_add(1);

@@ -10,7 +10,7 @@
 #include "auth/permissions.h"
 #include "cli/commands.h"
 #include "core/clock.h"
-#include "core/ids.h"
+#include "crypto/random_ids.h"
 #include "telemetry/logging.h"
 
 namespace aisafe::cli {
@@ -79,7 +79,7 @@ int admin(const AdminArgs& a) {
       return fail(hash.status());
     }
     storage::UserRow user;
-    user.id = ids::random("usr_");
+    user.id = crypto::randomId("usr_");
     user.organization_id = org->id;
     user.email = *email;
     user.password_hash = *hash;

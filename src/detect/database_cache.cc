@@ -10,8 +10,8 @@
 
 #include <hs/hs.h>
 
-#include "core/hash.h"
-#include "core/ids.h"
+#include "crypto/random_ids.h"
+#include "crypto/sha256.h"
 #include "detect/pattern_compiler.h"
 
 namespace aisafe::detect {
@@ -49,7 +49,7 @@ std::string fingerprint(const std::vector<const PatternRule*>& rules, bool som) 
     key += std::to_string(flagsFor(r->pattern, r->caseless, som));
     key.push_back('\0');
   }
-  return hash::sha256Hex(key);
+  return crypto::sha256Hex(key);
 }
 
 hs_database* loadFromDisk(const std::string& path) {
@@ -76,7 +76,7 @@ void saveToDisk(const std::string& dir, const std::string& path, const hs_databa
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   // Write aside and rename: a reader never sees half a file, concurrent writers are harmless.
-  const std::string tmp = path + "." + ids::random("tmp");
+  const std::string tmp = path + "." + crypto::randomId("tmp");
   {
     std::ofstream out(tmp, std::ios::binary);
     out.write(bytes, static_cast<std::streamsize>(length));

@@ -1,6 +1,6 @@
 #include "detect/registry.h"
 
-#include "core/hash.h"
+#include "crypto/sha256.h"
 #include "detectors/custom/custom_detector.h"
 #include "detectors/indirect_injection/indirect_injection_detector.h"
 #include "detectors/injection_classifier/injection_classifier_detector.h"
@@ -40,7 +40,7 @@ Result<std::shared_ptr<const Registry>> Registry::builtins(
     regions += region + ",";
   }
   const std::string regions_id =
-      regions.empty() ? "" : "-" + hash::sha256Hex(regions).substr(0, 12);
+      regions.empty() ? "" : "-" + crypto::sha256Hex(regions).substr(0, 12);
   registry->fingerprint_ = std::string(AISAFE_VERSION) + "-" + rules.fingerprint().substr(0, 16) +
                            "-" + model_digest.substr(0, 16) + semantic_id + regions_id;
   return std::shared_ptr<const Registry>(std::move(registry));

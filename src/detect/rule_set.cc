@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 
 #include "core/embedded.h"
-#include "core/hash.h"
+#include "crypto/sha256.h"
 
 namespace aisafe::embedded {
 const std::vector<EmbeddedFile>& ruleFiles();
@@ -164,7 +164,7 @@ Result<std::string> RuleSource::read(std::string_view name) const {
     ss << in.rdbuf();
     content = ss.str();
   }
-  fingerprint_ = hash::sha256Hex(fingerprint_ + file + hash::sha256Hex(content));
+  fingerprint_ = crypto::sha256Hex(fingerprint_ + file + crypto::sha256Hex(content));
   return content;
 }
 

@@ -11,7 +11,8 @@
 #include <boost/beast/http.hpp>
 
 #include "core/clock.h"
-#include "core/ids.h"
+#include "core/request_id.h"
+#include "crypto/random_ids.h"
 #include "telemetry/logging.h"
 #include "telemetry/span.h"
 
@@ -345,7 +346,7 @@ struct Server::Impl {
       }
       Count active(active_requests);
       RequestContext ctx;
-      ctx.request_id = ids::newRequestId();
+      ctx.request_id = crypto::newRequestId();
       ctx.remote_address = remote;
 
       bhttp::request_parser<bhttp::string_body> parser;
@@ -364,8 +365,7 @@ struct Server::Impl {
       }
       if (!ec && !too_many_fields) {
         const auto& h = parser.get();
-        if (auto id = h["X-Request-ID"];
-            ids::isSaneRequestId(std::string_view(id.data(), id.size()))) {
+        if (auto id = h["X-Request-ID"]; isSaneRequestId(std::string_view(id.data(), id.size()))) {
           ctx.request_id = std::string(id);
         }
         if (beast::iequals(h[bhttp::field::expect], "100-continue") && !parser.is_done()) {
@@ -441,7 +441,7 @@ struct Server::Impl {
     const ReleaseTimer release_timer{c};
     beast::flat_buffer buffer;
     RequestContext ctx;
-    ctx.request_id = ids::newRequestId();
+    ctx.request_id = crypto::newRequestId();
     co_await failAndClose(c, buffer, ctx, Status::service_unavailable, "too_many_connections",
                           "the server has too many open connections; retry shortly");
   }

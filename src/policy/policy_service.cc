@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 
 #include "core/clock.h"
-#include "core/ids.h"
+#include "crypto/random_ids.h"
 
 namespace aisafe::policy {
 namespace json = boost::json;
@@ -148,7 +148,7 @@ Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compiled(
 
 storage::PolicyRow PolicyService::newDefaultPolicyRow(const std::string& organization_id) {
   storage::PolicyRow row;
-  row.id = ids::random("pol_");
+  row.id = crypto::randomId("pol_");
   row.organization_id = organization_id;
   PolicySpec spec = defaultPolicySpec();
   row.name = spec.name;
@@ -170,7 +170,7 @@ Result<StoredPolicy> PolicyService::create(const std::string& organization_id,
                                            const json::value& document) {
   AISAFE_TRY(PolicySpec spec, parsePolicySpec(document, *registry_));
   storage::PolicyRow row;
-  row.id = ids::random("pol_");
+  row.id = crypto::randomId("pol_");
   row.organization_id = organization_id;
   row.name = spec.name;
   row.version = 1;

@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "core/ids.h"
+#include "crypto/random_ids.h"
 #include "storage/row_values.h"
 
 namespace aisafe::storage {
@@ -62,7 +62,7 @@ int WebhookDeliveryRepository::enqueueIn(soci::session& s, const OutboxEvent& ev
       soci::use(event.id), soci::use(event.organization_id), soci::use(event.type),
       soci::use(event.payload), soci::use(at), soci::use(event.traceparent, trace_ind);
   for (const auto& endpoint : endpoints) {
-    const std::string id = ids::timeOrdered("dlv_");
+    const std::string id = crypto::timeOrderedId("dlv_");
     s << "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, organization_id, status, "
          "next_attempt_at, created_at, updated_at) VALUES (:id, :e, :w, :o, 'pending', :n, :c, :u)",
         soci::use(id), soci::use(event.id), soci::use(endpoint), soci::use(event.organization_id),
@@ -120,7 +120,7 @@ Status WebhookDeliveryRepository::enqueueBatch(const std::vector<OutboxEvent>& e
           insert_event.execute(true);
           stored = true;
         }
-        delivery_id = ids::timeOrdered("dlv_");
+        delivery_id = crypto::timeOrderedId("dlv_");
         endpoint_id = id;
         insert_delivery.execute(true);
       }

@@ -5,11 +5,12 @@
 
 #include <boost/json.hpp>
 
-#include "auth/encoding.h"
 #include "auth/permissions.h"
 #include "core/clock.h"
-#include "core/hash.h"
-#include "core/ids.h"
+#include "crypto/base64.h"
+#include "crypto/random.h"
+#include "crypto/random_ids.h"
+#include "crypto/sha256.h"
 
 namespace aisafe::tenancy {
 namespace json = boost::json;
@@ -139,7 +140,7 @@ Result<storage::OrganizationRow> OrganizationService::create(
     const std::string& name, const std::optional<storage::UserRow>& owner) {
   AISAFE_TRY(std::string checked, validName(json::value(name)));
   storage::OrganizationRow org;
-  org.id = ids::random("org_");
+  org.id = crypto::randomId("org_");
   org.name = checked;
   org.settings = "{}";
   org.created_at = org.updated_at = clock::nowMs();
@@ -249,12 +250,12 @@ Result<CreatedInvitation> OrganizationService::invite(const std::string& organiz
     return unprocessable("role: expected one of viewer, member, admin, owner");
   }
   CreatedInvitation out;
-  out.token = "inv_" + auth::base64UrlEncode(auth::randomBytes(32));
-  out.row.id = ids::random("inv_");
+  out.token = "inv_" + crypto::base64UrlEncode(crypto::randomBytes(32));
+  out.row.id = crypto::randomId("inv_");
   out.row.organization_id = organization_id;
   out.row.email = normalized;
   out.row.role = role;
-  out.row.token_hash = hash::sha256Hex(out.token);
+  out.row.token_hash = crypto::sha256Hex(out.token);
   out.row.created_by = invited_by;
   out.row.created_at = clock::nowMs();
   out.row.expires_at = out.row.created_at + valid_for_ms;

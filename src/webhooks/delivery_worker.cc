@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "core/clock.h"
-#include "core/ids.h"
+#include "crypto/random_ids.h"
 #include "telemetry/logging.h"
 
 namespace aisafe::webhooks {
@@ -102,7 +102,7 @@ void DeliveryWorker::attempt(const storage::ClaimedDelivery& c, std::int64_t now
   resilience::CircuitBreaker& breaker = breakers_.get("webhook:" + c.endpoint.id);
   storage::AttemptOutcome outcome;
   outcome.disable_after_failures = options_.disable_after_failures;
-  outcome.attempt.id = ids::timeOrdered("att_");
+  outcome.attempt.id = crypto::timeOrderedId("att_");
   outcome.attempt.attempt = c.delivery.attempts + 1;
   SendResult result;
   auto secrets = endpoints_.signingSecrets(c.endpoint, now_ms);

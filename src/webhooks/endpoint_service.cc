@@ -8,7 +8,7 @@
 #include <boost/url/parse.hpp>
 
 #include "core/clock.h"
-#include "core/ids.h"
+#include "crypto/random_ids.h"
 #include "webhooks/address_policy.h"
 #include "webhooks/signature.h"
 
@@ -154,7 +154,7 @@ Result<CreatedEndpoint> EndpointService::create(const std::string& organization_
     AISAFE_TRY(row.enabled, readEnabled(*e));
   }
   const std::string secret = newSecret();
-  row.id = ids::random("wh_");
+  row.id = crypto::randomId("wh_");
   row.organization_id = organization_id;
   row.secret = box_.seal(secret);
   row.created_by = created_by;

@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/clock.h"
-#include "core/ids.h"
+#include "crypto/random_ids.h"
 
 namespace aisafe::webhooks {
 namespace json = boost::json;
@@ -11,7 +11,7 @@ namespace json = boost::json;
 storage::OutboxEvent makeEvent(std::string_view type, const std::string& organization_id,
                                json::object data, std::int64_t now_ms) {
   storage::OutboxEvent e;
-  e.id = ids::timeOrdered("msg_");
+  e.id = crypto::timeOrderedId("msg_");
   e.organization_id = organization_id;
   e.type = std::string(type);
   e.created_at = now_ms;

@@ -1,7 +1,7 @@
 // Webhook signing secrets at rest: they must be readable to sign, so they are encrypted rather
-// than hashed. AES-256-GCM (OpenSSL) with a key derived from SECRET_KEY by HMAC-SHA256 under a
-// fixed label, a random 96-bit nonce per secret, and a version prefix for later key changes.
-// Changing SECRET_KEY makes stored secrets unreadable: endpoints then need a rotation.
+// than hashed. AES-256-GCM (crypto/aes_gcm.h) with a key derived from SECRET_KEY by HMAC-SHA256
+// under a fixed label, a random 96-bit nonce per secret, and a version prefix for later key
+// changes. Changing SECRET_KEY makes stored secrets unreadable: endpoints then need a rotation.
 // Thread-safe.
 #pragma once
 

@@ -2,8 +2,10 @@
 
 #include <charconv>
 
-#include "auth/encoding.h"
-#include "auth/jwt.h"
+#include "crypto/base64.h"
+#include "crypto/constant_time.h"
+#include "crypto/hmac.h"
+#include "crypto/random.h"
 
 namespace aisafe::webhooks {
 namespace {
@@ -20,7 +22,9 @@ std::string signedContent(std::string_view msg_id, std::string_view timestamp,
 
 }  // namespace
 
-std::string newSecret() { return std::string(kPrefix) + auth::base64Encode(auth::randomBytes(32)); }
+std::string newSecret() {
+  return std::string(kPrefix) + crypto::base64Encode(crypto::randomBytes(32));
+}
 
 Result<std::string> secretKey(std::string_view secret) {
   if (secret.substr(0, kPrefix.size()) == kPrefix) {
@@ -29,7 +33,7 @@ Result<std::string> secretKey(std::string_view secret) {
   if (secret.empty()) {
     return invalidArgument("the webhook secret is empty");
   }
-  auto key = auth::base64Decode(secret);
+  auto key = crypto::base64Decode(secret);
   if (!key || key->empty()) {
     return invalidArgument("the webhook secret is not base64");
   }
@@ -40,8 +44,8 @@ Result<std::string> sign(std::string_view secret, std::string_view msg_id, std::
                          std::string_view body) {
   AISAFE_TRY(std::string key, secretKey(secret));
   const std::string mac =
-      auth::hmacSha256(key, signedContent(msg_id, std::to_string(timestamp), body));
-  return "v1," + auth::base64Encode(mac);
+      crypto::hmacSha256(key, signedContent(msg_id, std::to_string(timestamp), body));
+  return "v1," + crypto::base64Encode(mac);
 }
 
 Result<std::string> signatureHeader(const std::vector<std::string>& secrets,
@@ -81,7 +85,7 @@ bool verify(std::string_view secret, std::string_view msg_id, std::string_view t
     return false;
   }
   const std::string expected =
-      auth::base64Encode(auth::hmacSha256(*key, signedContent(msg_id, timestamp, body)));
+      crypto::base64Encode(crypto::hmacSha256(*key, signedContent(msg_id, timestamp, body)));
   bool ok = false;
   while (!signature_header.empty()) {
     const auto space = signature_header.find(' ');
@@ -92,7 +96,7 @@ bool verify(std::string_view secret, std::string_view msg_id, std::string_view t
       continue;
     }
     // No early exit: every listed signature is compared.
-    ok = auth::constantTimeEquals(item.substr(3), expected) || ok;
+    ok = crypto::constantTimeEquals(item.substr(3), expected) || ok;
   }
   return ok;
 }

@@ -4,9 +4,10 @@
 #include <cstdint>
 #include <optional>
 
-#include "auth/encoding.h"
-#include "auth/jwt.h"
 #include "core/hex.h"
+#include "crypto/constant_time.h"
+#include "crypto/hmac.h"
+#include "crypto/random.h"
 
 namespace aisafe::detectors::canary {
 namespace {
@@ -102,8 +103,8 @@ bool isBase32Body(std::string_view body) {
 }  // namespace
 
 CanaryKey::CanaryKey(std::string_view server_secret)
-    : key_(auth::hmacSha256(server_secret, "aisafe/canary-tokens/v1")),
-      fingerprint_(hex::encode(auth::hmacSha256(key_, "fingerprint").substr(0, 6))) {}
+    : key_(crypto::hmacSha256(server_secret, "aisafe/canary-tokens/v1")),
+      fingerprint_(hex::encode(crypto::hmacSha256(key_, "fingerprint").substr(0, 6))) {}
 
 std::string CanaryKey::mac(std::string_view organization_id, std::string_view random) const {
   // Length-prefixed, so no (organization, random) pair can be re-split into another.
@@ -114,11 +115,11 @@ std::string CanaryKey::mac(std::string_view organization_id, std::string_view ra
   }
   message += organization_id;
   message += random;
-  return auth::hmacSha256(key_, message).substr(0, kMacBytes);
+  return crypto::hmacSha256(key_, message).substr(0, kMacBytes);
 }
 
 std::string CanaryKey::make(std::string_view organization_id) const {
-  const std::string random = auth::randomBytes(kRandomBytes);
+  const std::string random = crypto::randomBytes(kRandomBytes);
   return std::string(kPrefix) + base32Encode(random + mac(organization_id, random));
 }
 
@@ -132,7 +133,7 @@ bool CanaryKey::verify(std::string_view organization_id, std::string_view token)
   }
   const std::string_view random = std::string_view(*bytes).substr(0, kRandomBytes);
   const std::string_view given = std::string_view(*bytes).substr(kRandomBytes);
-  return auth::constantTimeEquals(mac(organization_id, random), given);
+  return crypto::constantTimeEquals(mac(organization_id, random), given);
 }
 
 std::string instructionFor(std::string_view token) {

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/hash.h"
+#include "crypto/sha256.h"
 #include "detectors/injection_classifier/text_features.h"
 
 namespace aisafe::detectors {
@@ -137,7 +137,7 @@ Result<std::unique_ptr<detect::DetectorFactory>> makeInjectionClassifierFactory(
     ss << in.rdbuf();
     bytes = ss.str();
   }
-  digest = hash::sha256Hex(bytes);
+  digest = crypto::sha256Hex(bytes);
   auto model = Model::parse(bytes);
   if (!model) {
     return invalidArgument("injection classifier model " +

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstring>
 
-#include <openssl/sha.h>
+#include "crypto/sha256.h"
 
 namespace aisafe::detectors::classifier {
 namespace {
@@ -12,6 +12,7 @@ namespace {
 constexpr char kMagic[8] = {'A', 'I', 'S', 'A', 'F', 'E', 'I', 'C'};
 constexpr std::uint32_t kVersion = 2;  // 2: a block threshold beside the flag threshold
 constexpr std::size_t kHeaderBytes = 8 + 4 * 4 + 5 * 4;
+constexpr std::size_t kDigestBytes = std::tuple_size_v<crypto::Sha256Digest>;  // trailing checksum
 
 void putU32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) {
@@ -163,25 +164,23 @@ std::string Model::serialize() const {
   putF32(out, platt_b);
   putF32(out, flag_threshold);
   putF32(out, block_threshold);
-  out.reserve(out.size() + weights.size() * 4 + SHA256_DIGEST_LENGTH);
+  out.reserve(out.size() + weights.size() * 4 + kDigestBytes);
   for (const float w : weights) {
     putF32(out, w);
   }
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(out.data()), out.size(), digest);
-  out.append(reinterpret_cast<const char*>(digest), sizeof digest);
+  const crypto::Sha256Digest digest = crypto::sha256(out);
+  out.append(reinterpret_cast<const char*>(digest.data()), digest.size());
   return out;
 }
 
 Result<Model> Model::parse(std::string_view bytes) {
-  if (bytes.size() < kHeaderBytes + SHA256_DIGEST_LENGTH ||
+  if (bytes.size() < kHeaderBytes + kDigestBytes ||
       std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
     return invalidArgument("not an aisafe classifier model (bad magic or too short)");
   }
-  const std::string_view body = bytes.substr(0, bytes.size() - SHA256_DIGEST_LENGTH);
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest);
-  if (std::memcmp(digest, bytes.data() + body.size(), sizeof digest) != 0) {
+  const std::string_view body = bytes.substr(0, bytes.size() - kDigestBytes);
+  const crypto::Sha256Digest digest = crypto::sha256(body);
+  if (std::memcmp(digest.data(), bytes.data() + body.size(), digest.size()) != 0) {
     return invalidArgument("model file is damaged (checksum mismatch)");
   }
   if (const std::uint32_t v = getU32(bytes, 8); v != kVersion) {

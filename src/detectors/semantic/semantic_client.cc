@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/hash.h"
+#include "crypto/sha256.h"
 
 namespace aisafe::detectors::semantic {
 namespace {
@@ -15,15 +15,16 @@ const char* surfaceName(detect::Surface s) {
 
 }  // namespace
 
-Client::Client(ClientOptions options, resilience::CircuitBreaker& breaker,
-               cache::CacheManager* cache)
+Client::Client(ClientOptions options, std::unique_ptr<const Transport> transport,
+               resilience::CircuitBreaker& breaker, cache::CacheManager* cache)
     : options_(std::move(options)),
       breaker_(breaker),
       cache_(cache),
-      fingerprint_(hash::sha256Hex(options_.url + "\n" +
-                                   (options_.format == Format::kJson ? "json" : "openai-chat") +
-                                   "\n" + options_.model)
-                       .substr(0, 16)) {}
+      fingerprint_(crypto::sha256Hex(options_.url + "\n" +
+                                     (options_.format == Format::kJson ? "json" : "openai-chat") +
+                                     "\n" + options_.model)
+                       .substr(0, 16)),
+      transport_(std::move(transport)) {}
 
 Result<Verdict> Client::classify(const detect::RemoteCheck& in) const {
   if (cache_ == nullptr || options_.cache_ttl.count() == 0) {
@@ -50,7 +51,7 @@ Result<Verdict> Client::classify(const detect::RemoteCheck& in) const {
 
 std::string Client::cacheKey(const detect::RemoteCheck& in) const {
   return fingerprint_ + ":" + surfaceName(in.surface) + ":" +
-         (in.text_sha256.empty() ? hash::sha256Hex(in.text) : std::string(in.text_sha256));
+         (in.text_sha256.empty() ? crypto::sha256Hex(in.text) : std::string(in.text_sha256));
 }
 
 std::optional<Verdict> Client::cached(const detect::RemoteCheck& in) const {
@@ -77,8 +78,7 @@ Result<Verdict> Client::ask(const detect::RemoteCheck& in) const {
     return Status(StatusCode::kUnavailable,
                   "the semantic detector failed repeatedly; its circuit is open", "circuit_open");
   }
-  http::OutboundRequest request;
-  request.method = "POST";
+  TransportRequest request;
   request.url = options_.url;
   request.body = requestBody(options_.format, options_.model, in.text, in.surface);
   request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
@@ -92,7 +92,7 @@ Result<Verdict> Client::ask(const detect::RemoteCheck& in) const {
   request.connect_timeout = std::min(budget, std::chrono::milliseconds(1000));
   request.max_response_bytes = std::size_t{64} * 1024;  // a verdict is a few words
 
-  auto response = pool_.send(request);
+  auto response = transport_->post(request);
   const auto elapsed = std::chrono::steady_clock::now() - now;
   if (!response) {
     breaker_.record(false, elapsed);

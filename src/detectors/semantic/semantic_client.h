@@ -1,11 +1,13 @@
 // The semantic detector's client: one classification call to the remote service, through the
 // circuit breaker "semantic" (an open breaker answers at once, so a dead service costs nothing)
 // and the cache namespace "semantic" (verdicts by text hash, shared by organizations and, with
-// Redis, by replicas; identical texts in flight share one call). Connections are kept alive.
-// Blocking: call it from the outbound lane, never from an I/O thread. Thread-safe.
+// Redis, by replicas; identical texts in flight share one call). The bytes travel through a
+// Transport (transport.h) that src/app provides; it keeps connections alive. Blocking: call it from
+// the outbound lane, never from an I/O thread. Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +16,7 @@
 #include "core/status.h"
 #include "detect/detector.h"
 #include "detectors/semantic/semantic_protocol.h"
-#include "http/outbound_client.h"
+#include "detectors/semantic/transport.h"
 #include "resilience/circuit_breaker.h"
 
 namespace aisafe::detectors::semantic {
@@ -30,8 +32,10 @@ struct ClientOptions {
 
 class Client {
  public:
-  // `breaker` outlives the client; `cache` may be null (no caching) and outlives it too.
-  Client(ClientOptions options, resilience::CircuitBreaker& breaker, cache::CacheManager* cache);
+  // `transport` is non-null; `breaker` outlives the client; `cache` may be null (no caching) and
+  // outlives it too.
+  Client(ClientOptions options, std::unique_ptr<const Transport> transport,
+         resilience::CircuitBreaker& breaker, cache::CacheManager* cache);
 
   // The cache is built after the detector registry (it needs Redis); attach it before the
   // first classify(), while nothing else uses the client.
@@ -56,7 +60,7 @@ class Client {
   resilience::CircuitBreaker& breaker_;
   cache::CacheManager* cache_;
   std::string fingerprint_;
-  mutable http::OutboundPool pool_;
+  const std::unique_ptr<const Transport> transport_;
 };
 
 }  // namespace aisafe::detectors::semantic

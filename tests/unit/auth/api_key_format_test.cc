@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/hash.h"
+#include "crypto/sha256.h"
 
 namespace aisafe::auth {
 namespace {
@@ -36,7 +36,7 @@ TEST(ApiKeyFormatTest, PrefixAndHashAreDerivedFromTheKey) {
   EXPECT_EQ(k.prefix, k.key.substr(0, 17));
   EXPECT_EQ(k.prefix, apiKeyPrefix(k.key));
   EXPECT_EQ(k.hash, apiKeyHash(k.key));
-  EXPECT_EQ(k.hash, hash::sha256Hex(k.key));
+  EXPECT_EQ(k.hash, crypto::sha256Hex(k.key));
   EXPECT_EQ(k.hash.size(), 64u);
   EXPECT_EQ(k.hash.find_first_not_of("0123456789abcdef"), std::string::npos);
   EXPECT_EQ(k.hash.find(k.key), std::string::npos);

@@ -9,12 +9,14 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include "auth/encoding.h"
+#include "crypto/base64.h"
 
 namespace aisafe::auth {
 namespace {
 
 namespace json = boost::json;
+using crypto::base64UrlDecode;
+using crypto::base64UrlEncode;
 
 json::array rfcVectors() {
   std::ifstream in(std::string(AISAFE_VECTORS_DIR) + "/jws_jwt_rfc.json", std::ios::binary);

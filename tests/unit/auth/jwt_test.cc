@@ -1,5 +1,5 @@
-// Unit tests for auth/jwt.h: HMAC against RFC 4231, the RFC 7515/7520 examples, every case of the
-// JWT attack vector file, and the claim rules (times, leeway, issuer, audience, subject).
+// Unit tests for auth/jwt.h: the RFC 7515/7520 examples, every case of the JWT attack vector file,
+// and the claim rules (times, leeway, issuer, audience, subject).
 #include "auth/jwt.h"
 
 #include <fstream>
@@ -10,10 +10,15 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include "auth/encoding.h"
+#include "crypto/base64.h"
+#include "crypto/hmac.h"
 
 namespace aisafe::auth {
 namespace {
+
+using crypto::base64UrlDecode;
+using crypto::base64UrlEncode;
+using crypto::hmacSha256;
 
 namespace json = boost::json;
 
@@ -29,24 +34,6 @@ json::object loadVectors(const std::string& name) {
 }
 
 std::string str(const json::value& v) { return std::string(v.as_string()); }
-
-std::string fromHex(std::string_view hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
-
-std::string toHex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xF]);
-  }
-  return out;
-}
 
 // The RFC 7515 A.1 HMAC key, which also signs the attack cases.
 std::string rfc7515Key() {
@@ -89,26 +76,6 @@ std::string outcome(std::string_view token, std::string_view secret, const JwtVe
 
 std::string withPayload(std::string_view payload) {
   return outcome(makeToken(R"({"alg":"HS256"})", payload, kSecret), kSecret, options());
-}
-
-TEST(HmacSha256Test, Rfc4231Vectors) {
-  const json::object file = loadVectors("hmac_sha256_rfc4231.json");
-  const json::array& vectors = file.at("vectors").as_array();
-  ASSERT_EQ(vectors.size(), 7u);
-  for (const json::value& v : vectors) {
-    const json::object& c = v.as_object();
-    std::string mac =
-        toHex(hmacSha256(fromHex(str(c.at("key_hex"))), fromHex(str(c.at("data_hex")))));
-    if (c.at("truncate_to_bits").is_int64()) {
-      mac.resize(static_cast<std::size_t>(c.at("truncate_to_bits").as_int64() / 4));
-    }
-    EXPECT_EQ(mac, str(c.at("hmac_sha256_hex"))) << "test case " << c.at("test_case");
-  }
-}
-
-TEST(HmacSha256Test, EmptyKeyAndData) {
-  EXPECT_EQ(hmacSha256("", "").size(), 32u);
-  EXPECT_NE(hmacSha256("", "x"), hmacSha256("k", "x"));
 }
 
 TEST(JwtTest, SignThenVerifyRoundTrips) {

@@ -11,12 +11,13 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 
-#include "auth/encoding.h"
+#include "crypto/base64.h"
 
 namespace aisafe::auth {
 namespace {
 
 namespace json = boost::json;
+using crypto::base64UrlEncode;
 constexpr std::int64_t kNow = 1'900'000'000;
 
 // A P-256 key pair that signs ES256 tokens and exports its public JWK.

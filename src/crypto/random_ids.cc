@@ -1,4 +1,4 @@
-#include "core/ids.h"
+#include "crypto/random_ids.h"
 
 #include <array>
 #include <atomic>
@@ -10,7 +10,7 @@
 
 #include "core/hex.h"
 
-namespace aisafe::ids {
+namespace aisafe::crypto {
 
 namespace {
 
@@ -45,7 +45,7 @@ void appendHex(std::string& out, std::uint64_t value, int digits) {
 
 }  // namespace
 
-std::string random(std::string_view prefix) {
+std::string randomId(std::string_view prefix) {
   std::array<unsigned char, 12> bytes{};
   fillRandom(bytes.data(), bytes.size());
   std::string out;
@@ -55,13 +55,13 @@ std::string random(std::string_view prefix) {
   return out;
 }
 
-std::string timeOrdered(std::string_view prefix) {
-  return timeOrdered(prefix, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count());
+std::string timeOrderedId(std::string_view prefix) {
+  return timeOrderedId(prefix, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
 }
 
-std::string timeOrdered(std::string_view prefix, std::int64_t ms) {
+std::string timeOrderedId(std::string_view prefix, std::int64_t ms) {
   static std::atomic<std::uint32_t> counter{0};
   std::array<unsigned char, 3> bytes{};
   fillRandom(bytes.data(), bytes.size());
@@ -75,20 +75,6 @@ std::string timeOrdered(std::string_view prefix, std::int64_t ms) {
   return out;
 }
 
-std::string newRequestId() { return random("req_"); }
+std::string newRequestId() { return randomId("req_"); }
 
-bool isSaneRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 128) {
-    return false;
-  }
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == ':' || c == '-';
-    if (!ok) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace aisafe::ids
+}  // namespace aisafe::crypto

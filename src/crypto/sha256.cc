@@ -1,10 +1,10 @@
-#include "core/hash.h"
+#include "crypto/sha256.h"
 
 #include <openssl/evp.h>
 
 #include "core/hex.h"
 
-namespace aisafe::hash {
+namespace aisafe::crypto {
 
 namespace {
 
@@ -41,4 +41,4 @@ std::string sha256Hex(std::string_view data) {
   return hex::encode(digest.data(), digest.size());
 }
 
-}  // namespace aisafe::hash
+}  // namespace aisafe::crypto

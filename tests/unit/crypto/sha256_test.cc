@@ -1,4 +1,5 @@
-#include "core/hash.h"
+// Unit tests for crypto/sha256.h: FIPS 180-2 vectors, and threads hashing at once.
+#include "crypto/sha256.h"
 
 #include <string>
 #include <thread>
@@ -6,13 +7,11 @@
 
 #include <gtest/gtest.h>
 
-#include "core/hex.h"
-
-namespace aisafe::hash {
+namespace aisafe::crypto {
 namespace {
 
 // FIPS 180-2, appendix B.
-TEST(HashTest, Sha256MatchesPublishedVectors) {
+TEST(Sha256Test, Sha256MatchesPublishedVectors) {
   EXPECT_EQ(sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
@@ -21,19 +20,14 @@ TEST(HashTest, Sha256MatchesPublishedVectors) {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
-TEST(HashTest, RawDigestIsTheHexDigestsBytes) {
+TEST(Sha256Test, RawDigestIsTheHexDigestsBytes) {
   const Sha256Digest d = sha256("abc");
   EXPECT_EQ(d[0], 0xba);
   EXPECT_EQ(d[31], 0xad);
 }
 
-TEST(HexTest, TwoLowerCaseDigitsPerByteHighNibbleFirst) {
-  EXPECT_EQ(hex::encode(std::string_view("\x00\x0f\xf0\xff\x5a", 5)), "000ff0ff5a");
-  EXPECT_EQ(hex::encode(std::string_view()), "");
-}
-
 // The method is fetched once, on first use, possibly from several threads at once.
-TEST(HashTest, ThreadsHashingAtOnceAgree) {
+TEST(Sha256Test, ThreadsHashingAtOnceAgree) {
   std::vector<std::string> got(4);
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < got.size(); ++t) {
@@ -52,4 +46,4 @@ TEST(HashTest, ThreadsHashingAtOnceAgree) {
 }
 
 }  // namespace
-}  // namespace aisafe::hash
+}  // namespace aisafe::crypto

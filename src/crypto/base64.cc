@@ -1,26 +1,15 @@
-// Base64, base64url and base62 codecs, constant-time comparison and CSPRNG bytes (see encoding.h).
-#include "auth/encoding.h"
+#include "crypto/base64.h"
 
 #include <array>
-#include <climits>
-#include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <vector>
 
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
-
-namespace aisafe::auth {
+namespace aisafe::crypto {
 namespace {
 
 constexpr std::string_view kBase64Alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::string_view kBase64UrlAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-constexpr std::string_view kBase62Alphabet =
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 // Character -> 6-bit value, or -1 for characters outside the alphabet (including '=').
 using DecodeTable = std::array<int, 256>;
@@ -129,51 +118,4 @@ std::optional<std::string> base64Decode(std::string_view text) {
   return decode64(text.substr(0, text.size() - padding), kBase64Table);
 }
 
-std::string base62Encode(std::string_view bytes) {
-  // The smallest width w with 62^w >= 256^n. 62^w is never a power of two, so the quotient is
-  // never an exact integer and double precision places the ceiling correctly for any key size.
-  const auto width =
-      static_cast<std::size_t>(std::ceil(static_cast<double>(bytes.size()) * 8 / std::log2(62.0)));
-  std::string out(width, kBase62Alphabet[0]);
-  std::vector<unsigned char> number(bytes.begin(), bytes.end());
-  std::size_t start = 0;  // first non-zero byte of the shrinking quotient
-  while (start < number.size() && number[start] == 0) {
-    ++start;
-  }
-  std::size_t pos = width;
-  while (start < number.size()) {
-    // Long division of the big-endian number by 62; the remainder is the next digit.
-    unsigned remainder = 0;
-    for (std::size_t i = start; i < number.size(); ++i) {
-      const unsigned current = remainder * 256 + number[i];
-      number[i] = static_cast<unsigned char>(current / 62);
-      remainder = current % 62;
-    }
-    out[--pos] = kBase62Alphabet[remainder];
-    while (start < number.size() && number[start] == 0) {
-      ++start;
-    }
-  }
-  return out;
-}
-
-bool constantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    // Same work as an equal-length comparison, so only the length (public anyway) shows.
-    (void)CRYPTO_memcmp(a.data(), a.data(), a.size());
-    return false;
-  }
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string randomBytes(std::size_t n) {
-  std::string out(n, '\0');
-  if (n > static_cast<std::size_t>(INT_MAX) ||
-      RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-    std::fputs("aisafe: the OpenSSL CSPRNG failed; refusing to make a guessable secret\n", stderr);
-    std::abort();
-  }
-  return out;
-}
-
-}  // namespace aisafe::auth
+}  // namespace aisafe::crypto
