@@ -17,6 +17,7 @@
 #include "app/shared_state.h"
 #include "app/sso.h"
 #include "app/tracing.h"
+#include "app/validation_wiring.h"
 #include "app/webhook_wiring.h"
 #include "app/worker_metrics.h"
 #include "detect/database_cache.h"
@@ -209,6 +210,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   AISAFE_RETURN_IF_ERROR(createWebhookDelivery(s));
   AISAFE_TRY(s.webhook_worker, makeDeliveryWorker(s));  // a bad retry schedule stops the start
   AISAFE_RETURN_IF_ERROR(createJobs(s));
+  createValidationService(s);
   auto* audit = s.audit.get();
   s.metrics_registry.gauge("aisafe_audit_queue_depth", "Validation records waiting to be written",
                            [audit] { return static_cast<double>(audit->depth()); });

@@ -34,6 +34,7 @@
 #include "telemetry/span.h"
 #include "tenancy/audit_retention.h"
 #include "tenancy/organization_service.h"
+#include "validation/validation_service.h"
 #include "webhooks/delivery_worker.h"
 #include "webhooks/endpoint_service.h"
 #include "webhooks/secret_box.h"
@@ -95,6 +96,9 @@ struct Services {
   std::unique_ptr<storage::BatchWriter<storage::RateLimitLogRow>> rate_limit_log;
   telemetry::Registry metrics_registry;
   std::unique_ptr<Metrics> metrics;
+  // Every entry point that checks text calls it (app/validation_wiring.h); it reports to the
+  // audit writer, the webhook events and the metrics above, so it is declared after them.
+  std::unique_ptr<validation::ValidationService> validation;
   // Background jobs (app/jobs_wiring.h); declared last, so they stop before what they use goes.
   std::unique_ptr<jobs::JobMonitor> job_monitor;
   std::unique_ptr<tenancy::AuditRetention> audit_retention;

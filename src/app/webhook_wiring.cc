@@ -87,40 +87,4 @@ Result<std::unique_ptr<webhooks::DeliveryWorker>> makeDeliveryWorker(Services& s
   return worker;
 }
 
-void queueValidationEvents(Services& s, const http::RequestContext& ctx,
-                           const boost::json::object& answer, const std::string& decision) {
-  const bool blocked = decision == "block";
-  const bool validated = s.webhook_endpoints->subscribed(ctx.organization_id, "prompt.validated");
-  const bool block_event =
-      blocked && s.webhook_endpoints->subscribed(ctx.organization_id, "prompt.blocked");
-  if (!validated && !block_event) {
-    return;
-  }
-  // The decision and its evidence, never the text.
-  boost::json::object data{{"request_id", ctx.request_id},
-                           {"organization_id", ctx.organization_id},
-                           {"decision", decision}};
-  for (const char* field : {"risk_score", "policy", "detections"}) {
-    if (const auto* v = answer.if_contains(field)) {
-      data[field] = *v;
-    }
-  }
-  if (ctx.principal.kind == http::Principal::Kind::kApiKey) {
-    data["api_key_id"] = ctx.principal.id;
-  }
-  const std::int64_t now = clock::nowMs();
-  const std::string traceparent = traceparentOf(
-      ctx.trace.server != nullptr ? ctx.trace.server->context() : telemetry::currentSpanContext());
-  if (validated) {
-    auto event = webhooks::makeEvent("prompt.validated", ctx.organization_id, data, now);
-    event.traceparent = traceparent;
-    s.webhook_events->enqueue(std::move(event));
-  }
-  if (block_event) {
-    auto event = webhooks::makeEvent("prompt.blocked", ctx.organization_id, std::move(data), now);
-    event.traceparent = traceparent;
-    s.webhook_events->enqueue(std::move(event));
-  }
-}
-
 }  // namespace aisafe::app

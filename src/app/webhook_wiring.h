@@ -1,4 +1,5 @@
 // Webhooks wired into the app: the outbox hooks, the validation event queue, the worker.
+// (Validation events are queued by validation/sinks/webhook_sink.h.)
 #pragma once
 
 #include <memory>
@@ -16,8 +17,5 @@ Status createWebhookDelivery(Services& s);
 Result<std::unique_ptr<webhooks::DeliveryWorker>> makeDeliveryWorker(Services& s);
 // How one webhook attempt is made (the worker's and the test route's alike).
 webhooks::SendOptions sendOptions(const Services& s);
-// Queues prompt.validated / prompt.blocked for a finished validation, when subscribed.
-void queueValidationEvents(Services& s, const http::RequestContext& ctx,
-                           const boost::json::object& answer, const std::string& decision);
 
 }  // namespace aisafe::app
