@@ -58,16 +58,22 @@ std::vector<std::string> ownedSegments(std::string_view pattern) {
 }  // namespace
 
 void Router::add(boost::beast::http::verb method, std::string pattern, Handler handler,
-                 Execution execution) {
+                 Execution execution, std::size_t tag) {
   auto parts = ownedSegments(pattern);
   routes_.push_back(
-      {method, std::move(pattern), std::move(handler), {}, execution, std::move(parts)});
+      {method, std::move(pattern), std::move(handler), {}, execution, std::move(parts), tag});
 }
 
-void Router::addAsync(boost::beast::http::verb method, std::string pattern, AsyncHandler handler) {
+void Router::addAsync(boost::beast::http::verb method, std::string pattern, AsyncHandler handler,
+                      std::size_t tag) {
   auto parts = ownedSegments(pattern);
-  routes_.push_back(
-      {method, std::move(pattern), {}, std::move(handler), Execution::kInline, std::move(parts)});
+  routes_.push_back({method,
+                     std::move(pattern),
+                     {},
+                     std::move(handler),
+                     Execution::kInline,
+                     std::move(parts),
+                     tag});
 }
 
 RouteMatch Router::match(boost::beast::http::verb method, std::string_view path) const {
