@@ -48,87 +48,68 @@ auth::Identity identityOf(const RequestContext& ctx) {
   return id;
 }
 
-void addApiKeyRoutes(http::Router& router, Services& s) {
-  constexpr auto kBlocking = http::Execution::kBlocking;
-  router.add(
-      beasthttp::verb::post, "/api/v1/api-keys",
-      [&s](RequestContext& ctx, const Request& req) {
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        auto fields = auth::parseApiKeyFields(body.value.get_object(), true);
-        if (!fields) {
-          return keyError(ctx, fields.status());
-        }
-        auto created = s.api_keys->create(identityOf(ctx), *fields);
-        if (!created) {
-          return keyError(ctx, created.status());
-        }
-        return http::jsonResponse(beasthttp::status::created, createdJson(*created));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::get, "/api/v1/api-keys",
-      [&s](RequestContext& ctx, const Request&) {
-        auto keys = s.api_keys->list(ctx.organization_id);
-        if (!keys) {
-          return errorResponse(ctx, keys.status());
-        }
-        json::array data;
-        for (const auto& k : *keys) {
-          data.push_back(auth::toJson(k));
-        }
-        return http::listResponse(std::move(data));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::get, "/api/v1/api-keys/{id}",
-      [&s](RequestContext& ctx, const Request&) {
-        auto key = s.api_keys->get(ctx.organization_id, pathId(ctx));
-        if (!key) {
-          return errorResponse(ctx, key.status());
-        }
-        return http::jsonResponse(beasthttp::status::ok, auth::toJson(*key));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::patch, "/api/v1/api-keys/{id}",
-      [&s](RequestContext& ctx, const Request& req) {
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        auto fields = auth::parseApiKeyFields(body.value.get_object(), false);
-        if (!fields) {
-          return keyError(ctx, fields.status());
-        }
-        auto key = s.api_keys->update(identityOf(ctx), pathId(ctx), *fields);
-        if (!key) {
-          return keyError(ctx, key.status());
-        }
-        return http::jsonResponse(beasthttp::status::ok, auth::toJson(*key));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::delete_, "/api/v1/api-keys/{id}",
-      [&s](RequestContext& ctx, const Request&) {
-        if (auto st = s.api_keys->revoke(ctx.organization_id, pathId(ctx)); !st.isOk()) {
-          return errorResponse(ctx, st);
-        }
-        return noContent();
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::post, "/api/v1/api-keys/{id}/rotate",
-      [&s](RequestContext& ctx, const Request&) {
-        auto rotated = s.api_keys->rotate(ctx.organization_id, pathId(ctx));
-        if (!rotated) {
-          return errorResponse(ctx, rotated.status());
-        }
-        return http::jsonResponse(beasthttp::status::ok, createdJson(*rotated));
-      },
-      kBlocking);
+void addApiKeyRoutes(api::RouteHandlers& routes, Services& s) {
+  routes.handle("createApiKey", [&s](RequestContext& ctx, const Request& req) {
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    auto fields = auth::parseApiKeyFields(body.value.get_object(), true);
+    if (!fields) {
+      return keyError(ctx, fields.status());
+    }
+    auto created = s.api_keys->create(identityOf(ctx), *fields);
+    if (!created) {
+      return keyError(ctx, created.status());
+    }
+    return http::jsonResponse(beasthttp::status::created, createdJson(*created));
+  });
+  routes.handle("listApiKeys", [&s](RequestContext& ctx, const Request&) {
+    auto keys = s.api_keys->list(ctx.organization_id);
+    if (!keys) {
+      return errorResponse(ctx, keys.status());
+    }
+    json::array data;
+    for (const auto& k : *keys) {
+      data.push_back(auth::toJson(k));
+    }
+    return http::listResponse(std::move(data));
+  });
+  routes.handle("getApiKey", [&s](RequestContext& ctx, const Request&) {
+    auto key = s.api_keys->get(ctx.organization_id, pathId(ctx));
+    if (!key) {
+      return errorResponse(ctx, key.status());
+    }
+    return http::jsonResponse(beasthttp::status::ok, auth::toJson(*key));
+  });
+  routes.handle("updateApiKey", [&s](RequestContext& ctx, const Request& req) {
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    auto fields = auth::parseApiKeyFields(body.value.get_object(), false);
+    if (!fields) {
+      return keyError(ctx, fields.status());
+    }
+    auto key = s.api_keys->update(identityOf(ctx), pathId(ctx), *fields);
+    if (!key) {
+      return keyError(ctx, key.status());
+    }
+    return http::jsonResponse(beasthttp::status::ok, auth::toJson(*key));
+  });
+  routes.handle("revokeApiKey", [&s](RequestContext& ctx, const Request&) {
+    if (auto st = s.api_keys->revoke(ctx.organization_id, pathId(ctx)); !st.isOk()) {
+      return errorResponse(ctx, st);
+    }
+    return noContent();
+  });
+  routes.handle("rotateApiKey", [&s](RequestContext& ctx, const Request&) {
+    auto rotated = s.api_keys->rotate(ctx.organization_id, pathId(ctx));
+    if (!rotated) {
+      return errorResponse(ctx, rotated.status());
+    }
+    return http::jsonResponse(beasthttp::status::ok, createdJson(*rotated));
+  });
 }
 
 }  // namespace aisafe::app

@@ -240,14 +240,13 @@ http::Middleware noStoreMiddleware() {
 
 int App::serve(const std::string& port_file) {
   Services& s = services_;
-  http::Router router;
-  addOpsRoutes(router, s);
-  addValidationRoutes(router, s);
-  addPolicyRoutes(router, s);
-  addAuthRoutes(router, s);
-  addApiKeyRoutes(router, s);
-  addOrganizationRoutes(router, s);
-  addWebhookRoutes(router, s);
+  auto built = allRouteHandlers(s).build();
+  if (!built) {
+    telemetry::logError("the routes do not match their specs",
+                        {{"error", built.status().message()}});
+    return 1;
+  }
+  http::Router router = std::move(built).value();
   http::MiddlewareChain chain;
   const bool tracing = s.tracer->enabled();
   if (tracing) {

@@ -1,6 +1,7 @@
 // The one place where credentials are read and the permission matrix is enforced.
 #include <boost/beast/http.hpp>
 
+#include "api/route_spec.h"
 #include "app/routes.h"
 #include "auth/permissions.h"
 #include "http/response.h"
@@ -68,34 +69,31 @@ http::Middleware authMiddleware(Services& s) {
   return [&s](http::RequestContext& ctx, const http::Request& req,
               const http::Next& next) -> http::awaitable<http::Response> {
     // No route matched: 404/405 need no credentials and reveal nothing tenant-specific.
-    if (ctx.route == "unmatched" || ctx.route == "method_not_allowed") {
+    // (Every route the router serves has a spec: the router is built from them.)
+    const api::RouteSpec* spec = api::routeSpecOf(ctx);
+    if (spec == nullptr) {
       co_return co_await next(ctx, req);
     }
-    const auto perm = auth::routePermission(req.method_string(), ctx.route);
-    if (!perm) {
-      // A route without a rule in the table is refused, never served open.
-      co_return errorResponse(ctx, beasthttp::status::forbidden, "no_permission_rule",
-                              "this route has no permission rule");
-    }
+    const auth::Permission perm = spec->permission;
     bool is_api_key = false;
     const std::string_view cred = credential(req, &is_api_key);
     if (!cred.empty()) {
       auto id = is_api_key ? s.api_keys->authenticate(cred) : s.auth->verifyAccessToken(cred);
       if (!id) {
         // A public route still answers to a caller with a bad token (login after expiry).
-        if (*perm == auth::Permission::kPublic) {
+        if (perm == auth::Permission::kPublic) {
           co_return co_await next(ctx, req);
         }
         s.metrics->auth_failures.inc({{"reason", id.status().reason()}});
         co_return errorResponse(ctx, id.status());
       }
       setPrincipal(ctx, *id);
-    } else if (*perm == auth::Permission::kValidate && s.config.allow_anonymous_validate) {
+    } else if (perm == auth::Permission::kValidate && s.config.allow_anonymous_validate) {
       ctx.organization_id = s.config.default_organization_id;
       co_return co_await next(ctx, req);
     }
     if (ctx.principal.kind == http::Principal::Kind::kAnonymous) {
-      if (*perm == auth::Permission::kPublic) {
+      if (perm == auth::Permission::kPublic) {
         co_return co_await next(ctx, req);
       }
       s.metrics->auth_failures.inc({{"reason", "missing_credentials"}});
@@ -106,13 +104,13 @@ http::Middleware authMiddleware(Services& s) {
       res.set(beasthttp::field::www_authenticate, "Bearer");
       co_return res;
     }
-    if (!allowed(ctx.principal, *perm)) {
+    if (!allowed(ctx.principal, perm)) {
       const bool key = ctx.principal.kind == http::Principal::Kind::kApiKey;
       co_return errorResponse(ctx, beasthttp::status::forbidden,
                               key ? "insufficient_scope" : "forbidden",
                               std::string(key ? "this API key lacks the permission "
                                               : "your role lacks the permission ") +
-                                  std::string(auth::toString(*perm)));
+                                  std::string(auth::toString(perm)));
     }
     co_return co_await next(ctx, req);
   };

@@ -65,157 +65,137 @@ Response noContent() {
   return res;
 }
 
-void addAuthRoutes(http::Router& router, Services& s) {
-  constexpr auto kBlocking = http::Execution::kBlocking;
+void addAuthRoutes(api::RouteHandlers& routes, Services& s) {
   // Routes that run bcrypt: a bounded lane of their own (see http/server.h).
-  constexpr auto kCredential = http::Execution::kCredential;
-  router.add(
-      beasthttp::verb::post, "/api/v1/auth/register",
-      [&s](RequestContext& ctx, const Request& req) {
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        const auto& obj = body.value.get_object();
-        if (auto err = http::rejectUnknownFields(
-                ctx, obj, {"email", "password", "organization_name", "invitation_token"})) {
-          return std::move(*err);
-        }
-        std::optional<std::string> email, password;
-        auth::Registration r;
-        if (auto e = http::readString(ctx, obj, "email", email, true)) {
-          return std::move(*e);
-        }
-        if (auto e = http::readString(ctx, obj, "password", password, true)) {
-          return std::move(*e);
-        }
-        if (auto e = http::readString(ctx, obj, "organization_name", r.organization_name, false)) {
-          return std::move(*e);
-        }
-        if (auto e = http::readString(ctx, obj, "invitation_token", r.invitation_token, false)) {
-          return std::move(*e);
-        }
-        r.email = *email;
-        r.password = *password;
-        auto tokens = s.auth->registerUser(r);
-        if (!tokens) {
-          return authError(ctx, tokens.status());
-        }
-        return tokenResponse(beasthttp::status::created, *tokens);
-      },
-      kCredential);
-  router.add(
-      beasthttp::verb::post, "/api/v1/auth/login",
-      [&s](RequestContext& ctx, const Request& req) {
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        const auto& obj = body.value.get_object();
-        if (auto err = http::rejectUnknownFields(ctx, obj, {"email", "password"})) {
-          return std::move(*err);
-        }
-        std::optional<std::string> email, password;
-        if (auto e = http::readString(ctx, obj, "email", email, true)) {
-          return std::move(*e);
-        }
-        if (auto e = http::readString(ctx, obj, "password", password, true)) {
-          return std::move(*e);
-        }
-        std::int64_t retry_after = 1;
-        auto tokens = s.auth->login(*email, *password, ctx.remote_address, &retry_after);
-        if (!tokens) {
-          s.metrics->auth_failures.inc({{"reason", tokens.status().reason()}});
-          return authError(ctx, tokens.status(), retry_after);
-        }
-        return tokenResponse(beasthttp::status::ok, *tokens);
-      },
-      kCredential);
-  router.add(
-      beasthttp::verb::post, "/api/v1/auth/refresh",
-      [&s](RequestContext& ctx, const Request& req) {
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        const auto& obj = body.value.get_object();
-        if (auto err = http::rejectUnknownFields(ctx, obj, {"refresh_token"})) {
-          return std::move(*err);
-        }
-        std::optional<std::string> token;
-        if (auto e = http::readString(ctx, obj, "refresh_token", token, true)) {
-          return std::move(*e);
-        }
-        auto tokens = s.auth->refresh(*token);
-        if (!tokens) {
-          return authError(ctx, tokens.status());
-        }
-        return tokenResponse(beasthttp::status::ok, *tokens);
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::post, "/api/v1/auth/logout",
-      [&s](RequestContext& ctx, const Request&) {
-        if (ctx.principal.external) {
-          return ssoManaged(ctx, "sign out at your identity provider");
-        }
-        if (auto st = s.auth->logout(ctx.principal.session_id); !st.isOk()) {
-          return errorResponse(ctx, st);
-        }
-        return noContent();
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::get, "/api/v1/auth/me",
-      [&s](RequestContext& ctx, const Request&) {
-        if (ctx.principal.external) {
-          return ssoMe(s, ctx);
-        }
-        auto user = s.user_repo->byId(ctx.principal.id);
-        if (!user) {
-          return errorResponse(ctx, user.status());
-        }
-        auto org = s.organizations->get(user->organization_id);
-        if (!org) {
-          return errorResponse(ctx, org.status());
-        }
-        json::object o;
-        o["user"] = tenancy::memberJson(*user);
-        o["organization"] = tenancy::toJson(*org);
-        o["role"] = user->role;
-        return http::jsonResponse(beasthttp::status::ok, o);
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::post, "/api/v1/auth/password",
-      [&s](RequestContext& ctx, const Request& req) {
-        if (ctx.principal.external) {
-          return ssoManaged(ctx, "change your password at your identity provider");
-        }
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        const auto& obj = body.value.get_object();
-        if (auto err = http::rejectUnknownFields(ctx, obj, {"current_password", "new_password"})) {
-          return std::move(*err);
-        }
-        std::optional<std::string> current, next;
-        if (auto e = http::readString(ctx, obj, "current_password", current, true)) {
-          return std::move(*e);
-        }
-        if (auto e = http::readString(ctx, obj, "new_password", next, true)) {
-          return std::move(*e);
-        }
-        auth::Identity who;
-        who.user_id = ctx.principal.id;
-        who.session_id = ctx.principal.session_id;
-        if (auto st = s.auth->changePassword(who, *current, *next); !st.isOk()) {
-          return authError(ctx, st);
-        }
-        return noContent();
-      },
-      kCredential);
+  routes.handle("register", [&s](RequestContext& ctx, const Request& req) {
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    const auto& obj = body.value.get_object();
+    if (auto err = http::rejectUnknownFields(
+            ctx, obj, {"email", "password", "organization_name", "invitation_token"})) {
+      return std::move(*err);
+    }
+    std::optional<std::string> email, password;
+    auth::Registration r;
+    if (auto e = http::readString(ctx, obj, "email", email, true)) {
+      return std::move(*e);
+    }
+    if (auto e = http::readString(ctx, obj, "password", password, true)) {
+      return std::move(*e);
+    }
+    if (auto e = http::readString(ctx, obj, "organization_name", r.organization_name, false)) {
+      return std::move(*e);
+    }
+    if (auto e = http::readString(ctx, obj, "invitation_token", r.invitation_token, false)) {
+      return std::move(*e);
+    }
+    r.email = *email;
+    r.password = *password;
+    auto tokens = s.auth->registerUser(r);
+    if (!tokens) {
+      return authError(ctx, tokens.status());
+    }
+    return tokenResponse(beasthttp::status::created, *tokens);
+  });
+  routes.handle("login", [&s](RequestContext& ctx, const Request& req) {
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    const auto& obj = body.value.get_object();
+    if (auto err = http::rejectUnknownFields(ctx, obj, {"email", "password"})) {
+      return std::move(*err);
+    }
+    std::optional<std::string> email, password;
+    if (auto e = http::readString(ctx, obj, "email", email, true)) {
+      return std::move(*e);
+    }
+    if (auto e = http::readString(ctx, obj, "password", password, true)) {
+      return std::move(*e);
+    }
+    std::int64_t retry_after = 1;
+    auto tokens = s.auth->login(*email, *password, ctx.remote_address, &retry_after);
+    if (!tokens) {
+      s.metrics->auth_failures.inc({{"reason", tokens.status().reason()}});
+      return authError(ctx, tokens.status(), retry_after);
+    }
+    return tokenResponse(beasthttp::status::ok, *tokens);
+  });
+  routes.handle("refreshTokens", [&s](RequestContext& ctx, const Request& req) {
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    const auto& obj = body.value.get_object();
+    if (auto err = http::rejectUnknownFields(ctx, obj, {"refresh_token"})) {
+      return std::move(*err);
+    }
+    std::optional<std::string> token;
+    if (auto e = http::readString(ctx, obj, "refresh_token", token, true)) {
+      return std::move(*e);
+    }
+    auto tokens = s.auth->refresh(*token);
+    if (!tokens) {
+      return authError(ctx, tokens.status());
+    }
+    return tokenResponse(beasthttp::status::ok, *tokens);
+  });
+  routes.handle("logout", [&s](RequestContext& ctx, const Request&) {
+    if (ctx.principal.external) {
+      return ssoManaged(ctx, "sign out at your identity provider");
+    }
+    if (auto st = s.auth->logout(ctx.principal.session_id); !st.isOk()) {
+      return errorResponse(ctx, st);
+    }
+    return noContent();
+  });
+  routes.handle("getMe", [&s](RequestContext& ctx, const Request&) {
+    if (ctx.principal.external) {
+      return ssoMe(s, ctx);
+    }
+    auto user = s.user_repo->byId(ctx.principal.id);
+    if (!user) {
+      return errorResponse(ctx, user.status());
+    }
+    auto org = s.organizations->get(user->organization_id);
+    if (!org) {
+      return errorResponse(ctx, org.status());
+    }
+    json::object o;
+    o["user"] = tenancy::memberJson(*user);
+    o["organization"] = tenancy::toJson(*org);
+    o["role"] = user->role;
+    return http::jsonResponse(beasthttp::status::ok, o);
+  });
+  routes.handle("changePassword", [&s](RequestContext& ctx, const Request& req) {
+    if (ctx.principal.external) {
+      return ssoManaged(ctx, "change your password at your identity provider");
+    }
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    const auto& obj = body.value.get_object();
+    if (auto err = http::rejectUnknownFields(ctx, obj, {"current_password", "new_password"})) {
+      return std::move(*err);
+    }
+    std::optional<std::string> current, next;
+    if (auto e = http::readString(ctx, obj, "current_password", current, true)) {
+      return std::move(*e);
+    }
+    if (auto e = http::readString(ctx, obj, "new_password", next, true)) {
+      return std::move(*e);
+    }
+    auth::Identity who;
+    who.user_id = ctx.principal.id;
+    who.session_id = ctx.principal.session_id;
+    if (auto st = s.auth->changePassword(who, *current, *next); !st.isOk()) {
+      return authError(ctx, st);
+    }
+    return noContent();
+  });
 }
 
 }  // namespace aisafe::app

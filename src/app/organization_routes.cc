@@ -47,179 +47,153 @@ std::string actorRole(const RequestContext& ctx) {
 
 }  // namespace
 
-void addOrganizationRoutes(http::Router& router, Services& s) {
-  constexpr auto kBlocking = http::Execution::kBlocking;
-  router.add(
-      beasthttp::verb::post, "/api/v1/organizations",
-      [&s](RequestContext& ctx, const Request& req) {
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        const auto& obj = body.value.get_object();
-        if (auto err = http::rejectUnknownFields(ctx, obj, {"name"})) {
-          return std::move(*err);
-        }
-        std::optional<std::string> name;
-        if (auto e = http::readString(ctx, obj, "name", name, true)) {
-          return std::move(*e);
-        }
-        auto org = s.organizations->create(*name, std::nullopt);
-        if (!org) {
-          return orgError(ctx, org.status());
-        }
-        return http::jsonResponse(beasthttp::status::created, tenancy::toJson(*org));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::get, "/api/v1/organizations",
-      [&s](RequestContext& ctx, const Request&) {
-        auto orgs = s.organizations->list();
-        if (!orgs) {
-          return errorResponse(ctx, orgs.status());
-        }
-        json::array data;
-        for (const auto& o : *orgs) {
-          data.push_back(tenancy::toJson(o));
-        }
-        return http::listResponse(std::move(data));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::get, "/api/v1/organizations/{id}",
-      [&s](RequestContext& ctx, const Request&) {
-        if (auto denied = checkOwnOrganization(ctx)) {
-          return std::move(*denied);
-        }
-        auto org = s.organizations->get(ctx.path_params.at("id"));
-        if (!org) {
-          return errorResponse(ctx, org.status());
-        }
-        return http::jsonResponse(beasthttp::status::ok, tenancy::toJson(*org));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::patch, "/api/v1/organizations/{id}",
-      [&s](RequestContext& ctx, const Request& req) {
-        if (auto denied = checkOwnOrganization(ctx)) {
-          return std::move(*denied);
-        }
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        auto org = s.organizations->update(ctx.path_params.at("id"), body.value.get_object());
-        if (!org) {
-          return orgError(ctx, org.status());
-        }
-        s.cache->invalidate("org_settings:" + org->id);  // other replicas' limits, at once
-        return http::jsonResponse(beasthttp::status::ok, tenancy::toJson(*org));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::get, "/api/v1/organizations/{id}/members",
-      [&s](RequestContext& ctx, const Request&) {
-        if (auto denied = checkOwnOrganization(ctx)) {
-          return std::move(*denied);
-        }
-        auto members = s.organizations->members(ctx.path_params.at("id"));
-        if (!members) {
-          return errorResponse(ctx, members.status());
-        }
-        json::array data;
-        for (const auto& u : *members) {
-          data.push_back(tenancy::memberJson(u));
-        }
-        return http::listResponse(std::move(data));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::post, "/api/v1/organizations/{id}/invitations",
-      [&s](RequestContext& ctx, const Request& req) {
-        if (auto denied = checkOwnOrganization(ctx)) {
-          return std::move(*denied);
-        }
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        const auto& obj = body.value.get_object();
-        if (auto err = http::rejectUnknownFields(ctx, obj, {"email", "role"})) {
-          return std::move(*err);
-        }
-        std::optional<std::string> email, role;
-        if (auto e = http::readString(ctx, obj, "email", email, true)) {
-          return std::move(*e);
-        }
-        if (auto e = http::readString(ctx, obj, "role", role, false)) {
-          return std::move(*e);
-        }
-        const std::string wanted = role.value_or("member");
-        if (wanted == "owner" && actorRole(ctx) != "owner") {
-          return errorResponse(ctx, beasthttp::status::forbidden, "owner_required",
-                               "only an owner can invite an owner");
-        }
-        auto inv = s.organizations->invite(
-            ctx.path_params.at("id"), *email, wanted,
-            ctx.principal.user_id.empty() ? ctx.principal.id : ctx.principal.user_id,
-            kInvitationValidityMs);
-        if (!inv) {
-          return orgError(ctx, inv.status());
-        }
-        json::object o;
-        o["id"] = inv->row.id;
-        o["email"] = inv->row.email;
-        o["role"] = inv->row.role;
-        o["invitation_token"] = inv->token;
-        o["expires_in"] = kInvitationValidityMs / 1000;
-        return http::jsonResponse(beasthttp::status::created, o);
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::patch, "/api/v1/organizations/{id}/members/{user_id}",
-      [&s](RequestContext& ctx, const Request& req) {
-        if (auto denied = checkOwnOrganization(ctx)) {
-          return std::move(*denied);
-        }
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        const auto& obj = body.value.get_object();
-        if (auto err = http::rejectUnknownFields(ctx, obj, {"role"})) {
-          return std::move(*err);
-        }
-        std::optional<std::string> role;
-        if (auto e = http::readString(ctx, obj, "role", role, true)) {
-          return std::move(*e);
-        }
-        const std::string& org = ctx.path_params.at("id");
-        const std::string& user = ctx.path_params.at("user_id");
-        if (auto st = s.organizations->changeRole(org, actorRole(ctx), user, *role); !st.isOk()) {
-          return orgError(ctx, st);
-        }
-        auto updated = s.user_repo->byId(user);
-        if (!updated) {
-          return errorResponse(ctx, updated.status());
-        }
-        return http::jsonResponse(beasthttp::status::ok, tenancy::memberJson(*updated));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::delete_, "/api/v1/organizations/{id}/members/{user_id}",
-      [&s](RequestContext& ctx, const Request&) {
-        if (auto denied = checkOwnOrganization(ctx)) {
-          return std::move(*denied);
-        }
-        const std::string& org = ctx.path_params.at("id");
-        if (auto st =
-                s.organizations->removeMember(org, actorRole(ctx), ctx.path_params.at("user_id"));
-            !st.isOk()) {
-          return orgError(ctx, st);
-        }
-        return noContent();
-      },
-      kBlocking);
+void addOrganizationRoutes(api::RouteHandlers& routes, Services& s) {
+  routes.handle("createOrganization", [&s](RequestContext& ctx, const Request& req) {
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    const auto& obj = body.value.get_object();
+    if (auto err = http::rejectUnknownFields(ctx, obj, {"name"})) {
+      return std::move(*err);
+    }
+    std::optional<std::string> name;
+    if (auto e = http::readString(ctx, obj, "name", name, true)) {
+      return std::move(*e);
+    }
+    auto org = s.organizations->create(*name, std::nullopt);
+    if (!org) {
+      return orgError(ctx, org.status());
+    }
+    return http::jsonResponse(beasthttp::status::created, tenancy::toJson(*org));
+  });
+  routes.handle("listOrganizations", [&s](RequestContext& ctx, const Request&) {
+    auto orgs = s.organizations->list();
+    if (!orgs) {
+      return errorResponse(ctx, orgs.status());
+    }
+    json::array data;
+    for (const auto& o : *orgs) {
+      data.push_back(tenancy::toJson(o));
+    }
+    return http::listResponse(std::move(data));
+  });
+  routes.handle("getOrganization", [&s](RequestContext& ctx, const Request&) {
+    if (auto denied = checkOwnOrganization(ctx)) {
+      return std::move(*denied);
+    }
+    auto org = s.organizations->get(ctx.path_params.at("id"));
+    if (!org) {
+      return errorResponse(ctx, org.status());
+    }
+    return http::jsonResponse(beasthttp::status::ok, tenancy::toJson(*org));
+  });
+  routes.handle("updateOrganization", [&s](RequestContext& ctx, const Request& req) {
+    if (auto denied = checkOwnOrganization(ctx)) {
+      return std::move(*denied);
+    }
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    auto org = s.organizations->update(ctx.path_params.at("id"), body.value.get_object());
+    if (!org) {
+      return orgError(ctx, org.status());
+    }
+    s.cache->invalidate("org_settings:" + org->id);  // other replicas' limits, at once
+    return http::jsonResponse(beasthttp::status::ok, tenancy::toJson(*org));
+  });
+  routes.handle("listMembers", [&s](RequestContext& ctx, const Request&) {
+    if (auto denied = checkOwnOrganization(ctx)) {
+      return std::move(*denied);
+    }
+    auto members = s.organizations->members(ctx.path_params.at("id"));
+    if (!members) {
+      return errorResponse(ctx, members.status());
+    }
+    json::array data;
+    for (const auto& u : *members) {
+      data.push_back(tenancy::memberJson(u));
+    }
+    return http::listResponse(std::move(data));
+  });
+  routes.handle("createInvitation", [&s](RequestContext& ctx, const Request& req) {
+    if (auto denied = checkOwnOrganization(ctx)) {
+      return std::move(*denied);
+    }
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    const auto& obj = body.value.get_object();
+    if (auto err = http::rejectUnknownFields(ctx, obj, {"email", "role"})) {
+      return std::move(*err);
+    }
+    std::optional<std::string> email, role;
+    if (auto e = http::readString(ctx, obj, "email", email, true)) {
+      return std::move(*e);
+    }
+    if (auto e = http::readString(ctx, obj, "role", role, false)) {
+      return std::move(*e);
+    }
+    const std::string wanted = role.value_or("member");
+    if (wanted == "owner" && actorRole(ctx) != "owner") {
+      return errorResponse(ctx, beasthttp::status::forbidden, "owner_required",
+                           "only an owner can invite an owner");
+    }
+    auto inv = s.organizations->invite(
+        ctx.path_params.at("id"), *email, wanted,
+        ctx.principal.user_id.empty() ? ctx.principal.id : ctx.principal.user_id,
+        kInvitationValidityMs);
+    if (!inv) {
+      return orgError(ctx, inv.status());
+    }
+    json::object o;
+    o["id"] = inv->row.id;
+    o["email"] = inv->row.email;
+    o["role"] = inv->row.role;
+    o["invitation_token"] = inv->token;
+    o["expires_in"] = kInvitationValidityMs / 1000;
+    return http::jsonResponse(beasthttp::status::created, o);
+  });
+  routes.handle("updateMember", [&s](RequestContext& ctx, const Request& req) {
+    if (auto denied = checkOwnOrganization(ctx)) {
+      return std::move(*denied);
+    }
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    const auto& obj = body.value.get_object();
+    if (auto err = http::rejectUnknownFields(ctx, obj, {"role"})) {
+      return std::move(*err);
+    }
+    std::optional<std::string> role;
+    if (auto e = http::readString(ctx, obj, "role", role, true)) {
+      return std::move(*e);
+    }
+    const std::string& org = ctx.path_params.at("id");
+    const std::string& user = ctx.path_params.at("user_id");
+    if (auto st = s.organizations->changeRole(org, actorRole(ctx), user, *role); !st.isOk()) {
+      return orgError(ctx, st);
+    }
+    auto updated = s.user_repo->byId(user);
+    if (!updated) {
+      return errorResponse(ctx, updated.status());
+    }
+    return http::jsonResponse(beasthttp::status::ok, tenancy::memberJson(*updated));
+  });
+  routes.handle("removeMember", [&s](RequestContext& ctx, const Request&) {
+    if (auto denied = checkOwnOrganization(ctx)) {
+      return std::move(*denied);
+    }
+    const std::string& org = ctx.path_params.at("id");
+    if (auto st = s.organizations->removeMember(org, actorRole(ctx), ctx.path_params.at("user_id"));
+        !st.isOk()) {
+      return orgError(ctx, st);
+    }
+    return noContent();
+  });
 }
 
 }  // namespace aisafe::app

@@ -27,87 +27,68 @@ const std::string& pathId(const RequestContext& ctx) { return ctx.path_params.at
 
 }  // namespace
 
-void addPolicyRoutes(http::Router& router, Services& s) {
-  constexpr auto kBlocking = http::Execution::kBlocking;
-  router.add(
-      beasthttp::verb::post, "/api/v1/policies",
-      [&s](RequestContext& ctx, const Request& req) {
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        auto created = s.policies->create(ctx.organization_id, body.value);
-        if (!created) {
-          return policyError(ctx, created.status());
-        }
-        return http::jsonResponse(beasthttp::status::created, policy::toJson(*created));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::get, "/api/v1/policies",
-      [&s](RequestContext& ctx, const Request&) {
-        auto all = s.policies->list(ctx.organization_id);
-        if (!all) {
-          return errorResponse(ctx, all.status());
-        }
-        json::array data;
-        for (const auto& p : *all) {
-          data.push_back(policy::toJson(p));
-        }
-        return http::listResponse(std::move(data));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::get, "/api/v1/policies/{id}",
-      [&s](RequestContext& ctx, const Request&) {
-        auto p = s.policies->get(ctx.organization_id, pathId(ctx));
-        if (!p) {
-          return errorResponse(ctx, p.status());
-        }
-        return http::jsonResponse(beasthttp::status::ok, policy::toJson(*p));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::put, "/api/v1/policies/{id}",
-      [&s](RequestContext& ctx, const Request& req) {
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        auto updated = s.policies->update(ctx.organization_id, pathId(ctx), body.value);
-        if (!updated) {
-          return policyError(ctx, updated.status());
-        }
-        return http::jsonResponse(beasthttp::status::ok, policy::toJson(*updated));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::delete_, "/api/v1/policies/{id}",
-      [&s](RequestContext& ctx, const Request&) {
-        if (auto st = s.policies->remove(ctx.organization_id, pathId(ctx)); !st.isOk()) {
-          return errorResponse(ctx, st);
-        }
-        return noContent();
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::get, "/api/v1/policies/{id}/versions",
-      [&s](RequestContext& ctx, const Request&) {
-        auto versions = s.policies->versions(ctx.organization_id, pathId(ctx));
-        if (!versions) {
-          return errorResponse(ctx, versions.status());
-        }
-        json::array data;
-        for (const auto& v : *versions) {
-          json::object o;
-          o["version"] = v.version;
-          o["created_at"] = clock::toRfc3339(v.created_at);
-          o["policy"] = policy::toJson(v.spec);
-          data.push_back(std::move(o));
-        }
-        return http::listResponse(std::move(data));
-      },
-      kBlocking);
+void addPolicyRoutes(api::RouteHandlers& routes, Services& s) {
+  routes.handle("createPolicy", [&s](RequestContext& ctx, const Request& req) {
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    auto created = s.policies->create(ctx.organization_id, body.value);
+    if (!created) {
+      return policyError(ctx, created.status());
+    }
+    return http::jsonResponse(beasthttp::status::created, policy::toJson(*created));
+  });
+  routes.handle("listPolicies", [&s](RequestContext& ctx, const Request&) {
+    auto all = s.policies->list(ctx.organization_id);
+    if (!all) {
+      return errorResponse(ctx, all.status());
+    }
+    json::array data;
+    for (const auto& p : *all) {
+      data.push_back(policy::toJson(p));
+    }
+    return http::listResponse(std::move(data));
+  });
+  routes.handle("getPolicy", [&s](RequestContext& ctx, const Request&) {
+    auto p = s.policies->get(ctx.organization_id, pathId(ctx));
+    if (!p) {
+      return errorResponse(ctx, p.status());
+    }
+    return http::jsonResponse(beasthttp::status::ok, policy::toJson(*p));
+  });
+  routes.handle("replacePolicy", [&s](RequestContext& ctx, const Request& req) {
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    auto updated = s.policies->update(ctx.organization_id, pathId(ctx), body.value);
+    if (!updated) {
+      return policyError(ctx, updated.status());
+    }
+    return http::jsonResponse(beasthttp::status::ok, policy::toJson(*updated));
+  });
+  routes.handle("deletePolicy", [&s](RequestContext& ctx, const Request&) {
+    if (auto st = s.policies->remove(ctx.organization_id, pathId(ctx)); !st.isOk()) {
+      return errorResponse(ctx, st);
+    }
+    return noContent();
+  });
+  routes.handle("listPolicyVersions", [&s](RequestContext& ctx, const Request&) {
+    auto versions = s.policies->versions(ctx.organization_id, pathId(ctx));
+    if (!versions) {
+      return errorResponse(ctx, versions.status());
+    }
+    json::array data;
+    for (const auto& v : *versions) {
+      json::object o;
+      o["version"] = v.version;
+      o["created_at"] = clock::toRfc3339(v.created_at);
+      o["policy"] = policy::toJson(v.spec);
+      data.push_back(std::move(o));
+    }
+    return http::listResponse(std::move(data));
+  });
 }
 
 }  // namespace aisafe::app

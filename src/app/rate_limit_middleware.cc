@@ -7,6 +7,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "api/route_spec.h"
 #include "app/routes.h"
 #include "core/clock.h"
 #include "core/utf8.h"
@@ -24,10 +25,6 @@ struct AppliedLimit {
   const char* what;  // for people
   resilience::RateLimitResult result;
 };
-
-bool isValidationRoute(const std::string& route) {
-  return route == "/api/v1/validate" || route == "/api/v1/validate/response";
-}
 
 std::int64_t ceilSeconds(std::int64_t ms) { return std::max<std::int64_t>(0, (ms + 999) / 1000); }
 
@@ -57,9 +54,11 @@ const AppliedLimit* tightest(const std::vector<AppliedLimit>& applied) {
 http::Middleware rateLimitMiddleware(Services& s) {
   return [&s](http::RequestContext& ctx, const http::Request& req,
               const http::Next& next) -> http::awaitable<http::Response> {
-    // Platform operations (/api/v1/admin/..., platform admins only) stay reachable when the
-    // operator's organization is at its limit: an incident is when they are needed most.
-    if (ctx.organization_id.empty() || ctx.route.rfind("/api/v1/admin/", 0) == 0) {
+    // Platform operations (/api/v1/admin/..., platform admins only) are exempt: they stay
+    // reachable when the operator's organization is at its limit, when they are needed most.
+    const api::RouteSpec* spec = api::routeSpecOf(ctx);
+    if (ctx.organization_id.empty() || spec == nullptr ||
+        spec->rate_limit == api::RateLimitCharge::kExempt) {
       co_return co_await next(ctx, req);
     }
     const Config& config = s.config;
@@ -90,7 +89,7 @@ http::Middleware rateLimitMiddleware(Services& s) {
     add("organization_requests_per_minute", "organization requests per minute",
         "rpm:org:" + ctx.organization_id,
         settings.rate_limit_per_minute.value_or(config.rate_limit_per_minute), 1);
-    if (isValidationRoute(ctx.route)) {
+    if (spec->rate_limit == api::RateLimitCharge::kRequestAndCharacters) {
       add("organization_characters_per_minute", "organization characters per minute",
           "cpm:org:" + ctx.organization_id,
           settings.characters_per_minute.value_or(config.characters_per_minute),

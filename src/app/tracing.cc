@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "api/route_spec.h"
 #include "http/outbound_client.h"
 #include "telemetry/logging.h"
 
@@ -19,10 +20,6 @@ std::string_view headerValue(const http::Request& req, std::string_view name) {
     return {};
   }
   return {it->value().data(), it->value().size()};
-}
-
-bool routeMatched(const std::string& route) {
-  return !route.empty() && route != "unmatched" && route != "method_not_allowed";
 }
 
 }  // namespace
@@ -84,7 +81,7 @@ http::Middleware tracingMiddleware(Services& s) {
     if (auto incoming = telemetry::parseTraceparent(headerValue(req, "traceparent"))) {
       parent = *incoming;
     }
-    const bool matched = routeMatched(ctx.route);
+    const bool matched = api::routeSpecOf(ctx) != nullptr;
     std::string name(req.method_string());
     if (matched) {
       name += " " + ctx.route;  // the pattern: bounded, and never carries ids

@@ -96,9 +96,10 @@ std::optional<Response> readValidateBody(RequestContext& ctx, const json::object
       m != nullptr && !m->is_object() && !m->is_null()) {
     return wrongType(ctx, "metadata", "an object");
   }
-  out.texts.push_back({.text = std::string_view(text->get_string().data(), text->get_string().size()),
-                       .surface = surface,
-                       .field = text_field});
+  out.texts.push_back(
+      {.text = std::string_view(text->get_string().data(), text->get_string().size()),
+       .surface = surface,
+       .field = text_field});
   return std::nullopt;
 }
 
@@ -134,9 +135,9 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
   ctx.decision = verdict.decision;
   // The verdict rendered as it is, this request's fields added to the text: copying the verdict's
   // tree to add two fields cost more than rendering it.
-  co_return http::jsonTextResponse(
-      beasthttp::status::ok, http::withRequestFields(http::serializeJson(verdict.body),
-                                                     ctx.request_id, result->latency_us));
+  co_return http::jsonTextResponse(beasthttp::status::ok,
+                                   http::withRequestFields(http::serializeJson(verdict.body),
+                                                           ctx.request_id, result->latency_us));
 }
 
 json::object recordJson(const storage::ValidationRecord& r) {
@@ -271,21 +272,18 @@ Response issueCanary(Services& s, RequestContext& ctx, const Request& req) {
 
 }  // namespace
 
-void addValidationRoutes(http::Router& router, Services& s) {
-  router.addAsync(beasthttp::verb::post, "/api/v1/validate",
-                  [&s](RequestContext& ctx, const Request& req) {
-                    return validate(s, ctx, req, "prompt", detect::Surface::kInput);
-                  });
-  router.addAsync(beasthttp::verb::post, "/api/v1/validate/response",
-                  [&s](RequestContext& ctx, const Request& req) {
-                    return validate(s, ctx, req, "response", detect::Surface::kOutput);
-                  });
-  router.add(beasthttp::verb::post, "/api/v1/canary",
-             [&s](RequestContext& ctx, const Request& req) { return issueCanary(s, ctx, req); });
-  router.add(
-      beasthttp::verb::get, "/api/v1/validations",
-      [&s](RequestContext& ctx, const Request& req) { return listValidations(s, ctx, req); },
-      http::Execution::kBlocking);
+void addValidationRoutes(api::RouteHandlers& routes, Services& s) {
+  routes.handleAsync("validatePrompt", [&s](RequestContext& ctx, const Request& req) {
+    return validate(s, ctx, req, "prompt", detect::Surface::kInput);
+  });
+  routes.handleAsync("validateResponse", [&s](RequestContext& ctx, const Request& req) {
+    return validate(s, ctx, req, "response", detect::Surface::kOutput);
+  });
+  routes.handle("issueCanary",
+                [&s](RequestContext& ctx, const Request& req) { return issueCanary(s, ctx, req); });
+  routes.handle("listValidations", [&s](RequestContext& ctx, const Request& req) {
+    return listValidations(s, ctx, req);
+  });
 }
 
 }  // namespace aisafe::app

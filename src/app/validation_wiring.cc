@@ -28,14 +28,14 @@ void createValidationService(Services& s) {
   // Every decision is reported to each of these, in this order.
   std::vector<std::unique_ptr<validation::DecisionSink>> sinks;
   sinks.push_back(std::make_unique<validation::TraceSink>());
-  sinks.push_back(std::make_unique<validation::MetricsSink>(s.metrics->validations,
-                                                            s.metrics->detector_hits));
+  sinks.push_back(
+      std::make_unique<validation::MetricsSink>(s.metrics->validations, s.metrics->detector_hits));
   sinks.push_back(
       std::make_unique<validation::WebhookSink>(*s.webhook_endpoints, *s.webhook_events));
   sinks.push_back(std::make_unique<validation::AuditSink>(*s.audit));
 
-  s.validation = std::make_unique<validation::ValidationService>(deps, std::move(settings),
-                                                                 std::move(sinks));
+  s.validation =
+      std::make_unique<validation::ValidationService>(deps, std::move(settings), std::move(sinks));
 }
 
 }  // namespace aisafe::app

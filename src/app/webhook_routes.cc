@@ -69,156 +69,126 @@ json::object deliveryJson(const storage::DeliveryRow& d,
 
 }  // namespace
 
-void addWebhookRoutes(http::Router& router, Services& s) {
-  constexpr auto kBlocking = http::Execution::kBlocking;
-  router.add(
-      beasthttp::verb::get, "/api/v1/webhooks/{id}/deliveries",
-      [&s](RequestContext& ctx, const Request&) {
-        auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
-        if (!row) {
-          return webhookError(ctx, row.status());
-        }
-        auto deliveries = s.webhook_deliveries->listForEndpoint(ctx.organization_id, row->id, 50);
-        if (!deliveries) {
-          return errorResponse(ctx, deliveries.status());
-        }
-        json::array data;
-        for (const auto& d : *deliveries) {
-          auto attempts = s.webhook_deliveries->attempts(d.id);
-          if (!attempts) {
-            return errorResponse(ctx, attempts.status());
-          }
-          data.push_back(deliveryJson(d, *attempts));
-        }
-        return http::listResponse(std::move(data));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::post, "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry",
-      [&s](RequestContext& ctx, const Request&) {
-        auto st = s.webhook_deliveries->retry(ctx.organization_id, pathId(ctx),
-                                              ctx.path_params.at("delivery_id"), clock::nowMs());
-        if (!st.isOk()) {
-          return errorResponse(ctx, beasthttp::status::not_found, "delivery_not_found",
-                               st.message());
-        }
-        return http::jsonResponse(beasthttp::status::accepted, json::object{{"status", "pending"}});
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::post, "/api/v1/webhooks",
-      [&s](RequestContext& ctx, const Request& req) {
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        auto created = s.webhook_endpoints->create(ctx.organization_id, body.value.get_object(),
-                                                   ctx.principal.id);
-        if (!created) {
-          return webhookError(ctx, created.status());
-        }
-        s.cache->invalidate("webhooks:" + ctx.organization_id);
-        return http::jsonResponse(beasthttp::status::created, withSecret(*created));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::get, "/api/v1/webhooks",
-      [&s](RequestContext& ctx, const Request&) {
-        auto rows = s.webhook_endpoints->list(ctx.organization_id);
-        if (!rows) {
-          return webhookError(ctx, rows.status());
-        }
-        json::array data;
-        for (const auto& r : *rows) {
-          data.push_back(webhooks::toJson(r));
-        }
-        return http::listResponse(std::move(data));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::get, "/api/v1/webhooks/{id}",
-      [&s](RequestContext& ctx, const Request&) {
-        auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
-        if (!row) {
-          return webhookError(ctx, row.status());
-        }
-        return http::jsonResponse(beasthttp::status::ok, webhooks::toJson(*row));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::patch, "/api/v1/webhooks/{id}",
-      [&s](RequestContext& ctx, const Request& req) {
-        auto body = http::parseJsonObject(ctx, req);
-        if (body.error) {
-          return std::move(*body.error);
-        }
-        auto row =
-            s.webhook_endpoints->update(ctx.organization_id, pathId(ctx), body.value.get_object());
-        if (!row) {
-          return webhookError(ctx, row.status());
-        }
-        s.cache->invalidate("webhooks:" + ctx.organization_id);
-        return http::jsonResponse(beasthttp::status::ok, webhooks::toJson(*row));
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::delete_, "/api/v1/webhooks/{id}",
-      [&s](RequestContext& ctx, const Request&) {
-        if (auto st = s.webhook_endpoints->remove(ctx.organization_id, pathId(ctx)); !st.isOk()) {
-          return webhookError(ctx, st);
-        }
-        s.cache->invalidate("webhooks:" + ctx.organization_id);
-        return noContent();
-      },
-      kBlocking);
+void addWebhookRoutes(api::RouteHandlers& routes, Services& s) {
+  routes.handle("listWebhookDeliveries", [&s](RequestContext& ctx, const Request&) {
+    auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
+    if (!row) {
+      return webhookError(ctx, row.status());
+    }
+    auto deliveries = s.webhook_deliveries->listForEndpoint(ctx.organization_id, row->id, 50);
+    if (!deliveries) {
+      return errorResponse(ctx, deliveries.status());
+    }
+    json::array data;
+    for (const auto& d : *deliveries) {
+      auto attempts = s.webhook_deliveries->attempts(d.id);
+      if (!attempts) {
+        return errorResponse(ctx, attempts.status());
+      }
+      data.push_back(deliveryJson(d, *attempts));
+    }
+    return http::listResponse(std::move(data));
+  });
+  routes.handle("retryWebhookDelivery", [&s](RequestContext& ctx, const Request&) {
+    auto st = s.webhook_deliveries->retry(ctx.organization_id, pathId(ctx),
+                                          ctx.path_params.at("delivery_id"), clock::nowMs());
+    if (!st.isOk()) {
+      return errorResponse(ctx, beasthttp::status::not_found, "delivery_not_found", st.message());
+    }
+    return http::jsonResponse(beasthttp::status::accepted, json::object{{"status", "pending"}});
+  });
+  routes.handle("createWebhook", [&s](RequestContext& ctx, const Request& req) {
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    auto created =
+        s.webhook_endpoints->create(ctx.organization_id, body.value.get_object(), ctx.principal.id);
+    if (!created) {
+      return webhookError(ctx, created.status());
+    }
+    s.cache->invalidate("webhooks:" + ctx.organization_id);
+    return http::jsonResponse(beasthttp::status::created, withSecret(*created));
+  });
+  routes.handle("listWebhooks", [&s](RequestContext& ctx, const Request&) {
+    auto rows = s.webhook_endpoints->list(ctx.organization_id);
+    if (!rows) {
+      return webhookError(ctx, rows.status());
+    }
+    json::array data;
+    for (const auto& r : *rows) {
+      data.push_back(webhooks::toJson(r));
+    }
+    return http::listResponse(std::move(data));
+  });
+  routes.handle("getWebhook", [&s](RequestContext& ctx, const Request&) {
+    auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
+    if (!row) {
+      return webhookError(ctx, row.status());
+    }
+    return http::jsonResponse(beasthttp::status::ok, webhooks::toJson(*row));
+  });
+  routes.handle("updateWebhook", [&s](RequestContext& ctx, const Request& req) {
+    auto body = http::parseJsonObject(ctx, req);
+    if (body.error) {
+      return std::move(*body.error);
+    }
+    auto row =
+        s.webhook_endpoints->update(ctx.organization_id, pathId(ctx), body.value.get_object());
+    if (!row) {
+      return webhookError(ctx, row.status());
+    }
+    s.cache->invalidate("webhooks:" + ctx.organization_id);
+    return http::jsonResponse(beasthttp::status::ok, webhooks::toJson(*row));
+  });
+  routes.handle("deleteWebhook", [&s](RequestContext& ctx, const Request&) {
+    if (auto st = s.webhook_endpoints->remove(ctx.organization_id, pathId(ctx)); !st.isOk()) {
+      return webhookError(ctx, st);
+    }
+    s.cache->invalidate("webhooks:" + ctx.organization_id);
+    return noContent();
+  });
   // A signed "webhook.test" event, sent now (not queued), through the endpoint's breaker and the
   // address policy; the answer says what the receiver did. Disabled endpoints are tested too:
   // that is how an owner checks a fix before enabling again.
-  router.add(
-      beasthttp::verb::post, "/api/v1/webhooks/{id}/test",
-      [&s](RequestContext& ctx, const Request&) {
-        auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
-        if (!row) {
-          return webhookError(ctx, row.status());
-        }
-        const std::int64_t now_ms = clock::nowMs();
-        auto secrets = s.webhook_endpoints->signingSecrets(*row, now_ms);
-        if (!secrets) {
-          return errorResponse(ctx, beasthttp::status::conflict, "secret_unreadable",
-                               "the signing secret cannot be read (was SECRET_KEY changed?); "
-                               "rotate it");
-        }
-        const auto event =
-            webhooks::makeEvent("webhook.test", row->organization_id,
-                                json::object{{"endpoint_id", row->id},
-                                             {"organization_id", row->organization_id},
-                                             {"message", "a test delivery from aisafe"}},
-                                now_ms);
-        const std::string& msg_id = event.id;
-        const auto result = webhooks::send(row->url, *secrets, msg_id, now_ms / 1000, event.payload,
-                                           sendOptions(s), s.breakers->get("webhook:" + row->id));
-        return http::jsonResponse(
-            beasthttp::status::ok,
-            json::object{
-                {"delivered", result.delivered},
-                {"webhook_id", msg_id},
-                {"status_code",
-                 result.status_code == 0 ? json::value(nullptr) : json::value(result.status_code)},
-                {"latency_ms", result.latency_ms},
-                {"error", result.error.empty() ? json::value(nullptr) : json::value(result.error)},
-                {"response_excerpt", result.excerpt}});
-      },
-      kBlocking);
-  router.add(
-      beasthttp::verb::post, "/api/v1/webhooks/{id}/rotate-secret",
-      [&s](RequestContext& ctx, const Request&) {
-        auto rotated = s.webhook_endpoints->rotateSecret(ctx.organization_id, pathId(ctx));
-        if (!rotated) {
-          return webhookError(ctx, rotated.status());
-        }
-        return http::jsonResponse(beasthttp::status::ok, withSecret(*rotated));
-      },
-      kBlocking);
+  routes.handle("testWebhook", [&s](RequestContext& ctx, const Request&) {
+    auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
+    if (!row) {
+      return webhookError(ctx, row.status());
+    }
+    const std::int64_t now_ms = clock::nowMs();
+    auto secrets = s.webhook_endpoints->signingSecrets(*row, now_ms);
+    if (!secrets) {
+      return errorResponse(ctx, beasthttp::status::conflict, "secret_unreadable",
+                           "the signing secret cannot be read (was SECRET_KEY changed?); "
+                           "rotate it");
+    }
+    const auto event = webhooks::makeEvent("webhook.test", row->organization_id,
+                                           json::object{{"endpoint_id", row->id},
+                                                        {"organization_id", row->organization_id},
+                                                        {"message", "a test delivery from aisafe"}},
+                                           now_ms);
+    const std::string& msg_id = event.id;
+    const auto result = webhooks::send(row->url, *secrets, msg_id, now_ms / 1000, event.payload,
+                                       sendOptions(s), s.breakers->get("webhook:" + row->id));
+    return http::jsonResponse(
+        beasthttp::status::ok,
+        json::object{
+            {"delivered", result.delivered},
+            {"webhook_id", msg_id},
+            {"status_code",
+             result.status_code == 0 ? json::value(nullptr) : json::value(result.status_code)},
+            {"latency_ms", result.latency_ms},
+            {"error", result.error.empty() ? json::value(nullptr) : json::value(result.error)},
+            {"response_excerpt", result.excerpt}});
+  });
+  routes.handle("rotateWebhookSecret", [&s](RequestContext& ctx, const Request&) {
+    auto rotated = s.webhook_endpoints->rotateSecret(ctx.organization_id, pathId(ctx));
+    if (!rotated) {
+      return webhookError(ctx, rotated.status());
+    }
+    return http::jsonResponse(beasthttp::status::ok, withSecret(*rotated));
+  });
 }
 
 }  // namespace aisafe::app

@@ -1,9 +1,8 @@
-// Role-based access: what each role and each API-key scope may do, and which permission every
-// route needs. This is the one table of the permission matrix (docs/rbac.md explains it); the
-// authorization middleware in src/app enforces it, and a test walks every route and role.
+// Role-based access: what each role and each API-key scope may do. Which permission each route
+// needs is in its spec (api/route_spec.h); docs/rbac.md explains the matrix, the authorization
+// middleware in src/app enforces it, and a test walks every route and role.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,16 +43,5 @@ bool roleAllows(std::string_view role, Permission p);
 bool scopesAllow(const std::vector<std::string>& scopes, Permission p);
 // May a user with `role` give a key `scope`? (nobody hands out more than they hold)
 bool roleMayGrantScope(std::string_view role, std::string_view scope);
-
-// The permission a route needs; nullopt for a route missing from the table (the middleware
-// refuses it, and the route-matrix test fails, so a new route cannot ship without a rule).
-std::optional<Permission> routePermission(std::string_view method, std::string_view pattern);
-
-struct RouteRule {
-  std::string_view method;
-  std::string_view pattern;
-  Permission permission;
-};
-const std::vector<RouteRule>& routeRules();
 
 }  // namespace aisafe::auth

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -32,6 +33,9 @@ struct Principal {
   std::optional<std::int64_t> rate_limit_per_minute;  // API keys with a limit of their own
 };
 
+// A route's tag when the application gave it none, and a request's when no route matched.
+constexpr std::size_t kNoRouteTag = static_cast<std::size_t>(-1);
+
 struct RequestContext {
   std::string request_id;
   std::string organization_id;  // set by authentication; empty for anonymous callers
@@ -39,6 +43,7 @@ struct RequestContext {
   std::string remote_address;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string route;                               // matched pattern, e.g. "/api/v1/policies/{id}"
+  std::size_t route_tag = kNoRouteTag;             // the matched route's tag (router.h)
   std::map<std::string, std::string> path_params;  // from the pattern's {names}
   std::string decision;                            // set by validation handlers
   // Set by the server: runs `work` (which may block on a remote service) on the outbound lane

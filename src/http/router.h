@@ -39,6 +39,9 @@ struct Route {
   AsyncHandler async_handler;  // runs on the I/O thread (kInline only)
   Execution execution = Execution::kInline;
   std::vector<std::string> segments;  // of `pattern`, split once when the route is added
+  // What the application attached to the route (src/api: the index of its spec); copied to
+  // RequestContext::route_tag when the route matches.
+  std::size_t tag = kNoRouteTag;
 };
 
 struct RouteMatch {
@@ -51,8 +54,9 @@ struct RouteMatch {
 class Router {
  public:
   void add(boost::beast::http::verb method, std::string pattern, Handler handler,
-           Execution execution = Execution::kInline);
-  void addAsync(boost::beast::http::verb method, std::string pattern, AsyncHandler handler);
+           Execution execution = Execution::kInline, std::size_t tag = kNoRouteTag);
+  void addAsync(boost::beast::http::verb method, std::string pattern, AsyncHandler handler,
+                std::size_t tag = kNoRouteTag);
   // `path` without the query string.
   RouteMatch match(boost::beast::http::verb method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }

@@ -194,6 +194,7 @@ struct Server::Impl {
     Next last;
     if (m.route != nullptr) {
       ctx.route = m.route->pattern;
+      ctx.route_tag = m.route->tag;
       ctx.path_params = std::move(m.params);
       last = m.route->async_handler ? Next(m.route->async_handler) : lastStep(m.route->handler);
     } else if (m.status == Status::method_not_allowed) {

@@ -53,8 +53,8 @@ void reportStages(const ValidationDependencies& deps, const ValidationSettings& 
   std::string stages;
   for (const auto& stage : threadScratch().stage_times) {
     if (deps.detector_seconds != nullptr) {
-      deps.detector_seconds->observeRendered(
-          std::chrono::duration<double>(stage.elapsed).count(), stageLabels(stage.stage));
+      deps.detector_seconds->observeRendered(std::chrono::duration<double>(stage.elapsed).count(),
+                                             stageLabels(stage.stage));
     }
     if (!scan_span.recording()) {
       continue;
@@ -169,8 +169,8 @@ boost::asio::awaitable<Result<TextVerdict>> ValidationService::validateText(
   std::string cache_key;
   cache::GetOptions cache_options;
   cache_options.use_l2 = input.text.size() >= settings_.cache_l2_min_bytes;
-  const bool cacheable = deps_.cache != nullptr && settings_.cache &&
-                         input.text.size() >= settings_.cache_min_bytes;
+  const bool cacheable =
+      deps_.cache != nullptr && settings_.cache && input.text.size() >= settings_.cache_min_bytes;
   if (cacheable) {
     cache_key = cacheKey(request, pol, input, out.text_sha256);
     telemetry::Span lookup = trace.child("cache.lookup");
@@ -227,18 +227,18 @@ boost::asio::awaitable<Result<TextVerdict>> ValidationService::validateText(
   decide_span.setString("aisafe.decision", policy::decisionName(decision.action));
   decide_span.end();
   if (deps_.scan_seconds != nullptr) {
-    deps_.scan_seconds->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                              scan_start - remote_time)
-                                    .count());
+    deps_.scan_seconds->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - scan_start - remote_time)
+            .count());
   }
 
   // On the request's memory: the body is rendered and dropped with the request (a cached
   // verdict is stored as text).
   Verdict& fresh = out.verdict;
-  fresh.body = policy::decisionJson(
-      decision, pol, input.field,
-      request.memory != nullptr ? boost::json::storage_ptr(request.memory)
-                                : boost::json::storage_ptr());
+  fresh.body =
+      policy::decisionJson(decision, pol, input.field,
+                           request.memory != nullptr ? boost::json::storage_ptr(request.memory)
+                                                     : boost::json::storage_ptr());
   if (!remote.degraded.empty()) {
     boost::json::array degraded;
     for (const auto& name : remote.degraded) {

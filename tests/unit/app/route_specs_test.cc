@@ -1,42 +1,74 @@
-// Every route the server registers has exactly one rule in the permission table, and the table
-// names no route that does not exist: a new route cannot ship without a decision on who may
-// call it.
+// The routes are data (api/route_spec.h): every spec has exactly one handler and every handler
+// a spec, ids and (method, pattern) pairs are unique, and the router built from them serves each
+// spec under its tag, so the middlewares read the right permission and charge.
 #include <set>
 
 #include <gtest/gtest.h>
 
+#include "api/route_spec.h"
 #include "app/routes.h"
 #include "auth/permissions.h"
 
 namespace aisafe {
 namespace {
 
-http::Router allRoutes(app::Services& s) {
-  http::Router router;
-  app::addOpsRoutes(router, s);
-  app::addValidationRoutes(router, s);
-  app::addPolicyRoutes(router, s);
-  app::addAuthRoutes(router, s);
-  app::addApiKeyRoutes(router, s);
-  app::addOrganizationRoutes(router, s);
-  app::addWebhookRoutes(router, s);
-  return router;
+TEST(RouteSpecsTest, EverySpecHasAHandlerAndEveryHandlerASpec) {
+  app::Services services;  // handlers are registered, never called
+  auto router = app::allRouteHandlers(services).build();
+  ASSERT_TRUE(router.isOk()) << router.status().message();
+  const auto specs = api::routeSpecs();
+  ASSERT_EQ(router->routes().size(), specs.size());
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const auto& route = router->routes()[i];
+    EXPECT_EQ(route.tag, i);
+    EXPECT_EQ(route.pattern, specs[i].pattern);
+    EXPECT_EQ(route.method, specs[i].method);
+    EXPECT_EQ(route.execution, specs[i].execution) << specs[i].id;
+  }
 }
 
-TEST(RoutePermissionsTest, EveryRouteHasARuleAndEveryRuleARoute) {
-  app::Services services;  // handlers are registered, never called
-  http::Router router = allRoutes(services);
-  std::set<std::pair<std::string, std::string>> registered;
-  for (const auto& r : router.routes()) {
-    const std::string method(boost::beast::http::to_string(r.method));
-    registered.emplace(method, r.pattern);
-    EXPECT_TRUE(auth::routePermission(method, r.pattern).has_value())
-        << method << " " << r.pattern << " has no rule in auth/permissions.cc";
+TEST(RouteSpecsTest, IdsAndRoutesAreUnique) {
+  std::set<std::string_view> ids;
+  std::set<std::pair<std::string, std::string_view>> routes;
+  for (const auto& spec : api::routeSpecs()) {
+    EXPECT_TRUE(ids.insert(spec.id).second) << spec.id << " twice";
+    EXPECT_TRUE(
+        routes.emplace(std::string(boost::beast::http::to_string(spec.method)), spec.pattern)
+            .second)
+        << spec.pattern << " twice";
+    EXPECT_FALSE(spec.summary.empty()) << spec.id;
   }
-  for (const auto& rule : auth::routeRules()) {
-    EXPECT_TRUE(registered.count({std::string(rule.method), std::string(rule.pattern)}))
-        << rule.method << " " << rule.pattern << " is in the table but not served";
-  }
+}
+
+TEST(RouteSpecsTest, AMatchedRequestFindsItsSpecAndAnUnmatchedOneNone) {
+  app::Services services;
+  auto router = app::allRouteHandlers(services).build();
+  ASSERT_TRUE(router.isOk());
+  const auto m = router->match(boost::beast::http::verb::post, "/api/v1/validate");
+  ASSERT_NE(m.route, nullptr);
+  http::RequestContext ctx;
+  ctx.route_tag = m.route->tag;
+  const api::RouteSpec* spec = api::routeSpecOf(ctx);
+  ASSERT_NE(spec, nullptr);
+  EXPECT_EQ(spec->id, "validatePrompt");
+  EXPECT_EQ(spec->permission, auth::Permission::kValidate);
+  EXPECT_EQ(spec->rate_limit, api::RateLimitCharge::kRequestAndCharacters);
+  EXPECT_EQ(api::routeSpecOf(http::RequestContext{}), nullptr);
+  EXPECT_EQ(api::findRouteSpec("listCircuitBreakers")->rate_limit, api::RateLimitCharge::kExempt);
+}
+
+TEST(RouteSpecsTest, AMissingOrUnknownHandlerStopsTheStart) {
+  api::RouteHandlers handlers;
+  handlers.handle("health",
+                  [](http::RequestContext&, const http::Request&) { return http::Response{}; });
+  auto missing = handlers.build();
+  ASSERT_FALSE(missing.isOk());
+  EXPECT_NE(missing.status().message().find("has no handler"), std::string::npos);
+  handlers.handle("noSuchRoute",
+                  [](http::RequestContext&, const http::Request&) { return http::Response{}; });
+  auto unknown = handlers.build();
+  ASSERT_FALSE(unknown.isOk());
+  EXPECT_NE(unknown.status().message().find("no route spec"), std::string::npos);
 }
 
 TEST(RoutePermissionsTest, RolesAreOrderedAndScopesAreBounded) {

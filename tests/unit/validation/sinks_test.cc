@@ -112,11 +112,11 @@ TEST_F(SinksTest, WebhookEventsOnlyWhenSubscribedAndWithoutTheText) {
       },
       storage::BatchWriterOptions{});
   WebhookSink sink(endpoints, events);
-  auto created = endpoints.create(
-      "default",
-      boost::json::object{{"url", "https://hooks.example.com/aisafe"},
-                          {"events", boost::json::array{"prompt.blocked"}}},
-      "usr_1");
+  auto created =
+      endpoints.create("default",
+                       boost::json::object{{"url", "https://hooks.example.com/aisafe"},
+                                           {"events", boost::json::array{"prompt.blocked"}}},
+                       "usr_1");
   ASSERT_TRUE(created.isOk()) << created.status().message();
   caller_.organization_id = "org_other";
   sink.record(event());  // nobody there subscribes

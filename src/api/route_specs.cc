@@ -1,0 +1,130 @@
+// The table of every route (route_spec.h). Adding a route: a line here and its handler
+// (RouteHandlers::handle with the same id); the permission matrix is docs/rbac.md.
+#include <array>
+
+#include "api/route_spec.h"
+
+namespace aisafe::api {
+namespace {
+
+using boost::beast::http::verb;
+using P = auth::Permission;
+using E = http::Execution;
+using R = RateLimitCharge;
+
+// id, method, pattern, permission, lane, rate-limit charge, request and response schemas, summary.
+const std::array kRoutes = std::to_array<RouteSpec>({
+    {"createApiKey", verb::post, "/api/v1/api-keys", P::kKeysWrite, E::kBlocking, R::kRequest,
+     "ApiKeyCreate", "ApiKeyCreated", "Create an API key (its secret is shown once)"},
+    {"listApiKeys", verb::get, "/api/v1/api-keys", P::kKeysRead, E::kBlocking, R::kRequest, "",
+     "ApiKeyList", "List the organization's API keys"},
+    {"getApiKey", verb::get, "/api/v1/api-keys/{id}", P::kKeysRead, E::kBlocking, R::kRequest, "",
+     "ApiKey", "Get an API key (never its secret)"},
+    {"updateApiKey", verb::patch, "/api/v1/api-keys/{id}", P::kKeysWrite, E::kBlocking, R::kRequest,
+     "ApiKeyPatch", "ApiKey", "Change an API key's name, scopes, expiry or limit"},
+    {"revokeApiKey", verb::delete_, "/api/v1/api-keys/{id}", P::kKeysWrite, E::kBlocking,
+     R::kRequest, "", "", "Revoke an API key"},
+    {"rotateApiKey", verb::post, "/api/v1/api-keys/{id}/rotate", P::kKeysWrite, E::kBlocking,
+     R::kRequest, "", "ApiKeyCreated", "Rotate an API key's secret"},
+    {"register", verb::post, "/api/v1/auth/register", P::kPublic, E::kCredential, R::kRequest,
+     "Registration", "Tokens", "Create an organization and its owner"},
+    {"login", verb::post, "/api/v1/auth/login", P::kPublic, E::kCredential, R::kRequest, "Login",
+     "Tokens", "Sign in with email and password"},
+    {"refreshTokens", verb::post, "/api/v1/auth/refresh", P::kPublic, E::kBlocking, R::kRequest,
+     "Refresh", "Tokens", "Trade a refresh token for new tokens"},
+    {"logout", verb::post, "/api/v1/auth/logout", P::kSelf, E::kBlocking, R::kRequest, "", "",
+     "End the session"},
+    {"getMe", verb::get, "/api/v1/auth/me", P::kSelf, E::kBlocking, R::kRequest, "", "Me",
+     "The signed-in user"},
+    {"changePassword", verb::post, "/api/v1/auth/password", P::kSelf, E::kCredential, R::kRequest,
+     "PasswordChange", "", "Change your password"},
+    {"health", verb::get, "/health", P::kPublic, E::kInline, R::kRequest, "", "Health", "Liveness"},
+    {"ready", verb::get, "/ready", P::kPublic, E::kBlocking, R::kRequest, "", "Readiness",
+     "Readiness: database, rules, shared state"},
+    {"metrics", verb::get, "/metrics", P::kPublic, E::kInline, R::kRequest, "", "",
+     "Prometheus metrics"},
+    {"listCircuitBreakers", verb::get, "/api/v1/admin/circuit-breakers", P::kPlatformAdmin,
+     E::kInline, R::kExempt, "", "CircuitBreakerList", "Circuit breakers and their state"},
+    {"getCacheStats", verb::get, "/api/v1/admin/cache/stats", P::kPlatformAdmin, E::kInline,
+     R::kExempt, "", "CacheStats", "Cache statistics"},
+    {"invalidateCache", verb::post, "/api/v1/admin/cache/invalidate", P::kPlatformAdmin, E::kInline,
+     R::kExempt, "CacheInvalidation", "CacheInvalidated", "Invalidate a cache namespace"},
+    {"createOrganization", verb::post, "/api/v1/organizations", P::kPlatformAdmin, E::kBlocking,
+     R::kRequest, "OrganizationCreate", "Organization", "Create an organization"},
+    {"listOrganizations", verb::get, "/api/v1/organizations", P::kPlatformAdmin, E::kBlocking,
+     R::kRequest, "", "OrganizationList", "List organizations"},
+    {"getOrganization", verb::get, "/api/v1/organizations/{id}", P::kOrganizationRead, E::kBlocking,
+     R::kRequest, "", "Organization", "Get your organization and its settings"},
+    {"updateOrganization", verb::patch, "/api/v1/organizations/{id}", P::kOrganizationWrite,
+     E::kBlocking, R::kRequest, "OrganizationPatch", "Organization",
+     "Change your organization's name or settings"},
+    {"listMembers", verb::get, "/api/v1/organizations/{id}/members", P::kMembersRead, E::kBlocking,
+     R::kRequest, "", "MemberList", "List members"},
+    {"createInvitation", verb::post, "/api/v1/organizations/{id}/invitations", P::kMembersWrite,
+     E::kBlocking, R::kRequest, "InvitationCreate", "Invitation",
+     "Invite a member (the link is shown once)"},
+    {"updateMember", verb::patch, "/api/v1/organizations/{id}/members/{user_id}", P::kMembersWrite,
+     E::kBlocking, R::kRequest, "MemberPatch", "Member", "Change a member's role"},
+    {"removeMember", verb::delete_, "/api/v1/organizations/{id}/members/{user_id}",
+     P::kMembersWrite, E::kBlocking, R::kRequest, "", "", "Remove a member"},
+    {"createPolicy", verb::post, "/api/v1/policies", P::kPoliciesWrite, E::kBlocking, R::kRequest,
+     "PolicyDocument", "Policy", "Create a policy"},
+    {"listPolicies", verb::get, "/api/v1/policies", P::kPoliciesRead, E::kBlocking, R::kRequest, "",
+     "PolicyList", "List policies"},
+    {"getPolicy", verb::get, "/api/v1/policies/{id}", P::kPoliciesRead, E::kBlocking, R::kRequest,
+     "", "Policy", "Get a policy"},
+    {"replacePolicy", verb::put, "/api/v1/policies/{id}", P::kPoliciesWrite, E::kBlocking,
+     R::kRequest, "PolicyDocument", "Policy", "Replace a policy (a new version)"},
+    {"deletePolicy", verb::delete_, "/api/v1/policies/{id}", P::kPoliciesWrite, E::kBlocking,
+     R::kRequest, "", "", "Delete a policy"},
+    {"listPolicyVersions", verb::get, "/api/v1/policies/{id}/versions", P::kPoliciesRead,
+     E::kBlocking, R::kRequest, "", "PolicyVersionList", "A policy's versions"},
+    {"validatePrompt", verb::post, "/api/v1/validate", P::kValidate, E::kInline,
+     R::kRequestAndCharacters, "ValidatePrompt", "Validation",
+     "Check a prompt (or retrieved content) against a policy"},
+    {"validateResponse", verb::post, "/api/v1/validate/response", P::kValidate, E::kInline,
+     R::kRequestAndCharacters, "ValidateResponse", "Validation",
+     "Check a model's answer for leaks"},
+    {"issueCanary", verb::post, "/api/v1/canary", P::kValidate, E::kInline, R::kRequest, "",
+     "Canary", "A canary word to plant in a system prompt"},
+    {"listValidations", verb::get, "/api/v1/validations", P::kValidationsRead, E::kBlocking,
+     R::kRequest, "", "ValidationList", "The audit trail"},
+    {"listWebhookDeliveries", verb::get, "/api/v1/webhooks/{id}/deliveries", P::kWebhooksRead,
+     E::kBlocking, R::kRequest, "", "WebhookDeliveryList",
+     "An endpoint's deliveries and their attempts"},
+    {"retryWebhookDelivery", verb::post, "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry",
+     P::kWebhooksWrite, E::kBlocking, R::kRequest, "", "WebhookDelivery", "Send a delivery again"},
+    {"createWebhook", verb::post, "/api/v1/webhooks", P::kWebhooksWrite, E::kBlocking, R::kRequest,
+     "WebhookCreate", "WebhookCreated", "Create a webhook endpoint (its secret is shown once)"},
+    {"listWebhooks", verb::get, "/api/v1/webhooks", P::kWebhooksRead, E::kBlocking, R::kRequest, "",
+     "WebhookList", "List webhook endpoints"},
+    {"getWebhook", verb::get, "/api/v1/webhooks/{id}", P::kWebhooksRead, E::kBlocking, R::kRequest,
+     "", "Webhook", "Get a webhook endpoint"},
+    {"updateWebhook", verb::patch, "/api/v1/webhooks/{id}", P::kWebhooksWrite, E::kBlocking,
+     R::kRequest, "WebhookPatch", "Webhook", "Change a webhook endpoint"},
+    {"deleteWebhook", verb::delete_, "/api/v1/webhooks/{id}", P::kWebhooksWrite, E::kBlocking,
+     R::kRequest, "", "", "Delete a webhook endpoint"},
+    {"testWebhook", verb::post, "/api/v1/webhooks/{id}/test", P::kWebhooksWrite, E::kBlocking,
+     R::kRequest, "", "WebhookTest", "Send a test event now"},
+    {"rotateWebhookSecret", verb::post, "/api/v1/webhooks/{id}/rotate-secret", P::kWebhooksWrite,
+     E::kBlocking, R::kRequest, "", "WebhookCreated", "Rotate an endpoint's signing secret"},
+});
+
+}  // namespace
+
+std::span<const RouteSpec> routeSpecs() { return kRoutes; }
+
+const RouteSpec* routeSpecOf(const http::RequestContext& ctx) {
+  return ctx.route_tag < kRoutes.size() ? &kRoutes[ctx.route_tag] : nullptr;
+}
+
+const RouteSpec* findRouteSpec(std::string_view id) {
+  for (const auto& spec : kRoutes) {
+    if (spec.id == id) {
+      return &spec;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace aisafe::api
