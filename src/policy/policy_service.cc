@@ -128,14 +128,14 @@ Result<int> PolicyService::refresh() {
   return changed;
 }
 
-Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compiled(
-    const std::string& organization_id, const std::string& id) {
+std::shared_ptr<const CompiledPolicy> PolicyService::cached(const std::string& organization_id,
+                                                            const std::string& id) const {
   std::shared_lock lock(mu_);
   const std::string* key = &id;
   if (id.empty()) {
     auto d = default_ids_.find(organization_id);
     if (d == default_ids_.end()) {
-      return notFound("the organization has no default policy");
+      return nullptr;
     }
     key = &d->second;
   }
@@ -143,7 +143,47 @@ Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compiled(
       it != cache_.end() && it->second.organization_id == organization_id) {
     return it->second.compiled;
   }
-  return notFound("policy " + *key + " not found");
+  return nullptr;
+}
+
+Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compiled(
+    const std::string& organization_id, const std::string& id) {
+  if (auto hit = cached(organization_id, id)) {
+    return hit;
+  }
+  // Not known here. Another replica may have made it a moment ago, its announcement still on
+  // the way: read it through from the database before answering "not found", so that "create,
+  // then use" works behind a load balancer. Bounded, so that a stream of unknown ids costs at
+  // most kReadThroughsPerSecond queries a second, not one each.
+  if (!readThroughAllowed()) {
+    return notFound(id.empty() ? "the organization has no default policy"
+                               : "policy " + id + " not found");
+  }
+  if (id.empty()) {
+    AISAFE_RETURN_IF_ERROR(reloadOrganization(organization_id));
+  } else {
+    auto row = repo_.get(organization_id, id);
+    if (!row) {
+      return row.status();
+    }
+    AISAFE_TRY(auto fresh, compileRow(*row));
+    install(organization_id, std::move(fresh));
+  }
+  if (auto hit = cached(organization_id, id)) {
+    return hit;
+  }
+  return notFound(id.empty() ? "the organization has no default policy"
+                             : "policy " + id + " not found");
+}
+
+bool PolicyService::readThroughAllowed() {
+  const std::int64_t second = clock::nowMs() / 1000;
+  std::lock_guard lock(read_through_mu_);
+  if (second != read_through_second_) {
+    read_through_second_ = second;
+    read_throughs_ = 0;
+  }
+  return ++read_throughs_ <= kReadThroughsPerSecond;
 }
 
 storage::PolicyRow PolicyService::newDefaultPolicyRow(const std::string& organization_id) {

@@ -9,9 +9,11 @@
 // Thread-safe. Methods that touch the database block: call them off the I/O threads.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -49,6 +51,8 @@ boost::json::object toJson(const StoredPolicy& p);
 
 class PolicyService {
  public:
+  static constexpr int kReadThroughsPerSecond = 50;
+
   PolicyService(storage::PolicyRepository& repo, std::shared_ptr<const detect::Registry> registry);
 
   // Compiles every stored policy; fails when one cannot be (start-up error).
@@ -57,8 +61,10 @@ class PolicyService {
   Result<int> refresh();
 
   // The compiled policy to validate with (empty id: the organization's default). kNotFound
-  // when unknown. Never touches the database: the cache is filled by loadAll(), writes and
-  // refresh(), so a stream of unknown ids costs nothing but a map lookup.
+  // when unknown. From memory, which loadAll(), writes, announcements and refresh() keep
+  // filled; a policy this replica has not heard of yet (made on another one a moment ago) is
+  // read through from the database, at most kReadThroughsPerSecond times a second, so a stream
+  // of unknown ids cannot become a stream of queries.
   Result<std::shared_ptr<const CompiledPolicy>> compiled(const std::string& organization_id,
                                                          const std::string& id);
 
@@ -84,6 +90,9 @@ class PolicyService {
   const detect::Registry& registry() const { return *registry_; }
 
  private:
+  std::shared_ptr<const CompiledPolicy> cached(const std::string& organization_id,
+                                               const std::string& id) const;
+  bool readThroughAllowed();
   Result<StoredPolicy> fromRow(const storage::PolicyRow& row) const;
   Result<std::shared_ptr<const CompiledPolicy>> compileRow(const storage::PolicyRow& row) const;
   void install(const std::string& organization_id, std::shared_ptr<const CompiledPolicy> compiled);
@@ -100,6 +109,9 @@ class PolicyService {
   std::map<std::string, Entry> cache_;              // by policy id
   std::map<std::string, std::string> default_ids_;  // organization -> its default policy id
   std::vector<std::function<void(const PolicyEvent&)>> listeners_;
+  std::mutex read_through_mu_;
+  std::int64_t read_through_second_ = 0;
+  int read_throughs_ = 0;
 };
 
 }  // namespace aisafe::policy

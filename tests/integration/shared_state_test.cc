@@ -5,6 +5,7 @@
 // would, and cached verdicts are shared through L2.
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -192,6 +193,32 @@ TEST_F(CacheAcrossReplicasTest, APolicyMadeOnOneReplicaIsUsableOnTheOtherAtOnce)
   }
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json().at("decision").as_string(), "block");
+}
+
+// Behind a load balancer "create, then use" lands on two replicas: the second reads the policy
+// through from the database when it has not heard of it yet, so not one use fails. 100 rounds
+// here (about 40 s on 2 busy cores); CREATE_USE_ROUNDS=1000 for the issue's full count.
+TEST_F(CacheAcrossReplicasTest, CreateOnOneReplicaThenUseOnTheOtherEveryTime) {
+  HttpClient admin_a = a_->adminClient();
+  HttpClient on_b = b_->client();
+  const char* rounds_env = std::getenv("CREATE_USE_ROUNDS");
+  const int rounds = rounds_env != nullptr ? std::atoi(rounds_env) : 100;
+  int failures = 0;
+  std::string first_failure;
+  for (int i = 0; i < rounds; ++i) {
+    auto created = post(admin_a, "/api/v1/policies",
+                        R"({"name":"p","custom":{"keywords":["codeword)" + std::to_string(i) +
+                            R"("]}})");
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string id(created.json().at("id").as_string());
+    auto r = post(on_b, "/api/v1/validate",
+                  boost::json::serialize(boost::json::object{
+                      {"prompt", "say codeword" + std::to_string(i)}, {"policy_id", id}}));
+    if (r.status != 200 || r.json().at("decision").as_string() != "block") {
+      if (failures++ == 0) first_failure = std::to_string(r.status) + " " + r.body;
+    }
+  }
+  EXPECT_EQ(failures, 0) << "first failure: " << first_failure;
 }
 
 TEST_F(CacheAcrossReplicasTest, AKeyRevokedOnOneReplicaStopsWorkingOnTheOtherWithinASecond) {

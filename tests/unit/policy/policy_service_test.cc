@@ -70,16 +70,34 @@ TEST_F(PolicyServiceTest, DefaultCannotBeDeleted) {
   EXPECT_EQ(service_->remove("default", "default").code(), StatusCode::kConflict);
 }
 
-TEST_F(PolicyServiceTest, RefreshPicksUpChangesFromAnotherReplica) {
+TEST_F(PolicyServiceTest, APolicyMadeOnAnotherReplicaIsReadThroughAtFirstUse) {
   PolicyService other(*repo_, registry_);  // a second replica on the same database
   ASSERT_TRUE(other.loadAll().isOk());
   auto created = other.create("default", boost::json::parse(R"({"name":"elsewhere"})"));
   ASSERT_TRUE(created.isOk());
-  EXPECT_FALSE(service_->compiled("default", created->id).isOk());
+  auto found = service_->compiled("default", created->id);  // not announced here yet
+  ASSERT_TRUE(found.isOk()) << found.status().message();
+  EXPECT_EQ((*found)->version, 1);
+  // Never across organizations: the read is by organization and id.
+  EXPECT_EQ(service_->compiled("org_other", created->id).status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(PolicyServiceTest, RefreshPicksUpChangesFromAnotherReplica) {
+  PolicyService other(*repo_, registry_);
+  ASSERT_TRUE(other.loadAll().isOk());
+  auto created = other.create("default", boost::json::parse(R"({"name":"elsewhere"})"));
+  ASSERT_TRUE(created.isOk());
+  ASSERT_TRUE(service_->compiled("default", created->id).isOk());
+  ASSERT_TRUE(other
+                  .update("default", created->id,
+                          boost::json::parse(R"({"name":"elsewhere","custom":{"keywords":["x"]}})"))
+                  .isOk());
+  EXPECT_EQ((*service_->compiled("default", created->id))->version, 1);  // not heard of it yet
   auto n = service_->refresh();
   ASSERT_TRUE(n.isOk());
   EXPECT_EQ(*n, 1);
-  EXPECT_TRUE(service_->compiled("default", created->id).isOk());
+  EXPECT_EQ((*service_->compiled("default", created->id))->version, 2);
   ASSERT_TRUE(other.remove("default", created->id).isOk());
   ASSERT_TRUE(service_->refresh().isOk());
   EXPECT_FALSE(service_->compiled("default", created->id).isOk());
