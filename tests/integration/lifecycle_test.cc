@@ -158,6 +158,24 @@ TEST(LifecycleTest, TrainReproducesTheCommittedModelByteForByte) {
               testsupport::readFile(AISAFE_SOURCE_DIR "/models/injection.bin"))
       << "models/injection.bin is stale: retrain with the command in README.md";
 }
+// The adversarial_suffix detector's language model is reproduced the same way (2 s).
+TEST(LifecycleTest, TrainReproducesTheCommittedSuffixModelByteForByte) {
+  testsupport::TempDir dir;
+  const std::string out = dir.path() + "/suffix.bin", log = dir.path() + "/log";
+  std::vector<std::string> args = {"train"};
+  for (const char* file :
+       {"injection_dev", "handwritten", "handwritten_broad", "benign_broad", "attacks_extra"}) {
+    args.push_back("--data");
+    args.push_back(std::string(AISAFE_SOURCE_DIR "/datasets/injection/") + file + ".jsonl");
+  }
+  args.emplace_back("--suffix-out");
+  args.push_back(out);
+  ASSERT_EQ(runAisafe(args, {}, log), 0) << testsupport::readFile(log);
+  EXPECT_TRUE(testsupport::readFile(out) ==
+              testsupport::readFile(AISAFE_SOURCE_DIR "/models/suffix_lm.bin"))
+      << "models/suffix_lm.bin is stale: retrain with `make train`";
+}
+
 
 TEST(LifecycleTest, EvalPrintsTheThreeConfigurations) {
   testsupport::TempDir dir;
