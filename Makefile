@@ -4,7 +4,7 @@
 #   make build  the server binary at build/aisafe
 #   make bench  micro-benchmarks and the server under wrk next to nginx
 #   make eval   detection accuracy: held-out split, everyday prompts, leave one source out
-#   make train  retrain models/injection.bin from datasets/injection (deterministic)
+#   make train  retrain models/injection.bin and models/suffix_lm.bin from datasets/injection (deterministic)
 #   make fmt / make lint
 
 BUILD_DIR ?= build
@@ -64,6 +64,7 @@ eval: build
 
 train: build
 	@./$(BUILD_DIR)/aisafe train $(TRAIN_DATA) --seed 1 --out models/injection.bin
+	@./$(BUILD_DIR)/aisafe train $(TRAIN_DATA) --suffix-out models/suffix_lm.bin
 
 fmt:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

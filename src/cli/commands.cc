@@ -87,6 +87,9 @@ int run(int argc, char** argv) {
   train_cmd->add_option("--window", window, "code points per scored window (stride: half)")
       ->check(CLI::Range(16, 1 << 20));
   double origin_balance = 0.0;
+  std::string suffix_out;
+  train_cmd->add_option("--suffix-out", suffix_out,
+                        "train the adversarial_suffix language model instead and write it here");
   train_cmd
       ->add_option("--origin-balance", origin_balance,
                    "0: every row weighs the same; 1: every origin of the data weighs the same")
@@ -123,6 +126,9 @@ int run(int argc, char** argv) {
   }
   if (*worker_cmd) {
     return worker();
+  }
+  if (*train_cmd && !suffix_out.empty()) {
+    return trainSuffixModel(data_files, suffix_out);
   }
   if (*train_cmd) {
     return train(data_files, seed, epochs, buckets_log2, learning_rate, window, origin_balance,

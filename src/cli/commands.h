@@ -35,6 +35,9 @@ int admin(const AdminArgs& args);
 int train(const std::vector<std::string>& data_files, std::uint64_t seed, int epochs,
           std::uint32_t buckets_log2, double learning_rate, std::uint32_t window,
           double origin_balance, const std::string& out_path);
+// The adversarial_suffix detector's language model (char_lm.h) from the benign rows of the
+// training and calibration splits (never the held-out split, never other files): deterministic.
+int trainSuffixModel(const std::vector<std::string>& data_files, const std::string& out_path);
 // Prints the report; exit code 0 unless the data or policy cannot be read.
 // With leave_one_source_out: trains a model per origin of the data and scores that origin with
 // it (eval_sources.cc) instead of scoring a held-out split with the shipped model.

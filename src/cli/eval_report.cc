@@ -22,6 +22,20 @@ std::string excerpt(const std::string& text, std::size_t max_bytes) {
   return out.size() < text.size() ? out + "..." : out;
 }
 
+std::vector<std::string_view> suffixModelTexts(
+    const std::vector<detectors::classifier::LabeledText>& rows,
+    const std::function<detectors::classifier::Split(const detectors::classifier::LabeledText&)>&
+        split_of) {
+  namespace cls = detectors::classifier;
+  std::vector<std::string_view> texts;
+  for (const auto& row : rows) {
+    if (!cls::isAttack(row) && cls::isStandalone(row) && split_of(row) != cls::Split::kTest) {
+      texts.emplace_back(row.text);
+    }
+  }
+  return texts;
+}
+
 Result<std::shared_ptr<const policy::CompiledPolicy>> compileVariant(
     policy::PolicySpec spec, const std::string& name, const detect::Registry& registry, bool rules,
     bool classifier) {

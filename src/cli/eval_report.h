@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,13 @@ namespace aisafe::cli {
 Result<std::shared_ptr<const policy::CompiledPolicy>> compileVariant(
     policy::PolicySpec spec, const std::string& name, const detect::Registry& registry, bool rules,
     bool classifier);
+
+// The texts the adversarial_suffix language model learns ordinary writing from: benign,
+// standalone rows that `split_of` does not send to evaluation.
+std::vector<std::string_view> suffixModelTexts(
+    const std::vector<detectors::classifier::LabeledText>& rows,
+    const std::function<detectors::classifier::Split(const detectors::classifier::LabeledText&)>&
+        split_of);
 
 double ratio(std::size_t a, std::size_t b);
 

@@ -14,6 +14,7 @@
 #include "cli/eval_report.h"
 #include "cli/offline.h"
 #include "detect/normalizer.h"
+#include "detectors/adversarial_suffix/adversarial_suffix_detector.h"
 #include "detectors/injection_classifier/injection_classifier_detector.h"
 #include "detectors/injection_classifier/text_features.h"
 #include "detectors/injection_classifier/trainer.h"
@@ -104,6 +105,20 @@ OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::Label
   const bool use_classifier =
       std::find(spec.detectors.begin(), spec.detectors.end(), "injection_classifier") !=
       spec.detectors.end();
+  // The suffix detector's language model must not have read this origin's benign texts either:
+  // it learns ordinary writing, and an origin it read looks more ordinary than it is.
+  std::unique_ptr<const detect::Detector> suffix_detector;
+  if (std::find(spec.detectors.begin(), spec.detectors.end(), "adversarial_suffix") !=
+      spec.detectors.end()) {
+    auto lm = std::make_shared<const detectors::suffix::CharLm>(
+        detectors::suffix::CharLm::train(suffixModelTexts(all, options.split_of)));
+    auto created = detectors::makeAdversarialSuffixFactory(std::move(lm))->create({});
+    if (!created) {
+      r.error = created.status().message();
+      return r;
+    }
+    suffix_detector = std::move(created).value();
+  }
   detect::ScanScratch scratch;
   detect::NormalizedText normalized;
   cls::FoldedText folded;
@@ -120,9 +135,12 @@ OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::Label
     const double probability =
         folded.code_points == 0 ? 0.0 : shared_model->score(folded).probability;
     r.scored.push_back({cls::isAttack(row), rules_block, probability});
+    const detect::ScanInput in{row.text, normalized, detect::Surface::kInput};
     if (use_classifier) {
-      const detect::ScanInput in{row.text, normalized, detect::Surface::kInput};
       (void)(*detector)->scan(in, scratch, findings);  // the classifier never fails a scan
+    }
+    if (suffix_detector) {
+      (void)suffix_detector->scan(in, scratch, findings);  // nor does the suffix detector
     }
     const auto d = policy::decide(spec, std::move(findings), row.text);
     const bool blocked = d.action == policy::Action::kBlock;
@@ -246,7 +264,10 @@ int evalLeaveOneSourceOut(const std::vector<cls::LabeledText>& all,
   }
   std::sort(origins.begin(), origins.end());
   origins.erase(std::unique(origins.begin(), origins.end()), origins.end());
-  auto rules = compileVariant(spec, "rules", registry, true, false);
+  // The suffix detector is trained per fold (scoreOrigin), not taken from the registry.
+  policy::PolicySpec rules_spec = spec;
+  std::erase(rules_spec.detectors, "adversarial_suffix");
+  auto rules = compileVariant(rules_spec, "rules", registry, true, false);
   if (!rules) {
     std::fprintf(stderr, "aisafe eval: %s\n", rules.status().message().c_str());
     return 2;

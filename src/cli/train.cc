@@ -4,6 +4,8 @@
 #include <fstream>
 
 #include "cli/commands.h"
+#include "cli/eval_report.h"
+#include "detectors/adversarial_suffix/char_lm.h"
 #include "detectors/injection_classifier/trainer.h"
 
 namespace aisafe::cli {
@@ -57,6 +59,33 @@ int train(const std::vector<std::string>& data_files, std::uint64_t seed, int ep
                static_cast<double>(model->flag_threshold), report.calibration_recall,
                report.calibration_false_positive_rate,
                static_cast<double>(model->block_threshold), out_path.c_str(), bytes.size());
+  return 0;
+}
+
+int trainSuffixModel(const std::vector<std::string>& data_files, const std::string& out_path) {
+  namespace cls = detectors::classifier;
+  std::vector<cls::LabeledText> rows;
+  for (const auto& path : data_files) {
+    auto read = cls::readLabeledTexts(path);
+    if (!read) {
+      std::fprintf(stderr, "aisafe train: %s\n", read.status().message().c_str());
+      return 2;
+    }
+    for (auto& r : *read) {
+      rows.push_back(std::move(r));
+    }
+  }
+  const auto texts = suffixModelTexts(rows, cls::splitOf);
+  const auto lm = detectors::suffix::CharLm::train(texts);
+  const std::string bytes = lm.serialize();
+  std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) {
+    std::fprintf(stderr, "aisafe train: cannot write %s\n", out_path.c_str());
+    return 2;
+  }
+  std::fprintf(stderr, "suffix language model: %zu benign texts, %llu symbols; wrote %s\n",
+               texts.size(), static_cast<unsigned long long>(lm.totalSymbols()), out_path.c_str());
   return 0;
 }
 

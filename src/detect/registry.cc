@@ -1,6 +1,7 @@
 #include "detect/registry.h"
 
 #include "crypto/sha256.h"
+#include "detectors/adversarial_suffix/adversarial_suffix_detector.h"
 #include "detectors/custom/custom_detector.h"
 #include "detectors/indirect_injection/indirect_injection_detector.h"
 #include "detectors/injection_classifier/injection_classifier_detector.h"
@@ -23,6 +24,9 @@ Result<std::shared_ptr<const Registry>> Registry::builtins(
   AISAFE_TRY(auto classifier,
              detectors::makeInjectionClassifierFactory(classifier_model, model_digest));
   registry->factories_.push_back(std::move(classifier));
+  std::string suffix_digest;
+  AISAFE_TRY(auto suffix, detectors::makeAdversarialSuffixFactory("", suffix_digest));
+  registry->factories_.push_back(std::move(suffix));
   AISAFE_TRY(auto indirect, detectors::makeIndirectInjectionFactory(rules));
   registry->factories_.push_back(std::move(indirect));
   AISAFE_TRY(auto pii, detectors::makePiiFactory(rules, phone_regions));
@@ -42,7 +46,8 @@ Result<std::shared_ptr<const Registry>> Registry::builtins(
   const std::string regions_id =
       regions.empty() ? "" : "-" + crypto::sha256Hex(regions).substr(0, 12);
   registry->fingerprint_ = std::string(AISAFE_VERSION) + "-" + rules.fingerprint().substr(0, 16) +
-                           "-" + model_digest.substr(0, 16) + semantic_id + regions_id;
+                           "-" + model_digest.substr(0, 16) + "-" + suffix_digest.substr(0, 16) +
+                           semantic_id + regions_id;
   return std::shared_ptr<const Registry>(std::move(registry));
 }
 

@@ -65,6 +65,7 @@ PolicySpec defaultPolicySpec() {
   p.name = "default";
   p.detectors = {"prompt_injection",
                  "injection_classifier",
+                 "adversarial_suffix",
                  "indirect_injection",
                  "pii",
                  "secrets",

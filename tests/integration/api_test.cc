@@ -161,7 +161,7 @@ TEST_P(ApiTest, PolicyLifecycle) {
   auto p = created.json().as_object();
   const std::string id(p["id"].as_string());
   EXPECT_EQ(p["version"], 1);
-  EXPECT_EQ(p["detectors"].as_array().size(), 7u);  // left out: the defaults
+  EXPECT_EQ(p["detectors"].as_array().size(), 8u);  // left out: the defaults
 
   auto hit = post(
       "/api/v1/validate",

@@ -158,6 +158,24 @@ TEST(LifecycleTest, TrainReproducesTheCommittedModelByteForByte) {
               testsupport::readFile(AISAFE_SOURCE_DIR "/models/injection.bin"))
       << "models/injection.bin is stale: retrain with the command in README.md";
 }
+// The adversarial_suffix detector's language model is reproduced the same way (2 s).
+TEST(LifecycleTest, TrainReproducesTheCommittedSuffixModelByteForByte) {
+  testsupport::TempDir dir;
+  const std::string out = dir.path() + "/suffix.bin", log = dir.path() + "/log";
+  std::vector<std::string> args = {"train"};
+  for (const char* file :
+       {"injection_dev", "handwritten", "handwritten_broad", "benign_broad", "attacks_extra"}) {
+    args.push_back("--data");
+    args.push_back(std::string(AISAFE_SOURCE_DIR "/datasets/injection/") + file + ".jsonl");
+  }
+  args.emplace_back("--suffix-out");
+  args.push_back(out);
+  ASSERT_EQ(runAisafe(args, {}, log), 0) << testsupport::readFile(log);
+  EXPECT_TRUE(testsupport::readFile(out) ==
+              testsupport::readFile(AISAFE_SOURCE_DIR "/models/suffix_lm.bin"))
+      << "models/suffix_lm.bin is stale: retrain with `make train`";
+}
+
 
 TEST(LifecycleTest, EvalPrintsTheThreeConfigurations) {
   testsupport::TempDir dir;
@@ -245,7 +263,7 @@ TEST(LifecycleTest, MigrateCommand) {
   EXPECT_EQ(runAisafe({"migrate", "down"}, env, log), 0);
   EXPECT_EQ(runAisafe({"migrate", "sideways"}, env, log), 2);
   const std::string out = testsupport::readFile(log);
-  EXPECT_NE(out.find("applied 6 migration(s)"), std::string::npos) << out;  // 001 to 006
+  EXPECT_NE(out.find("applied 7 migration(s)"), std::string::npos) << out;  // 001 to 007
   EXPECT_NE(out.find("001_initial"), std::string::npos) << out;
   EXPECT_NE(out.find("undid 1 migration(s)"), std::string::npos) << out;
 }

@@ -41,10 +41,10 @@ struct BadCase {
   const char* field;
 };
 
-// Migration 004 upgrades unedited default policies to today's default document; when the default
+// Migration 007 upgrades unedited default policies to today's default document; when the default
 // changes again, a new migration must carry the new document (and this test moves to it).
 TEST(PolicyTest, TheUpgradeMigrationWritesTodaysDefault) {
-  std::ifstream in(AISAFE_SOURCE_DIR "/migrations/004_default_classifier.up.sql");
+  std::ifstream in(AISAFE_SOURCE_DIR "/migrations/007_default_adversarial_suffix.up.sql");
   std::stringstream sql;
   sql << in.rdbuf();
   const std::string document = boost::json::serialize(toJson(defaultPolicySpec()));

@@ -119,8 +119,10 @@ TEST_P(StorageTest, UneditedDefaultPoliciesGetTheClassifierAndEditedOnesDoNot) {
   for (const char* id : {"default", "pol_created"}) {
     auto p = repo.get("default", id);
     ASSERT_TRUE(p.isOk()) << id;
-    EXPECT_EQ(p->version, 2) << id;
+    // 004 wrote version 2 (the classifier); 007 wrote version 3 (the suffix detector).
+    EXPECT_EQ(p->version, 3) << id;
     EXPECT_NE(p->document.find("\"injection_classifier\""), std::string::npos) << id;
+    EXPECT_NE(p->document.find("\"adversarial_suffix\""), std::string::npos) << id;
     EXPECT_NE(p->document.find("\"system_prompt_leak\":\"block\""), std::string::npos) << id;
   }
   auto untouched = repo.get("default", "pol_edited");
