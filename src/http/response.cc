@@ -235,8 +235,14 @@ Response errorResponse(const RequestContext& ctx, const aisafe::Status& status) 
     case StatusCode::kTooManyRequests:
       return errorResponse(ctx, Status::too_many_requests, code("too_many_requests"),
                            status.message());
-    case StatusCode::kUnavailable:
-      return errorResponse(ctx, Status::service_unavailable, code("unavailable"), status.message());
+    case StatusCode::kUnavailable: {
+      // Something the request needs is away (the database, a remote service): worth asking
+      // again shortly, and saying so lets clients and load balancers back off properly.
+      Response res =
+          errorResponse(ctx, Status::service_unavailable, code("unavailable"), status.message());
+      res.set(boost::beast::http::field::retry_after, "1");
+      return res;
+    }
   }
   // Internal details stay in the log; the client gets the request id to quote.
   return errorResponse(ctx, Status::internal_server_error, "internal_error",

@@ -121,6 +121,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::si
 Database::~Database() = default;
 
 Status Database::run(const std::function<void(soci::session&)>& fn) const {
+  // A lost server shows up as whatever the statement was doing when the connection went
+  // ("server closed the connection unexpectedly", an unknown category): what says the database
+  // is away, rather than the query wrong, is the session no longer being connected.
+  bool connection_lost = false;
   try {
     soci::session s(*pool_);
     try {
@@ -128,6 +132,7 @@ Status Database::run(const std::function<void(soci::session&)>& fn) const {
     } catch (...) {
       // A PostgreSQL session in a failed state must not go back to the pool as is.
       if (dialect_ == Dialect::kPostgres) {
+        connection_lost = !s.is_connected();
         try {
           s.reconnect();
         } catch (...) {  // NOLINT(bugprone-empty-catch): the original error is the one to report
@@ -138,8 +143,10 @@ Status Database::run(const std::function<void(soci::session&)>& fn) const {
     return Status::ok();
   } catch (const soci::soci_error& e) {
     const auto category = e.get_error_category();
-    if (category == soci::soci_error::connection_error) {
-      return unavailable(std::string("database unavailable: ") + e.get_error_message());
+    if (category == soci::soci_error::connection_error || connection_lost) {
+      return Status(StatusCode::kUnavailable,
+                    std::string("database unavailable: ") + e.get_error_message(),
+                    "database_unavailable");
     }
     return internalError(std::string("database error: ") + e.get_error_message());
   } catch (const std::exception& e) {

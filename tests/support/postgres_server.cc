@@ -222,6 +222,22 @@ bool PostgresServer::startOnFreePort(std::string& error) {
   return false;
 }
 
+bool PostgresServer::restart(std::string& error) {
+  if (started_) {
+    return true;
+  }
+  std::string options = "-p " + std::to_string(port_) + " -k '" + temp_dir_.path() +
+                        "' -c listen_addresses=127.0.0.1 -c fsync=off"
+                        " -c synchronous_commit=off -c full_page_writes=off";
+  if (!runTool("pg_ctl",
+               {"start", "-D", data_dir_, "-w", "-t", "60", "-l", server_log_path_, "-o", options},
+               kPgCtlDeadline, error)) {
+    return false;
+  }
+  started_ = true;
+  return waitUntilAccepting(std::chrono::seconds(30), error);
+}
+
 bool PostgresServer::waitUntilAccepting(std::chrono::milliseconds timeout, std::string& error) {
   // pg_ctl -w already waited for the "ready" state; pg_isready confirms that
   // TCP connections on our port are really accepted before tests use it.

@@ -32,6 +32,11 @@ class PostgresServer {
   // url, or "" on failure (reason in *error if given).
   std::string createDatabase(const std::string& name, std::string* error = nullptr);
 
+  // Stops the server (immediate shutdown, as a crash would) and starts it again on the same
+  // port and data: for tests of database outages.
+  void stop() { stopNow(); }
+  bool restart(std::string& error);
+
   int port() const { return port_; }
   const std::string& binDir() const { return bin_dir_; }
   const std::string& dataDir() const { return data_dir_; }
