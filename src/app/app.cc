@@ -1,9 +1,11 @@
 #include "app/app.h"
 
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <thread>
 #include <unordered_map>
 
 #include <pthread.h>
@@ -359,7 +361,13 @@ int App::serve(const std::string& port_file) {
 
   int sig = 0;
   sigwait(&signals, &sig);
-  telemetry::logInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  telemetry::logInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+                                       {"ready_delay_ms", s.config.shutdown_ready_delay_ms}});
+  // Not ready first, still serving: a load balancer's next health check takes the replica out,
+  // and only then does it stop accepting. Then in-flight requests finish (SHUTDOWN_GRACE_MS) and
+  // the queues are flushed below.
+  s.draining = true;
+  std::this_thread::sleep_for(std::chrono::milliseconds(s.config.shutdown_ready_delay_ms));
   server.stop();
   s.cache->stop();
   s.audit->stop();

@@ -30,10 +30,15 @@ void addOpsRoutes(api::RouteHandlers& routes, Services& s) {
       auto ping = s.redis->command({"PING"});
       checks["redis"] = ping ? "ok" : "unavailable (degraded: " + ping.status().message() + ")";
     }
-    const bool ready = db.isOk() && rules && policy;
+    const bool draining = s.draining.load();
+    if (draining) {
+      checks["shutdown"] = "draining: this replica is stopping";
+    }
+    const bool ready = db.isOk() && rules && policy && !draining;
     return http::jsonResponse(
         ready ? beasthttp::status::ok : beasthttp::status::service_unavailable,
-        json::object{{"status", ready ? "ready" : "not_ready"}, {"checks", std::move(checks)}});
+        json::object{{"status", ready ? "ready" : (draining ? "draining" : "not_ready")},
+                     {"checks", std::move(checks)}});
   });
   routes.handle("metrics", [&s](RequestContext&, const Request&) {
     Response res{beasthttp::status::ok, 11};

@@ -2,6 +2,7 @@
 // The handlers see only what they need through this struct; nothing here is global.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "auth/api_key_service.h"
@@ -59,6 +60,9 @@ struct Metrics {
 
 struct Services {
   Config config;
+  // Set on SIGTERM: /ready says "draining" so load balancers stop sending, while the requests
+  // that still come are served until the server stops accepting (SHUTDOWN_READY_DELAY_MS).
+  std::atomic<bool> draining{false};
   // Declared early so they outlive everything that makes spans (destroyed last).
   std::unique_ptr<telemetry::OtlpExporter> trace_exporter;   // null unless ENABLE_TRACING
   std::unique_ptr<telemetry::Tracer> tracer;                 // always set; a no-op when off

@@ -225,6 +225,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("IDLE_TIMEOUT_MS", c.idle_timeout_ms, 10, 3'600'000);
   r.integer("MAX_CONNECTIONS", c.max_connections, 1, 1'000'000);
   r.integer("SHUTDOWN_GRACE_MS", c.shutdown_grace_ms, 0, 600'000);
+  r.integer("SHUTDOWN_READY_DELAY_MS", c.shutdown_ready_delay_ms, 0, 600'000);
   r.boolean("BATCH_WRITES", c.batch_writes);
   r.integer("POLICY_REFRESH_MS", c.policy_refresh_ms, 100, 3'600'000);
   r.integer("DB_POOL_SIZE", c.db_pool_size, 1, 256);

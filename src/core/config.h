@@ -38,6 +38,9 @@ struct Config {
   std::uint32_t idle_timeout_ms = 60'000;    // keep-alive connections idle this long are closed
   std::size_t max_connections = 10'000;      // past this, new connections get 503 and are closed
   std::uint32_t shutdown_grace_ms = 10'000;  // in-flight requests get this long after SIGTERM
+  // After SIGTERM, /ready answers 503 "draining" this long while requests are still served, so a
+  // load balancer takes the replica out before it stops accepting.
+  std::uint32_t shutdown_ready_delay_ms = 0;
 
   std::uint32_t policy_refresh_ms =
       2'000;  // replicas pick up each other's policy changes this often

@@ -92,6 +92,33 @@ TEST(LifecycleTest, InFlightRequestsFinishDuringShutdown) {
   EXPECT_EQ(server->stop(SIGTERM), 0);
 }
 
+// Behind a load balancer: after SIGTERM the replica says "draining" on /ready while it still
+// serves what arrives, for SHUTDOWN_READY_DELAY_MS; then it stops and exits cleanly.
+TEST(LifecycleTest, SigtermSaysNotReadyFirstAndKeepsServingDuringTheReadyDelay) {
+  std::string error;
+  auto server = AisafeServer::start(
+      {{"ALLOW_ANONYMOUS_VALIDATE", "true"}, {"SHUTDOWN_READY_DELAY_MS", "3000"}}, error);
+  ASSERT_NE(server, nullptr) << error;
+  auto client = server->client();
+  ASSERT_EQ(client.request("GET", "/ready").status, 200);
+  const auto signalled = std::chrono::steady_clock::now();
+  server->process().signal(SIGTERM);
+  testsupport::HttpResponse ready;
+  for (int i = 0; i < 40; ++i) {
+    ready = client.request("GET", "/ready");
+    if (ready.status == 503) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_EQ(ready.status, 503) << ready.body;
+  EXPECT_EQ(ready.json().at("status").as_string(), "draining") << ready.body;
+  auto served = client.request("POST", "/api/v1/validate", R"({"prompt":"still there?"})",
+                               {{"Content-Type", "application/json"}});
+  if (std::chrono::steady_clock::now() - signalled < std::chrono::milliseconds(2500)) {
+    EXPECT_EQ(served.status, 200) << served.body;  // inside the delay: served
+  }
+  EXPECT_EQ(server->stop(SIGTERM), 0);
+}
+
 // One JSON line per request at info level, with the route pattern (never the path, query or
 // prompt); ACCESS_LOG=false turns it off.
 TEST(LifecycleTest, AccessLogHasOneLinePerRequestAndNeverThePrompt) {
