@@ -65,8 +65,10 @@ int main(int argc, char** argv) {
   std::vector<const detect::PatternRule*> rules;
   for (const auto& factory : (*registry)->factories()) {
     auto detector = factory->create(nullptr);
-    if (!detector || (*detector)->patternsPerPolicy()) continue;
-    for (const auto& rule : (*detector)->patterns()) rules.push_back(&rule);
+    if (!detector) continue;
+    const detect::PatternSource* source = (*detector)->patternSource();
+    if (source == nullptr || source->patternsPerPolicy()) continue;
+    for (const auto& rule : source->patterns()) rules.push_back(&rule);
     detectors.push_back(std::move(detector).value());
   }
   const std::string text = bench::prompt(64 * 1024, false);

@@ -1,5 +1,6 @@
 #include "app/validation_wiring.h"
 
+#include "detectors/canary/leak_checks.h"
 #include "validation/sinks/audit_sink.h"
 #include "validation/sinks/metrics_sink.h"
 #include "validation/sinks/trace_sink.h"
@@ -12,7 +13,9 @@ void createValidationService(Services& s) {
   deps.policies = s.policies.get();
   deps.registry = s.registry.get();
   deps.cache = s.cache.get();
-  deps.canary_key = s.canary_key.get();
+  // Checks of answers that need the request (the organization, the system prompt).
+  deps.output_checks.push_back(detectors::canary::makeCanaryCheck(*s.canary_key));
+  deps.output_checks.push_back(detectors::canary::makeSystemPromptEchoCheck());
   deps.scan_seconds = &s.metrics->scan_seconds;
   deps.detector_seconds = &s.metrics->detector_seconds;
 
@@ -34,8 +37,8 @@ void createValidationService(Services& s) {
       std::make_unique<validation::WebhookSink>(*s.webhook_endpoints, *s.webhook_events));
   sinks.push_back(std::make_unique<validation::AuditSink>(*s.audit));
 
-  s.validation =
-      std::make_unique<validation::ValidationService>(deps, std::move(settings), std::move(sinks));
+  s.validation = std::make_unique<validation::ValidationService>(
+      std::move(deps), std::move(settings), std::move(sinks));
 }
 
 }  // namespace aisafe::app

@@ -87,7 +87,7 @@ OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::Label
       return cls::Split::kTest;
     }
     return cls::splitOf(row) == cls::Split::kCalibrate ? cls::Split::kCalibrate
-                                                         : cls::Split::kTrain;
+                                                       : cls::Split::kTrain;
   };
   cls::TrainReport report;
   auto model = cls::train(all, options, report);
@@ -102,9 +102,8 @@ OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::Label
     r.error = detector.status().message();
     return r;
   }
-  const bool use_classifier =
-      std::find(spec.detectors.begin(), spec.detectors.end(), "injection_classifier") !=
-      spec.detectors.end();
+  const bool use_classifier = std::find(spec.detectors.begin(), spec.detectors.end(),
+                                        "injection_classifier") != spec.detectors.end();
   // The suffix detector's language model must not have read this origin's benign texts either:
   // it learns ordinary writing, and an origin it read looks more ordinary than it is.
   std::unique_ptr<const detect::Detector> suffix_detector;
@@ -128,8 +127,8 @@ OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::Label
       continue;
     }
     detect::Findings findings = rule_findings[i];
-    const bool rules_block = policy::decide(spec, findings, row.text).action ==
-                             policy::Action::kBlock;
+    const bool rules_block =
+        policy::decide(spec, findings, row.text).action == policy::Action::kBlock;
     detect::normalize(row.text, normalized);
     cls::foldText(normalized.text(), folded);
     const double probability =
@@ -137,10 +136,12 @@ OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::Label
     r.scored.push_back({cls::isAttack(row), rules_block, probability});
     const detect::ScanInput in{row.text, normalized, detect::Surface::kInput};
     if (use_classifier) {
-      (void)(*detector)->scan(in, scratch, findings);  // the classifier never fails a scan
+      (void)(*detector)->textScanner()->scan(in, scratch,
+                                             findings);  // the classifier never fails a scan
     }
     if (suffix_detector) {
-      (void)suffix_detector->scan(in, scratch, findings);  // nor does the suffix detector
+      (void)suffix_detector->textScanner()->scan(in, scratch,
+                                                 findings);  // nor does the suffix detector
     }
     const auto d = policy::decide(spec, std::move(findings), row.text);
     const bool blocked = d.action == policy::Action::kBlock;
@@ -242,17 +243,18 @@ void printResults(const std::vector<OriginResult>& results) {
                 100 * ratio(worst->benign_blocked, worst->benign));
   }
   if (attack_origins > 0) {
-    std::printf("mean attack recall over %zu attack origins: %.1f%% blocked, %.1f%% blocked or "
-                "flagged\n",
-                attack_origins, 100 * recall_sum / static_cast<double>(attack_origins),
-                100 * flagged_sum / static_cast<double>(attack_origins));
+    std::printf(
+        "mean attack recall over %zu attack origins: %.1f%% blocked, %.1f%% blocked or "
+        "flagged\n",
+        attack_origins, 100 * recall_sum / static_cast<double>(attack_origins),
+        100 * flagged_sum / static_cast<double>(attack_origins));
   }
 }
 
 }  // namespace
 
-int evalLeaveOneSourceOut(const std::vector<cls::LabeledText>& all,
-                          const policy::PolicySpec& spec, const detect::Registry& registry) {
+int evalLeaveOneSourceOut(const std::vector<cls::LabeledText>& all, const policy::PolicySpec& spec,
+                          const detect::Registry& registry) {
   std::vector<const cls::LabeledText*> rows;
   std::vector<std::string> origins;
   for (const auto& r : all) {

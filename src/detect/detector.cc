@@ -28,19 +28,8 @@ Result<hs_scratch*> ScanScratch::forDatabase(const hs_database* db, std::uint64_
   return hs_;
 }
 
-const std::vector<PatternRule>& Detector::patterns() const {
-  static const std::vector<PatternRule> kNone;
-  return kNone;
-}
-
-bool Detector::confirm(const PatternRule& rule, std::string_view matched) const {
+bool PatternSource::confirm(const PatternRule& rule, std::string_view matched) const {
   return rule.validator == nullptr || rule.validator(matched);
 }
-
-Status Detector::scan(const ScanInput&, ScanScratch&, Findings&) const { return Status::ok(); }
-
-Status Detector::check(const RemoteCheck&, Findings&) const { return Status::ok(); }
-
-bool Detector::checkCached(const RemoteCheck&, Findings&) const { return false; }
 
 }  // namespace aisafe::detect

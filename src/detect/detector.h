@@ -1,7 +1,9 @@
 // The detector seam. A detector is a small immutable object built once from configuration by its
-// factory and shared by all threads (Envoy's filter shape). Detectors contribute pattern rules to
-// the policy's ONE combined vectorscan database and confirm candidate matches; detectors that
-// need the whole text (invisible characters, later a classifier) implement scan().
+// factory and shared by all threads (Envoy's filter shape). It is one or more kinds: a pattern
+// source contributes rules to the policy's ONE combined vectorscan database and confirms
+// candidate matches; a text scanner reads the whole text (invisible characters, the classifier);
+// a remote checker asks a service. Checks of a model's answer that need the request (canaries,
+// the system prompt) are output checks (output_check.h).
 // Per-request mutable state lives in ScanScratch, one per thread (vectorscan's scratch rule).
 // Adding a detector: a folder under src/detectors/<name>/ and one line in registry.cc.
 #pragma once
@@ -84,36 +86,56 @@ struct RemoteCheck {
   std::string_view text_sha256;  // hex SHA-256 of `text` when the caller has it; empty: none
 };
 
+// The kinds of detector, one small interface each. A detector is one or more of them (the pii
+// detector is both a pattern source and a text scanner); the pipeline asks each detector which
+// it is once, when a policy is compiled.
+
+// Contributes rules to the policy's combined vectorscan database, and confirms each candidate
+// match the database finds.
+class PatternSource {
+ public:
+  virtual ~PatternSource() = default;
+  virtual const std::vector<PatternRule>& patterns() const = 0;
+  // Accepts or rejects a candidate (`matched` is the normalized text of the match). Default:
+  // the rule's validator, if any.
+  virtual bool confirm(const PatternRule& rule, std::string_view matched) const;
+  // True when patterns() differ from policy to policy (custom lists): they are compiled into a
+  // small database of the policy's own, so saving a policy never recompiles the shipped rules.
+  virtual bool patternsPerPolicy() const { return false; }
+};
+
+// Reads the whole text (normalized), beyond patterns: invisible characters, the classifier.
+class TextScanner {
+ public:
+  virtual ~TextScanner() = default;
+  // Thread-safe, non-blocking, never throws.
+  virtual Status scan(const ScanInput& in, ScanScratch& scratch, Findings& out) const = 0;
+};
+
+// Asks a service over the network. The pipeline never runs it: a round trip blocks, so the
+// validation service calls check() after the local scan, off the I/O threads and within the
+// request's budget, and answers degraded when the service fails.
+class RemoteChecker {
+ public:
+  virtual ~RemoteChecker() = default;
+  // Blocking, thread-safe, never throws. Appends findings (a finding's span covers what the
+  // service judged). An error means "no verdict": timeout, breaker open, unreadable answer.
+  virtual Status check(const RemoteCheck& in, Findings& out) const = 0;
+  // Non-blocking: the verdict from this process's memory, when there is one (appends its
+  // findings and returns true), so the caller can skip the hop to a thread that may block.
+  virtual bool checkCached(const RemoteCheck& /*in*/, Findings& /*out*/) const { return false; }
+};
+
+// What every detector is: a name, the surfaces it reads, and the kinds above it implements
+// (each accessor returns this detector as that kind, or null).
 class Detector {
  public:
   virtual ~Detector() = default;
   virtual std::string_view name() const = 0;
   virtual SurfaceSet surfaces() const = 0;
-
-  // Rules added to the combined database. The pipeline calls confirm() for each candidate.
-  virtual const std::vector<PatternRule>& patterns() const;
-
-  // Accepts or rejects a candidate match (`matched` is the normalized text of the match).
-  // Default: the rule's validator, if any.
-  virtual bool confirm(const PatternRule& rule, std::string_view matched) const;
-
-  // True when patterns() differ from policy to policy (custom lists): they are compiled into a
-  // small database of the policy's own, so saving a policy never recompiles the shipped rules.
-  virtual bool patternsPerPolicy() const { return false; }
-
-  // Whole-text checks beyond patterns. Thread-safe, non-blocking, never throws.
-  virtual Status scan(const ScanInput& in, ScanScratch& scratch, Findings& out) const;
-
-  // True for detectors that ask a service over the network. The pipeline never runs them: a
-  // round trip blocks, so the validation route calls check() after the local scan, off the I/O
-  // threads and within the request's budget, and answers degraded when the service fails.
-  virtual bool remote() const { return false; }
-  // Blocking, thread-safe, never throws. Appends findings (a finding's span covers what the
-  // service judged). An error means "no verdict": timeout, breaker open, unreadable answer.
-  virtual Status check(const RemoteCheck& in, Findings& out) const;
-  // Non-blocking: the verdict from this process's memory, when there is one (appends its
-  // findings and returns true), so the caller can skip the hop to a thread that may block.
-  virtual bool checkCached(const RemoteCheck& in, Findings& out) const;
+  virtual const PatternSource* patternSource() const { return nullptr; }
+  virtual const TextScanner* textScanner() const { return nullptr; }
+  virtual const RemoteChecker* remoteChecker() const { return nullptr; }
 };
 
 class DetectorFactory {

@@ -55,13 +55,21 @@ Result<std::shared_ptr<const Pipeline>> Pipeline::build(
   Group shipped, own;
   shipped.som = false;
   for (const auto& d : p->detectors_) {
-    if (d->remote()) {
+    if (d->remoteChecker() != nullptr) {
       p->remote_.push_back(d.get());
     }
-    Group& g = d->patternsPerPolicy() ? own : shipped;
-    for (const auto& rule : d->patterns()) {
+    if (d->textScanner() != nullptr) {
+      p->scanners_.push_back(d.get());
+    }
+    const PatternSource* source = d->patternSource();
+    if (source == nullptr) {
+      continue;
+    }
+    Group& g = source->patternsPerPolicy() ? own : shipped;
+    for (const auto& rule : source->patterns()) {
       g.rules.push_back(&rule);
       g.owners.push_back(d.get());
+      g.sources.push_back(source);
     }
   }
   // The survey's markers ride along with the shipped rules: adding them costs the scan nothing
@@ -71,6 +79,7 @@ Result<std::shared_ptr<const Pipeline>> Pipeline::build(
   for (const PatternRule& marker : p->marker_rules_) {
     shipped.rules.push_back(&marker);
     shipped.owners.push_back(nullptr);
+    shipped.sources.push_back(nullptr);
   }
   for (Group* g : {&shipped, &own}) {
     if (g->rules.empty()) {
@@ -153,7 +162,7 @@ void Pipeline::confirmMatches(const Group& g, const NormalizedText& norm, Surfac
         if (m[j].to <= from) {
           continue;
         }
-        if (owner.confirm(rule, ntext.substr(from, m[j].to - from))) {
+        if (g.sources[id]->confirm(rule, ntext.substr(from, m[j].to - from))) {
           confirmed = true;
           end = m[j].to;
         }
@@ -411,7 +420,7 @@ Status Pipeline::locateMatches(const Group& g, const NormalizedText& norm, Surfa
       if (!st.found || st.start >= end) {
         continue;
       }
-      if (!owner.confirm(rule, ntext.substr(st.start, end - st.start))) {
+      if (!g.sources[id]->confirm(rule, ntext.substr(st.start, end - st.start))) {
         continue;
       }
       out.push_back(makeFinding(owner, rule, norm, st.start, end));
@@ -451,11 +460,11 @@ Status Pipeline::scanText(std::string_view text, Surface surface, ScanScratch& s
     return Status::ok();
   }
   const ScanInput input{text, norm, surface};
-  for (const auto& d : detectors_) {
-    if (d->remote() || !d->surfaces().covers(surface)) {
+  for (const Detector* d : scanners_) {
+    if (!d->surfaces().covers(surface)) {
       continue;
     }
-    AISAFE_RETURN_IF_ERROR(d->scan(input, scratch, out));
+    AISAFE_RETURN_IF_ERROR(d->textScanner()->scan(input, scratch, out));
     lap(d->name());
   }
   return Status::ok();

@@ -48,7 +48,7 @@ class Pipeline {
 
   std::size_t patternCount() const;
   const std::vector<std::unique_ptr<const Detector>>& detectors() const { return detectors_; }
-  // The policy's remote detectors (Detector::remote()): scan() skips them; the caller runs
+  // The policy's remote detectors (Detector::remoteChecker()): scan() skips them; the caller runs
   // their check() where it may block.
   const std::vector<const Detector*>& remoteDetectors() const { return remote_; }
 
@@ -57,8 +57,9 @@ class Pipeline {
 
   // One compiled database and the rules behind its ids.
   struct Group {
-    std::vector<const PatternRule*> rules;  // index = vectorscan id
-    std::vector<const Detector*> owners;    // index = vectorscan id
+    std::vector<const PatternRule*> rules;      // index = vectorscan id
+    std::vector<const Detector*> owners;        // index = vectorscan id
+    std::vector<const PatternSource*> sources;  // the owners as pattern sources, same index
     std::shared_ptr<const CompiledDatabase> db;
     bool som = true;  // matches carry their leftmost start
     // Ids from here on are the survey's markers (markerRules()), counted, not rules.
@@ -98,6 +99,7 @@ class Pipeline {
   std::vector<std::unique_ptr<const Detector>> detectors_;
   std::vector<Group> groups_;  // the shipped rules, then the policy's own
   std::vector<const Detector*> remote_;
+  std::vector<const Detector*> scanners_;  // the text scanners, in the policy's order
   // Scanned with the shipped rules, so the survey need not look words up (survey.h).
   std::vector<PatternRule> marker_rules_;
 };

@@ -10,13 +10,14 @@
 
 namespace aisafe::detect {
 
-class RuleSetDetector final : public Detector {
+class RuleSetDetector final : public Detector, public PatternSource {
  public:
   RuleSetDetector(std::string name, SurfaceSet surfaces, std::shared_ptr<const RuleSet> rules)
       : name_(std::move(name)), surfaces_(surfaces), rules_(std::move(rules)) {}
 
   std::string_view name() const override { return name_; }
   SurfaceSet surfaces() const override { return surfaces_; }
+  const PatternSource* patternSource() const override { return this; }
   const std::vector<PatternRule>& patterns() const override { return rules_->rules; }
 
  private:

@@ -33,10 +33,11 @@ boost::asio::awaitable<RemoteOutcome> runRemoteDetectors(
       check.traceparent = telemetry::formatTraceparent(span.context());
     }
     const std::size_t before = findings.size();
-    const auto call = [&] { st = d->check(check, findings); };
+    const detect::RemoteChecker& checker = *d->remoteChecker();
+    const auto call = [&] { st = checker.check(check, findings); };
     bool ran = true;
     bool cached = false;
-    if (d->checkCached(check, findings)) {
+    if (checker.checkCached(check, findings)) {
       cached = true;  // this process has the verdict: no hop, no call
     } else if (offload) {
       ran = co_await offload(call);

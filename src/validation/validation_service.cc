@@ -4,7 +4,6 @@
 #include <chrono>
 
 #include "crypto/sha256.h"
-#include "detectors/canary/system_prompt_echo.h"
 #include "policy/decision_json.h"
 
 namespace aisafe::validation {
@@ -94,7 +93,7 @@ const char* surfaceName(detect::Surface surface) {
 ValidationService::ValidationService(ValidationDependencies dependencies,
                                      ValidationSettings settings,
                                      std::vector<std::unique_ptr<DecisionSink>> sinks)
-    : deps_(dependencies), settings_(std::move(settings)), sinks_(std::move(sinks)) {}
+    : deps_(std::move(dependencies)), settings_(std::move(settings)), sinks_(std::move(sinks)) {}
 
 boost::asio::awaitable<Result<ValidationResult>> ValidationService::validate(
     const ValidationRequest& request) {
@@ -145,7 +144,11 @@ std::string ValidationService::cacheKey(const ValidationRequest& request,
                     std::to_string(pol.version) + ":" + surfaceName(input.surface) + ":" +
                     text_sha256;
   if (input.surface == detect::Surface::kOutput) {
-    key += ":canary=" + deps_.canary_key->fingerprint();
+    for (const auto& check : deps_.output_checks) {
+      if (const std::string f = check->fingerprint(); !f.empty()) {
+        key += ":" + f;
+      }
+    }
     if (!request.system_prompt.empty()) {
       key += ":system_prompt=" + crypto::sha256Hex(request.system_prompt);
     }
@@ -198,10 +201,11 @@ boost::asio::awaitable<Result<TextVerdict>> ValidationService::validateText(
   if (output) {
     // Leak checks need request data the pipeline does not see: the caller's organization (whose
     // canaries count) and the system prompt.
-    detectors::canary::findCanaries(*deps_.canary_key, request.caller.organization_id, input.text,
-                                    findings);
-    if (!request.system_prompt.empty()) {
-      detectors::canary::findSystemPromptEcho(input.text, request.system_prompt, findings);
+    const detect::OutputCheckInput leak_input{.text = input.text,
+                                              .organization_id = request.caller.organization_id,
+                                              .system_prompt = request.system_prompt};
+    for (const auto& check : deps_.output_checks) {
+      check->check(leak_input, findings);
     }
   }
   scan_span.setInt("aisafe.findings", static_cast<std::int64_t>(findings.size()));

@@ -16,8 +16,8 @@
 
 #include "cache/cache_manager.h"
 #include "core/status.h"
+#include "detect/output_check.h"
 #include "detect/registry.h"
-#include "detectors/canary/canary_token.h"
 #include "policy/compiled_policy.h"
 #include "policy/policy_service.h"
 #include "telemetry/metrics.h"
@@ -28,12 +28,13 @@
 
 namespace aisafe::validation {
 
-// What the service reads; everything outlives it. Null where optional.
+// What the service reads; the pointers outlive it, null where optional.
 struct ValidationDependencies {
   policy::PolicyService* policies = nullptr;
   const detect::Registry* registry = nullptr;  // its fingerprint is part of cache keys
   cache::CacheManager* cache = nullptr;        // null: no verdict cache
-  const detectors::canary::CanaryKey* canary_key = nullptr;
+  // Run on output texts after the pipeline (canaries, system prompt echo); owned by the service.
+  std::vector<std::unique_ptr<const detect::OutputCheck>> output_checks;
   telemetry::Histogram* scan_seconds = nullptr;
   telemetry::Histogram* detector_seconds = nullptr;  // {detector}, per stage of the scan
 };

@@ -199,13 +199,14 @@ SuffixVerdict judgeSuffix(const CharLm& lm, std::string_view text) {
 
 namespace {
 
-class AdversarialSuffixDetector final : public detect::Detector {
+class AdversarialSuffixDetector final : public detect::Detector, public detect::TextScanner {
  public:
   explicit AdversarialSuffixDetector(std::shared_ptr<const suffix::CharLm> lm)
       : lm_(std::move(lm)) {}
   std::string_view name() const override { return "adversarial_suffix"; }
   // Salad is appended to what a user or a document sends a model, not to its answers.
   detect::SurfaceSet surfaces() const override { return {true, false, false}; }
+  const detect::TextScanner* textScanner() const override { return this; }
 
   Status scan(const detect::ScanInput& in, detect::ScanScratch& /*scratch*/,
               detect::Findings& out) const override {

@@ -79,11 +79,12 @@ Result<std::vector<std::string>> entries(const json::value& config, const char* 
   return out;
 }
 
-class CustomDetector final : public detect::Detector {
+class CustomDetector final : public detect::Detector, public detect::PatternSource {
  public:
   explicit CustomDetector(std::vector<detect::PatternRule> rules) : rules_(std::move(rules)) {}
   std::string_view name() const override { return "custom"; }
   detect::SurfaceSet surfaces() const override { return {.input = true, .output = true}; }
+  const detect::PatternSource* patternSource() const override { return this; }
   const std::vector<detect::PatternRule>& patterns() const override { return rules_; }
   bool patternsPerPolicy() const override { return true; }
 

@@ -20,13 +20,14 @@ struct Bands {
   double block = 0.9;  // from here it blocks on its own; below, only when corroborated
 };
 
-class InjectionClassifier final : public detect::Detector {
+class InjectionClassifier final : public detect::Detector, public detect::TextScanner {
  public:
   InjectionClassifier(std::shared_ptr<const Model> model, Bands bands)
       : model_(std::move(model)), bands_(bands) {}
 
   std::string_view name() const override { return "injection_classifier"; }
   detect::SurfaceSet surfaces() const override { return {.input = true, .output = false}; }
+  const detect::TextScanner* textScanner() const override { return this; }
 
   Status scan(const detect::ScanInput& in, detect::ScanScratch& /*scratch*/,
               detect::Findings& out) const override {

@@ -49,10 +49,11 @@ bool reportable(std::string_view original, const InvisibleSpan& s) {
   return true;
 }
 
-class InvisibleTextDetector final : public detect::Detector {
+class InvisibleTextDetector final : public detect::Detector, public detect::TextScanner {
  public:
   std::string_view name() const override { return "invisible_text"; }
   detect::SurfaceSet surfaces() const override { return {.input = true, .output = true}; }
+  const detect::TextScanner* textScanner() const override { return this; }
 
   Status scan(const detect::ScanInput& in, detect::ScanScratch& /*scratch*/,
               detect::Findings& out) const override {

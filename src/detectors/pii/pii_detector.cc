@@ -9,7 +9,11 @@ namespace {
 
 constexpr detect::SurfaceSet kSurfaces{.input = true, .output = true};
 
-class PiiDetector final : public detect::Detector {
+// Both kinds: email, SSN, IBAN and IP addresses are patterns (rules/pii.json); phone and card
+// numbers are found by reading the text (number_finder.h).
+class PiiDetector final : public detect::Detector,
+                          public detect::PatternSource,
+                          public detect::TextScanner {
  public:
   PiiDetector(std::unique_ptr<const detect::Detector> rules,
               std::shared_ptr<const pii::PhoneLibrary> phones)
@@ -17,7 +21,11 @@ class PiiDetector final : public detect::Detector {
 
   std::string_view name() const override { return "pii"; }
   detect::SurfaceSet surfaces() const override { return kSurfaces; }
-  const std::vector<detect::PatternRule>& patterns() const override { return rules_->patterns(); }
+  const detect::PatternSource* patternSource() const override { return this; }
+  const detect::TextScanner* textScanner() const override { return this; }
+  const std::vector<detect::PatternRule>& patterns() const override {
+    return rules_->patternSource()->patterns();
+  }
 
   Status scan(const detect::ScanInput& in, detect::ScanScratch& /*scratch*/,
               detect::Findings& out) const override {

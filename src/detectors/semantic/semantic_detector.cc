@@ -3,14 +3,14 @@
 namespace aisafe::detectors {
 namespace {
 
-class SemanticDetector final : public detect::Detector {
+class SemanticDetector final : public detect::Detector, public detect::RemoteChecker {
  public:
   explicit SemanticDetector(std::shared_ptr<const semantic::Client> client)
       : client_(std::move(client)) {}
 
   std::string_view name() const override { return "semantic"; }
   detect::SurfaceSet surfaces() const override { return {.input = true, .output = true}; }
-  bool remote() const override { return true; }
+  const detect::RemoteChecker* remoteChecker() const override { return this; }
 
   Status check(const detect::RemoteCheck& in, detect::Findings& out) const override {
     if (!client_) {

@@ -1,6 +1,6 @@
 // The "semantic" detector: asks a remote guard model (Llama Guard behind an OpenAI-compatible
 // endpoint, or any service speaking the json format) whether a text is unsafe. A remote
-// detector (Detector::remote()): the pipeline skips it and the validation route runs check()
+// detector (a detect::RemoteChecker): the pipeline skips it and the validation service runs check()
 // on the outbound lane after the local scan. An "unsafe" verdict becomes one finding per
 // category named ("unsafe_content", type "s1", ...), spanning the whole text; policies block
 // them unless their actions say otherwise. Without SEMANTIC_DETECTOR_URL every check fails with

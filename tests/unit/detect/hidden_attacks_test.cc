@@ -193,7 +193,7 @@ TEST(HiddenAttacksTest, TokenLocalStartsAgreeWithAWholeTextScan) {
   for (const char* name : {"pii", "secrets"}) {
     auto d = (*registry)->find(name)->create(nullptr);
     ASSERT_TRUE(d.isOk());
-    for (const auto& rule : (*d)->patterns()) {
+    for (const auto& rule : (*d)->patternSource()->patterns()) {
       if (!staysInOneToken(rule.pattern)) continue;
       token_local[rule.id] = &rule;
       for (const auto& example : rule.must_match) {
@@ -248,7 +248,7 @@ TEST(HiddenAttacksTest, RulesReadAsBytesMatchAsInUtf8Mode) {
   for (const char* name : {"prompt_injection", "pii", "secrets"}) {
     auto d = (*registry)->find(name)->create(nullptr);
     ASSERT_TRUE(d.isOk());
-    for (const auto& rule : (*d)->patterns()) {
+    for (const auto& rule : (*d)->patternSource()->patterns()) {
       if (!readsCodePoints(rule.pattern)) byte_rules.push_back(&rule);
       for (const auto& example : rule.must_match) {
         text += "\n" + example + " \xC3\xA9t\xC3\xA9 ";

@@ -10,12 +10,13 @@ namespace aisafe::detect {
 namespace {
 
 // A detector with hand-made rules, to test the pipeline apart from the shipped rule data.
-class FixedDetector final : public Detector {
+class FixedDetector final : public Detector, public PatternSource {
  public:
   FixedDetector(std::string name, std::vector<PatternRule> rules, SurfaceSet surfaces = {})
       : name_(std::move(name)), rules_(std::move(rules)), surfaces_(surfaces) {}
   std::string_view name() const override { return name_; }
   SurfaceSet surfaces() const override { return surfaces_; }
+  const PatternSource* patternSource() const override { return this; }
   const std::vector<PatternRule>& patterns() const override { return rules_; }
 
  private:

@@ -1,7 +1,7 @@
 #include <cmath>
 #include <random>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -372,7 +372,7 @@ TEST(InjectionClassifierDetector, TheBandFollowsTheTwoThresholds) {
         boost::json::object{{"classifier_flag", 0.01}, {"classifier_block", block}});
     ASSERT_TRUE(detector.isOk());
     detect::Findings out;
-    ASSERT_TRUE((*detector)->scan(in, scratch, out).isOk());
+    ASSERT_TRUE((*detector)->textScanner()->scan(in, scratch, out).isOk());
     ASSERT_EQ(out.size(), 1U);
     EXPECT_EQ(out[0].band, band);
     EXPECT_EQ(out[0].needs_corroboration, !alone);

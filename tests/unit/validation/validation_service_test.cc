@@ -34,7 +34,8 @@ class ValidationServiceTest : public testing::ValidationFixture {
     deps.cache = cache;
     std::vector<std::unique_ptr<DecisionSink>> sinks;
     sinks.push_back(std::make_unique<RecordingSink>(seen_));
-    return std::make_unique<ValidationService>(deps, ValidationSettings{}, std::move(sinks));
+    return std::make_unique<ValidationService>(std::move(deps), ValidationSettings{},
+                                               std::move(sinks));
   }
 
   static ValidationRequest requestFor(std::vector<TextInput> texts) {

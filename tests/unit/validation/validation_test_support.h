@@ -12,6 +12,7 @@
 
 #include "detect/registry.h"
 #include "detectors/canary/canary_token.h"
+#include "detectors/canary/leak_checks.h"
 #include "policy/policy_service.h"
 #include "storage/database.h"
 #include "storage/migrator.h"
@@ -58,7 +59,8 @@ class ValidationFixture : public ::testing::Test {
     ValidationDependencies deps;
     deps.policies = shared().policies.get();
     deps.registry = shared().registry.get();
-    deps.canary_key = &canary_key_;
+    deps.output_checks.push_back(detectors::canary::makeCanaryCheck(canary_key_));
+    deps.output_checks.push_back(detectors::canary::makeSystemPromptEchoCheck());
     return deps;
   }
 
