@@ -47,7 +47,7 @@ target_link_libraries(aisafe_phonenumber INTERFACE ${PHONENUMBER_LIB} ${PROTOBUF
 # The allocator the binaries ship with (docs/decisions/0012-jemalloc.md). Sanitizer builds keep
 # the sanitizer's own allocator, which is what finds the leaks and overflows.
 add_library(aisafe_allocator INTERFACE)
-if(AISAFE_JEMALLOC AND NOT AISAFE_SANITIZE)
+if(AISAFE_JEMALLOC AND NOT AISAFE_SANITIZE AND NOT AISAFE_TSAN AND NOT AISAFE_FUZZ)
   pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
   target_link_libraries(aisafe_allocator INTERFACE PkgConfig::JEMALLOC)
 endif()
