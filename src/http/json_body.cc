@@ -282,7 +282,9 @@ std::optional<Response> rejectUnknownFields(const RequestContext& ctx, const jso
       }
       return errorResponse(
           ctx, Status::bad_request, "unknown_field",
-          "unknown field \"" + std::string(key.substr(0, 100)) + "\" (allowed: " + list + ")");
+          // Cut on a code point boundary: the answer is JSON, which must stay UTF-8 (a byte cut
+          // split "é" in two; found by tests/fuzz/json_body_fuzz.cc).
+          "unknown field \"" + cutUtf8(key, 100) + "\" (allowed: " + list + ")");
     }
   }
   return std::nullopt;

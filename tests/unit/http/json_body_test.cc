@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "core/utf8.h"
+
 namespace aisafe::http {
 namespace {
 namespace json = boost::json;
@@ -81,6 +83,20 @@ TEST(ParseStrictJson, UsesTheGivenStorage) {
   const StrictJson r = parseStrictJson(R"({"a":"some text that is not short"})", &memory);
   ASSERT_EQ(r.problem, JsonProblem::kNone);
   EXPECT_EQ(r.value.storage().get(), &memory);
+}
+
+// An unknown field's name is quoted in the answer cut to 100 bytes, on a code point boundary:
+// cutting "é" in two made the JSON answer invalid UTF-8 (found by tests/fuzz/json_body_fuzz.cc).
+TEST(RejectUnknownFields, QuotesALongNameAsValidUtf8) {
+  RequestContext ctx;
+  const std::string key = std::string(99, 'a') + "\xc3\xa9tail";  // "é" straddles byte 100
+  json::object obj;
+  obj[key] = 1;
+  auto res = rejectUnknownFields(ctx, obj, {"text"});
+  ASSERT_TRUE(res.has_value());
+  EXPECT_TRUE(utf8::isValid(res->body())) << res->body();
+  EXPECT_NE(res->body().find(std::string(99, 'a') + "\\\" (allowed: text)"), std::string::npos)
+      << res->body();
 }
 
 }  // namespace
