@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include "core/utf8.h"
+
 namespace aisafe::http {
 namespace {
 
@@ -34,7 +36,10 @@ bool matches(const Route& route, const std::vector<std::string_view>& path,
     return false;
   }
   for (std::size_t i = 0; i < ps.size(); ++i) {
-    if (!isParameter(ps[i]) && ps[i] != path[i]) {
+    if (isParameter(ps[i]) ? !utf8::isValid(path[i]) : ps[i] != path[i]) {
+      // A parameter that is not UTF-8 names nothing we store, and handlers pass parameters on to
+      // the database (PostgreSQL refuses such bytes: a 500 instead of a 404) and into JSON
+      // answers (which must be UTF-8). Found by tests/fuzz/http_request_fuzz.cc.
       return false;
     }
   }

@@ -34,6 +34,19 @@ TEST(RouterTest, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(wrong.allow, "GET, PUT");
 }
 
+// A parameter that is not valid UTF-8 matches nothing: it would reach the database and the JSON
+// answer as it is (found by tests/fuzz/http_request_fuzz.cc).
+TEST(RouterTest, ParametersThatAreNotUtf8MatchNothing) {
+  Router r;
+  r.add(bh::verb::get, "/api/v1/policies/{id}", ok);
+  auto bad = r.match(bh::verb::get, "/api/v1/policies/pol\xff\xfe");
+  EXPECT_EQ(bad.route, nullptr);
+  EXPECT_EQ(bad.status, Status::not_found);
+  auto good = r.match(bh::verb::get, "/api/v1/policies/caf\xc3\xa9");
+  ASSERT_NE(good.route, nullptr);
+  EXPECT_EQ(good.params.at("id"), "caf\xc3\xa9");
+}
+
 TEST(RouterTest, OnlyTheMatchingRoutesParamsAreReturned) {
   Router r;
   r.add(bh::verb::get, "/api/v1/policies/{id}/versions", ok);
