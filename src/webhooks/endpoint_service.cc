@@ -88,6 +88,14 @@ Status EndpointService::checkUrl(const std::string& url) const {
   if (host.empty()) {
     return unprocessable("url: no host");
   }
+  // Clients that follow the WHATWG URL standard (browsers, Node's fetch) percent-decode the host
+  // before reading it as an address, so "%31%32%37.0.0.1" is 127.0.0.1 to them, while every check
+  // below would see a name. No real endpoint needs an encoded host name. (Found by
+  // tests/fuzz/webhook_url_fuzz.cc.) In an IPv6 literal '%' starts a zone id, which only
+  // link-local addresses have, and those are refused anyway.
+  if (host.find('%') != std::string::npos) {
+    return unprocessable("url: a percent-encoded host name is not allowed");
+  }
   if (host.size() > 2 && host.front() == '[') {
     host = host.substr(1, host.size() - 2);
   }
