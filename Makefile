@@ -1,6 +1,8 @@
 # The facade over CMake: the commands a new user and CI run.
 #   make run    install what is missing, build, start on the embedded default (SQLite in ./data)
-#   make test   install, build, run every test (unit, integration, sanitizer build of the unit tests)
+#   make test   install, build, run every test (unit, integration, the ASan and TSan builds of the
+#               unit tests, each fuzz target for 30 s)
+#   make fuzz   the libFuzzer targets, each for FUZZ_SECONDS (default 30) on its corpus (docs/fuzzing.md)
 #   make build  the server binary at build/aisafe
 #   make bench  micro-benchmarks and the server under wrk next to nginx
 #   make eval   detection accuracy: held-out split, everyday prompts, leave one source out
@@ -9,10 +11,15 @@
 
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
+# The fuzz and tsan presets (CMakePresets.json) own these two directories.
+FUZZ_DIR = build-fuzz
+TSAN_DIR = build-tsan
+FUZZ_SECONDS ?= 30
+FUZZ_JOBS ?= 2
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build run test test-unit test-asan bench eval train fmt lint clean
+.PHONY: deps configure build run test test-unit test-asan test-tsan test-fuzz fuzz fuzz-build bench eval train fmt lint clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -31,13 +38,36 @@ test: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j 2
 	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory test-fuzz
+	@$(MAKE) --no-print-directory test-tsan
 
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: deps
 	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAISAFE_SANITIZE=ON \
 		-DAISAFE_BUILD_BENCH=OFF >/dev/null
-	@cmake --build $(ASAN_DIR) -j $(JOBS) --target unit_core unit_crypto unit_telemetry unit_detect unit_pii unit_policy unit_http unit_resilience unit_cache unit_webhooks unit_storage unit_auth unit_app unit_jobs unit_validation
+	@cmake --build $(ASAN_DIR) -j $(JOBS) --target unit_core unit_crypto unit_telemetry unit_detect unit_pii unit_policy unit_http unit_resilience unit_cache unit_webhooks unit_storage unit_auth unit_app unit_jobs unit_validation unit_batch_writer
 	@cd $(ASAN_DIR) && ctest --output-on-failure -L unit -j 2
+
+# The unit tests that run threads (server lanes and batched writes, rate limiters, the cache,
+# exporters, the job worker, the batch writer) under ThreadSanitizer. Only those are built.
+TSAN_TESTS = unit_http unit_resilience unit_cache unit_telemetry unit_jobs unit_batch_writer
+test-tsan: deps
+	@cmake --preset tsan >/dev/null
+	@cmake --build $(TSAN_DIR) -j $(JOBS) --target $(TSAN_TESTS)
+	@cd $(TSAN_DIR) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+		ctest --output-on-failure -j 2 -R '^($(subst $(eval) ,|,$(TSAN_TESTS)))$$'
+
+# libFuzzer targets (clang-14): build, then run each for FUZZ_SECONDS, FUZZ_JOBS at a time.
+fuzz-build: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	@bash scripts/run-fuzzers.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
+# CI: every target for 30 s, whatever FUZZ_SECONDS says.
+test-fuzz:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
 
 bench: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aisafe bench_pipeline bench_rules bench_rate_limiter bench_cache
@@ -73,4 +103,4 @@ lint: configure
 	@git ls-files 'src/*.cc' | xargs -P $(JOBS) -n 8 clang-tidy -p $(BUILD_DIR) --quiet
 
 clean:
-	@rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	@rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR) $(TSAN_DIR)
