@@ -24,7 +24,7 @@ packages=(
   nodejs npm
   # style tools
   clang-format clang-tidy
-  # fuzzing: clang 14 and its runtime libraries, which hold libFuzzer (docs/decisions/0019)
+  # fuzzing: clang 14 and its runtime libraries, which hold libFuzzer (docs/decisions/0020)
   clang-14 libclang-rt-14-dev
 )
 
