@@ -2,13 +2,11 @@
 #pragma once
 
 #include <memory>
-#include <string>
-#include <string_view>
-#include <vector>
 
-#include "app/services.h"
-#include "http/router.h"
-#include "policy/compiled_policy.h"
+#include "core/config.h"
+#include "core/status.h"
+#include "detectors/semantic/semantic_client.h"
+#include "resilience/circuit_breaker.h"
 
 namespace aisafe::app {
 

@@ -10,15 +10,6 @@
 #include "webhooks/events.h"
 
 namespace aisafe::app {
-namespace {
-
-// The trace of the request being served on this thread, stored with the events it causes so
-// their deliveries, sent later by a worker, continue it ("" when the request is not traced).
-std::string traceparentOf(const telemetry::SpanContext& context) {
-  return context.valid() ? telemetry::formatTraceparent(context) : std::string();
-}
-
-}  // namespace
 
 Status createWebhookDelivery(Services& s) {
   s.webhook_deliveries = std::make_unique<storage::WebhookDeliveryRepository>(*s.db);
@@ -26,7 +17,7 @@ Status createWebhookDelivery(Services& s) {
   const storage::RecordChangeHook outbox = [](soci::session& session,
                                               const storage::RecordChange& change) {
     storage::OutboxEvent event = webhooks::changeEvent(change, clock::nowMs());
-    event.traceparent = traceparentOf(telemetry::currentSpanContext());
+    event.traceparent = telemetry::traceparentOrEmpty(telemetry::currentSpanContext());
     storage::WebhookDeliveryRepository::enqueueIn(session, event);
   };
   s.policy_repo->setChangeHook(outbox);

@@ -145,6 +145,10 @@ std::string formatTraceparent(const SpanContext& c) {
   return out;
 }
 
+std::string traceparentOrEmpty(const SpanContext& context) {
+  return context.valid() ? formatTraceparent(context) : std::string();
+}
+
 std::string toHex(const TraceId& id) { return hexOf(id); }
 std::string toHex(const SpanId& id) { return hexOf(id); }
 

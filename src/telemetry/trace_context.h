@@ -36,6 +36,10 @@ std::optional<SpanContext> parseTraceparent(std::string_view header);
 // "00-<trace id>-<span id>-01" (or -00 when not sampled). `context` must be valid.
 std::string formatTraceparent(const SpanContext& context);
 
+// formatTraceparent, or "" for an invalid context (work not traced): what is stored with work
+// done later (webhook events), so that it continues the trace when there is one.
+std::string traceparentOrEmpty(const SpanContext& context);
+
 // Lower-case hex of the id (32 and 16 characters).
 std::string toHex(const TraceId& id);
 std::string toHex(const SpanId& id);

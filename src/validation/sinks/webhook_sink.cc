@@ -29,8 +29,7 @@ void WebhookSink::record(const DecisionEvent& event) {
   const telemetry::SpanContext context = event.trace.server != nullptr
                                              ? event.trace.server->context()
                                              : telemetry::currentSpanContext();
-  const std::string traceparent =
-      context.valid() ? telemetry::formatTraceparent(context) : std::string();
+  const std::string traceparent = telemetry::traceparentOrEmpty(context);
   if (validated) {
     auto outbox = webhooks::makeEvent("prompt.validated", organization, data, now);
     outbox.traceparent = traceparent;
