@@ -91,6 +91,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, std::si
   std::unique_ptr<Database> db(new Database());
   db->dialect_ = target.first;
   db->pool_size_ = pool_size;
+  db->session_generation_ = std::make_unique<std::atomic<std::uint64_t>[]>(pool_size);
   try {
     if (db->dialect_ == Dialect::kSqlite) {
       configureSqliteOnce();
@@ -125,17 +126,35 @@ Status Database::run(const std::function<void(soci::session&)>& fn) const {
   // ("server closed the connection unexpectedly", an unknown category): what says the database
   // is away, rather than the query wrong, is the session no longer being connected.
   bool connection_lost = false;
+  const std::size_t position = pool_->lease();
+  struct GiveBack {
+    soci::connection_pool& pool;
+    std::size_t position;
+    ~GiveBack() { pool.give_back(position); }
+  } give_back{*pool_, position};
+  soci::session& s = pool_->at(position);
   try {
-    soci::session s(*pool_);
     try {
+      if (dialect_ == Dialect::kPostgres) {
+        const std::uint64_t now = generation_.load();
+        if (session_generation_[position].load() < now) {
+          s.reconnect();  // throws while the server is still away: answered as unavailable
+          session_generation_[position].store(now);
+        }
+      }
       fn(s);
     } catch (...) {
       // A PostgreSQL session in a failed state must not go back to the pool as is.
       if (dialect_ == Dialect::kPostgres) {
         connection_lost = !s.is_connected();
+        if (connection_lost) {
+          // The others may be dead too: each reconnects before its next use.
+          session_generation_[position].store(++generation_);
+        }
         try {
           s.reconnect();
         } catch (...) {  // NOLINT(bugprone-empty-catch): the original error is the one to report
+          session_generation_[position].store(0);  // still away: try again next time
         }
       }
       throw;

@@ -4,6 +4,8 @@
 // Thread-safe: each call borrows a session from the pool for its duration.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -43,6 +45,11 @@ class Database {
   Dialect dialect_ = Dialect::kSqlite;
   std::size_t pool_size_ = 0;
   std::unique_ptr<soci::connection_pool> pool_;
+  // PostgreSQL: a lost connection bumps the generation; a pooled session older than it
+  // reconnects before its next use. Otherwise every session that was idle while the server was
+  // restarted would fail one request each after it came back.
+  mutable std::atomic<std::uint64_t> generation_{0};
+  std::unique_ptr<std::atomic<std::uint64_t>[]> session_generation_;  // per pool position
 };
 
 // SOCI connection string for a DATABASE_URL (exposed for tests).
