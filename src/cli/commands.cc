@@ -111,6 +111,10 @@ int run(int argc, char** argv) {
   eval_cmd->add_flag("--leave-one-source-out", leave_one_source_out,
                      "train a model per origin of the data on all the others and score that "
                      "origin with it");
+  std::string scores_out;
+  eval_cmd->add_option("--scores-out", scores_out,
+                       "with --leave-one-source-out: write every scored row as a JSON line "
+                       "(id, origin, label, probability, rules_block, blocked, flagged)");
 
   try {
     app.parse(argc, argv);
@@ -136,7 +140,7 @@ int run(int argc, char** argv) {
   }
   if (*eval_cmd) {
     return eval(data_files, eval_policy.empty() ? nullptr : eval_policy.c_str(), split, misses,
-                leave_one_source_out);
+                leave_one_source_out, scores_out);
   }
   if (*admin_cmd) {
     for (auto* sub : {create_org, create_user, create_key, list_keys, hash_password}) {

@@ -40,8 +40,10 @@ int train(const std::vector<std::string>& data_files, std::uint64_t seed, int ep
 int trainSuffixModel(const std::vector<std::string>& data_files, const std::string& out_path);
 // Prints the report; exit code 0 unless the data or policy cannot be read.
 // With leave_one_source_out: trains a model per origin of the data and scores that origin with
-// it (eval_sources.cc) instead of scoring a held-out split with the shipped model.
+// it (eval_sources.cc) instead of scoring a held-out split with the shipped model; scores_out,
+// when not empty, receives each scored row as a JSON line (for tuning thresholds offline).
 int eval(const std::vector<std::string>& data_files, const char* policy_file,
-         const std::string& split, std::size_t misses, bool leave_one_source_out);
+         const std::string& split, std::size_t misses, bool leave_one_source_out,
+         const std::string& scores_out = {});
 
 }  // namespace aisafe::cli

@@ -199,7 +199,8 @@ void printLanguages(const Tally& t) {
 }  // namespace
 
 int eval(const std::vector<std::string>& data_files, const char* policy_file,
-         const std::string& split, std::size_t misses, bool leave_one_source_out) {
+         const std::string& split, std::size_t misses, bool leave_one_source_out,
+         const std::string& scores_out) {
   auto registry = loadOfflineRegistry();
   if (!registry) {
     return fail(registry.status().message());
@@ -221,7 +222,7 @@ int eval(const std::vector<std::string>& data_files, const char* policy_file,
     }
   }
   if (leave_one_source_out) {
-    return evalLeaveOneSourceOut(all, spec, **registry);
+    return evalLeaveOneSourceOut(all, spec, **registry, scores_out);
   }
   std::vector<const cls::LabeledText*> rows;
   std::size_t context_dependent = 0;

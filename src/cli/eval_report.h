@@ -32,8 +32,10 @@ double ratio(std::size_t a, std::size_t b);
 // The start of `text` on one line, cut at a character boundary.
 std::string excerpt(const std::string& text, std::size_t max_bytes = 110);
 
-// Leave-one-source-out evaluation of `spec` over `rows` (eval_sources.cc).
+// Leave-one-source-out evaluation of `spec` over `rows` (eval_sources.cc). With scores_out, also
+// writes every scored row there as a JSON line.
 int evalLeaveOneSourceOut(const std::vector<detectors::classifier::LabeledText>& rows,
-                          const policy::PolicySpec& spec, const detect::Registry& registry);
+                          const policy::PolicySpec& spec, const detect::Registry& registry,
+                          const std::string& scores_out = {});
 
 }  // namespace aisafe::cli

@@ -6,9 +6,13 @@
 // the share of attacks blocked, then the worst benign origin and the mean attack recall.
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <thread>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "cli/commands.h"
 #include "cli/eval_report.h"
@@ -37,6 +41,9 @@ struct OriginResult {
     bool attack;
     bool rules_block;
     double probability;
+    const cls::LabeledText* row = nullptr;
+    bool blocked = false;  // by the whole policy
+    bool flagged = false;
   };
   std::vector<Scored> scored;
 };
@@ -133,7 +140,7 @@ OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::Label
     cls::foldText(normalized.text(), folded);
     const double probability =
         folded.code_points == 0 ? 0.0 : shared_model->score(folded).probability;
-    r.scored.push_back({cls::isAttack(row), rules_block, probability});
+    r.scored.push_back({cls::isAttack(row), rules_block, probability, &row});
     const detect::ScanInput in{row.text, normalized, detect::Surface::kInput};
     if (use_classifier) {
       (void)(*detector)->textScanner()->scan(in, scratch,
@@ -147,6 +154,8 @@ OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::Label
     const bool blocked = d.action == policy::Action::kBlock;
     const bool flagged = !blocked && std::find(d.finding_actions.begin(), d.finding_actions.end(),
                                                policy::Action::kFlag) != d.finding_actions.end();
+    r.scored.back().blocked = blocked;
+    r.scored.back().flagged = flagged;
     if (cls::isAttack(row)) {
       ++r.attacks;
       r.attacks_blocked += blocked ? 1 : 0;
@@ -251,10 +260,30 @@ void printResults(const std::vector<OriginResult>& results) {
   }
 }
 
+// One JSON line per scored row, for tuning thresholds and corroboration offline.
+bool writeScores(const std::vector<OriginResult>& results, const std::string& path) {
+  std::ofstream out(path);
+  for (const auto& r : results) {
+    for (const auto& s : r.scored) {
+      boost::json::object line{{"id", s.row->id},
+                               {"origin", r.origin},
+                               {"label", s.row->label},
+                               {"lang", s.row->lang},
+                               {"kind", s.row->kind},
+                               {"probability", s.probability},
+                               {"rules_block", s.rules_block},
+                               {"blocked", s.blocked},
+                               {"flagged", s.flagged}};
+      out << boost::json::serialize(line) << '\n';
+    }
+  }
+  return static_cast<bool>(out);
+}
+
 }  // namespace
 
 int evalLeaveOneSourceOut(const std::vector<cls::LabeledText>& all, const policy::PolicySpec& spec,
-                          const detect::Registry& registry) {
+                          const detect::Registry& registry, const std::string& scores_out) {
   std::vector<const cls::LabeledText*> rows;
   std::vector<std::string> origins;
   for (const auto& r : all) {
@@ -305,6 +334,10 @@ int evalLeaveOneSourceOut(const std::vector<cls::LabeledText>& all, const policy
   }
   printResults(results);
   printSweep(results);
+  if (!scores_out.empty() && !writeScores(results, scores_out)) {
+    std::fprintf(stderr, "aisafe eval: cannot write %s\n", scores_out.c_str());
+    return 2;
+  }
   return 0;
 }
 
