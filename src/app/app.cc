@@ -10,12 +10,14 @@
 
 #include <pthread.h>
 
+#include "api/middleware/tracing_middleware.h"
 #include "app/build_info.h"
 #include "app/error_reporting.h"
 #include "app/jobs_wiring.h"
 #include "app/organization_metrics.h"
 #include "app/remote_detection.h"
 #include "app/routes.h"
+#include "app/secret_key.h"
 #include "app/shared_state.h"
 #include "app/sso.h"
 #include "app/tracing.h"
@@ -252,11 +254,14 @@ int App::serve(const std::string& port_file) {
   http::MiddlewareChain chain;
   const bool tracing = s.tracer->enabled();
   if (tracing) {
-    chain.add(tracingMiddleware(s));
+    chain.add(api::tracingMiddleware(*s.tracer));
   }
   chain.add(noStoreMiddleware());
-  chain.add(tracing ? tracedStage("auth", authMiddleware(s)) : authMiddleware(s));
-  chain.add(tracing ? tracedStage("rate_limit", rateLimitMiddleware(s)) : rateLimitMiddleware(s));
+  http::Middleware auth = api::authMiddleware(authMiddlewareDeps(s));
+  http::Middleware rate_limit = api::rateLimitMiddleware(rateLimitMiddlewareDeps(s));
+  chain.add(tracing ? api::tracedStage("auth", std::move(auth)) : std::move(auth));
+  chain.add(tracing ? api::tracedStage("rate_limit", std::move(rate_limit))
+                    : std::move(rate_limit));
 
   http::ServerOptions options;
   options.host = s.config.host;

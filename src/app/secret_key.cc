@@ -1,11 +1,12 @@
-// Where the token-signing secret comes from (see routes.h: resolveSecretKey).
+// Where the token-signing secret comes from (secret_key.h).
+#include "app/secret_key.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <sys/stat.h>
 
-#include "app/routes.h"
 #include "crypto/base64.h"
 #include "crypto/random.h"
 #include "telemetry/logging.h"

@@ -13,9 +13,6 @@ boost::asio::awaitable<RemoteOutcome> runRemoteDetectors(
   if (remote.empty()) {
     co_return out;
   }
-  if (policy::decide(pol.spec, findings, text).action == policy::Action::kBlock) {
-    co_return out;
-  }
   for (const detect::Detector* d : remote) {
     if (!d->surfaces().covers(surface)) {
       continue;

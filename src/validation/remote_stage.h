@@ -1,8 +1,8 @@
 // The remote stage of a validation: after the local scan, the policy's remote detectors (the
-// semantic detector) are asked, unless the local findings already block (the answer could not
-// change, so the round trip is saved). A detector that gives no verdict (not configured, lane
-// full, breaker open, timeout, bad answer) is listed as degraded; the policy's
-// on_detector_failure decides whether the validation continues without it or blocks.
+// semantic detector) are asked. The validation service skips this stage when the local findings
+// already block (the answer could not change, so the round trip is saved). A detector that gives no
+// verdict (not configured, lane full, breaker open, timeout, bad answer) is listed as degraded; the
+// policy's on_detector_failure decides whether the validation continues without it or blocks.
 #pragma once
 
 #include <chrono>
@@ -29,8 +29,9 @@ struct RemoteOutcome {
   std::vector<std::string> degraded;  // detectors that gave no verdict
 };
 
-// Appends the remote detectors' findings for `text` to `findings`. The calls run through
-// `offload` (the outbound lane); the request resumes on its I/O thread.
+// Appends the remote detectors' findings for `text` to `findings` (and changes none of those
+// already there). The calls run through `offload` (the outbound lane); the request resumes on
+// its I/O thread.
 boost::asio::awaitable<RemoteOutcome> runRemoteDetectors(
     const RemoteStageOptions& options, const Offload& offload, const telemetry::RequestTrace& trace,
     const policy::CompiledPolicy& pol, std::string_view text, std::string_view text_sha256,

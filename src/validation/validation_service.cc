@@ -212,24 +212,42 @@ boost::asio::awaitable<Result<TextVerdict>> ValidationService::validateText(
   reportStages(deps_, settings_, trace, scan_span, scan_start_ns);
   scan_span.end();
 
-  // Timed only when the policy has remote detectors: otherwise it is two clock reads for
-  // nothing on every validation.
+  // decide() runs once except in one case. Without remote detectors the local findings are all
+  // there is. With them, the local findings are decided first, since a local block saves the
+  // round trip; that decision is also the final one when the remote detectors add no finding.
+  // Only when they add some is the merged list decided again, because two decisions cannot be
+  // merged: a finding's action depends on the other findings (a classifier finding blocks only
+  // when another detector's attack finding corroborates it, even one under min_score, which a
+  // decision has already dropped; a quoted attack finding holds back banded ones), and the risk
+  // score is a product over all of them.
   const bool has_remote = !pol.pipeline->remoteDetectors().empty();
-  const auto remote_start =
-      has_remote ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-  const RemoteOutcome remote =
-      co_await runRemoteDetectors(settings_.remote, request.offload, trace, pol, input.text,
-                                  out.text_sha256, input.surface, findings);
-  const auto remote_time = has_remote ? std::chrono::steady_clock::now() - remote_start
-                                      : std::chrono::steady_clock::duration::zero();
-
   telemetry::Span decide_span = trace.child("decide");
-  policy::Decision decision = policy::decide(pol.spec, std::move(findings), input.text);
+  policy::Decision decision = policy::decide(
+      pol.spec, has_remote ? detect::Findings(findings) : std::move(findings), input.text);
+  // The span times the decision alone but is submitted with the final one (after the remote
+  // stage and a fail-closed block), which is what it reports.
+  std::int64_t decided_ns = decide_span.recording() ? telemetry::unixNanosNow() : 0;
+  RemoteOutcome remote;
+  std::chrono::steady_clock::duration remote_time{};
+  if (has_remote && decision.action != policy::Action::kBlock) {
+    const std::size_t local_findings = findings.size();
+    const auto remote_start = std::chrono::steady_clock::now();
+    remote = co_await runRemoteDetectors(settings_.remote, request.offload, trace, pol, input.text,
+                                         out.text_sha256, input.surface, findings);
+    remote_time = std::chrono::steady_clock::now() - remote_start;
+    if (findings.size() != local_findings) {
+      decide_span.setString("aisafe.decision", policy::decisionName(decision.action));
+      decide_span.endAt(decided_ns);
+      decide_span = trace.child("decide");
+      decision = policy::decide(pol.spec, std::move(findings), input.text);
+      decided_ns = decide_span.recording() ? telemetry::unixNanosNow() : 0;
+    }
+  }
   if (pol.spec.fail_closed) {
     failClosed(decision, remote.degraded, input.text.size());
   }
   decide_span.setString("aisafe.decision", policy::decisionName(decision.action));
-  decide_span.end();
+  decide_span.endAt(decided_ns);
   if (deps_.scan_seconds != nullptr) {
     deps_.scan_seconds->observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - scan_start - remote_time)

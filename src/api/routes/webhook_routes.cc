@@ -1,15 +1,14 @@
-// /api/v1/webhooks: create (the signing secret shown once), list, get, change, delete, rotate
-// the secret, and send a signed test event now. Endpoints of another organization answer 404.
+#include "api/routes/webhook_routes.h"
+
 #include <boost/json.hpp>
 
-#include "app/routes.h"
-#include "app/webhook_wiring.h"
+#include "api/routes/route_helpers.h"
 #include "core/clock.h"
 #include "http/json_body.h"
 #include "webhooks/events.h"
 #include "webhooks/sender.h"
 
-namespace aisafe::app {
+namespace aisafe::api {
 namespace json = boost::json;
 namespace beasthttp = boost::beast::http;
 using http::errorResponse;
@@ -69,19 +68,19 @@ json::object deliveryJson(const storage::DeliveryRow& d,
 
 }  // namespace
 
-void addWebhookRoutes(api::RouteHandlers& routes, Services& s) {
-  routes.handle("listWebhookDeliveries", [&s](RequestContext& ctx, const Request&) {
-    auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
+void addWebhookRoutes(RouteHandlers& routes, WebhookRouteDeps deps) {
+  routes.handle("listWebhookDeliveries", [deps](RequestContext& ctx, const Request&) {
+    auto row = deps.endpoints.get(ctx.organization_id, pathId(ctx));
     if (!row) {
       return webhookError(ctx, row.status());
     }
-    auto deliveries = s.webhook_deliveries->listForEndpoint(ctx.organization_id, row->id, 50);
+    auto deliveries = deps.deliveries.listForEndpoint(ctx.organization_id, row->id, 50);
     if (!deliveries) {
       return errorResponse(ctx, deliveries.status());
     }
     json::array data;
     for (const auto& d : *deliveries) {
-      auto attempts = s.webhook_deliveries->attempts(d.id);
+      auto attempts = deps.deliveries.attempts(d.id);
       if (!attempts) {
         return errorResponse(ctx, attempts.status());
       }
@@ -89,29 +88,29 @@ void addWebhookRoutes(api::RouteHandlers& routes, Services& s) {
     }
     return http::listResponse(std::move(data));
   });
-  routes.handle("retryWebhookDelivery", [&s](RequestContext& ctx, const Request&) {
-    auto st = s.webhook_deliveries->retry(ctx.organization_id, pathId(ctx),
-                                          ctx.path_params.at("delivery_id"), clock::nowMs());
+  routes.handle("retryWebhookDelivery", [deps](RequestContext& ctx, const Request&) {
+    auto st = deps.deliveries.retry(ctx.organization_id, pathId(ctx),
+                                    ctx.path_params.at("delivery_id"), clock::nowMs());
     if (!st.isOk()) {
       return errorResponse(ctx, beasthttp::status::not_found, "delivery_not_found", st.message());
     }
     return http::jsonResponse(beasthttp::status::accepted, json::object{{"status", "pending"}});
   });
-  routes.handle("createWebhook", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("createWebhook", [deps](RequestContext& ctx, const Request& req) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
       return std::move(*body.error);
     }
     auto created =
-        s.webhook_endpoints->create(ctx.organization_id, body.value.get_object(), ctx.principal.id);
+        deps.endpoints.create(ctx.organization_id, body.value.get_object(), ctx.principal.id);
     if (!created) {
       return webhookError(ctx, created.status());
     }
-    s.cache->invalidate("webhooks:" + ctx.organization_id);
+    deps.cache.invalidate("webhooks:" + ctx.organization_id);
     return http::jsonResponse(beasthttp::status::created, withSecret(*created));
   });
-  routes.handle("listWebhooks", [&s](RequestContext& ctx, const Request&) {
-    auto rows = s.webhook_endpoints->list(ctx.organization_id);
+  routes.handle("listWebhooks", [deps](RequestContext& ctx, const Request&) {
+    auto rows = deps.endpoints.list(ctx.organization_id);
     if (!rows) {
       return webhookError(ctx, rows.status());
     }
@@ -121,43 +120,42 @@ void addWebhookRoutes(api::RouteHandlers& routes, Services& s) {
     }
     return http::listResponse(std::move(data));
   });
-  routes.handle("getWebhook", [&s](RequestContext& ctx, const Request&) {
-    auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
+  routes.handle("getWebhook", [deps](RequestContext& ctx, const Request&) {
+    auto row = deps.endpoints.get(ctx.organization_id, pathId(ctx));
     if (!row) {
       return webhookError(ctx, row.status());
     }
     return http::jsonResponse(beasthttp::status::ok, webhooks::toJson(*row));
   });
-  routes.handle("updateWebhook", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("updateWebhook", [deps](RequestContext& ctx, const Request& req) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
       return std::move(*body.error);
     }
-    auto row =
-        s.webhook_endpoints->update(ctx.organization_id, pathId(ctx), body.value.get_object());
+    auto row = deps.endpoints.update(ctx.organization_id, pathId(ctx), body.value.get_object());
     if (!row) {
       return webhookError(ctx, row.status());
     }
-    s.cache->invalidate("webhooks:" + ctx.organization_id);
+    deps.cache.invalidate("webhooks:" + ctx.organization_id);
     return http::jsonResponse(beasthttp::status::ok, webhooks::toJson(*row));
   });
-  routes.handle("deleteWebhook", [&s](RequestContext& ctx, const Request&) {
-    if (auto st = s.webhook_endpoints->remove(ctx.organization_id, pathId(ctx)); !st.isOk()) {
+  routes.handle("deleteWebhook", [deps](RequestContext& ctx, const Request&) {
+    if (auto st = deps.endpoints.remove(ctx.organization_id, pathId(ctx)); !st.isOk()) {
       return webhookError(ctx, st);
     }
-    s.cache->invalidate("webhooks:" + ctx.organization_id);
+    deps.cache.invalidate("webhooks:" + ctx.organization_id);
     return noContent();
   });
   // A signed "webhook.test" event, sent now (not queued), through the endpoint's breaker and the
   // address policy; the answer says what the receiver did. Disabled endpoints are tested too:
   // that is how an owner checks a fix before enabling again.
-  routes.handle("testWebhook", [&s](RequestContext& ctx, const Request&) {
-    auto row = s.webhook_endpoints->get(ctx.organization_id, pathId(ctx));
+  routes.handle("testWebhook", [deps](RequestContext& ctx, const Request&) {
+    auto row = deps.endpoints.get(ctx.organization_id, pathId(ctx));
     if (!row) {
       return webhookError(ctx, row.status());
     }
     const std::int64_t now_ms = clock::nowMs();
-    auto secrets = s.webhook_endpoints->signingSecrets(*row, now_ms);
+    auto secrets = deps.endpoints.signingSecrets(*row, now_ms);
     if (!secrets) {
       return errorResponse(ctx, beasthttp::status::conflict, "secret_unreadable",
                            "the signing secret cannot be read (was SECRET_KEY changed?); "
@@ -170,7 +168,7 @@ void addWebhookRoutes(api::RouteHandlers& routes, Services& s) {
                                            now_ms);
     const std::string& msg_id = event.id;
     const auto result = webhooks::send(row->url, *secrets, msg_id, now_ms / 1000, event.payload,
-                                       sendOptions(s), s.breakers->get("webhook:" + row->id));
+                                       deps.send, deps.breakers.get("webhook:" + row->id));
     return http::jsonResponse(
         beasthttp::status::ok,
         json::object{
@@ -182,8 +180,8 @@ void addWebhookRoutes(api::RouteHandlers& routes, Services& s) {
             {"error", result.error.empty() ? json::value(nullptr) : json::value(result.error)},
             {"response_excerpt", result.excerpt}});
   });
-  routes.handle("rotateWebhookSecret", [&s](RequestContext& ctx, const Request&) {
-    auto rotated = s.webhook_endpoints->rotateSecret(ctx.organization_id, pathId(ctx));
+  routes.handle("rotateWebhookSecret", [deps](RequestContext& ctx, const Request&) {
+    auto rotated = deps.endpoints.rotateSecret(ctx.organization_id, pathId(ctx));
     if (!rotated) {
       return webhookError(ctx, rotated.status());
     }
@@ -191,4 +189,4 @@ void addWebhookRoutes(api::RouteHandlers& routes, Services& s) {
   });
 }
 
-}  // namespace aisafe::app
+}  // namespace aisafe::api

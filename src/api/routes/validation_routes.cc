@@ -1,17 +1,16 @@
-// POST /api/v1/validate, POST /api/v1/validate/response, GET /api/v1/validations,
-// POST /api/v1/canary (docs/output-leaks.md).
+#include "api/routes/validation_routes.h"
+
 #include <optional>
 
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
-#include "app/routes.h"
 #include "core/clock.h"
 #include "detectors/canary/canary_token.h"
 #include "http/json_body.h"
 #include "validation/validation_service.h"
 
-namespace aisafe::app {
+namespace aisafe::api {
 namespace json = boost::json;
 namespace beasthttp = boost::beast::http;
 using http::errorResponse;
@@ -106,8 +105,9 @@ std::optional<Response> readValidateBody(RequestContext& ctx, const json::object
 // POST /api/v1/validate and /api/v1/validate/response: parse, ask the validation service,
 // render. A coroutine: the service suspends it only for the remote detectors' calls.
 // `text_field` by value: a coroutine must not keep a temporary's reference.
-http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Request& req,
-                                   std::string text_field, detect::Surface surface) {
+http::awaitable<Response> validate(ValidationRouteDeps deps, RequestContext& ctx,
+                                   const Request& req, std::string text_field,
+                                   detect::Surface surface) {
   // The request's JSON and the rendered answer live as long as this call: one block, sized for
   // the body, instead of an allocation per value (the prompt's text is most of it).
   json::monotonic_resource body_memory(req.body().size() + 512);
@@ -123,7 +123,7 @@ http::awaitable<Response> validate(Services& s, RequestContext& ctx, const Reque
   request.offload = ctx.offload;
   request.trace = ctx.trace;
   request.memory = &body_memory;
-  auto result = co_await s.validation->validate(request);
+  auto result = co_await deps.validation.validate(request);
   if (!result) {
     if (result.status().code() == StatusCode::kNotFound) {
       co_return errorResponse(ctx, beasthttp::status::not_found, "policy_not_found",
@@ -184,7 +184,7 @@ bool parseTime(const std::string& v, std::int64_t& out) {
   return clock::parseRfc3339(v, out);
 }
 
-Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
+Response listValidations(const ValidationRouteDeps& deps, RequestContext& ctx, const Request& req) {
   const std::string_view target(req.target().data(), req.target().size());
   auto url = boost::urls::parse_origin_form(target);
   if (!url) {
@@ -205,7 +205,7 @@ Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
       q.decision = value;
     } else if (key == "detector") {
       // The leak checks run outside the registry but their findings are in the trail too.
-      if (s.registry->find(value) == nullptr && value != "canary" &&
+      if (deps.registry.find(value) == nullptr && value != "canary" &&
           value != "system_prompt_echo") {
         return bad("detector: unknown detector");
       }
@@ -235,7 +235,7 @@ Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
       return bad("unknown query parameter \"" + key.substr(0, 100) + "\"");
     }
   }
-  auto rows = s.validation_repo->list(q);
+  auto rows = deps.validations.list(q);
   if (!rows) {
     return errorResponse(ctx, rows.status());
   }
@@ -253,7 +253,7 @@ Response listValidations(Services& s, RequestContext& ctx, const Request& req) {
 
 // A new canary word for the caller's organization. Stateless: nothing is stored, any replica
 // recognizes it (see detectors/canary/canary_token.h). The body may be empty or {}.
-Response issueCanary(Services& s, RequestContext& ctx, const Request& req) {
+Response issueCanary(const ValidationRouteDeps& deps, RequestContext& ctx, const Request& req) {
   if (!req.body().empty()) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
@@ -263,7 +263,7 @@ Response issueCanary(Services& s, RequestContext& ctx, const Request& req) {
       return std::move(*err);
     }
   }
-  const std::string token = s.canary_key->make(ctx.organization_id);
+  const std::string token = deps.canary_key.make(ctx.organization_id);
   return http::jsonResponse(beasthttp::status::created,
                             json::object{{"canary", token},
                                          {"instruction", detectors::canary::instructionFor(token)},
@@ -272,18 +272,19 @@ Response issueCanary(Services& s, RequestContext& ctx, const Request& req) {
 
 }  // namespace
 
-void addValidationRoutes(api::RouteHandlers& routes, Services& s) {
-  routes.handleAsync("validatePrompt", [&s](RequestContext& ctx, const Request& req) {
-    return validate(s, ctx, req, "prompt", detect::Surface::kInput);
+void addValidationRoutes(RouteHandlers& routes, ValidationRouteDeps deps) {
+  routes.handleAsync("validatePrompt", [deps](RequestContext& ctx, const Request& req) {
+    return validate(deps, ctx, req, "prompt", detect::Surface::kInput);
   });
-  routes.handleAsync("validateResponse", [&s](RequestContext& ctx, const Request& req) {
-    return validate(s, ctx, req, "response", detect::Surface::kOutput);
+  routes.handleAsync("validateResponse", [deps](RequestContext& ctx, const Request& req) {
+    return validate(deps, ctx, req, "response", detect::Surface::kOutput);
   });
-  routes.handle("issueCanary",
-                [&s](RequestContext& ctx, const Request& req) { return issueCanary(s, ctx, req); });
-  routes.handle("listValidations", [&s](RequestContext& ctx, const Request& req) {
-    return listValidations(s, ctx, req);
+  routes.handle("issueCanary", [deps](RequestContext& ctx, const Request& req) {
+    return issueCanary(deps, ctx, req);
+  });
+  routes.handle("listValidations", [deps](RequestContext& ctx, const Request& req) {
+    return listValidations(deps, ctx, req);
   });
 }
 
-}  // namespace aisafe::app
+}  // namespace aisafe::api

@@ -1,12 +1,12 @@
-// The one place where credentials are read and the permission matrix is enforced.
+#include "api/middleware/auth_middleware.h"
+
 #include <boost/beast/http.hpp>
 
 #include "api/route_spec.h"
-#include "app/routes.h"
 #include "auth/permissions.h"
 #include "http/response.h"
 
-namespace aisafe::app {
+namespace aisafe::api {
 namespace beasthttp = boost::beast::http;
 using http::errorResponse;
 
@@ -65,9 +65,9 @@ bool allowed(const http::Principal& p, auth::Permission perm) {
 
 }  // namespace
 
-http::Middleware authMiddleware(Services& s) {
-  return [&s](http::RequestContext& ctx, const http::Request& req,
-              const http::Next& next) -> http::awaitable<http::Response> {
+http::Middleware authMiddleware(AuthMiddlewareDeps deps) {
+  return [deps](http::RequestContext& ctx, const http::Request& req,
+                const http::Next& next) -> http::awaitable<http::Response> {
     // No route matched: 404/405 need no credentials and reveal nothing tenant-specific.
     // (Every route the router serves has a spec: the router is built from them.)
     const api::RouteSpec* spec = api::routeSpecOf(ctx);
@@ -78,25 +78,25 @@ http::Middleware authMiddleware(Services& s) {
     bool is_api_key = false;
     const std::string_view cred = credential(req, &is_api_key);
     if (!cred.empty()) {
-      auto id = is_api_key ? s.api_keys->authenticate(cred) : s.auth->verifyAccessToken(cred);
+      auto id = is_api_key ? deps.api_keys.authenticate(cred) : deps.auth.verifyAccessToken(cred);
       if (!id) {
         // A public route still answers to a caller with a bad token (login after expiry).
         if (perm == auth::Permission::kPublic) {
           co_return co_await next(ctx, req);
         }
-        s.metrics->auth_failures.inc({{"reason", id.status().reason()}});
+        deps.auth_failures.inc({{"reason", id.status().reason()}});
         co_return errorResponse(ctx, id.status());
       }
       setPrincipal(ctx, *id);
-    } else if (perm == auth::Permission::kValidate && s.config.allow_anonymous_validate) {
-      ctx.organization_id = s.config.default_organization_id;
+    } else if (perm == auth::Permission::kValidate && deps.allow_anonymous_validate) {
+      ctx.organization_id = deps.default_organization_id;
       co_return co_await next(ctx, req);
     }
     if (ctx.principal.kind == http::Principal::Kind::kAnonymous) {
       if (perm == auth::Permission::kPublic) {
         co_return co_await next(ctx, req);
       }
-      s.metrics->auth_failures.inc({{"reason", "missing_credentials"}});
+      deps.auth_failures.inc({{"reason", "missing_credentials"}});
       http::Response res =
           errorResponse(ctx, beasthttp::status::unauthorized, "authentication_required",
                         "send an API key (Authorization: Bearer ask_live_... or "
@@ -116,4 +116,4 @@ http::Middleware authMiddleware(Services& s) {
   };
 }
 
-}  // namespace aisafe::app
+}  // namespace aisafe::api

@@ -1,11 +1,11 @@
-// /api/v1/organizations: create and list (platform admins), the caller's own organization, its
-// members and invitations. Another organization's id answers 404, as if it did not exist.
+#include "api/routes/organization_routes.h"
+
 #include <boost/json.hpp>
 
-#include "app/routes.h"
+#include "api/routes/route_helpers.h"
 #include "http/json_body.h"
 
-namespace aisafe::app {
+namespace aisafe::api {
 namespace json = boost::json;
 namespace beasthttp = boost::beast::http;
 using http::errorResponse;
@@ -47,8 +47,8 @@ std::string actorRole(const RequestContext& ctx) {
 
 }  // namespace
 
-void addOrganizationRoutes(api::RouteHandlers& routes, Services& s) {
-  routes.handle("createOrganization", [&s](RequestContext& ctx, const Request& req) {
+void addOrganizationRoutes(RouteHandlers& routes, OrganizationRouteDeps deps) {
+  routes.handle("createOrganization", [deps](RequestContext& ctx, const Request& req) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
       return std::move(*body.error);
@@ -61,14 +61,14 @@ void addOrganizationRoutes(api::RouteHandlers& routes, Services& s) {
     if (auto e = http::readString(ctx, obj, "name", name, true)) {
       return std::move(*e);
     }
-    auto org = s.organizations->create(*name, std::nullopt);
+    auto org = deps.organizations.create(*name, std::nullopt);
     if (!org) {
       return orgError(ctx, org.status());
     }
     return http::jsonResponse(beasthttp::status::created, tenancy::toJson(*org));
   });
-  routes.handle("listOrganizations", [&s](RequestContext& ctx, const Request&) {
-    auto orgs = s.organizations->list();
+  routes.handle("listOrganizations", [deps](RequestContext& ctx, const Request&) {
+    auto orgs = deps.organizations.list();
     if (!orgs) {
       return errorResponse(ctx, orgs.status());
     }
@@ -78,17 +78,17 @@ void addOrganizationRoutes(api::RouteHandlers& routes, Services& s) {
     }
     return http::listResponse(std::move(data));
   });
-  routes.handle("getOrganization", [&s](RequestContext& ctx, const Request&) {
+  routes.handle("getOrganization", [deps](RequestContext& ctx, const Request&) {
     if (auto denied = checkOwnOrganization(ctx)) {
       return std::move(*denied);
     }
-    auto org = s.organizations->get(ctx.path_params.at("id"));
+    auto org = deps.organizations.get(ctx.path_params.at("id"));
     if (!org) {
       return errorResponse(ctx, org.status());
     }
     return http::jsonResponse(beasthttp::status::ok, tenancy::toJson(*org));
   });
-  routes.handle("updateOrganization", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("updateOrganization", [deps](RequestContext& ctx, const Request& req) {
     if (auto denied = checkOwnOrganization(ctx)) {
       return std::move(*denied);
     }
@@ -96,18 +96,18 @@ void addOrganizationRoutes(api::RouteHandlers& routes, Services& s) {
     if (body.error) {
       return std::move(*body.error);
     }
-    auto org = s.organizations->update(ctx.path_params.at("id"), body.value.get_object());
+    auto org = deps.organizations.update(ctx.path_params.at("id"), body.value.get_object());
     if (!org) {
       return orgError(ctx, org.status());
     }
-    s.cache->invalidate("org_settings:" + org->id);  // other replicas' limits, at once
+    deps.cache.invalidate("org_settings:" + org->id);  // other replicas' limits, at once
     return http::jsonResponse(beasthttp::status::ok, tenancy::toJson(*org));
   });
-  routes.handle("listMembers", [&s](RequestContext& ctx, const Request&) {
+  routes.handle("listMembers", [deps](RequestContext& ctx, const Request&) {
     if (auto denied = checkOwnOrganization(ctx)) {
       return std::move(*denied);
     }
-    auto members = s.organizations->members(ctx.path_params.at("id"));
+    auto members = deps.organizations.members(ctx.path_params.at("id"));
     if (!members) {
       return errorResponse(ctx, members.status());
     }
@@ -117,7 +117,7 @@ void addOrganizationRoutes(api::RouteHandlers& routes, Services& s) {
     }
     return http::listResponse(std::move(data));
   });
-  routes.handle("createInvitation", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("createInvitation", [deps](RequestContext& ctx, const Request& req) {
     if (auto denied = checkOwnOrganization(ctx)) {
       return std::move(*denied);
     }
@@ -141,7 +141,7 @@ void addOrganizationRoutes(api::RouteHandlers& routes, Services& s) {
       return errorResponse(ctx, beasthttp::status::forbidden, "owner_required",
                            "only an owner can invite an owner");
     }
-    auto inv = s.organizations->invite(
+    auto inv = deps.organizations.invite(
         ctx.path_params.at("id"), *email, wanted,
         ctx.principal.user_id.empty() ? ctx.principal.id : ctx.principal.user_id,
         kInvitationValidityMs);
@@ -156,7 +156,7 @@ void addOrganizationRoutes(api::RouteHandlers& routes, Services& s) {
     o["expires_in"] = kInvitationValidityMs / 1000;
     return http::jsonResponse(beasthttp::status::created, o);
   });
-  routes.handle("updateMember", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("updateMember", [deps](RequestContext& ctx, const Request& req) {
     if (auto denied = checkOwnOrganization(ctx)) {
       return std::move(*denied);
     }
@@ -174,21 +174,22 @@ void addOrganizationRoutes(api::RouteHandlers& routes, Services& s) {
     }
     const std::string& org = ctx.path_params.at("id");
     const std::string& user = ctx.path_params.at("user_id");
-    if (auto st = s.organizations->changeRole(org, actorRole(ctx), user, *role); !st.isOk()) {
+    if (auto st = deps.organizations.changeRole(org, actorRole(ctx), user, *role); !st.isOk()) {
       return orgError(ctx, st);
     }
-    auto updated = s.user_repo->byId(user);
+    auto updated = deps.users.byId(user);
     if (!updated) {
       return errorResponse(ctx, updated.status());
     }
     return http::jsonResponse(beasthttp::status::ok, tenancy::memberJson(*updated));
   });
-  routes.handle("removeMember", [&s](RequestContext& ctx, const Request&) {
+  routes.handle("removeMember", [deps](RequestContext& ctx, const Request&) {
     if (auto denied = checkOwnOrganization(ctx)) {
       return std::move(*denied);
     }
     const std::string& org = ctx.path_params.at("id");
-    if (auto st = s.organizations->removeMember(org, actorRole(ctx), ctx.path_params.at("user_id"));
+    if (auto st =
+            deps.organizations.removeMember(org, actorRole(ctx), ctx.path_params.at("user_id"));
         !st.isOk()) {
       return orgError(ctx, st);
     }
@@ -196,4 +197,4 @@ void addOrganizationRoutes(api::RouteHandlers& routes, Services& s) {
   });
 }
 
-}  // namespace aisafe::app
+}  // namespace aisafe::api

@@ -1,36 +1,33 @@
-// GET /health (the process answers), GET /ready (database reachable, rules loaded, default
-// policy compiled; Redis is reported but never makes a node unready: nothing of record lives
-// there), GET /metrics (Prometheus text format), GET /api/v1/admin/circuit-breakers,
-// GET /api/v1/admin/cache/stats, POST /api/v1/admin/cache/invalidate.
+#include "api/routes/ops_routes.h"
+
 #include <boost/json.hpp>
 
-#include "app/routes.h"
 #include "http/json_body.h"
 
-namespace aisafe::app {
+namespace aisafe::api {
 namespace json = boost::json;
 namespace beasthttp = boost::beast::http;
 using http::Request;
 using http::RequestContext;
 using http::Response;
 
-void addOpsRoutes(api::RouteHandlers& routes, Services& s) {
+void addOpsRoutes(RouteHandlers& routes, OpsRouteDeps deps) {
   routes.handle("health", [](RequestContext&, const Request&) {
     return http::jsonResponse(beasthttp::status::ok, json::object{{"status", "ok"}});
   });
-  routes.handle("ready", [&s](RequestContext&, const Request&) {
-    const aisafe::Status db = s.db->ping();
-    const bool rules = s.registry != nullptr && !s.registry->factories().empty();
-    const bool policy = s.policies->compiled(s.config.default_organization_id, "").isOk();
+  routes.handle("ready", [deps](RequestContext&, const Request&) {
+    const aisafe::Status db = deps.db.ping();
+    const bool rules = !deps.registry.factories().empty();
+    const bool policy = deps.policies.compiled(deps.default_organization_id, "").isOk();
     json::object checks;
     checks["database"] = db.isOk() ? "ok" : db.message();
     checks["rules"] = rules ? "ok" : "not loaded";
     checks["default_policy"] = policy ? "ok" : "not compiled";
-    if (s.redis) {
-      auto ping = s.redis->command({"PING"});
+    if (deps.redis != nullptr) {
+      auto ping = deps.redis->command({"PING"});
       checks["redis"] = ping ? "ok" : "unavailable (degraded: " + ping.status().message() + ")";
     }
-    const bool draining = s.draining.load();
+    const bool draining = deps.draining.load();
     if (draining) {
       checks["shutdown"] = "draining: this replica is stopping";
     }
@@ -40,16 +37,16 @@ void addOpsRoutes(api::RouteHandlers& routes, Services& s) {
         json::object{{"status", ready ? "ready" : (draining ? "draining" : "not_ready")},
                      {"checks", std::move(checks)}});
   });
-  routes.handle("metrics", [&s](RequestContext&, const Request&) {
+  routes.handle("metrics", [deps](RequestContext&, const Request&) {
     Response res{beasthttp::status::ok, 11};
     res.set(beasthttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-    res.body() = s.metrics_registry.render();
+    res.body() = deps.metrics.render();
     res.prepare_payload();
     return res;
   });
-  routes.handle("listCircuitBreakers", [&s](RequestContext&, const Request&) {
+  routes.handle("listCircuitBreakers", [deps](RequestContext&, const Request&) {
     json::array data;
-    for (const auto& b : s.breakers->snapshots()) {
+    for (const auto& b : deps.breakers.snapshots()) {
       data.push_back(json::object{{"name", b.name},
                                   {"state", resilience::toString(b.state)},
                                   {"consecutive_failures", b.consecutive_failures},
@@ -61,8 +58,8 @@ void addOpsRoutes(api::RouteHandlers& routes, Services& s) {
     }
     return http::listResponse(std::move(data));
   });
-  routes.handle("getCacheStats", [&s](RequestContext&, const Request&) {
-    const auto st = s.cache->stats();
+  routes.handle("getCacheStats", [deps](RequestContext&, const Request&) {
+    const auto st = deps.cache.stats();
     const auto rate = [](std::uint64_t hits, std::uint64_t misses) {
       const auto total = hits + misses;
       return total == 0 ? 0.0 : static_cast<double>(hits) / static_cast<double>(total);
@@ -91,7 +88,7 @@ void addOpsRoutes(api::RouteHandlers& routes, Services& s) {
                                               {"coalesced", st.coalesced},
                                               {"invalidations", st.invalidations}}}});
   });
-  routes.handle("invalidateCache", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("invalidateCache", [deps](RequestContext& ctx, const Request& req) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
       return std::move(*body.error);
@@ -111,9 +108,9 @@ void addOpsRoutes(api::RouteHandlers& routes, Services& s) {
                                  "namespace: 1 to 200 printable ASCII characters, "
                                  "e.g. \"validation:<organization id>\"");
     }
-    s.cache->invalidate(*ns);
+    deps.cache.invalidate(*ns);
     return http::jsonResponse(beasthttp::status::ok, json::object{{"invalidated", *ns}});
   });
 }
 
-}  // namespace aisafe::app
+}  // namespace aisafe::api

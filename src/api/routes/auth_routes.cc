@@ -1,11 +1,12 @@
-// /api/v1/auth: register, login, refresh, logout, me, password.
+#include "api/routes/auth_routes.h"
+
 #include <boost/json.hpp>
 
-#include "app/routes.h"
+#include "api/routes/route_helpers.h"
 #include "core/clock.h"
 #include "http/json_body.h"
 
-namespace aisafe::app {
+namespace aisafe::api {
 namespace json = boost::json;
 namespace beasthttp = boost::beast::http;
 using http::errorResponse;
@@ -40,8 +41,8 @@ Response ssoManaged(const RequestContext& ctx, const std::string& what) {
                        "this account signs in through single sign-on: " + what);
 }
 
-Response ssoMe(Services& s, const RequestContext& ctx) {
-  auto org = s.organizations->get(ctx.organization_id);
+Response ssoMe(const AuthRouteDeps& deps, const RequestContext& ctx) {
+  auto org = deps.organizations.get(ctx.organization_id);
   if (!org) {
     return errorResponse(ctx, org.status());
   }
@@ -49,7 +50,7 @@ Response ssoMe(Services& s, const RequestContext& ctx) {
   user["id"] = ctx.principal.id;
   user["email"] = ctx.principal.email;
   user["external"] = true;
-  user["issuer"] = s.config.oidc_issuer;
+  user["issuer"] = deps.oidc_issuer;
   json::object o;
   o["user"] = std::move(user);
   o["organization"] = tenancy::toJson(*org);
@@ -59,15 +60,9 @@ Response ssoMe(Services& s, const RequestContext& ctx) {
 
 }  // namespace
 
-Response noContent() {
-  Response res{beasthttp::status::no_content, 11};
-  res.prepare_payload();
-  return res;
-}
-
-void addAuthRoutes(api::RouteHandlers& routes, Services& s) {
+void addAuthRoutes(RouteHandlers& routes, AuthRouteDeps deps) {
   // Routes that run bcrypt: a bounded lane of their own (see http/server.h).
-  routes.handle("register", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("register", [deps](RequestContext& ctx, const Request& req) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
       return std::move(*body.error);
@@ -93,13 +88,13 @@ void addAuthRoutes(api::RouteHandlers& routes, Services& s) {
     }
     r.email = *email;
     r.password = *password;
-    auto tokens = s.auth->registerUser(r);
+    auto tokens = deps.auth.registerUser(r);
     if (!tokens) {
       return authError(ctx, tokens.status());
     }
     return tokenResponse(beasthttp::status::created, *tokens);
   });
-  routes.handle("login", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("login", [deps](RequestContext& ctx, const Request& req) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
       return std::move(*body.error);
@@ -116,14 +111,14 @@ void addAuthRoutes(api::RouteHandlers& routes, Services& s) {
       return std::move(*e);
     }
     std::int64_t retry_after = 1;
-    auto tokens = s.auth->login(*email, *password, ctx.remote_address, &retry_after);
+    auto tokens = deps.auth.login(*email, *password, ctx.remote_address, &retry_after);
     if (!tokens) {
-      s.metrics->auth_failures.inc({{"reason", tokens.status().reason()}});
+      deps.auth_failures.inc({{"reason", tokens.status().reason()}});
       return authError(ctx, tokens.status(), retry_after);
     }
     return tokenResponse(beasthttp::status::ok, *tokens);
   });
-  routes.handle("refreshTokens", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("refreshTokens", [deps](RequestContext& ctx, const Request& req) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
       return std::move(*body.error);
@@ -136,30 +131,30 @@ void addAuthRoutes(api::RouteHandlers& routes, Services& s) {
     if (auto e = http::readString(ctx, obj, "refresh_token", token, true)) {
       return std::move(*e);
     }
-    auto tokens = s.auth->refresh(*token);
+    auto tokens = deps.auth.refresh(*token);
     if (!tokens) {
       return authError(ctx, tokens.status());
     }
     return tokenResponse(beasthttp::status::ok, *tokens);
   });
-  routes.handle("logout", [&s](RequestContext& ctx, const Request&) {
+  routes.handle("logout", [deps](RequestContext& ctx, const Request&) {
     if (ctx.principal.external) {
       return ssoManaged(ctx, "sign out at your identity provider");
     }
-    if (auto st = s.auth->logout(ctx.principal.session_id); !st.isOk()) {
+    if (auto st = deps.auth.logout(ctx.principal.session_id); !st.isOk()) {
       return errorResponse(ctx, st);
     }
     return noContent();
   });
-  routes.handle("getMe", [&s](RequestContext& ctx, const Request&) {
+  routes.handle("getMe", [deps](RequestContext& ctx, const Request&) {
     if (ctx.principal.external) {
-      return ssoMe(s, ctx);
+      return ssoMe(deps, ctx);
     }
-    auto user = s.user_repo->byId(ctx.principal.id);
+    auto user = deps.users.byId(ctx.principal.id);
     if (!user) {
       return errorResponse(ctx, user.status());
     }
-    auto org = s.organizations->get(user->organization_id);
+    auto org = deps.organizations.get(user->organization_id);
     if (!org) {
       return errorResponse(ctx, org.status());
     }
@@ -169,7 +164,7 @@ void addAuthRoutes(api::RouteHandlers& routes, Services& s) {
     o["role"] = user->role;
     return http::jsonResponse(beasthttp::status::ok, o);
   });
-  routes.handle("changePassword", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("changePassword", [deps](RequestContext& ctx, const Request& req) {
     if (ctx.principal.external) {
       return ssoManaged(ctx, "change your password at your identity provider");
     }
@@ -191,11 +186,11 @@ void addAuthRoutes(api::RouteHandlers& routes, Services& s) {
     auth::Identity who;
     who.user_id = ctx.principal.id;
     who.session_id = ctx.principal.session_id;
-    if (auto st = s.auth->changePassword(who, *current, *next); !st.isOk()) {
+    if (auto st = deps.auth.changePassword(who, *current, *next); !st.isOk()) {
       return authError(ctx, st);
     }
     return noContent();
   });
 }
 
-}  // namespace aisafe::app
+}  // namespace aisafe::api

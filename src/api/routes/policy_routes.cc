@@ -1,11 +1,12 @@
-// /api/v1/policies: create, list, get, replace (a new version), delete, versions.
+#include "api/routes/policy_routes.h"
+
 #include <boost/json.hpp>
 
-#include "app/routes.h"
+#include "api/routes/route_helpers.h"
 #include "core/clock.h"
 #include "http/json_body.h"
 
-namespace aisafe::app {
+namespace aisafe::api {
 namespace json = boost::json;
 namespace beasthttp = boost::beast::http;
 using http::errorResponse;
@@ -27,20 +28,20 @@ const std::string& pathId(const RequestContext& ctx) { return ctx.path_params.at
 
 }  // namespace
 
-void addPolicyRoutes(api::RouteHandlers& routes, Services& s) {
-  routes.handle("createPolicy", [&s](RequestContext& ctx, const Request& req) {
+void addPolicyRoutes(RouteHandlers& routes, PolicyRouteDeps deps) {
+  routes.handle("createPolicy", [deps](RequestContext& ctx, const Request& req) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
       return std::move(*body.error);
     }
-    auto created = s.policies->create(ctx.organization_id, body.value);
+    auto created = deps.policies.create(ctx.organization_id, body.value);
     if (!created) {
       return policyError(ctx, created.status());
     }
     return http::jsonResponse(beasthttp::status::created, policy::toJson(*created));
   });
-  routes.handle("listPolicies", [&s](RequestContext& ctx, const Request&) {
-    auto all = s.policies->list(ctx.organization_id);
+  routes.handle("listPolicies", [deps](RequestContext& ctx, const Request&) {
+    auto all = deps.policies.list(ctx.organization_id);
     if (!all) {
       return errorResponse(ctx, all.status());
     }
@@ -50,32 +51,32 @@ void addPolicyRoutes(api::RouteHandlers& routes, Services& s) {
     }
     return http::listResponse(std::move(data));
   });
-  routes.handle("getPolicy", [&s](RequestContext& ctx, const Request&) {
-    auto p = s.policies->get(ctx.organization_id, pathId(ctx));
+  routes.handle("getPolicy", [deps](RequestContext& ctx, const Request&) {
+    auto p = deps.policies.get(ctx.organization_id, pathId(ctx));
     if (!p) {
       return errorResponse(ctx, p.status());
     }
     return http::jsonResponse(beasthttp::status::ok, policy::toJson(*p));
   });
-  routes.handle("replacePolicy", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("replacePolicy", [deps](RequestContext& ctx, const Request& req) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
       return std::move(*body.error);
     }
-    auto updated = s.policies->update(ctx.organization_id, pathId(ctx), body.value);
+    auto updated = deps.policies.update(ctx.organization_id, pathId(ctx), body.value);
     if (!updated) {
       return policyError(ctx, updated.status());
     }
     return http::jsonResponse(beasthttp::status::ok, policy::toJson(*updated));
   });
-  routes.handle("deletePolicy", [&s](RequestContext& ctx, const Request&) {
-    if (auto st = s.policies->remove(ctx.organization_id, pathId(ctx)); !st.isOk()) {
+  routes.handle("deletePolicy", [deps](RequestContext& ctx, const Request&) {
+    if (auto st = deps.policies.remove(ctx.organization_id, pathId(ctx)); !st.isOk()) {
       return errorResponse(ctx, st);
     }
     return noContent();
   });
-  routes.handle("listPolicyVersions", [&s](RequestContext& ctx, const Request&) {
-    auto versions = s.policies->versions(ctx.organization_id, pathId(ctx));
+  routes.handle("listPolicyVersions", [deps](RequestContext& ctx, const Request&) {
+    auto versions = deps.policies.versions(ctx.organization_id, pathId(ctx));
     if (!versions) {
       return errorResponse(ctx, versions.status());
     }
@@ -91,4 +92,4 @@ void addPolicyRoutes(api::RouteHandlers& routes, Services& s) {
   });
 }
 
-}  // namespace aisafe::app
+}  // namespace aisafe::api

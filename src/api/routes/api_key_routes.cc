@@ -1,10 +1,11 @@
-// /api/v1/api-keys: create (the key shown once), list, get, change, revoke, rotate.
+#include "api/routes/api_key_routes.h"
+
 #include <boost/json.hpp>
 
-#include "app/routes.h"
+#include "api/routes/route_helpers.h"
 #include "http/json_body.h"
 
-namespace aisafe::app {
+namespace aisafe::api {
 namespace json = boost::json;
 namespace beasthttp = boost::beast::http;
 using http::errorResponse;
@@ -33,23 +34,8 @@ json::object createdJson(const auth::CreatedApiKey& created) {
 
 }  // namespace
 
-auth::Identity identityOf(const RequestContext& ctx) {
-  auth::Identity id;
-  const auto& p = ctx.principal;
-  id.kind = p.kind == http::Principal::Kind::kApiKey ? auth::Identity::Kind::kApiKey
-                                                     : auth::Identity::Kind::kUser;
-  id.id = p.id;
-  id.user_id = p.user_id;
-  id.organization_id = ctx.organization_id;
-  id.role = p.role;
-  id.scopes = p.scopes;
-  id.is_superadmin = p.is_superadmin;
-  id.session_id = p.session_id;
-  return id;
-}
-
-void addApiKeyRoutes(api::RouteHandlers& routes, Services& s) {
-  routes.handle("createApiKey", [&s](RequestContext& ctx, const Request& req) {
+void addApiKeyRoutes(RouteHandlers& routes, ApiKeyRouteDeps deps) {
+  routes.handle("createApiKey", [deps](RequestContext& ctx, const Request& req) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
       return std::move(*body.error);
@@ -58,14 +44,14 @@ void addApiKeyRoutes(api::RouteHandlers& routes, Services& s) {
     if (!fields) {
       return keyError(ctx, fields.status());
     }
-    auto created = s.api_keys->create(identityOf(ctx), *fields);
+    auto created = deps.api_keys.create(identityOf(ctx), *fields);
     if (!created) {
       return keyError(ctx, created.status());
     }
     return http::jsonResponse(beasthttp::status::created, createdJson(*created));
   });
-  routes.handle("listApiKeys", [&s](RequestContext& ctx, const Request&) {
-    auto keys = s.api_keys->list(ctx.organization_id);
+  routes.handle("listApiKeys", [deps](RequestContext& ctx, const Request&) {
+    auto keys = deps.api_keys.list(ctx.organization_id);
     if (!keys) {
       return errorResponse(ctx, keys.status());
     }
@@ -75,14 +61,14 @@ void addApiKeyRoutes(api::RouteHandlers& routes, Services& s) {
     }
     return http::listResponse(std::move(data));
   });
-  routes.handle("getApiKey", [&s](RequestContext& ctx, const Request&) {
-    auto key = s.api_keys->get(ctx.organization_id, pathId(ctx));
+  routes.handle("getApiKey", [deps](RequestContext& ctx, const Request&) {
+    auto key = deps.api_keys.get(ctx.organization_id, pathId(ctx));
     if (!key) {
       return errorResponse(ctx, key.status());
     }
     return http::jsonResponse(beasthttp::status::ok, auth::toJson(*key));
   });
-  routes.handle("updateApiKey", [&s](RequestContext& ctx, const Request& req) {
+  routes.handle("updateApiKey", [deps](RequestContext& ctx, const Request& req) {
     auto body = http::parseJsonObject(ctx, req);
     if (body.error) {
       return std::move(*body.error);
@@ -91,20 +77,20 @@ void addApiKeyRoutes(api::RouteHandlers& routes, Services& s) {
     if (!fields) {
       return keyError(ctx, fields.status());
     }
-    auto key = s.api_keys->update(identityOf(ctx), pathId(ctx), *fields);
+    auto key = deps.api_keys.update(identityOf(ctx), pathId(ctx), *fields);
     if (!key) {
       return keyError(ctx, key.status());
     }
     return http::jsonResponse(beasthttp::status::ok, auth::toJson(*key));
   });
-  routes.handle("revokeApiKey", [&s](RequestContext& ctx, const Request&) {
-    if (auto st = s.api_keys->revoke(ctx.organization_id, pathId(ctx)); !st.isOk()) {
+  routes.handle("revokeApiKey", [deps](RequestContext& ctx, const Request&) {
+    if (auto st = deps.api_keys.revoke(ctx.organization_id, pathId(ctx)); !st.isOk()) {
       return errorResponse(ctx, st);
     }
     return noContent();
   });
-  routes.handle("rotateApiKey", [&s](RequestContext& ctx, const Request&) {
-    auto rotated = s.api_keys->rotate(ctx.organization_id, pathId(ctx));
+  routes.handle("rotateApiKey", [deps](RequestContext& ctx, const Request&) {
+    auto rotated = deps.api_keys.rotate(ctx.organization_id, pathId(ctx));
     if (!rotated) {
       return errorResponse(ctx, rotated.status());
     }
@@ -112,4 +98,4 @@ void addApiKeyRoutes(api::RouteHandlers& routes, Services& s) {
   });
 }
 
-}  // namespace aisafe::app
+}  // namespace aisafe::api

@@ -1,21 +1,17 @@
-// Rate limits on every request that belongs to an organization, after authentication:
-// requests per minute for the API key (if it has a limit) and for the organization, and on the
-// validation routes characters per minute for the organization. Every such response carries
-// RateLimit-Limit/-Remaining/-Reset for the limit closest to running out; a refusal is a 429
-// with Retry-After, a JSON error naming the limit, a metric and a row in rate_limit_logs.
+#include "api/middleware/rate_limit_middleware.h"
+
 #include <cmath>
 
 #include <boost/beast/http.hpp>
 
 #include "api/route_spec.h"
-#include "app/routes.h"
 #include "core/clock.h"
 #include "core/utf8.h"
 #include "crypto/random_ids.h"
 #include "http/response.h"
 #include "telemetry/logging.h"
 
-namespace aisafe::app {
+namespace aisafe::api {
 namespace beasthttp = boost::beast::http;
 
 namespace {
@@ -51,9 +47,9 @@ const AppliedLimit* tightest(const std::vector<AppliedLimit>& applied) {
 
 }  // namespace
 
-http::Middleware rateLimitMiddleware(Services& s) {
-  return [&s](http::RequestContext& ctx, const http::Request& req,
-              const http::Next& next) -> http::awaitable<http::Response> {
+http::Middleware rateLimitMiddleware(RateLimitMiddlewareDeps deps) {
+  return [deps](http::RequestContext& ctx, const http::Request& req,
+                const http::Next& next) -> http::awaitable<http::Response> {
     // Platform operations (/api/v1/admin/..., platform admins only) are exempt: they stay
     // reachable when the operator's organization is at its limit, when they are needed most.
     const api::RouteSpec* spec = api::routeSpecOf(ctx);
@@ -61,9 +57,8 @@ http::Middleware rateLimitMiddleware(Services& s) {
         spec->rate_limit == api::RateLimitCharge::kExempt) {
       co_return co_await next(ctx, req);
     }
-    const Config& config = s.config;
     tenancy::OrganizationSettings settings;
-    if (auto cached = s.organizations->cachedSettings(ctx.organization_id)) {
+    if (auto cached = deps.organizations.cachedSettings(ctx.organization_id)) {
       settings = *cached;
     }
     // Settings unreadable (database away): the environment's defaults still apply.
@@ -84,22 +79,22 @@ http::Middleware rateLimitMiddleware(Services& s) {
     };
     if (p.kind == http::Principal::Kind::kApiKey) {
       add("api_key_requests_per_minute", "API key requests per minute", "rpm:key:" + p.id,
-          p.rate_limit_per_minute.value_or(config.api_key_rate_limit_per_minute), 1);
+          p.rate_limit_per_minute.value_or(deps.defaults.api_key_requests_per_minute), 1);
     }
     add("organization_requests_per_minute", "organization requests per minute",
         "rpm:org:" + ctx.organization_id,
-        settings.rate_limit_per_minute.value_or(config.rate_limit_per_minute), 1);
+        settings.rate_limit_per_minute.value_or(deps.defaults.organization_requests_per_minute), 1);
     if (spec->rate_limit == api::RateLimitCharge::kRequestAndCharacters) {
       add("organization_characters_per_minute", "organization characters per minute",
           "cpm:org:" + ctx.organization_id,
-          settings.characters_per_minute.value_or(config.characters_per_minute),
+          settings.characters_per_minute.value_or(deps.defaults.organization_characters_per_minute),
           // Characters are Unicode code points of the body as sent: a cheap, honest measure of
           // what the scan will read, charged before the scan runs.
           static_cast<std::int64_t>(utf8::countCodePoints(req.body())));
     }
     const AppliedLimit* refused = nullptr;
     if (!charges.empty()) {
-      const auto results = s.rate_limiter->consumeAll(charges);
+      const auto results = deps.limiter.consumeAll(charges);
       for (std::size_t i = 0; i < results.size(); ++i) {
         applied[i].result = results[i];
         if (!refused && !results[i].allowed) {
@@ -118,8 +113,8 @@ http::Middleware rateLimitMiddleware(Services& s) {
     }
     if (refused) {
       const auto& r = refused->result;
-      s.metrics->rate_limited.inc({{"limit", refused->name}});
-      s.rate_limit_log->enqueue(storage::RateLimitLogRow{
+      deps.rate_limited.inc({{"limit", refused->name}});
+      deps.refusals.enqueue(storage::RateLimitLogRow{
           .id = crypto::timeOrderedId("rlh_"),
           .organization_id = ctx.organization_id,
           .api_key_id = p.kind == http::Principal::Kind::kApiKey ? p.id : "",
@@ -143,4 +138,4 @@ http::Middleware rateLimitMiddleware(Services& s) {
   };
 }
 
-}  // namespace aisafe::app
+}  // namespace aisafe::api
