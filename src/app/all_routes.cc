@@ -12,6 +12,7 @@ api::RouteHandlers allRouteHandlers(Services& s) {
   addApiKeyRoutes(routes, s);
   addOrganizationRoutes(routes, s);
   addWebhookRoutes(routes, s);
+  proxy::addProxyRoutes(routes, s.proxy);
   return routes;
 }
 
