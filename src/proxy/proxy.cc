@@ -2,7 +2,9 @@
 #include "proxy/proxy.h"
 
 #include "http/json_body.h"
+#include "http/response_stream.h"
 #include "proxy/chat_scan.h"
+#include "proxy/chat_stream.h"
 #include "proxy/openai_error.h"
 #include "proxy/scan_outcome.h"
 #include "proxy/scan_request.h"
@@ -80,14 +82,15 @@ boost::asio::awaitable<Response> Proxy::chatCompletions(RequestContext& ctx,
     co_return invalidRequest(ctx, parsed.status());
   }
   json::value& body = *parsed;
-  if (const auto* stream = body.get_object().if_contains("stream");
-      stream != nullptr && !(stream->is_bool() || stream->is_null())) {
+  const auto* stream_flag = body.get_object().if_contains("stream");
+  if (stream_flag != nullptr && !(stream_flag->is_bool() || stream_flag->is_null())) {
     co_return invalidRequest(
         ctx, Status(StatusCode::kInvalidArgument, "\"stream\" must be a boolean", "invalid_type"));
-  } else if (stream != nullptr && stream->is_bool() && stream->get_bool()) {
+  }
+  const bool streamed = stream_flag != nullptr && stream_flag->is_bool() && stream_flag->get_bool();
+  if (streamed && ctx.stream == nullptr) {
     co_return openAiError(ctx, http::Status::bad_request, "invalid_request_error",
-                          "streaming_not_supported",
-                          "this aisafe does not proxy streamed answers yet; send stream: false");
+                          "streaming_not_supported", "this server cannot stream answers");
   }
   auto plan = planChatRequest(body.get_object());
   if (!plan) {
@@ -113,6 +116,14 @@ boost::asio::awaitable<Response> Proxy::chatCompletions(RequestContext& ctx,
   }
   const int status = (*stream)->status();
   openai_.recordStatus(status);
+  if (streamed && status == 200 &&
+      (*stream)->header("Content-Type").find("text/event-stream") != std::string::npos) {
+    ctx.decision = request_outcome.redacted ? "redact" : "allow";
+    const StreamRelaySettings relay{.holdback_bytes = settings_.stream_holdback_bytes};
+    Response relayed =
+        co_await relayChatStream(validation_, ctx, policy_id, **stream, *ctx.stream, relay);
+    co_return relayed;
+  }
   auto answer = co_await (*stream)->readAll(settings_.max_response_bytes);
   if (!answer) {
     co_return openai_.failure(ctx, answer.status());
