@@ -115,6 +115,10 @@ const std::array kRoutes = std::to_array<RouteSpec>({
      "A chat completion from the upstream model, conversation and answer scanned"},
     {"listModels", verb::get, "/v1/models", P::kProxy, E::kInline, R::kRequest, "", "ModelList",
      "The upstream's models, passed through"},
+    // Anthropic's Messages API, so its SDK works with baseURL ".../anthropic".
+    {"anthropicMessages", verb::post, "/anthropic/v1/messages", P::kProxy, E::kInline,
+     R::kRequestAndCharacters, "AnthropicMessagesRequest", "AnthropicMessage",
+     "A message from Anthropic's model, conversation and answer scanned"},
 });
 
 }  // namespace

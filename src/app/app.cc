@@ -84,6 +84,8 @@ proxy::ProxySettings proxySettings(const Config& config) {
   proxy::ProxySettings p;
   p.upstream_url = config.proxy_upstream_url;
   p.upstream_api_key = config.proxy_upstream_api_key;
+  p.anthropic_url = config.proxy_anthropic_url;
+  p.anthropic_api_key = config.proxy_anthropic_api_key;
   p.passthrough_auth = config.proxy_passthrough_auth;
   p.stream_holdback_bytes = config.proxy_stream_holdback_bytes;
   p.connect_timeout = std::chrono::milliseconds(config.proxy_connect_timeout_ms);

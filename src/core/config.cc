@@ -327,6 +327,10 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   if (auto key = r.raw("PROXY_UPSTREAM_API_KEY")) {
     c.proxy_upstream_api_key = *key;
   }
+  r.string("PROXY_ANTHROPIC_URL", c.proxy_anthropic_url);
+  if (auto key = r.raw("PROXY_ANTHROPIC_API_KEY")) {
+    c.proxy_anthropic_api_key = *key;
+  }
   r.boolean("PROXY_PASSTHROUGH_AUTH", c.proxy_passthrough_auth);
   r.integer("PROXY_STREAM_HOLDBACK_BYTES", c.proxy_stream_holdback_bytes, 16, 1 << 20);
   r.integer("PROXY_CONNECT_TIMEOUT_MS", c.proxy_connect_timeout_ms, 10, 600'000);
@@ -334,6 +338,14 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("PROXY_IDLE_TIMEOUT_MS", c.proxy_idle_timeout_ms, 10, 3'600'000);
   while (!c.proxy_upstream_url.empty() && c.proxy_upstream_url.back() == '/') {
     c.proxy_upstream_url.pop_back();  // "<url>/chat/completions" must not get "//"
+  }
+  while (!c.proxy_anthropic_url.empty() && c.proxy_anthropic_url.back() == '/') {
+    c.proxy_anthropic_url.pop_back();
+  }
+  if (c.proxy_anthropic_url.rfind("https://", 0) != 0 &&
+      c.proxy_anthropic_url.rfind("http://", 0) != 0) {
+    r.error("PROXY_ANTHROPIC_URL=" + c.proxy_anthropic_url +
+            ": must be an http:// or https:// URL");
   }
   if (c.proxy_upstream_url.rfind("https://", 0) != 0 &&
       c.proxy_upstream_url.rfind("http://", 0) != 0) {

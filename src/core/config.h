@@ -157,7 +157,9 @@ struct Config {
 
   // The model proxy (src/proxy, docs/configuration.md "Model proxy").
   std::string proxy_upstream_url = "https://api.openai.com/v1";  // no trailing slash kept
-  std::string proxy_upstream_api_key;             // sent upstream as a bearer token; never logged
+  std::string proxy_upstream_api_key;  // sent upstream as a bearer token; never logged
+  std::string proxy_anthropic_url = "https://api.anthropic.com";  // no trailing slash kept
+  std::string proxy_anthropic_api_key;            // sent to Anthropic as x-api-key; never logged
   bool proxy_passthrough_auth = false;            // callers' X-Upstream-Authorization goes upstream
   std::size_t proxy_stream_holdback_bytes = 256;  // streamed text held back for the scan
   std::uint32_t proxy_connect_timeout_ms = 5'000;

@@ -50,20 +50,13 @@ Response upstreamServerError(const RequestContext& ctx, int status, const std::s
                      json::object{{"upstream_status", status}});
 }
 
-// A 4xx of the upstream reaches the caller as it is (its SDK knows the shape: 401, 404, 429
-// with Retry-After); it carries no model output.
-Response passUpstreamAnswer(const http::OutboundStream& stream, std::string body) {
-  Response res{static_cast<bhttp::status>(stream.status()), 11};
-  const std::string type = stream.header("Content-Type");
-  res.set(bhttp::field::content_type, type.empty() ? "application/json" : type);
-  for (const char* name : {"Retry-After", "x-ratelimit-remaining-requests",
-                           "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests"}) {
-    if (const std::string v = stream.header(name); !v.empty()) {
-      res.set(name, v);
-    }
+// The caller's answer for a call that failed, in OpenAI's shape.
+Response failure(const RequestContext& ctx, const Status& st) {
+  const UpstreamFailure f = Upstream::failure(st);
+  Response res = openAiError(ctx, f.status, "upstream_error", f.code, f.message);
+  if (f.status == http::Status::service_unavailable) {
+    res.set(bhttp::field::retry_after, "5");
   }
-  res.body() = std::move(body);
-  res.prepare_payload();
   return res;
 }
 
@@ -73,7 +66,18 @@ Proxy::Proxy(ProxySettings settings, validation::ValidationService& validation,
              resilience::BreakerRegistry& breakers)
     : settings_(std::move(settings)),
       validation_(validation),
-      openai_(settings_, breakers.get("proxy:openai"), client_) {}
+      openai_(settings_,
+              UpstreamConfig{.base_url = settings_.upstream_url,
+                             .api_key = settings_.upstream_api_key,
+                             .key_header = UpstreamConfig::KeyHeader::kBearer,
+                             .forwarded_headers = {"OpenAI-Organization", "OpenAI-Project"}},
+              breakers.get("proxy:openai"), client_),
+      anthropic_(settings_,
+                 UpstreamConfig{.base_url = settings_.anthropic_url,
+                                .api_key = settings_.anthropic_api_key,
+                                .key_header = UpstreamConfig::KeyHeader::kXApiKey,
+                                .forwarded_headers = {"anthropic-version", "anthropic-beta"}},
+                 breakers.get("proxy:anthropic"), client_) {}
 
 boost::asio::awaitable<Response> Proxy::chatCompletions(RequestContext& ctx,
                                                         const http::Request& req) {
@@ -112,7 +116,7 @@ boost::asio::awaitable<Response> Proxy::chatCompletions(RequestContext& ctx,
 
   auto stream = co_await openai_.open("POST", "/chat/completions", std::move(forward), req);
   if (!stream) {
-    co_return openai_.failure(ctx, stream.status());
+    co_return failure(ctx, stream.status());
   }
   const int status = (*stream)->status();
   openai_.recordStatus(status);
@@ -126,7 +130,7 @@ boost::asio::awaitable<Response> Proxy::chatCompletions(RequestContext& ctx,
   }
   auto answer = co_await (*stream)->readAll(settings_.max_response_bytes);
   if (!answer) {
-    co_return openai_.failure(ctx, answer.status());
+    co_return failure(ctx, answer.status());
   }
   if (status >= 500) {
     co_return upstreamServerError(ctx, status, *answer);
@@ -175,13 +179,13 @@ boost::asio::awaitable<Response> Proxy::chatCompletions(RequestContext& ctx,
 boost::asio::awaitable<Response> Proxy::listModels(RequestContext& ctx, const http::Request& req) {
   auto stream = co_await openai_.open("GET", "/models", std::string(), req);
   if (!stream) {
-    co_return openai_.failure(ctx, stream.status());
+    co_return failure(ctx, stream.status());
   }
   const int status = (*stream)->status();
   openai_.recordStatus(status);
   auto answer = co_await (*stream)->readAll(settings_.max_response_bytes);
   if (!answer) {
-    co_return openai_.failure(ctx, answer.status());
+    co_return failure(ctx, answer.status());
   }
   if (status >= 500) {
     co_return upstreamServerError(ctx, status, *answer);
@@ -195,6 +199,9 @@ void addProxyRoutes(api::RouteHandlers& routes, const std::unique_ptr<Proxy>& pr
   });
   routes.handleAsync("listModels", [&proxy](RequestContext& ctx, const http::Request& req) {
     return proxy->listModels(ctx, req);
+  });
+  routes.handleAsync("anthropicMessages", [&proxy](RequestContext& ctx, const http::Request& req) {
+    return proxy->anthropicMessages(ctx, req);
   });
 }
 

@@ -24,14 +24,18 @@ namespace aisafe::proxy {
 
 class Proxy {
  public:
-  // `validation` and `breakers` outlive the proxy. The upstream's breaker is named
-  // "proxy:openai".
+  // `validation` and `breakers` outlive the proxy. The upstreams' breakers are named
+  // "proxy:openai" and "proxy:anthropic".
   Proxy(ProxySettings settings, validation::ValidationService& validation,
         resilience::BreakerRegistry& breakers);
 
   // POST /v1/chat/completions. X-Aisafe-Policy names the policy (else the organization's default).
   boost::asio::awaitable<http::Response> chatCompletions(http::RequestContext& ctx,
                                                          const http::Request& req);
+  // POST /anthropic/v1/messages (Anthropic's Messages API, not streamed), scanned as chat
+  // completions are; errors in Anthropic's shape (anthropic_messages.cc).
+  boost::asio::awaitable<http::Response> anthropicMessages(http::RequestContext& ctx,
+                                                           const http::Request& req);
   // GET /v1/models, passed through.
   boost::asio::awaitable<http::Response> listModels(http::RequestContext& ctx,
                                                     const http::Request& req);
@@ -43,9 +47,11 @@ class Proxy {
   validation::ValidationService& validation_;
   http::OutboundStreamClient client_;
   Upstream openai_;
+  Upstream anthropic_;
 };
 
-// Attaches the proxy's handlers to their route specs (chatCompletions, listModels). `proxy` is
+// Attaches the proxy's handlers to their route specs (chatCompletions, listModels,
+// anthropicMessages). `proxy` is
 // read when a request comes, so the routes exist before the proxy is built (the route tests
 // build them with no services at all).
 void addProxyRoutes(api::RouteHandlers& routes, const std::unique_ptr<Proxy>& proxy);

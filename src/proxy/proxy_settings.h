@@ -9,8 +9,10 @@
 namespace aisafe::proxy {
 
 struct ProxySettings {
-  std::string upstream_url = "https://api.openai.com/v1";  // PROXY_UPSTREAM_URL, no trailing /
-  std::string upstream_api_key;                            // PROXY_UPSTREAM_API_KEY; never logged
+  std::string upstream_url = "https://api.openai.com/v1";   // PROXY_UPSTREAM_URL, no trailing /
+  std::string upstream_api_key;                             // PROXY_UPSTREAM_API_KEY; never logged
+  std::string anthropic_url = "https://api.anthropic.com";  // PROXY_ANTHROPIC_URL, no trailing /
+  std::string anthropic_api_key;  // PROXY_ANTHROPIC_API_KEY, sent as x-api-key; never logged
   // PROXY_PASSTHROUGH_AUTH: a caller's X-Upstream-Authorization goes upstream as Authorization.
   bool passthrough_auth = false;
   std::size_t stream_holdback_bytes = 256;  // PROXY_STREAM_HOLDBACK_BYTES

@@ -1,12 +1,10 @@
 #include "proxy/upstream.h"
 
-#include "proxy/openai_error.h"
-
 namespace aisafe::proxy {
 
-Upstream::Upstream(const ProxySettings& settings, resilience::CircuitBreaker& breaker,
-                   http::OutboundStreamClient& client)
-    : settings_(settings), breaker_(breaker), client_(client) {}
+Upstream::Upstream(const ProxySettings& settings, UpstreamConfig config,
+                   resilience::CircuitBreaker& breaker, http::OutboundStreamClient& client)
+    : settings_(settings), config_(std::move(config)), breaker_(breaker), client_(client) {}
 
 boost::asio::awaitable<Result<std::unique_ptr<http::OutboundStream>>> Upstream::open(
     std::string_view method, std::string_view path, std::string body, const http::Request& caller) {
@@ -16,7 +14,7 @@ boost::asio::awaitable<Result<std::unique_ptr<http::OutboundStream>>> Upstream::
   }
   http::StreamRequest request;
   request.method = std::string(method);
-  request.url = settings_.upstream_url + std::string(path);
+  request.url = config_.base_url + std::string(path);
   request.body = std::move(body);
   request.connect_timeout = settings_.connect_timeout;
   request.first_byte_timeout = settings_.first_byte_timeout;
@@ -25,11 +23,19 @@ boost::asio::awaitable<Result<std::unique_ptr<http::OutboundStream>>> Upstream::
     request.headers.emplace_back("Content-Type", "application/json");
   }
   request.headers.emplace_back("Accept", "application/json, text/event-stream");
+  const bool bearer = config_.key_header == UpstreamConfig::KeyHeader::kBearer;
   const auto passed = caller.find("X-Upstream-Authorization");
   if (settings_.passthrough_auth && passed != caller.end() && !passed->value().empty()) {
-    request.headers.emplace_back("Authorization", std::string(passed->value()));
-  } else if (!settings_.upstream_api_key.empty()) {
-    request.headers.emplace_back("Authorization", "Bearer " + settings_.upstream_api_key);
+    request.headers.emplace_back(bearer ? "Authorization" : "x-api-key",
+                                 std::string(passed->value()));
+  } else if (!config_.api_key.empty()) {
+    request.headers.emplace_back(bearer ? "Authorization" : "x-api-key",
+                                 bearer ? "Bearer " + config_.api_key : config_.api_key);
+  }
+  for (const auto& name : config_.forwarded_headers) {
+    if (const auto it = caller.find(name); it != caller.end()) {
+      request.headers.emplace_back(name, std::string(it->value()));
+    }
   }
   const auto started = std::chrono::steady_clock::now();
   auto stream = co_await client_.open(request);
@@ -41,19 +47,32 @@ boost::asio::awaitable<Result<std::unique_ptr<http::OutboundStream>>> Upstream::
 
 void Upstream::recordStatus(int status) { breaker_.record(status < 500); }
 
-http::Response Upstream::failure(const http::RequestContext& ctx, const Status& status) const {
+UpstreamFailure Upstream::failure(const Status& status) {
   if (status.reason() == "circuit_open") {
-    http::Response res = openAiError(ctx, http::Status::service_unavailable, "upstream_error",
-                                     "upstream_circuit_open", status.message());
-    res.set(boost::beast::http::field::retry_after, "5");
-    return res;
+    return {http::Status::service_unavailable, "upstream_circuit_open", status.message()};
   }
   if (status.reason() == "timeout") {
-    return openAiError(ctx, http::Status::gateway_timeout, "upstream_error", "upstream_timeout",
-                       "the model API did not answer in time: " + status.message());
+    return {http::Status::gateway_timeout, "upstream_timeout",
+            "the model API did not answer in time: " + status.message()};
   }
-  return openAiError(ctx, http::Status::bad_gateway, "upstream_error", "upstream_unreachable",
-                     "the model API could not be reached: " + status.message());
+  return {http::Status::bad_gateway, "upstream_unreachable",
+          "the model API could not be reached: " + status.message()};
+}
+
+http::Response passUpstreamAnswer(const http::OutboundStream& stream, std::string body) {
+  http::Response res{static_cast<boost::beast::http::status>(stream.status()), 11};
+  const std::string type = stream.header("Content-Type");
+  res.set(boost::beast::http::field::content_type, type.empty() ? "application/json" : type);
+  for (const char* name :
+       {"Retry-After", "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens",
+        "x-ratelimit-reset-requests", "anthropic-ratelimit-requests-remaining"}) {
+    if (const std::string v = stream.header(name); !v.empty()) {
+      res.set(name, v);
+    }
+  }
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
 }
 
 }  // namespace aisafe::proxy

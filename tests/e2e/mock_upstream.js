@@ -1,7 +1,8 @@
 // A mock model API for the proxy tests: a real HTTP server on a free loopback port that speaks
-// enough of OpenAI's chat completions protocol, records every request it receives (method, path,
-// headers, parsed body), and answers what the test scripted: a chat completion (its content by
-// default "Echo: " + the last user text), an error status, or a stream of SSE chunks.
+// enough of OpenAI's chat completions and Anthropic's Messages protocols, records every request it
+// receives (method, path, headers, parsed body), and answers what the test scripted: a chat
+// completion or message (by default "Echo: " + the last user text), an error status, or a
+// stream of SSE chunks.
 import { createServer } from 'node:http';
 
 export function chatCompletion(content, extra = {}) {
@@ -9,6 +10,16 @@ export function chatCompletion(content, extra = {}) {
     id: 'chatcmpl-mock', object: 'chat.completion', created: 1700000000, model: 'mock-model',
     choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
     usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+    ...extra,
+  };
+}
+
+// An answer of Anthropic's Messages API with one text block.
+export function anthropicMessage(text, extra = {}) {
+  return {
+    id: 'msg_mock', type: 'message', role: 'assistant', model: 'mock-claude',
+    content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null,
+    usage: { input_tokens: 10, output_tokens: 5 },
     ...extra,
   };
 }
@@ -59,15 +70,18 @@ export async function startMockUpstream() {
         return;
       }
       const status = step?.status ?? 200;
-      const json = step?.json ?? chatCompletion('Echo: ' + lastUserText(body));
+      const echo = 'Echo: ' + lastUserText(body);
+      const json = step?.json ?? (req.url === '/v1/messages' ? anthropicMessage(echo) : chatCompletion(echo));
       res.writeHead(status, { 'content-type': 'application/json', ...(step?.headers ?? {}) });
       res.end(typeof json === 'string' ? json : JSON.stringify(json));
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${server.address().port}/v1`;
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const url = `${origin}/v1`;
   return {
     url,
+    origin,
     received,
     script,
     reset() { received.length = 0; script.length = 0; },
