@@ -24,6 +24,7 @@
 #include "app/worker_metrics.h"
 #include "detect/database_cache.h"
 #include "http/server.h"
+#include "proxy/error_shape.h"
 #include "storage/migrator.h"
 #include "telemetry/logging.h"
 
@@ -271,6 +272,7 @@ int App::serve(const std::string& port_file) {
     chain.add(tracingMiddleware(s));
   }
   chain.add(noStoreMiddleware());
+  chain.add(proxy::providerErrorShapes());  // the proxy routes' errors as their SDKs read them
   chain.add(tracing ? tracedStage("auth", authMiddleware(s)) : authMiddleware(s));
   chain.add(tracing ? tracedStage("rate_limit", rateLimitMiddleware(s)) : rateLimitMiddleware(s));
 

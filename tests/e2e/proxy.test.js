@@ -145,6 +145,13 @@ test('a key without the proxy scope is refused; a body with a duplicate key too'
   const other = new OpenAI({ apiKey: validateKey, baseURL: `${aisafe.base}/v1`, maxRetries: 0 });
   const err = await refused(other.chat.completions.create({ model: 'mock-model', messages: [{ role: 'user', content: 'Hi' }] }));
   assert.ok(err instanceof OpenAI.PermissionDeniedError, `got ${err}`);
+  assert.equal(err.type, 'permission_error');  // aisafe's answer, in OpenAI's shape
+  assert.match(err.error.request_id, /^req_/);
+
+  const stranger = new OpenAI({ apiKey: 'ask_live_not_a_key', baseURL: `${aisafe.base}/v1`, maxRetries: 0 });
+  const denied = await refused(stranger.models.list());
+  assert.ok(denied instanceof OpenAI.AuthenticationError, `got ${denied}`);
+  assert.equal(denied.type, 'authentication_error');
 
   const res = await fetch(`${aisafe.base}/v1/chat/completions`, {
     method: 'POST',

@@ -70,6 +70,16 @@ test('a tool result carrying an injection is caught; an email is redacted before
   assert.equal(answer.content[0].text, 'Echo: Email [EMAIL] today.');
 });
 
+test('a wrong key is refused as AuthenticationError in Anthropic\'s shape', async () => {
+  const stranger = new Anthropic({ apiKey: 'ask_live_not_a_key', baseURL: `${aisafe.base}/anthropic`, maxRetries: 0 });
+  const err = await refused(stranger.messages.create({ model: 'mock-claude', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] }));
+  assert.ok(err instanceof Anthropic.AuthenticationError, `got ${err}`);
+  assert.equal(err.error.type, 'error');
+  assert.equal(err.error.error.type, 'authentication_error');
+  assert.match(err.error.error.request_id, /^req_/);
+  assert.equal(mock.received.length, 0);
+});
+
 test('an answer leaking a key is blocked; an upstream 500 maps to a clear error', async () => {
   mock.script.push({ json: anthropicMessage('The key is AKIAVQJXXVBOTHD2WTFL') });
   const err = await refused(create([{ role: 'user', content: 'The key?' }]));
