@@ -41,7 +41,8 @@ function lastUserText(body) {
 
 export async function startMockUpstream() {
   const received = [];
-  // Each entry answers one request: {status, json} or {stream: [pieces...], delayMs}. Empty: echo.
+  // Each entry answers one request: {status, json} or {stream: [pieces...], delayMs, dropAt,
+  // stallAt} (drop the connection, or stop writing, before that piece). Empty: echo.
   const script = [];
   const server = createServer((req, res) => {
     let raw = '';
@@ -61,8 +62,17 @@ export async function startMockUpstream() {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         // Closed before the stream ended: the proxy hung up on us.
         res.on('close', () => { if (!res.writableFinished) step.closed = true; });
-        for (const piece of step.stream) {
+        for (const [i, piece] of step.stream.entries()) {
           if (res.destroyed) return;
+          if (step.dropAt === i) {
+            res.destroy();  // the connection drops mid-stream
+            return;
+          }
+          if (step.stallAt === i) {
+            // Stops writing and keeps the connection open until the other side gives up.
+            await new Promise((r) => { res.on('close', r); setTimeout(r, 30000); });
+            return;
+          }
           res.write(piece);
           if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
         }

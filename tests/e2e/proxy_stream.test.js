@@ -11,7 +11,7 @@ let aisafe, mock, client;
 
 before(async () => {
   mock = await startMockUpstream();
-  aisafe = await startAisafe({ PROXY_UPSTREAM_URL: mock.url, PROXY_UPSTREAM_API_KEY: 'sk-e2e' });
+  aisafe = await startAisafe({ PROXY_UPSTREAM_URL: mock.url, PROXY_UPSTREAM_API_KEY: 'sk-e2e', PROXY_IDLE_TIMEOUT_MS: '1000' });
   const token = await aisafe.login();
   const r = await aisafe.call('/api/v1/api-keys', { token, body: { name: 'e2e-stream', scopes: ['proxy'] } });
   assert.equal(r.status, 201);
@@ -118,3 +118,26 @@ test('a client that disconnects mid-stream closes the upstream connection', asyn
   while (!script.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.ok(script.closed, 'the upstream connection stayed open');
 });
+
+for (const [name, how, expected] of [
+  ['drops the connection', { dropAt: 3, delayMs: 20 }, /stream failed/],
+  ['stalls past the idle timeout', { stallAt: 3 }, /timed out/],
+]) {
+  test(`an upstream that ${name} mid-stream ends the caller's stream with an error`, async () => {
+    mock.script.push({ stream: streamOf(['one ', 'two ', 'three ', 'four ', 'five ']), ...how });
+    const stream = await client.chat.completions.create({ model: 'mock-model', stream: true, messages: [{ role: 'user', content: 'Count' }] });
+    let content = '';
+    const err = await (async () => {
+      try {
+        for await (const c of stream) content += c.choices[0]?.delta?.content ?? '';
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    assert.ok(err instanceof OpenAI.APIError, `got ${err}`);
+    assert.match(err.message, expected);
+    assert.equal(err.code, 'upstream_stream_failed');
+    assert.ok('one two '.startsWith(content), content);  // nothing unscanned, nothing invented
+  });
+}
