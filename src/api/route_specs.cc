@@ -108,6 +108,17 @@ const std::array kRoutes = std::to_array<RouteSpec>({
      R::kRequest, "", "WebhookTest", "Send a test event now"},
     {"rotateWebhookSecret", verb::post, "/api/v1/webhooks/{id}/rotate-secret", P::kWebhooksWrite,
      E::kBlocking, R::kRequest, "", "WebhookCreated", "Rotate an endpoint's signing secret"},
+    // The model proxy (src/proxy, issue 23): OpenAI's paths, so an SDK's base URL is all a
+    // caller changes. Charged like validate: the conversation is what the scan reads.
+    {"chatCompletions", verb::post, "/v1/chat/completions", P::kProxy, E::kInline,
+     R::kRequestAndCharacters, "ChatCompletionRequest", "ChatCompletion",
+     "A chat completion from the upstream model, conversation and answer scanned"},
+    {"listModels", verb::get, "/v1/models", P::kProxy, E::kInline, R::kRequest, "", "ModelList",
+     "The upstream's models, passed through"},
+    // Anthropic's Messages API, so its SDK works with baseURL ".../anthropic".
+    {"anthropicMessages", verb::post, "/anthropic/v1/messages", P::kProxy, E::kInline,
+     R::kRequestAndCharacters, "AnthropicMessagesRequest", "AnthropicMessage",
+     "A message from Anthropic's model, conversation and answer scanned"},
 });
 
 }  // namespace

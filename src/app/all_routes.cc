@@ -41,6 +41,7 @@ api::RouteHandlers allRouteHandlers(Services& s) {
                                  .cache = *s.cache,
                                  .breakers = *s.breakers,
                                  .send = sendOptions(s)});
+  proxy::addProxyRoutes(routes, s.proxy);
   return routes;
 }
 

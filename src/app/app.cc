@@ -26,6 +26,7 @@
 #include "app/worker_metrics.h"
 #include "detect/database_cache.h"
 #include "http/server.h"
+#include "proxy/error_shape.h"
 #include "storage/migrator.h"
 #include "telemetry/logging.h"
 
@@ -80,6 +81,21 @@ void blockShutdownSignals() {
 }
 
 namespace {
+
+// The model proxy's settings from the configuration (docs/configuration.md, "Model proxy").
+proxy::ProxySettings proxySettings(const Config& config) {
+  proxy::ProxySettings p;
+  p.upstream_url = config.proxy_upstream_url;
+  p.upstream_api_key = config.proxy_upstream_api_key;
+  p.anthropic_url = config.proxy_anthropic_url;
+  p.anthropic_api_key = config.proxy_anthropic_api_key;
+  p.passthrough_auth = config.proxy_passthrough_auth;
+  p.stream_holdback_bytes = config.proxy_stream_holdback_bytes;
+  p.connect_timeout = std::chrono::milliseconds(config.proxy_connect_timeout_ms);
+  p.first_byte_timeout = std::chrono::milliseconds(config.proxy_first_byte_timeout_ms);
+  p.idle_timeout = std::chrono::milliseconds(config.proxy_idle_timeout_ms);
+  return p;
+}
 
 // Organizations, accounts and keys; then the platform admin on first start.
 Status createIdentityServices(Services& s) {
@@ -215,6 +231,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   AISAFE_TRY(s.webhook_worker, makeDeliveryWorker(s));  // a bad retry schedule stops the start
   AISAFE_RETURN_IF_ERROR(createJobs(s));
   createValidationService(s);
+  s.proxy = std::make_unique<proxy::Proxy>(proxySettings(config), *s.validation, *s.breakers);
   auto* audit = s.audit.get();
   s.metrics_registry.gauge("aisafe_audit_queue_depth", "Validation records waiting to be written",
                            [audit] { return static_cast<double>(audit->depth()); });
@@ -257,6 +274,7 @@ int App::serve(const std::string& port_file) {
     chain.add(api::tracingMiddleware(*s.tracer));
   }
   chain.add(noStoreMiddleware());
+  chain.add(proxy::providerErrorShapes());  // the proxy routes' errors as their SDKs read them
   http::Middleware auth = api::authMiddleware(authMiddlewareDeps(s));
   http::Middleware rate_limit = api::rateLimitMiddleware(rateLimitMiddlewareDeps(s));
   chain.add(tracing ? api::tracedStage("auth", std::move(auth)) : std::move(auth));

@@ -12,7 +12,7 @@ using P = Permission;
 // member routes check (it depends on the target, not on the route).
 constexpr std::array kViewer = {P::kValidationsRead, P::kPoliciesRead, P::kWebhooksRead,
                                 P::kKeysRead,        P::kMembersRead,  P::kOrganizationRead};
-constexpr std::array kMemberExtra = {P::kValidate};
+constexpr std::array kMemberExtra = {P::kValidate, P::kProxy};
 constexpr std::array kAdminExtra = {P::kPoliciesWrite, P::kWebhooksWrite, P::kKeysWrite,
                                     P::kMembersWrite, P::kOrganizationWrite};
 
@@ -29,6 +29,9 @@ struct ScopeRule {
 const std::vector<ScopeRule>& scopeRules() {
   static const std::vector<ScopeRule> kRules = {
       {"validate", {P::kValidate}},
+      // Calls a model through the proxy: its texts are validated as with `validate`, and the
+      // organization's provider key is spent, so it is a scope of its own.
+      {"proxy", {P::kProxy}},
       {"validations:read", {P::kValidationsRead}},
       {"policies:read", {P::kPoliciesRead}},
       {"policies:write", {P::kPoliciesRead, P::kPoliciesWrite}},
@@ -38,9 +41,9 @@ const std::vector<ScopeRule>& scopeRules() {
       {"keys:write", {P::kKeysRead, P::kKeysWrite}},
       // Everything an organization admin may do through the API, nothing platform-wide.
       {"admin",
-       {P::kValidate, P::kValidationsRead, P::kPoliciesRead, P::kPoliciesWrite, P::kWebhooksRead,
-        P::kWebhooksWrite, P::kKeysRead, P::kKeysWrite, P::kMembersRead, P::kMembersWrite,
-        P::kOrganizationRead, P::kOrganizationWrite}},
+       {P::kValidate, P::kProxy, P::kValidationsRead, P::kPoliciesRead, P::kPoliciesWrite,
+        P::kWebhooksRead, P::kWebhooksWrite, P::kKeysRead, P::kKeysWrite, P::kMembersRead,
+        P::kMembersWrite, P::kOrganizationRead, P::kOrganizationWrite}},
   };
   return kRules;
 }
@@ -55,6 +58,8 @@ std::string_view toString(Permission p) {
       return "self";
     case P::kValidate:
       return "validate";
+    case P::kProxy:
+      return "proxy";
     case P::kValidationsRead:
       return "validations:read";
     case P::kPoliciesRead:

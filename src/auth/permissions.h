@@ -13,6 +13,7 @@ enum class Permission {
   kPublic,             // no credentials needed (health, login, register)
   kSelf,               // any signed-in user acting on their own account (me, logout, password)
   kValidate,           // POST validate and validate/response
+  kProxy,              // the model proxy: /v1/chat/completions, /v1/models (issue 23)
   kValidationsRead,    // the audit trail
   kPoliciesRead,       //
   kPoliciesWrite,      //

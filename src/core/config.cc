@@ -323,6 +323,34 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.boolean("VALIDATION_CACHE", c.validation_cache);
   r.integer("VALIDATION_CACHE_MIN_BYTES", c.validation_cache_min_bytes, 0, 1'000'000'000);
   r.integer("VALIDATION_CACHE_L2_MIN_BYTES", c.validation_cache_l2_min_bytes, 0, 1'000'000'000);
+  r.string("PROXY_UPSTREAM_URL", c.proxy_upstream_url);
+  if (auto key = r.raw("PROXY_UPSTREAM_API_KEY")) {
+    c.proxy_upstream_api_key = *key;
+  }
+  r.string("PROXY_ANTHROPIC_URL", c.proxy_anthropic_url);
+  if (auto key = r.raw("PROXY_ANTHROPIC_API_KEY")) {
+    c.proxy_anthropic_api_key = *key;
+  }
+  r.boolean("PROXY_PASSTHROUGH_AUTH", c.proxy_passthrough_auth);
+  r.integer("PROXY_STREAM_HOLDBACK_BYTES", c.proxy_stream_holdback_bytes, 16, 1 << 20);
+  r.integer("PROXY_CONNECT_TIMEOUT_MS", c.proxy_connect_timeout_ms, 10, 600'000);
+  r.integer("PROXY_FIRST_BYTE_TIMEOUT_MS", c.proxy_first_byte_timeout_ms, 10, 3'600'000);
+  r.integer("PROXY_IDLE_TIMEOUT_MS", c.proxy_idle_timeout_ms, 10, 3'600'000);
+  while (!c.proxy_upstream_url.empty() && c.proxy_upstream_url.back() == '/') {
+    c.proxy_upstream_url.pop_back();  // "<url>/chat/completions" must not get "//"
+  }
+  while (!c.proxy_anthropic_url.empty() && c.proxy_anthropic_url.back() == '/') {
+    c.proxy_anthropic_url.pop_back();
+  }
+  if (c.proxy_anthropic_url.rfind("https://", 0) != 0 &&
+      c.proxy_anthropic_url.rfind("http://", 0) != 0) {
+    r.error("PROXY_ANTHROPIC_URL=" + c.proxy_anthropic_url +
+            ": must be an http:// or https:// URL");
+  }
+  if (c.proxy_upstream_url.rfind("https://", 0) != 0 &&
+      c.proxy_upstream_url.rfind("http://", 0) != 0) {
+    r.error("PROXY_UPSTREAM_URL=" + c.proxy_upstream_url + ": must be an http:// or https:// URL");
+  }
   if (!c.semantic_detector_url.empty() && c.semantic_detector_url.rfind("https://", 0) != 0 &&
       c.semantic_detector_url.rfind("http://", 0) != 0) {
     r.error("SEMANTIC_DETECTOR_URL: must be an http:// or https:// URL");

@@ -154,6 +154,17 @@ struct Config {
   std::size_t validation_cache_min_bytes = 4096;  // below, scanning costs about what caching does
   std::size_t validation_cache_l2_min_bytes =
       8192;  // below, a Redis round trip costs more than a scan
+
+  // The model proxy (src/proxy, docs/configuration.md "Model proxy").
+  std::string proxy_upstream_url = "https://api.openai.com/v1";  // no trailing slash kept
+  std::string proxy_upstream_api_key;  // sent upstream as a bearer token; never logged
+  std::string proxy_anthropic_url = "https://api.anthropic.com";  // no trailing slash kept
+  std::string proxy_anthropic_api_key;            // sent to Anthropic as x-api-key; never logged
+  bool proxy_passthrough_auth = false;            // callers' X-Upstream-Authorization goes upstream
+  std::size_t proxy_stream_holdback_bytes = 256;  // streamed text held back for the scan
+  std::uint32_t proxy_connect_timeout_ms = 5'000;
+  std::uint32_t proxy_first_byte_timeout_ms = 120'000;  // until the answer's head arrives
+  std::uint32_t proxy_idle_timeout_ms = 60'000;         // between two pieces of an answer
 };
 
 // Looks up a variable; the default reads the process environment.

@@ -19,7 +19,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/url/parse.hpp>
+
+#include "http/outbound_target.h"
 
 namespace aisafe::http {
 namespace {
@@ -30,48 +31,7 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-struct Target {
-  bool tls = false;
-  std::string host;
-  std::string port;
-  std::string path;  // origin-form: path and query
-
-  std::string origin() const { return (tls ? "https://" : "http://") + host + ":" + port; }
-};
-
-Result<Target> parseTarget(const std::string& url) {
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed) {
-    return invalidArgument("not an absolute URL: " + url);
-  }
-  Target t;
-  const auto scheme = parsed->scheme();
-  if (scheme == "https") {
-    t.tls = true;
-  } else if (scheme != "http") {
-    return invalidArgument("only http and https URLs are supported");
-  }
-  t.host = std::string(parsed->encoded_host());
-  if (t.host.empty()) {
-    return invalidArgument("the URL has no host");
-  }
-  if (!parsed->encoded_userinfo().empty()) {
-    return invalidArgument("credentials in URLs are not allowed");
-  }
-  // [::1] -> ::1 for the resolver.
-  if (t.host.size() > 2 && t.host.front() == '[' && t.host.back() == ']') {
-    t.host = t.host.substr(1, t.host.size() - 2);
-  }
-  t.port = parsed->has_port() ? std::string(parsed->port()) : (t.tls ? "443" : "80");
-  t.path = std::string(parsed->encoded_path());
-  if (t.path.empty()) {
-    t.path = "/";
-  }
-  if (parsed->has_query()) {
-    t.path += "?" + std::string(parsed->encoded_query());
-  }
-  return t;
-}
+using Target = OutboundTarget;
 
 Status failure(std::string reason, std::string message) {
   return Status(StatusCode::kUnavailable, std::move(message), std::move(reason));
@@ -301,7 +261,7 @@ class Call {
 }  // namespace
 
 Result<OutboundResponse> sendOutbound(const OutboundRequest& request) {
-  AISAFE_TRY(Target target, parseTarget(request.url));
+  AISAFE_TRY(Target target, parseOutboundTarget(request.url));
   Connection conn(target.origin());
   Call call(request, target, conn, /*keep_alive=*/false,
             std::chrono::steady_clock::now() + request.timeout);
@@ -313,7 +273,7 @@ OutboundPool::OutboundPool(Options options) : options_(options) {}
 OutboundPool::~OutboundPool() = default;
 
 Result<OutboundResponse> OutboundPool::send(const OutboundRequest& request) {
-  AISAFE_TRY(Target target, parseTarget(request.url));
+  AISAFE_TRY(Target target, parseOutboundTarget(request.url));
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = started + request.timeout;
   const std::string origin = target.origin();

@@ -18,6 +18,8 @@
 
 namespace aisafe::http {
 
+class ResponseStream;  // response_stream.h
+
 // Who is calling, as the authentication middleware established it.
 struct Principal {
   enum class Kind { kAnonymous, kUser, kApiKey };
@@ -51,6 +53,9 @@ struct RequestContext {
   // the lane is full: the caller answers without the remote service instead of queueing.
   std::function<boost::asio::awaitable<bool>(std::function<void()> work)> offload;
   telemetry::RequestTrace trace;  // set by the tracing middleware (src/app)
+  // Set by the server: sends the answer piece by piece instead of returning it whole
+  // (response_stream.h). Null where nothing can stream (handlers called directly in tests).
+  ResponseStream* stream = nullptr;
 };
 
 }  // namespace aisafe::http

@@ -9,10 +9,12 @@
 #include <boost/asio/experimental/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <sys/socket.h>
 
 #include "core/clock.h"
 #include "core/request_id.h"
 #include "crypto/random_ids.h"
+#include "http/response_stream.h"
 #include "telemetry/logging.h"
 #include "telemetry/span.h"
 
@@ -107,6 +109,161 @@ struct ReleaseTimer {
       // Only a broken reactor throws here; the wait then ends at its expiry instead.
     }
   }
+};
+
+// A request's answer sent as a stream (response_stream.h) on its connection. While it is open, a
+// wait for readability on the socket notices a client that closes: the session does not read
+// during a request, so the socket is readable only when the client sent more (a pipelined
+// request: the watch stops, writes will notice a close) or closed it (a peeked read of 0 bytes).
+class ConnectionStream final : public ResponseStream {
+ public:
+  ConnectionStream(std::shared_ptr<Connection> c, std::chrono::milliseconds write_timeout,
+                   bool keep_alive)
+      : c_(std::move(c)), write_timeout_(write_timeout), keep_alive_(keep_alive) {}
+  ~ConnectionStream() override { stopWatching(); }
+  ConnectionStream(const ConnectionStream&) = delete;
+  ConnectionStream& operator=(const ConnectionStream&) = delete;
+
+  // The overrides check the state and hand over to member coroutines that do the writing.
+  awaitable<bool> begin(Response head) override {
+    if (started_) {
+      return answer(false);
+    }
+    started_ = true;
+    watch_ = std::make_shared<Watch>();  // only streamed answers pay for it
+    head.erase(bhttp::field::content_length);
+    head.body().clear();
+    head.chunked(true);
+    head.keep_alive(keep_alive_);
+    head_ = renderHead(head);
+    return sendHead();
+  }
+
+  awaitable<bool> write(std::string_view data) override {
+    if (!started_ || finished_ || watch_->gone) {
+      return answer(false);
+    }
+    if (data.empty()) {
+      return answer(true);
+    }
+    return sendChunk(data);
+  }
+
+  awaitable<bool> finish() override {
+    if (!started_ || finished_ || watch_->gone) {
+      return answer(false);
+    }
+    return sendLast();
+  }
+
+  bool started() const override { return started_; }
+  bool finished() const override { return finished_; }
+  bool clientGone() const override { return watch_ && watch_->gone; }
+  void onClientGone(std::function<void()> callback) override {
+    if (watch_) {
+      watch_->on_gone = std::move(callback);
+    }
+  }
+
+ private:
+  struct Watch {
+    bool active = false;
+    bool gone = false;
+    std::function<void()> on_gone;
+  };
+
+  static void markGone(Watch& w) {
+    w.gone = true;
+    w.active = false;
+    if (auto callback = std::move(w.on_gone)) {
+      w.on_gone = nullptr;
+      callback();
+    }
+  }
+
+  static void watch(const std::shared_ptr<Connection>& c, const std::shared_ptr<Watch>& w) {
+    c->socket.async_wait(tcp::socket::wait_read, [c, w](beast::error_code ec) {
+      if (!w->active) {
+        return;
+      }
+      if (ec) {
+        // Aborted by a write deadline (the write reports it) or the end of the stream.
+        if (ec != asio::error::operation_aborted) {
+          markGone(*w);
+        }
+        return;
+      }
+      char byte = 0;
+      const auto n = ::recv(c->socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+        markGone(*w);
+      } else if (n < 0) {
+        watch(c, w);  // woken without data: wait again
+      } else {
+        w->active = false;  // a pipelined request: it stays for the session to read
+      }
+    });
+  }
+
+  void stopWatching() {
+    if (!watch_) {
+      return;
+    }
+    if (!watch_->active) {
+      watch_->on_gone = nullptr;
+      return;
+    }
+    watch_->active = false;
+    watch_->on_gone = nullptr;
+    beast::error_code ignored;
+    c_->socket.cancel(ignored);  // only the watch is pending: the coroutine is here
+  }
+
+  static awaitable<bool> answer(bool value) { co_return value; }
+
+  awaitable<bool> sendHead() {
+    // Awaited into a variable, never inside a condition: GCC 12 mis-builds the frame of some
+    // coroutines with co_await in an if condition.
+    const bool sent = co_await send(asio::buffer(head_));
+    if (!sent) {
+      co_return false;
+    }
+    watch_->active = true;
+    watch(c_, watch_);
+    co_return true;
+  }
+
+  awaitable<bool> sendChunk(std::string_view data) {
+    const bool sent = co_await send(bhttp::make_chunk(asio::buffer(data.data(), data.size())));
+    co_return sent;
+  }
+
+  awaitable<bool> sendLast() {
+    const bool ok = co_await send(bhttp::make_chunk_last());
+    finished_ = ok;
+    stopWatching();
+    co_return ok;
+  }
+
+  template <class Buffers>
+  awaitable<bool> send(const Buffers& buffers) {
+    arm(c_, write_timeout_);
+    auto [ec, n] = co_await asio::async_write(c_->socket, buffers, kTuple);
+    disarm(c_);
+    if (ec) {
+      markGone(*watch_);
+      co_return false;
+    }
+    co_return true;
+  }
+
+  std::shared_ptr<Connection> c_;
+  const std::chrono::milliseconds write_timeout_;
+  const bool keep_alive_;
+  std::shared_ptr<Watch> watch_;
+  std::string head_;
+  bool started_ = false;
+  bool finished_ = false;
 };
 
 struct Worker {
@@ -412,7 +569,19 @@ struct Server::Impl {
       }
 
       Request req = parser.release();
+      ConnectionStream stream(c, options.read_timeout, req.keep_alive() && !stopping);
+      ctx.stream = &stream;
       Response res = co_await dispatch(ctx, req);
+      if (stream.started()) {
+        // The handler sent its answer itself: only the observer is left to tell.
+        if (observer) {
+          observer(ctx, &req, res.result_int());
+        }
+        if (!stream.finished() || !req.keep_alive() || stopping) {
+          break;
+        }
+        continue;
+      }
       res.set("X-Request-ID", ctx.request_id);
       res.keep_alive(req.keep_alive() && !stopping);
       const bool keep = res.keep_alive();

@@ -49,6 +49,10 @@ struct ValidationRequest {
   telemetry::RequestTrace trace;  // default: not traced
   // Where rendered answers are allocated (the request's memory); null: the default resource.
   boost::json::monotonic_resource* memory = nullptr;
+  // False: the decisions are not reported to the sinks (audit, events, metrics). A streamed
+  // answer is scanned window by window as it flows; only its last scan, or the one that blocks
+  // it, is the decision on record.
+  bool report = true;
 };
 
 }  // namespace aisafe::validation

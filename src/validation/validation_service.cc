@@ -117,7 +117,7 @@ boost::asio::awaitable<Result<ValidationResult>> ValidationService::validate(
   }
   const auto latency = std::chrono::steady_clock::now() - request.caller.started;
   result.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
-  for (std::size_t i = 0; i < result.texts.size(); ++i) {
+  for (std::size_t i = 0; request.report && i < result.texts.size(); ++i) {
     const DecisionEvent event{.caller = request.caller,
                               .policy = *result.policy,
                               .verdict = result.texts[i].verdict,

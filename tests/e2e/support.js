@@ -50,5 +50,5 @@ export async function startAisafe(extraEnv = {}) {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  return { base, call, login, stop };
+  return { base, call, login, stop, pid: child.pid };
 }
