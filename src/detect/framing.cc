@@ -177,8 +177,8 @@ std::string_view sentenceAround(std::string_view text, std::size_t start, std::s
 }
 
 // Part of an address, a host or an identifier, not prose: "attacker@evil.example",
-// "attacker.example.net", "payload_url". A planted order that mails data to such an address is not
-// a sentence about an attacker.
+// "attacker.example.net", "payload_url". A planted order that mails data to such an address is
+// not a sentence about an attacker.
 bool joinsIdentifier(std::string_view lowered, std::size_t at) {
   const char c = lowered[at];
   if (c == '@' || c == '_' || c == '/') {
@@ -193,8 +193,9 @@ bool joinsIdentifier(std::string_view lowered, std::size_t at) {
 bool hasWord(std::string_view lowered, std::string_view word) {
   for (std::size_t at = lowered.find(word); at != std::string_view::npos;
        at = lowered.find(word, at + 1)) {
-    const bool starts = at == 0 || (std::isalnum(static_cast<unsigned char>(lowered[at - 1])) == 0 &&
-                                    !joinsIdentifier(lowered, at - 1));
+    const bool starts =
+        at == 0 || (std::isalnum(static_cast<unsigned char>(lowered[at - 1])) == 0 &&
+                    !joinsIdentifier(lowered, at - 1));
     const std::size_t after = at + word.size();
     const bool ends = after == lowered.size() ||
                       (std::isalnum(static_cast<unsigned char>(lowered[after])) == 0 &&
