@@ -45,7 +45,7 @@ test: configure
 test-asan: deps
 	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAISAFE_SANITIZE=ON \
 		-DAISAFE_BUILD_BENCH=OFF >/dev/null
-	@cmake --build $(ASAN_DIR) -j $(JOBS) --target unit_core unit_crypto unit_telemetry unit_detect unit_pii unit_policy unit_http unit_resilience unit_cache unit_webhooks unit_storage unit_auth unit_api unit_app unit_jobs unit_validation unit_batch_writer
+	@cmake --build $(ASAN_DIR) -j $(JOBS) --target unit_core unit_crypto unit_telemetry unit_detect unit_pii unit_policy unit_http unit_resilience unit_cache unit_webhooks unit_storage unit_auth unit_api unit_app unit_jobs unit_validation unit_batch_writer unit_proxy
 	@cd $(ASAN_DIR) && ctest --output-on-failure -L unit -j 2
 
 # The unit tests that run threads (server lanes and batched writes, rate limiters, the cache,
