@@ -84,14 +84,18 @@ bench: configure
 TRAIN_DATA = --data datasets/injection/injection_dev.jsonl --data datasets/injection/handwritten.jsonl \
 	--data datasets/injection/handwritten_broad.jsonl --data datasets/injection/benign_broad.jsonl \
 	--data datasets/injection/attacks_extra.jsonl
-# Never trained on: ordinary prompts written by hand to see what a new user would see.
+# Never trained on: ordinary prompts written by hand to see what a new user would see, and
+# ordinary documents (emails, worksheets, READMEs) as an application would retrieve them.
 EVERYDAY_DATA = --data datasets/everyday/everyday.jsonl
+EVERYDAY_DOCUMENTS = --data datasets/everyday/documents.jsonl
 
 eval: build
 	@echo "== held-out split (templates the model never trained on, same sources) =="
 	@./$(BUILD_DIR)/aisafe eval $(TRAIN_DATA)
 	@echo; echo "== everyday prompts (never trained on) =="
 	@./$(BUILD_DIR)/aisafe eval $(EVERYDAY_DATA) --split all --misses 40
+	@echo; echo "== everyday documents as retrieved content (never trained on) =="
+	@./$(BUILD_DIR)/aisafe eval $(EVERYDAY_DOCUMENTS) --split all --as-retrieved --misses 40
 	@echo; echo "== leave one source out (each origin scored by a model that never saw it) =="
 	@./$(BUILD_DIR)/aisafe eval $(TRAIN_DATA) --leave-one-source-out
 

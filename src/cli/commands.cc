@@ -96,25 +96,25 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
 
   std::string eval_policy;
-  std::string split = "test";
-  std::size_t misses = 20;
+  EvalOptions eval_options;
   auto* eval_cmd =
       app.add_subcommand("eval", "measure the policy on labeled texts: rules, classifier and both");
   eval_cmd->add_option("--data", data_files, "JSON lines files (id, text, label, source)")
       ->required()
       ->check(CLI::ExistingFile);
   eval_cmd->add_option("--policy", eval_policy, "policy JSON file (default: the default policy)");
-  eval_cmd->add_option("--split", split, "test: the held-out rows only; all: every row")
+  eval_cmd->add_option("--split", eval_options.split, "test: the held-out rows only; all: every row")
       ->check(CLI::IsMember({"test", "all"}));
-  eval_cmd->add_option("--misses", misses, "how many misses of each kind to list");
-  bool leave_one_source_out = false;
-  eval_cmd->add_flag("--leave-one-source-out", leave_one_source_out,
+  eval_cmd->add_option("--misses", eval_options.misses, "how many misses of each kind to list");
+  eval_cmd->add_flag("--leave-one-source-out", eval_options.leave_one_source_out,
                      "train a model per origin of the data on all the others and score that "
                      "origin with it");
-  std::string scores_out;
-  eval_cmd->add_option("--scores-out", scores_out,
+  eval_cmd->add_option("--scores-out", eval_options.scores_out,
                        "with --leave-one-source-out: write every scored row as a JSON line "
                        "(id, origin, label, probability, rules_block, blocked, flagged)");
+  eval_cmd->add_flag("--as-retrieved", eval_options.as_retrieved,
+                     "score the texts as retrieved content (\"source\": \"retrieved\"), where "
+                     "the indirect-injection rules also run");
 
   try {
     app.parse(argc, argv);
@@ -139,8 +139,7 @@ int run(int argc, char** argv) {
                  model_out);
   }
   if (*eval_cmd) {
-    return eval(data_files, eval_policy.empty() ? nullptr : eval_policy.c_str(), split, misses,
-                leave_one_source_out, scores_out);
+    return eval(data_files, eval_policy.empty() ? nullptr : eval_policy.c_str(), eval_options);
   }
   if (*admin_cmd) {
     for (auto* sub : {create_org, create_user, create_key, list_keys, hash_password}) {

@@ -42,8 +42,14 @@ int trainSuffixModel(const std::vector<std::string>& data_files, const std::stri
 // With leave_one_source_out: trains a model per origin of the data and scores that origin with
 // it (eval_sources.cc) instead of scoring a held-out split with the shipped model; scores_out,
 // when not empty, receives each scored row as a JSON line (for tuning thresholds offline).
+struct EvalOptions {
+  std::string split = "test";  // "test": the held-out rows only; "all": every row
+  std::size_t misses = 20;     // how many misses of each kind to list
+  bool leave_one_source_out = false;
+  std::string scores_out;
+  bool as_retrieved = false;  // score the rows as retrieved content, not as prompts
+};
 int eval(const std::vector<std::string>& data_files, const char* policy_file,
-         const std::string& split, std::size_t misses, bool leave_one_source_out,
-         const std::string& scores_out = {});
+         const EvalOptions& options);
 
 }  // namespace aisafe::cli

@@ -57,7 +57,8 @@ std::string sourceName(const std::string& source) {
   return s.size() > 60 ? s.substr(0, 57) + "..." : s;
 }
 
-Tally run(const policy::CompiledPolicy& pol, const std::vector<const cls::LabeledText*>& rows) {
+Tally run(const policy::CompiledPolicy& pol, const std::vector<const cls::LabeledText*>& rows,
+          detect::Surface surface) {
   Tally t;
   detect::ScanScratch scratch;
   for (const auto* row : rows) {
@@ -65,7 +66,7 @@ Tally run(const policy::CompiledPolicy& pol, const std::vector<const cls::Labele
     bool blocked = false, flagged = false;
     double risk = 0.0, top = 0.0;
     std::string why;
-    if (pol.pipeline->scan(row->text, detect::Surface::kInput, scratch, findings).isOk()) {
+    if (pol.pipeline->scan(row->text, surface, scratch, findings).isOk()) {
       auto d = policy::decide(pol.spec, std::move(findings), row->text);
       blocked = d.action == policy::Action::kBlock;
       flagged = !blocked && std::find(d.finding_actions.begin(), d.finding_actions.end(),
@@ -199,8 +200,11 @@ void printLanguages(const Tally& t) {
 }  // namespace
 
 int eval(const std::vector<std::string>& data_files, const char* policy_file,
-         const std::string& split, std::size_t misses, bool leave_one_source_out,
-         const std::string& scores_out) {
+         const EvalOptions& options) {
+  const std::string& split = options.split;
+  const std::size_t misses = options.misses;
+  const detect::Surface surface =
+      options.as_retrieved ? detect::Surface::kRetrieved : detect::Surface::kInput;
   auto registry = loadOfflineRegistry();
   if (!registry) {
     return fail(registry.status().message());
@@ -221,8 +225,8 @@ int eval(const std::vector<std::string>& data_files, const char* policy_file,
       all.push_back(std::move(r));
     }
   }
-  if (leave_one_source_out) {
-    return evalLeaveOneSourceOut(all, spec, **registry, scores_out);
+  if (options.leave_one_source_out) {
+    return evalLeaveOneSourceOut(all, spec, **registry, options.scores_out);
   }
   std::vector<const cls::LabeledText*> rows;
   std::size_t context_dependent = 0;
@@ -247,14 +251,15 @@ int eval(const std::vector<std::string>& data_files, const char* policy_file,
     if (!compiled) {
       return fail(compiled.status().message());
     }
-    tallies.emplace_back(name, run(**compiled, rows));
+    tallies.emplace_back(name, run(**compiled, rows, surface));
   }
 
   std::map<std::string, std::size_t> labels;
   for (const auto* r : rows) {
     ++labels[r->label];
   }
-  std::printf("%zu rows (%s split):", rows.size(), split.c_str());
+  std::printf("%zu rows (%s split, as %s):", rows.size(), split.c_str(),
+              options.as_retrieved ? "retrieved content" : "prompts");
   for (const auto& [l, n] : labels) {
     std::printf(" %s %zu", l.c_str(), n);
   }
@@ -275,7 +280,7 @@ int eval(const std::vector<std::string>& data_files, const char* policy_file,
   if (!probe_policy) {
     return fail(probe_policy.status().message());
   }
-  const Tally scores = run(**probe_policy, rows);
+  const Tally scores = run(**probe_policy, rows, surface);
   std::vector<std::size_t> missed, false_alarms;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (cls::isAttack(*rows[i]) && !both.blocked[i]) {

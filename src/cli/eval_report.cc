@@ -1,9 +1,20 @@
 #include "cli/eval_report.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace aisafe::cli {
 
 double ratio(std::size_t a, std::size_t b) {
   return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
+}
+
+bool isDocumentShaped(const detectors::classifier::LabeledText& row) {
+  static constexpr std::string_view kDocumentKinds[] = {
+      "document", "document_table", "document_code_answer", "email", "security_document"};
+  return detectors::classifier::sourceOrigin(row) == "microsoft/BIPIA" ||
+         std::find(std::begin(kDocumentKinds), std::end(kDocumentKinds), row.kind) !=
+             std::end(kDocumentKinds);
 }
 
 std::string excerpt(const std::string& text, std::size_t max_bytes) {

@@ -29,6 +29,12 @@ std::vector<std::string_view> suffixModelTexts(
 
 double ratio(std::size_t a, std::size_t b);
 
+// Rows that are documents rather than messages (an email, a web or wiki page, a table, a forum
+// answer with code, a security write-up, and every row of BIPIA, whose attacks are instructions
+// slipped into such documents). An application meets them as retrieved content, so the
+// evaluation also scores them as `"source": "retrieved"`, where the indirect-injection rules run.
+bool isDocumentShaped(const detectors::classifier::LabeledText& row);
+
 // The start of `text` on one line, cut at a character boundary.
 std::string excerpt(const std::string& text, std::size_t max_bytes = 110);
 

@@ -29,11 +29,17 @@ namespace {
 
 namespace cls = detectors::classifier;
 
-struct OriginResult {
-  std::string origin;
+// What one surface decided over one origin's rows.
+struct SurfaceCounts {
   std::size_t attacks = 0, attacks_blocked = 0, attacks_flagged = 0;
   std::size_t benign = 0, benign_blocked = 0, benign_flagged = 0;
   std::vector<std::string> examples;  // benign blocked, attacks allowed (a few)
+};
+
+struct OriginResult {
+  std::string origin;
+  SurfaceCounts input;      // every row, as a prompt
+  SurfaceCounts retrieved;  // document-shaped rows, as retrieved content
   std::string error;
   // Per row, for the threshold sweep: what the rules alone decide and the classifier's
   // probability.
@@ -44,6 +50,9 @@ struct OriginResult {
     const cls::LabeledText* row = nullptr;
     bool blocked = false;  // by the whole policy
     bool flagged = false;
+    bool document = false;  // also scored as retrieved content:
+    bool retrieved_blocked = false;
+    bool retrieved_flagged = false;
   };
   std::vector<Scored> scored;
 };
@@ -59,12 +68,17 @@ std::string blockedBy(const policy::Decision& d) {
 }
 
 // What the rules alone find in each row: the same for every fold, so found once.
+// As retrieved content, only the document-shaped rows are scanned; the others stay empty.
 std::vector<detect::Findings> ruleFindings(const policy::CompiledPolicy& rules,
-                                           const std::vector<const cls::LabeledText*>& rows) {
+                                           const std::vector<const cls::LabeledText*>& rows,
+                                           detect::Surface surface) {
   std::vector<detect::Findings> out(rows.size());
   detect::ScanScratch scratch;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (!rules.pipeline->scan(rows[i]->text, detect::Surface::kInput, scratch, out[i]).isOk()) {
+    if (surface == detect::Surface::kRetrieved && !isDocumentShaped(*rows[i])) {
+      continue;
+    }
+    if (!rules.pipeline->scan(rows[i]->text, surface, scratch, out[i]).isOk()) {
       out[i].clear();
     }
   }
@@ -85,6 +99,7 @@ boost::json::value classifierConfig(const policy::PolicySpec& spec) {
 OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::LabeledText>& all,
                          const std::vector<const cls::LabeledText*>& rows,
                          const std::vector<detect::Findings>& rule_findings,
+                         const std::vector<detect::Findings>& retrieved_findings,
                          const policy::PolicySpec& spec, const cls::TrainOptions& base) {
   OriginResult r;
   r.origin = origin;
@@ -128,20 +143,15 @@ OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::Label
   detect::ScanScratch scratch;
   detect::NormalizedText normalized;
   cls::FoldedText folded;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& row = *rows[i];
-    if (cls::sourceOrigin(row) != origin) {
-      continue;
-    }
-    detect::Findings findings = rule_findings[i];
-    const bool rules_block =
-        policy::decide(spec, findings, row.text).action == policy::Action::kBlock;
-    detect::normalize(row.text, normalized);
-    cls::foldText(normalized.text(), folded);
-    const double probability =
-        folded.code_points == 0 ? 0.0 : shared_model->score(folded).probability;
-    r.scored.push_back({cls::isAttack(row), rules_block, probability, &row});
-    const detect::ScanInput in{row.text, normalized, detect::Surface::kInput};
+  struct Outcome {
+    bool blocked, flagged;
+    std::string blocked_by;
+  };
+  // The whole policy's decision: the rule findings of the surface, then the classifier and the
+  // suffix detector, which read every input surface alike.
+  auto decideRow = [&](const cls::LabeledText& row, detect::Findings findings,
+                       detect::Surface surface) {
+    const detect::ScanInput in{row.text, normalized, surface};
     if (use_classifier) {
       (void)(*detector)->textScanner()->scan(in, scratch,
                                              findings);  // the classifier never fails a scan
@@ -154,22 +164,49 @@ OriginResult scoreOrigin(const std::string& origin, const std::vector<cls::Label
     const bool blocked = d.action == policy::Action::kBlock;
     const bool flagged = !blocked && std::find(d.finding_actions.begin(), d.finding_actions.end(),
                                                policy::Action::kFlag) != d.finding_actions.end();
-    r.scored.back().blocked = blocked;
-    r.scored.back().flagged = flagged;
+    return Outcome{blocked, flagged, blocked ? blockedBy(d) : std::string()};
+  };
+  auto count = [](SurfaceCounts& c, const cls::LabeledText& row, const Outcome& o) {
     if (cls::isAttack(row)) {
-      ++r.attacks;
-      r.attacks_blocked += blocked ? 1 : 0;
-      r.attacks_flagged += flagged ? 1 : 0;
-      if (!blocked && r.examples.size() < 3) {
-        r.examples.push_back("allowed: " + excerpt(row.text, 90));
+      ++c.attacks;
+      c.attacks_blocked += o.blocked ? 1 : 0;
+      c.attacks_flagged += o.flagged ? 1 : 0;
+      if (!o.blocked && c.examples.size() < 3) {
+        c.examples.push_back("allowed: " + excerpt(row.text, 90));
       }
     } else {
-      ++r.benign;
-      r.benign_blocked += blocked ? 1 : 0;
-      r.benign_flagged += flagged ? 1 : 0;
-      if (blocked && r.examples.size() < 6) {
-        r.examples.push_back("blocked (" + blockedBy(d) + "): " + excerpt(row.text, 80));
+      ++c.benign;
+      c.benign_blocked += o.blocked ? 1 : 0;
+      c.benign_flagged += o.flagged ? 1 : 0;
+      if (o.blocked && c.examples.size() < 6) {
+        c.examples.push_back("blocked (" + o.blocked_by + "): " + excerpt(row.text, 80));
       }
+    }
+  };
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = *rows[i];
+    if (cls::sourceOrigin(row) != origin) {
+      continue;
+    }
+    const bool rules_block =
+        policy::decide(spec, rule_findings[i], row.text).action == policy::Action::kBlock;
+    detect::normalize(row.text, normalized);
+    cls::foldText(normalized.text(), folded);
+    const double probability =
+        folded.code_points == 0 ? 0.0 : shared_model->score(folded).probability;
+    r.scored.push_back({cls::isAttack(row), rules_block, probability, &row});
+    auto& scored = r.scored.back();
+    const Outcome as_input = decideRow(row, rule_findings[i], detect::Surface::kInput);
+    scored.blocked = as_input.blocked;
+    scored.flagged = as_input.flagged;
+    count(r.input, row, as_input);
+    if (isDocumentShaped(row)) {
+      const Outcome as_retrieved =
+          decideRow(row, retrieved_findings[i], detect::Surface::kRetrieved);
+      scored.document = true;
+      scored.retrieved_blocked = as_retrieved.blocked;
+      scored.retrieved_flagged = as_retrieved.flagged;
+      count(r.retrieved, row, as_retrieved);
     }
   }
   return r;
@@ -210,8 +247,9 @@ void printSweep(const std::vector<OriginResult>& results) {
   }
 }
 
-void printResults(const std::vector<OriginResult>& results) {
-  std::printf("\nleave one source out: each origin scored by a model trained on all the others\n");
+void printResults(const std::vector<OriginResult>& results, SurfaceCounts OriginResult::*surface,
+                  const char* title) {
+  std::printf("\n%s\n", title);
   std::printf("  %-44s %-22s %-16s %-22s %s\n", "origin", "attacks blocked", "attacks flagged",
               "benign blocked", "benign flagged");
   double recall_sum = 0, flagged_sum = 0;  // flagged_sum: blocked or flagged
@@ -222,34 +260,40 @@ void printResults(const std::vector<OriginResult>& results) {
       std::printf("  %-44s error: %s\n", r.origin.c_str(), r.error.c_str());
       continue;
     }
+    const SurfaceCounts& c = r.*surface;
+    if (c.attacks + c.benign == 0) {
+      continue;
+    }
     char attacks[32] = "", attacks_flagged[16] = "", blocked[32] = "", flagged[32] = "";
-    if (r.attacks > 0) {
+    if (c.attacks > 0) {
       std::snprintf(attacks, sizeof attacks, "%5.1f%% (%zu/%zu)",
-                    100 * ratio(r.attacks_blocked, r.attacks), r.attacks_blocked, r.attacks);
+                    100 * ratio(c.attacks_blocked, c.attacks), c.attacks_blocked, c.attacks);
       std::snprintf(attacks_flagged, sizeof attacks_flagged, "%5.1f%%",
-                    100 * ratio(r.attacks_flagged, r.attacks));
-      recall_sum += ratio(r.attacks_blocked, r.attacks);
-      flagged_sum += ratio(r.attacks_blocked + r.attacks_flagged, r.attacks);
+                    100 * ratio(c.attacks_flagged, c.attacks));
+      recall_sum += ratio(c.attacks_blocked, c.attacks);
+      flagged_sum += ratio(c.attacks_blocked + c.attacks_flagged, c.attacks);
       ++attack_origins;
     }
-    if (r.benign > 0) {
+    if (c.benign > 0) {
       std::snprintf(blocked, sizeof blocked, "%5.2f%% (%zu/%zu)",
-                    100 * ratio(r.benign_blocked, r.benign), r.benign_blocked, r.benign);
-      std::snprintf(flagged, sizeof flagged, "%5.2f%%", 100 * ratio(r.benign_flagged, r.benign));
-      if (worst == nullptr ||
-          ratio(r.benign_blocked, r.benign) > ratio(worst->benign_blocked, worst->benign)) {
+                    100 * ratio(c.benign_blocked, c.benign), c.benign_blocked, c.benign);
+      std::snprintf(flagged, sizeof flagged, "%5.2f%%", 100 * ratio(c.benign_flagged, c.benign));
+      const SurfaceCounts* w = worst == nullptr ? nullptr : &(worst->*surface);
+      if (w == nullptr ||
+          ratio(c.benign_blocked, c.benign) > ratio(w->benign_blocked, w->benign)) {
         worst = &r;
       }
     }
     std::printf("  %-44s %-22s %-16s %-22s %s\n", r.origin.substr(0, 44).c_str(), attacks,
                 attacks_flagged, blocked, flagged);
-    for (const auto& e : r.examples) {
+    for (const auto& e : c.examples) {
       std::printf("      %s\n", e.c_str());
     }
   }
   if (worst != nullptr) {
+    const SurfaceCounts& w = worst->*surface;
     std::printf("worst benign origin: %s, %.2f%% blocked\n", worst->origin.c_str(),
-                100 * ratio(worst->benign_blocked, worst->benign));
+                100 * ratio(w.benign_blocked, w.benign));
   }
   if (attack_origins > 0) {
     std::printf(
@@ -257,6 +301,30 @@ void printResults(const std::vector<OriginResult>& results) {
         "flagged\n",
         attack_origins, 100 * recall_sum / static_cast<double>(attack_origins),
         100 * flagged_sum / static_cast<double>(attack_origins));
+  }
+}
+
+// The headline again with each document-shaped attack counted as retrieved content, as an
+// application that marks what it retrieved (the proxy marks tool results) would see it.
+void printWithDocumentsRetrieved(const std::vector<OriginResult>& results) {
+  double recall_sum = 0;
+  std::size_t attack_origins = 0;
+  for (const auto& r : results) {
+    std::size_t attacks = 0, blocked = 0;
+    for (const auto& s : r.scored) {
+      if (s.attack) {
+        ++attacks;
+        blocked += (s.document ? s.retrieved_blocked : s.blocked) ? 1 : 0;
+      }
+    }
+    if (attacks > 0) {
+      recall_sum += ratio(blocked, attacks);
+      ++attack_origins;
+    }
+  }
+  if (attack_origins > 0) {
+    std::printf("mean attack recall with document-shaped rows scored as retrieved: %.1f%% blocked\n",
+                100 * recall_sum / static_cast<double>(attack_origins));
   }
 }
 
@@ -274,6 +342,10 @@ bool writeScores(const std::vector<OriginResult>& results, const std::string& pa
                                {"rules_block", s.rules_block},
                                {"blocked", s.blocked},
                                {"flagged", s.flagged}};
+      if (s.document) {
+        line["retrieved_blocked"] = s.retrieved_blocked;
+        line["retrieved_flagged"] = s.retrieved_flagged;
+      }
       out << boost::json::serialize(line) << '\n';
     }
   }
@@ -303,7 +375,8 @@ int evalLeaveOneSourceOut(const std::vector<cls::LabeledText>& all, const policy
     std::fprintf(stderr, "aisafe eval: %s\n", rules.status().message().c_str());
     return 2;
   }
-  const auto rule_findings = ruleFindings(**rules, rows);
+  const auto rule_findings = ruleFindings(**rules, rows, detect::Surface::kInput);
+  const auto retrieved_findings = ruleFindings(**rules, rows, detect::Surface::kRetrieved);
 
   // Folds are independent and each is deterministic: run as many at once as there are cores.
   std::vector<OriginResult> results(origins.size());
@@ -319,7 +392,8 @@ int evalLeaveOneSourceOut(const std::vector<cls::LabeledText>& all, const policy
         }
         k = next++;
       }
-      results[k] = scoreOrigin(origins[k], all, rows, rule_findings, spec, cls::TrainOptions{});
+      results[k] = scoreOrigin(origins[k], all, rows, rule_findings, retrieved_findings, spec,
+                               cls::TrainOptions{});
       std::lock_guard lock(mu);
       std::fprintf(stderr, "  scored %s\n", origins[k].c_str());
     }
@@ -332,7 +406,11 @@ int evalLeaveOneSourceOut(const std::vector<cls::LabeledText>& all, const policy
   for (auto& t : pool) {
     t.join();
   }
-  printResults(results);
+  printResults(results, &OriginResult::input,
+               "leave one source out: each origin scored by a model trained on all the others");
+  printResults(results, &OriginResult::retrieved,
+               "the document-shaped rows again, as retrieved content (\"source\": \"retrieved\")");
+  printWithDocumentsRetrieved(results);
   printSweep(results);
   if (!scores_out.empty() && !writeScores(results, scores_out)) {
     std::fprintf(stderr, "aisafe eval: cannot write %s\n", scores_out.c_str());
