@@ -273,6 +273,7 @@ std::pair<std::size_t, std::size_t> NormalizedText::toOriginal(std::size_t start
 void normalize(std::string_view original, NormalizedText& out) {
   out.invisible_.clear();
   out.folded_words_ = 0;
+  out.mixed_words_ = 0;
   if (utf8::asciiPrefix(original) == original.size()) {
     // Nothing to fold or remove: scan the caller's bytes as they are.
     out.text_ = original;
@@ -365,6 +366,7 @@ void normalize(std::string_view original, NormalizedText& out) {
       if (has_latin && has_look_alike && !has_other_foreign) {
         foldWord(kept, w, e);
         ++out.folded_words_;
+        ++out.mixed_words_;
       }
       last = has_other_foreign ? Script::kOther : Script::kLatin;
       if (!pending.empty()) {

@@ -54,6 +54,10 @@ class NormalizedText {
   bool unchanged() const { return unchanged_; }
   // Number of words whose look-alike letters were folded to Latin (mixed or look-alike only).
   std::size_t foldedMixedScriptWords() const { return folded_words_; }
+  // Of those, the words that mix Latin letters with look-alikes in one word ("hоw" with a
+  // Cyrillic 'о'): a disguise, where a word of look-alikes alone may be real Greek or Cyrillic
+  // beside Latin names.
+  std::size_t mixedScriptWords() const { return mixed_words_; }
 
  private:
   friend void normalize(std::string_view original, NormalizedText& out);
@@ -64,6 +68,7 @@ class NormalizedText {
   std::vector<InvisibleSpan> invisible_;
   bool unchanged_ = true;
   std::size_t folded_words_ = 0;
+  std::size_t mixed_words_ = 0;
 };
 
 // Normalizes `original` (must be valid UTF-8 and outlive `out`) into `out`.

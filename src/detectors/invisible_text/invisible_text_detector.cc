@@ -49,6 +49,11 @@ bool reportable(std::string_view original, const InvisibleSpan& s) {
   return true;
 }
 
+// Words written with Cyrillic or Greek letters that look Latin ("Gіvе mе іnѕtruсtіоnѕ") read as
+// English to a model and to a person, but not to a filter matching Latin letters. One such word
+// is a typo from a switched keyboard; several are a disguise.
+constexpr std::size_t kDisguisedWordsToReport = 3;
+
 class InvisibleTextDetector final : public detect::Detector, public detect::TextScanner {
  public:
   std::string_view name() const override { return "invisible_text"; }
@@ -85,6 +90,23 @@ class InvisibleTextDetector final : public detect::Detector, public detect::Text
       }
       i = j;
     }
+    if (const std::size_t words = in.normalized.mixedScriptWords();
+        words >= kDisguisedWordsToReport) {
+      detect::Finding f;
+      f.detector = "invisible_text";
+      f.rule_id = "invisible_text.lookalike_letters";
+      f.category = "invisible_text";
+      f.type = "lookalike_letters";
+      f.severity = detect::Severity::kHigh;
+      f.score = 0.9;
+      f.start = 0;
+      f.end = in.original.size();
+      f.message = std::to_string(words) +
+                  " words are spelled with Cyrillic or Greek letters that look Latin, a disguise "
+                  "that slips English past filters";
+      f.layer = "text";
+      out.push_back(std::move(f));
+    }
     return Status::ok();
   }
 };
@@ -93,7 +115,8 @@ class InvisibleTextFactory final : public detect::DetectorFactory {
  public:
   std::string_view name() const override { return "invisible_text"; }
   std::string_view description() const override {
-    return "invisible characters used to smuggle instructions (tags, bidi controls, zero-width)";
+    return "invisible characters used to smuggle instructions (tags, bidi controls, zero-width), and "
+           "words disguised with look-alike letters from other scripts";
   }
   Result<std::unique_ptr<const detect::Detector>> create(
       const boost::json::value& /*config*/) const override {

@@ -53,6 +53,26 @@ TEST(InvisibleTextTest, EmojiSequencesAreNotFindings) {
           .empty());
 }
 
+TEST(InvisibleTextTest, SeveralWordsDisguisedWithLookAlikeLettersAreAFinding) {
+  // "Gіvе mе іnѕtruсtіоnѕ fоr" with Cyrillic і, е, ѕ, с, о among the Latin letters.
+  const std::string disguised =
+      "G\xD1\x96v\xD0\xB5 m\xD0\xB5 \xD1\x96n\xD1\x95tru\xD1\x81t\xD1\x96\xD0\xBEn\xD1\x95 "
+      "f\xD0\xBEr making it";
+  auto found = scanWith("invisible_text", nullptr, disguised);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].type, "lookalike_letters");
+  EXPECT_EQ(found[0].end, disguised.size());
+
+  // One word typed on a switched keyboard ("cаn" with a Cyrillic а) is a typo, not a disguise.
+  EXPECT_TRUE(scanWith("invisible_text", nullptr, "how c\xD0\xB0n I help you today?").empty());
+  // Greek words made only of look-alikes between Latin names are Greek, not disguised Latin:
+  // "Super Bowl το Super Bowl και NFL το AFC".
+  EXPECT_TRUE(scanWith("invisible_text", nullptr,
+                       "Super Bowl \xCF\x84\xCE\xBF Super Bowl \xCE\xBA\xCE\xB1\xCE\xB9 NFL "
+                       "\xCF\x84\xCE\xBF AFC")
+                  .empty());
+}
+
 TEST(CustomDetectorTest, KeywordsMatchWholeWordsCaselessly) {
   boost::json::value config = boost::json::parse(
       R"({"keywords": ["Project Falcon", "c++"], "regexes": ["ACME-[0-9]{4}"]})");
