@@ -113,6 +113,9 @@ const std::array kRoutes = std::to_array<RouteSpec>({
     {"chatCompletions", verb::post, "/v1/chat/completions", P::kProxy, E::kInline,
      R::kRequestAndCharacters, "ChatCompletionRequest", "ChatCompletion",
      "A chat completion from the upstream model, conversation and answer scanned"},
+    {"createEmbeddings", verb::post, "/v1/embeddings", P::kProxy, E::kInline,
+     R::kRequestAndCharacters, "EmbeddingsRequest", "EmbeddingList",
+     "Embeddings from the upstream model, every input scanned first"},
     {"listModels", verb::get, "/v1/models", P::kProxy, E::kInline, R::kRequest, "", "ModelList",
      "The upstream's models, passed through"},
     // Anthropic's Messages API, so its SDK works with baseURL ".../anthropic".

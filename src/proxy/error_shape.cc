@@ -41,12 +41,13 @@ std::string_view anthropicType(unsigned status) {
   }
 }
 
-// The provider whose SDK calls `route`, or "" for aisafe's own routes.
+// The provider whose SDK calls `route` (a route spec's pattern), or "" for aisafe's own routes,
+// which live under /api, /health, /ready and /metrics.
 std::string_view providerOf(const std::string& route) {
-  if (route == "/v1/chat/completions" || route == "/v1/models") {
+  if (route.starts_with("/v1/")) {
     return "openai";
   }
-  if (route == "/anthropic/v1/messages") {
+  if (route.starts_with("/anthropic/")) {
     return "anthropic";
   }
   return "";

@@ -5,6 +5,7 @@
 #include "http/response_stream.h"
 #include "proxy/chat_scan.h"
 #include "proxy/chat_stream.h"
+#include "proxy/embeddings_scan.h"
 #include "proxy/openai_error.h"
 #include "proxy/scan_outcome.h"
 #include "proxy/scan_request.h"
@@ -176,6 +177,50 @@ boost::asio::awaitable<Response> Proxy::chatCompletions(RequestContext& ctx,
   co_return res;
 }
 
+boost::asio::awaitable<Response> Proxy::embeddings(RequestContext& ctx,
+                                                   const http::Request& req) {
+  auto parsed = parseStrictObject(req.body());
+  if (!parsed) {
+    co_return invalidRequest(ctx, parsed.status());
+  }
+  json::value& body = *parsed;
+  auto plan = planEmbeddingsRequest(body.get_object());
+  if (!plan) {
+    co_return invalidRequest(ctx, plan.status());
+  }
+  auto verdicts = co_await scanPlan(validation_, ctx, policyOf(req), *plan);
+  if (!verdicts) {
+    co_return validationFailure(ctx, verdicts.status());
+  }
+  const ScanOutcome outcome = applyVerdicts(*plan, *verdicts);
+  if (outcome.blocked) {
+    ctx.decision = "block";
+    co_return contentPolicyError(ctx, outcome, "request");
+  }
+  // A redacted text is embedded with its placeholders: the secret never reaches the index.
+  std::string forward = outcome.redacted ? http::serializeJson(body) : std::string(req.body());
+  auto stream = co_await openai_.open("POST", "/embeddings", std::move(forward), req);
+  if (!stream) {
+    co_return failure(ctx, stream.status());
+  }
+  const int status = (*stream)->status();
+  openai_.recordStatus(status);
+  auto answer = co_await (*stream)->readAll(settings_.max_response_bytes);
+  if (!answer) {
+    co_return failure(ctx, answer.status());
+  }
+  if (status >= 500) {
+    co_return upstreamServerError(ctx, status, *answer);
+  }
+  // Vectors carry no text to scan: the answer passes as the upstream gave it.
+  ctx.decision = outcome.redacted ? "redact" : "allow";
+  Response res = passUpstreamAnswer(**stream, std::move(*answer));
+  if (status >= 200 && status < 300) {
+    res.set("X-Aisafe-Decision", ctx.decision);
+  }
+  co_return res;
+}
+
 boost::asio::awaitable<Response> Proxy::listModels(RequestContext& ctx, const http::Request& req) {
   auto stream = co_await openai_.open("GET", "/models", std::string(), req);
   if (!stream) {
@@ -196,6 +241,9 @@ boost::asio::awaitable<Response> Proxy::listModels(RequestContext& ctx, const ht
 void addProxyRoutes(api::RouteHandlers& routes, const std::unique_ptr<Proxy>& proxy) {
   routes.handleAsync("chatCompletions", [&proxy](RequestContext& ctx, const http::Request& req) {
     return proxy->chatCompletions(ctx, req);
+  });
+  routes.handleAsync("createEmbeddings", [&proxy](RequestContext& ctx, const http::Request& req) {
+    return proxy->embeddings(ctx, req);
   });
   routes.handleAsync("listModels", [&proxy](RequestContext& ctx, const http::Request& req) {
     return proxy->listModels(ctx, req);

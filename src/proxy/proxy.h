@@ -36,6 +36,10 @@ class Proxy {
   // completions are; errors in Anthropic's shape (anthropic_messages.cc).
   boost::asio::awaitable<http::Response> anthropicMessages(http::RequestContext& ctx,
                                                            const http::Request& req);
+  // POST /v1/embeddings: every input scanned as a prompt (embeddings_scan.h); the vectors pass
+  // through.
+  boost::asio::awaitable<http::Response> embeddings(http::RequestContext& ctx,
+                                                    const http::Request& req);
   // GET /v1/models, passed through.
   boost::asio::awaitable<http::Response> listModels(http::RequestContext& ctx,
                                                     const http::Request& req);
@@ -50,8 +54,8 @@ class Proxy {
   Upstream anthropic_;
 };
 
-// Attaches the proxy's handlers to their route specs (chatCompletions, listModels,
-// anthropicMessages). `proxy` is
+// Attaches the proxy's handlers to their route specs (chatCompletions, createEmbeddings,
+// listModels, anthropicMessages). `proxy` is
 // read when a request comes, so the routes exist before the proxy is built (the route tests
 // build them with no services at all).
 void addProxyRoutes(api::RouteHandlers& routes, const std::unique_ptr<Proxy>& proxy);

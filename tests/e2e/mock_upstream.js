@@ -1,5 +1,5 @@
 // A mock model API for the proxy tests: a real HTTP server on a free loopback port that speaks
-// enough of OpenAI's chat completions and Anthropic's Messages protocols, records every request it
+// enough of OpenAI's chat completions and embeddings and Anthropic's Messages protocols, records every request it
 // receives (method, path, headers, parsed body), and answers what the test scripted: a chat
 // completion or message (by default "Echo: " + the last user text), an error status, or a
 // stream of SSE chunks.
@@ -77,6 +77,16 @@ export async function startMockUpstream() {
           if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
         }
         res.end();
+        return;
+      }
+      if (req.method === 'POST' && req.url === '/v1/embeddings' && !step) {
+        const inputs = Array.isArray(body?.input) ? body.input : [body?.input];
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({
+          object: 'list', model: body?.model ?? 'mock-embed',
+          data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3] })),
+          usage: { prompt_tokens: 4, total_tokens: 4 },
+        }));
         return;
       }
       const status = step?.status ?? 200;
