@@ -2,6 +2,7 @@
 // (app.cc) and the route tests use this list.
 #include "api/routes/api_key_routes.h"
 #include "api/routes/auth_routes.h"
+#include "api/routes/openapi_routes.h"
 #include "api/routes/ops_routes.h"
 #include "api/routes/organization_routes.h"
 #include "api/routes/policy_routes.h"
@@ -11,6 +12,19 @@
 #include "app/webhook_wiring.h"
 
 namespace aisafe::app {
+namespace {
+
+api::OpenApiInputs openApiInputs(const Services& s) {
+  api::OpenApiInputs inputs{.version = AISAFE_VERSION, .detectors = {}};
+  if (s.registry != nullptr) {
+    for (const auto& factory : s.registry->factories()) {
+      inputs.detectors.emplace_back(factory->name());
+    }
+  }
+  return inputs;
+}
+
+}  // namespace
 
 api::RouteHandlers allRouteHandlers(Services& s) {
   api::RouteHandlers routes;
@@ -42,6 +56,7 @@ api::RouteHandlers allRouteHandlers(Services& s) {
                                  .breakers = *s.breakers,
                                  .send = sendOptions(s)});
   proxy::addProxyRoutes(routes, s.proxy);
+  api::addOpenApiRoutes(routes, openApiInputs(s));
   return routes;
 }
 
