@@ -48,6 +48,11 @@ const std::array kRoutes = std::to_array<RouteSpec>({
     // This API's own description, built once at start-up (openapi/openapi_document.h).
     {"getOpenApi", verb::get, "/openapi.json", P::kPublic, E::kInline, R::kRequest, "",
      "OpenApiDocument", "This API's OpenAPI 3.1 document"},
+    // The reference page that renders it, and the page's files (routes/reference_page_routes.h).
+    {"getApiReference", verb::get, "/docs", P::kPublic, E::kInline, R::kRequest, "", "",
+     "The API reference page"},
+    {"getApiReferenceFile", verb::get, "/docs/{file}", P::kPublic, E::kInline, R::kRequest, "", "",
+     "A file of the API reference page (its script and style sheet)"},
     {"listCircuitBreakers", verb::get, "/api/v1/admin/circuit-breakers", P::kPlatformAdmin,
      E::kInline, R::kExempt, "", "CircuitBreakerList", "Circuit breakers and their state"},
     {"getCacheStats", verb::get, "/api/v1/admin/cache/stats", P::kPlatformAdmin, E::kInline,

@@ -6,6 +6,7 @@
 #include "api/routes/ops_routes.h"
 #include "api/routes/organization_routes.h"
 #include "api/routes/policy_routes.h"
+#include "api/routes/reference_page_routes.h"
 #include "api/routes/validation_routes.h"
 #include "api/routes/webhook_routes.h"
 #include "app/routes.h"
@@ -57,6 +58,7 @@ api::RouteHandlers allRouteHandlers(Services& s) {
                                  .send = sendOptions(s)});
   proxy::addProxyRoutes(routes, s.proxy);
   api::addOpenApiRoutes(routes, openApiInputs(s));
+  api::addReferencePageRoutes(routes);
   return routes;
 }
 

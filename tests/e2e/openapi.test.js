@@ -173,3 +173,29 @@ test('error answers have the documented shape', async () => {
     assert.ok(res.json.error.request_id);
   }
 });
+
+test('/docs renders the document offline: every file from this server, scripts from this origin only', async () => {
+  const page = await fetch(`${aisafe.base}/docs`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type'), /text\/html/);
+  const csp = page.headers.get('content-security-policy');
+  assert.match(csp, /script-src 'self';/);
+  assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline/);
+  const html = await page.text();
+  assert.doesNotMatch(html, /<script>(?!<)/, 'no inline script');
+  const links = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(links.length >= 3);
+  for (const link of links) {
+    assert.match(link, /^\/(docs\/|openapi\.json$)/, `${link} is not on this server`);
+    if (!link.startsWith('/docs/')) continue;
+    const file = await fetch(aisafe.base + link);
+    assert.equal(file.status, 200, link);
+    assert.match(file.headers.get('content-type'), /text\/(javascript|css)/, link);
+    assert.ok((await file.text()).length > 0, link);
+  }
+  const init = await (await fetch(`${aisafe.base}/docs/init.js`)).text();
+  assert.match(init, /url: '\/openapi\.json'/);
+  assert.match(init, /validatorUrl: null/, 'no call to the online validator');
+  const missing = await call('/docs/nothing.js');
+  assert.equal(missing.status, 404);
+});
