@@ -92,7 +92,9 @@ Status checkRefs(const json::value& doc) {
   for (const auto& [ref, where] : refs) {
     boost::system::error_code ec;
     if (ref.rfind("#/", 0) != 0 || doc.find_pointer(ref.substr(1), ec) == nullptr) {
-      return bug("dangling $ref " + ref + " at " + where);
+      std::string message = "dangling $ref ";
+      message.append(ref).append(" at ").append(where);
+      return bug(message);
     }
   }
   return Status::ok();
@@ -141,10 +143,11 @@ json::object errorComponent() {
 Result<json::object> buildOpenApiDocument(std::span<const RouteSpec> specs,
                                           const OpenApiInputs& inputs) {
   AISAFE_TRY(SchemaData data, loadSchemaFiles(inputs));
-  for (const auto& [id, extras] : data.operations) {
+  for (const auto& entry : data.operations) {
+    const std::string_view id = entry.key();
     const bool known =
-        std::any_of(specs.begin(), specs.end(), [&](const RouteSpec& s) { return s.id == id; });
-    if (!known || !extras.is_object()) {
+        std::any_of(specs.begin(), specs.end(), [id](const RouteSpec& s) { return s.id == id; });
+    if (!known || !entry.value().is_object()) {
       return bug(std::string(kOperationsFile) + " describes " + std::string(id) +
                  ", which is not a route spec's id (or not an object)");
     }
