@@ -20,13 +20,13 @@ namespace {
 namespace json = boost::json;
 
 const json::object& document() {
-  static const json::object doc = [] {
+  static const json::object kDoc = [] {
     auto built = api::buildOpenApiDocument(api::routeSpecs(),
                                            {.version = "test", .detectors = {"pii", "secrets"}});
     EXPECT_TRUE(built.isOk()) << built.status().message();
     return built ? *built : json::object{};
   }();
-  return doc;
+  return kDoc;
 }
 
 std::string lower(std::string_view s) {
