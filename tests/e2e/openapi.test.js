@@ -199,3 +199,19 @@ test('/docs renders the document offline: every file from this server, scripts f
   const missing = await call('/docs/nothing.js');
   assert.equal(missing.status, 404);
 });
+
+test("the proxy's refusals match the provider error shapes the document declares", async () => {
+  // No upstream is configured here: what is checked is aisafe's own answers on these routes.
+  const chat = await call('/v1/chat/completions', { body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] } });
+  assert.equal(chat.status, 401);
+  assert.equal(chat.json.error.type, 'authentication_error');
+  const messages = await call('/anthropic/v1/messages', { body: { model: 'm', max_tokens: 8, messages: [] } });
+  assert.equal(messages.status, 401);
+  assert.equal(messages.json.type, 'error');
+  const key = await call('/api/v1/api-keys', { token, body: { name: 'no-proxy', scopes: ['validate'] } });
+  const denied = await call('/v1/models', { headers: { authorization: `Bearer ${key.json.key}` } });
+  assert.equal(denied.status, 403);
+  const proxyKey = await call('/api/v1/api-keys', { token, body: { name: 'proxy', scopes: ['proxy'] } });
+  const bad = await call('/v1/chat/completions', { headers: { authorization: `Bearer ${proxyKey.json.key}` }, raw: '{"model": "m", "model": "n"}' });
+  assert.equal(bad.status, 400);
+});
