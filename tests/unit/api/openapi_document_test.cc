@@ -52,6 +52,35 @@ TEST(OpenApiDocumentTest, BuildsAsOpenApi31) {
   EXPECT_EQ(doc.at("info").at("version"), "test");
 }
 
+TEST(OpenApiDocumentTest, ASchemaNamedButNotDefinedStopsTheBuild) {
+  std::vector<api::RouteSpec> specs(api::routeSpecs().begin(), api::routeSpecs().end());
+  specs.push_back({.id = "broken",
+                   .method = boost::beast::http::verb::get,
+                   .pattern = "/broken",
+                   .permission = auth::Permission::kPublic,
+                   .execution = http::Execution::kInline,
+                   .rate_limit = api::RateLimitCharge::kRequest,
+                   .request_schema = "",
+                   .response_schema = "NoSuchSchema",
+                   .summary = "names a schema nobody wrote"});
+  auto built = api::buildOpenApiDocument(specs, {});
+  ASSERT_FALSE(built.isOk());
+  EXPECT_NE(built.status().message().find("NoSuchSchema"), std::string::npos);
+}
+
+TEST(OpenApiDocumentTest, OperationsDataForNoSpecStopsTheBuild) {
+  // operations.json describes "ready": without that spec, the entry would describe nothing.
+  std::vector<api::RouteSpec> specs;
+  for (const auto& spec : api::routeSpecs()) {
+    if (spec.id != "ready") {
+      specs.push_back(spec);
+    }
+  }
+  auto built = api::buildOpenApiDocument(specs, {});
+  ASSERT_FALSE(built.isOk());
+  EXPECT_NE(built.status().message().find("ready"), std::string::npos);
+}
+
 TEST(OpenApiDocumentTest, EverySpecIsAnOperationWithItsIdPermissionAndAnswer) {
   std::size_t operations = 0;
   for (const auto& [pattern, path] : document().at("paths").as_object()) {
