@@ -1,14 +1,15 @@
 // Every route of the API as data: one spec per route, in one table (route_specs.cc). The router
 // is built from it (route_handlers.h: a handler is attached to a spec by its id), the
 // authentication middleware reads its permission, the rate-limit middleware its charge, and the
-// OpenAPI document will read its schemas and summary. A route cannot exist without a spec, nor a
-// spec without a handler: building the router fails at start-up.
+// OpenAPI document (openapi/openapi_document.h) its schemas, answer status and summary. A route
+// cannot exist without a spec, nor a spec without a handler: building the router fails at start-up.
 #pragma once
 
 #include <cstddef>
 #include <span>
 #include <string_view>
 
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
 
 #include "auth/permissions.h"
@@ -34,6 +35,9 @@ struct RouteSpec {
   std::string_view request_schema;   // "" when the route takes no body
   std::string_view response_schema;  // "" when it answers 204 or plain text
   std::string_view summary;
+  // The answer when all goes well (201 for a creation, 204 with no body): what the OpenAPI
+  // document lists beside the error answers. Left out in the table when it is 200.
+  boost::beast::http::status success = boost::beast::http::status::ok;
 };
 
 // Every route, in the order the router tries them.

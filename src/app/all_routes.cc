@@ -2,15 +2,30 @@
 // (app.cc) and the route tests use this list.
 #include "api/routes/api_key_routes.h"
 #include "api/routes/auth_routes.h"
+#include "api/routes/openapi_routes.h"
 #include "api/routes/ops_routes.h"
 #include "api/routes/organization_routes.h"
 #include "api/routes/policy_routes.h"
+#include "api/routes/reference_page_routes.h"
 #include "api/routes/validation_routes.h"
 #include "api/routes/webhook_routes.h"
 #include "app/routes.h"
 #include "app/webhook_wiring.h"
 
 namespace aisafe::app {
+namespace {
+
+api::OpenApiInputs openApiInputs(const Services& s) {
+  api::OpenApiInputs inputs{.version = AISAFE_VERSION, .detectors = {}};
+  if (s.registry != nullptr) {
+    for (const auto& factory : s.registry->factories()) {
+      inputs.detectors.emplace_back(factory->name());
+    }
+  }
+  return inputs;
+}
+
+}  // namespace
 
 api::RouteHandlers allRouteHandlers(Services& s) {
   api::RouteHandlers routes;
@@ -42,6 +57,8 @@ api::RouteHandlers allRouteHandlers(Services& s) {
                                  .breakers = *s.breakers,
                                  .send = sendOptions(s)});
   proxy::addProxyRoutes(routes, s.proxy);
+  api::addOpenApiRoutes(routes, openApiInputs(s));
+  api::addReferencePageRoutes(routes);
   return routes;
 }
 
