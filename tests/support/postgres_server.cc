@@ -304,6 +304,17 @@ std::string PostgresServer::createDatabase(const std::string& name, std::string*
 
 PostgresServer::~PostgresServer() { stopNow(); }
 
+void PostgresServer::stop() {
+  if (!started_) return;
+  std::string error;
+  if (runTool("pg_ctl", {"stop", "-D", data_dir_, "-m", "fast", "-w", "-t", "30"},
+              kPgCtlDeadline, error)) {
+    started_ = false;
+    return;
+  }
+  stopNow();
+}
+
 void PostgresServer::stopNow() {
   if (!started_) return;
   started_ = false;
