@@ -79,7 +79,7 @@ Status PolicyService::warmUp(const std::string& default_organization_id) {
   return Status::ok();
 }
 
-int PolicyService::apply(const std::vector<storage::PolicyChangeRow>& changes) {
+Result<int> PolicyService::apply(const std::vector<storage::PolicyChangeRow>& changes) {
   int changed = 0;
   for (const auto& c : changes) {
     // A policy that is no longer (or no longer the) default: the next use reads the default again.
@@ -116,7 +116,10 @@ int PolicyService::apply(const std::vector<storage::PolicyChangeRow>& changes) {
     }
     auto row = repo_.get(c.organization_id, c.id);
     if (!row) {
-      continue;  // deleted meanwhile (the next refresh sees it) or unreachable: keep serving
+      if (row.status().code() == StatusCode::kNotFound) {
+        continue;  // deleted meanwhile: the next refresh sees the delete
+      }
+      return row.status();  // unreachable: the refresh fails, and the next one reads this again
     }
     auto compiled = compileRow(*row);
     if (!compiled) {
@@ -136,7 +139,7 @@ Result<int> PolicyService::refresh() {
     since = refreshed_from_ - kChangeWindowMs;
   }
   AISAFE_TRY(auto changes, repo_.changedSince(since));
-  const int changed = apply(changes);
+  AISAFE_TRY(const int changed, apply(changes));
   // Only once it succeeded: after a database outage the next refresh reaches back past it.
   std::unique_lock lock(mu_);
   refreshed_from_ = std::max(refreshed_from_, started);

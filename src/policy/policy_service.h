@@ -135,8 +135,9 @@ class PolicyService {
   Result<StoredPolicy> fromRow(const storage::PolicyRow& row) const;
   Result<std::shared_ptr<const CompiledPolicy>> compileRow(const storage::PolicyRow& row) const;
   void rememberDefault(const std::string& organization_id, const std::string& id);
-  // Applies changes read by refresh() or refreshOrganization(); returns how many mattered here.
-  int apply(const std::vector<storage::PolicyChangeRow>& changes);
+  // Applies changes read by refresh() or refreshOrganization(); returns how many mattered here,
+  // or the error of a read that failed (the window is then read again next time).
+  Result<int> apply(const std::vector<storage::PolicyChangeRow>& changes);
   void notify(const PolicyEvent& e);
 
   storage::PolicyRepository& repo_;
