@@ -242,14 +242,19 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   storage::AuditWriterOptions audit_options{config.audit_queue_size, config.audit_batch_size,
                                             config.audit_flush_interval_ms};
   Metrics* metrics = s.metrics.get();
+  // Records of a batch given up on are counted one by one (the batch size varies), and said.
   s.audit = std::make_unique<storage::AuditWriter>(
-      *s.validation_repo, audit_options,
-      [metrics](const aisafe::Status& st) {
-        metrics->audit_failures.inc();
-        // Warn: the job monitor reports the failed batch to Sentry (one event per failure streak).
-        telemetry::logWarn("audit batch could not be written", {{"error", st.message()}});
-      },
-      batchObserver(s, "audit_batching"));
+      *s.validation_repo, audit_options, storage::AuditWriter::ErrorHandler{},
+      [metrics, observe = batchObserver(s, "audit_batching")](const storage::BatchReport& r) {
+        if (!r.status.isOk()) {
+          metrics->audit_failures.inc({}, static_cast<double>(r.records));
+          // Warn: the job monitor reports the failed batch to Sentry (one event per failure
+          // streak).
+          telemetry::logWarn("audit batch could not be written: its records are lost",
+                             {{"records", r.records}, {"error", r.status.message()}});
+        }
+        observe(r);
+      });
   AISAFE_RETURN_IF_ERROR(createSharedState(s));
   if (s.semantic) {
     s.semantic->attachCache(s.cache.get());
@@ -422,6 +427,13 @@ int App::serve(const std::string& port_file) {
   server.stop();
   s.cache->stop();
   s.audit->stop();
+  if (s.audit->dropped() + s.audit->failed() > 0) {
+    // The last word on the trail of this process: what it could not keep, and why.
+    telemetry::logWarn("audit records lost since start",
+                       {{"written", s.audit->written()},
+                        {"dropped_queue_full", s.audit->dropped()},
+                        {"failed_after_retries", s.audit->failed()}});
+  }
   s.rate_limit_log->stop();
   s.webhook_events->stop();  // validation events reach the outbox before we go
   stopJobs(s);               // and the API key usage counted until the last request
