@@ -157,16 +157,14 @@ std::shared_ptr<const CompiledPolicy> PolicyService::cached(const std::string& o
   if (!id.empty()) {
     return cache_.find(organization_id, id);
   }
-  std::string default_id;
-  {
-    std::shared_lock lock(mu_);
-    auto d = default_ids_.find(organization_id);
-    if (d == default_ids_.end()) {
-      return nullptr;
-    }
-    default_id = d->second;
+  // Looked up with mu_ held (shared), so the id is not copied on the validate path; the cache
+  // has its own lock and never calls back, so the order mu_ -> cache is the only one.
+  std::shared_lock lock(mu_);
+  auto d = default_ids_.find(organization_id);
+  if (d == default_ids_.end()) {
+    return nullptr;
   }
-  return cache_.find(organization_id, default_id);
+  return cache_.find(organization_id, d->second);
 }
 
 Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compiled(
