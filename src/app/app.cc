@@ -97,6 +97,30 @@ proxy::ProxySettings proxySettings(const Config& config) {
   return p;
 }
 
+// The compiled policies held in memory (decision 0025): a cache too small for the policies in
+// use shows as loads and evictions that keep growing.
+void addPolicyCacheMetrics(Services& s) {
+  auto* policies = s.policies.get();
+  const auto stat = [policies](std::uint64_t policy::PolicyCacheStats::*field) {
+    return [policies, field] { return static_cast<double>(policies->stats().*field); };
+  };
+  s.metrics_registry.gauge("aisafe_policy_cache_size", "Compiled policies held in memory",
+                           [policies] { return static_cast<double>(policies->stats().size); });
+  s.metrics_registry.gauge("aisafe_policy_cache_loads_total",
+                           "Policies read and compiled at their use (first use or after eviction)",
+                           stat(&policy::PolicyCacheStats::loads));
+  s.metrics_registry.gauge("aisafe_policy_cache_evictions_total",
+                           "Compiled policies dropped to stay within POLICY_CACHE_SIZE",
+                           stat(&policy::PolicyCacheStats::evictions));
+  s.metrics_registry.gauge("aisafe_policy_lookups_not_found_total",
+                           "Policy lookups that found nothing in the database",
+                           stat(&policy::PolicyCacheStats::not_found));
+  s.metrics_registry.gauge(
+      "aisafe_policy_lookups_refused_total",
+      "Unknown policy ids answered 404 without a query (an organization past its budget)",
+      stat(&policy::PolicyCacheStats::refused));
+}
+
 // Organizations, accounts and keys; then the platform admin on first start.
 Status createIdentityServices(Services& s) {
   const Config& config = s.config;
@@ -152,7 +176,7 @@ Status createIdentityServices(Services& s) {
                  "\n  aisafe: created the platform admin %s with the password\n\n    %s\n\n"
                  "  It is shown only now. Log in with POST /api/v1/auth/login.\n\n",
                  email.c_str(), generated.c_str());
-  } else if (auto n = s.user_repo->count(); n && *n == 1 && !config.admin_password.empty()) {
+  } else if (auto n = s.user_repo->countUpTo(2); n && *n == 1 && !config.admin_password.empty()) {
     telemetry::logInfo("platform admin ready", {{"email", email}});
   }
   return Status::ok();
@@ -206,8 +230,11 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   AISAFE_TRY(s.registry, loadRegistry(config, s.semantic));
   s.policy_repo = std::make_unique<storage::PolicyRepository>(*s.db);
   s.validation_repo = std::make_unique<storage::ValidationRepository>(*s.db);
-  s.policies = std::make_unique<policy::PolicyService>(*s.policy_repo, s.registry);
-  AISAFE_RETURN_IF_ERROR(s.policies->loadAll());
+  s.policies = std::make_unique<policy::PolicyService>(
+      *s.policy_repo, s.registry,
+      policy::PolicyServiceOptions{.max_compiled = config.policy_cache_size});
+  // One policy, not all of them: the rest are compiled at first use (decision 0025).
+  AISAFE_RETURN_IF_ERROR(s.policies->warmUp(config.default_organization_id));
   AISAFE_RETURN_IF_ERROR(createIdentityServices(s));
   s.metrics = std::make_unique<Metrics>(s.metrics_registry);
   addBuildInfo(s);
@@ -215,14 +242,19 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   storage::AuditWriterOptions audit_options{config.audit_queue_size, config.audit_batch_size,
                                             config.audit_flush_interval_ms};
   Metrics* metrics = s.metrics.get();
+  // Records of a batch given up on are counted one by one (the batch size varies), and said.
   s.audit = std::make_unique<storage::AuditWriter>(
-      *s.validation_repo, audit_options,
-      [metrics](const aisafe::Status& st) {
-        metrics->audit_failures.inc();
-        // Warn: the job monitor reports the failed batch to Sentry (one event per failure streak).
-        telemetry::logWarn("audit batch could not be written", {{"error", st.message()}});
-      },
-      batchObserver(s, "audit_batching"));
+      *s.validation_repo, audit_options, storage::AuditWriter::ErrorHandler{},
+      [metrics, observe = batchObserver(s, "audit_batching")](const storage::BatchReport& r) {
+        if (!r.status.isOk()) {
+          metrics->audit_failures.inc({}, static_cast<double>(r.records));
+          // Warn: the job monitor reports the failed batch to Sentry (one event per failure
+          // streak).
+          telemetry::logWarn("audit batch could not be written: its records are lost",
+                             {{"records", r.records}, {"error", r.status.message()}});
+        }
+        observe(r);
+      });
   AISAFE_RETURN_IF_ERROR(createSharedState(s));
   if (s.semantic) {
     s.semantic->attachCache(s.cache.get());
@@ -240,6 +272,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
                            [audit] { return static_cast<double>(audit->dropped()); });
   s.metrics_registry.gauge("aisafe_audit_written_total", "Validation records written",
                            [audit] { return static_cast<double>(audit->written()); });
+  addPolicyCacheMetrics(s);
   return app;
 }
 
@@ -394,6 +427,13 @@ int App::serve(const std::string& port_file) {
   server.stop();
   s.cache->stop();
   s.audit->stop();
+  if (s.audit->dropped() + s.audit->failed() > 0) {
+    // The last word on the trail of this process: what it could not keep, and why.
+    telemetry::logWarn("audit records lost since start",
+                       {{"written", s.audit->written()},
+                        {"dropped_queue_full", s.audit->dropped()},
+                        {"failed_after_retries", s.audit->failed()}});
+  }
   s.rate_limit_log->stop();
   s.webhook_events->stop();  // validation events reach the outbox before we go
   stopJobs(s);               // and the API key usage counted until the last request

@@ -142,13 +142,21 @@ void wireInvalidation(Services& s) {
   });
   cache->onInvalidate("policies:", [policies = s.policies.get()](const std::string& ns) {
     const std::string org = ns.substr(std::string_view("policies:").size());
-    if (auto st = policies->reloadOrganization(org); !st.isOk()) {
+    // Only what changed lately in that organization, and only what this replica holds.
+    if (auto changed = policies->refreshOrganization(org); !changed) {
       telemetry::logWarn("policy reload after another replica's change failed",
-                         {{"organization_id", org}, {"error", st.message()}});
+                         {{"organization_id", org}, {"error", changed.status().message()}});
     }
   });
-  cache->onInvalidate("org_settings:", [orgs = s.organizations.get()](const std::string& ns) {
-    orgs->forgetSettings(ns.substr(std::string_view("org_settings:").size()));
+  cache->onInvalidate("org_settings:", [orgs = s.organizations.get(),
+                                        policies = s.policies.get()](const std::string& ns) {
+    const std::string org = ns.substr(std::string_view("org_settings:").size());
+    orgs->forgetSettings(org);
+    // The settings name the default policy: follow a new one now, not at the next refresh.
+    if (auto changed = policies->refreshOrganization(org); !changed) {
+      telemetry::logWarn("policy reload after another replica's change failed",
+                         {{"organization_id", org}, {"error", changed.status().message()}});
+    }
   });
 }
 

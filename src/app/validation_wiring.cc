@@ -1,5 +1,6 @@
 #include "app/validation_wiring.h"
 
+#include "app/drop_warning.h"
 #include "detectors/canary/leak_checks.h"
 #include "validation/sinks/audit_sink.h"
 #include "validation/sinks/metrics_sink.h"
@@ -35,7 +36,11 @@ void createValidationService(Services& s) {
       std::make_unique<validation::MetricsSink>(s.metrics->validations, s.metrics->detector_hits));
   sinks.push_back(
       std::make_unique<validation::WebhookSink>(*s.webhook_endpoints, *s.webhook_events));
-  sinks.push_back(std::make_unique<validation::AuditSink>(*s.audit));
+  auto drop_warning = std::make_shared<DropWarning>(
+      "audit records dropped: the audit queue is full (AUDIT_QUEUE_SIZE)",
+      [audit = s.audit.get()] { return audit->dropped(); });
+  sinks.push_back(std::make_unique<validation::AuditSink>(
+      *s.audit, [drop_warning] { drop_warning->dropped(); }));
 
   s.validation = std::make_unique<validation::ValidationService>(
       std::move(deps), std::move(settings), std::move(sinks));

@@ -297,7 +297,7 @@ Result<Identity> AuthService::verifyAccessToken(std::string_view token) {
 Result<std::string> AuthService::bootstrapAdmin(const std::string& default_organization_id,
                                                 const std::string& email_in,
                                                 const std::string& password_in) {
-  AISAFE_TRY(std::int64_t users, users_.count());
+  AISAFE_TRY(std::int64_t users, users_.countUpTo(1));
   if (users > 0) {
     return std::string();
   }

@@ -228,6 +228,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("SHUTDOWN_READY_DELAY_MS", c.shutdown_ready_delay_ms, 0, 600'000);
   r.boolean("BATCH_WRITES", c.batch_writes);
   r.integer("POLICY_REFRESH_MS", c.policy_refresh_ms, 100, 3'600'000);
+  r.integer("POLICY_CACHE_SIZE", c.policy_cache_size, 1, 10'000'000);
   r.integer("DB_POOL_SIZE", c.db_pool_size, 1, 256);
   r.integer("AUDIT_QUEUE_SIZE", c.audit_queue_size, 1, 10'000'000);
   r.integer("AUDIT_BATCH_SIZE", c.audit_batch_size, 1, 100'000);

@@ -44,6 +44,8 @@ struct Config {
 
   std::uint32_t policy_refresh_ms =
       2'000;  // replicas pick up each other's policy changes this often
+  // Compiled policies kept in memory; the least recently used go past it (decision 0025).
+  std::size_t policy_cache_size = 10'000;
   std::size_t db_pool_size = 4;
   std::size_t audit_queue_size =
       50'000;  // validations waiting to be written; past it, drops are counted

@@ -1,7 +1,7 @@
 #include "policy/policy_service.h"
 
+#include <algorithm>
 #include <mutex>
-#include <set>
 
 #include <boost/json.hpp>
 
@@ -25,8 +25,13 @@ json::object toJson(const StoredPolicy& p) {
 }
 
 PolicyService::PolicyService(storage::PolicyRepository& repo,
-                             std::shared_ptr<const detect::Registry> registry)
-    : repo_(repo), registry_(std::move(registry)) {}
+                             std::shared_ptr<const detect::Registry> registry,
+                             PolicyServiceOptions options)
+    : repo_(repo),
+      registry_(std::move(registry)),
+      cache_(options.max_compiled),
+      misses_(options.misses_per_second),
+      refreshed_from_(clock::nowMs()) {}
 
 Result<StoredPolicy> PolicyService::fromRow(const storage::PolicyRow& row) const {
   boost::system::error_code ec;
@@ -50,100 +55,116 @@ Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compileRow(
   return compilePolicy(p.id, p.version, std::move(p.spec), *registry_);
 }
 
-void PolicyService::install(const std::string& organization_id,
-                            std::shared_ptr<const CompiledPolicy> compiled) {
+void PolicyService::rememberDefault(const std::string& organization_id, const std::string& id) {
   std::unique_lock lock(mu_);
-  auto& slot = cache_[compiled->id];
-  // Never go back: a slower refresh must not replace a newer version installed by a write.
-  if (!slot.compiled || slot.compiled->version <= compiled->version) {
-    slot = Entry{organization_id, std::move(compiled)};
+  if (default_ids_.size() >= kMaxDefaultIds && default_ids_.count(organization_id) == 0) {
+    default_ids_.clear();
   }
+  default_ids_[organization_id] = id;
 }
 
-Status PolicyService::loadAll() {
-  AISAFE_TRY(auto rows, repo_.listAll());
-  std::map<std::string, std::string> defaults;
-  for (const auto& row : rows) {
-    AISAFE_TRY(auto compiled, compileRow(row));
-    install(row.organization_id, std::move(compiled));
-    if (row.is_default) {
-      defaults[row.organization_id] = row.id;
-    }
+Status PolicyService::warmUp(const std::string& default_organization_id) {
+  {
+    std::unique_lock lock(mu_);
+    refreshed_from_ = clock::nowMs();
   }
-  std::unique_lock lock(mu_);
-  default_ids_ = std::move(defaults);
+  auto row = repo_.getDefault(default_organization_id);
+  if (!row) {
+    // /ready says "not compiled" until one is set; the start itself is not refused.
+    return row.status().code() == StatusCode::kNotFound ? Status::ok() : row.status();
+  }
+  AISAFE_TRY(auto compiled, compileRow(*row));
+  cache_.install(default_organization_id, std::move(compiled));
+  rememberDefault(default_organization_id, row->id);
   return Status::ok();
 }
 
-Status PolicyService::reloadOrganization(const std::string& organization_id) {
-  AISAFE_TRY(auto rows, repo_.list(organization_id));
-  for (const auto& row : rows) {
-    AISAFE_TRY(auto compiled, compileRow(row));
-    install(row.organization_id, std::move(compiled));
-    if (row.is_default) {
-      std::unique_lock lock(mu_);
-      default_ids_[organization_id] = row.id;
-    }
-  }
-  return Status::ok();
-}
-
-Result<int> PolicyService::refresh() {
-  AISAFE_TRY(auto rows, repo_.listAll());
+Result<int> PolicyService::apply(const std::vector<storage::PolicyChangeRow>& changes) {
   int changed = 0;
-  std::set<std::string> live;
-  std::map<std::string, std::string> defaults;
-  for (const auto& row : rows) {
-    live.insert(row.id);
-    if (row.is_default) {
-      defaults[row.organization_id] = row.id;
-    }
+  for (const auto& c : changes) {
+    // A policy that is no longer (or no longer the) default: the next use reads the default again.
+    bool forget_default = false;
+    bool new_default = false;
     {
       std::shared_lock lock(mu_);
-      auto it = cache_.find(row.id);
-      if (it != cache_.end() && it->second.compiled->version >= row.version) {
-        continue;
+      auto d = default_ids_.find(c.organization_id);
+      if (d != default_ids_.end()) {
+        forget_default = d->second == c.id && (c.deleted || !c.is_default);
+        new_default = d->second != c.id && !c.deleted && c.is_default;
       }
     }
-    auto compiled = compileRow(row);
+    if (forget_default || new_default) {
+      std::unique_lock lock(mu_);
+      if (forget_default) {
+        default_ids_.erase(c.organization_id);
+      } else {
+        default_ids_[c.organization_id] = c.id;
+      }
+      ++changed;
+    }
+    const std::optional<int> held = cache_.version(c.id);
+    if (!held) {
+      continue;  // not compiled here: its next use reads the current version
+    }
+    if (c.deleted) {
+      cache_.erase(c.id);
+      ++changed;
+      continue;
+    }
+    if (*held >= c.version) {
+      continue;
+    }
+    auto row = repo_.get(c.organization_id, c.id);
+    if (!row) {
+      if (row.status().code() == StatusCode::kNotFound) {
+        continue;  // deleted meanwhile: the next refresh sees the delete
+      }
+      return row.status();  // unreachable: the refresh fails, and the next one reads this again
+    }
+    auto compiled = compileRow(*row);
     if (!compiled) {
       continue;  // keep serving the last good version
     }
-    install(row.organization_id, std::move(compiled).value());
+    cache_.install(c.organization_id, std::move(compiled).value());
     ++changed;
-  }
-  std::unique_lock lock(mu_);
-  if (defaults != default_ids_) {
-    default_ids_ = std::move(defaults);
-    ++changed;
-  }
-  for (auto it = cache_.begin(); it != cache_.end();) {
-    if (live.count(it->first) == 0) {
-      it = cache_.erase(it);
-      ++changed;
-    } else {
-      ++it;
-    }
   }
   return changed;
 }
 
+Result<int> PolicyService::refresh() {
+  const std::int64_t started = clock::nowMs();
+  std::int64_t since = 0;
+  {
+    std::shared_lock lock(mu_);
+    since = refreshed_from_ - kChangeWindowMs;
+  }
+  AISAFE_TRY(auto changes, repo_.changedSince(since));
+  AISAFE_TRY(const int changed, apply(changes));
+  // Only once it succeeded: after a database outage the next refresh reaches back past it.
+  std::unique_lock lock(mu_);
+  refreshed_from_ = std::max(refreshed_from_, started);
+  return changed;
+}
+
+Result<int> PolicyService::refreshOrganization(const std::string& organization_id) {
+  // The announcement follows the change's commit: the window back from now covers it.
+  AISAFE_TRY(auto changes, repo_.changedSince(organization_id, clock::nowMs() - kChangeWindowMs));
+  return apply(changes);
+}
+
 std::shared_ptr<const CompiledPolicy> PolicyService::cached(const std::string& organization_id,
                                                             const std::string& id) const {
+  if (!id.empty()) {
+    return cache_.find(organization_id, id);
+  }
+  // Looked up with mu_ held (shared), so the id is not copied on the validate path; the cache
+  // has its own lock and never calls back, so the order mu_ -> cache is the only one.
   std::shared_lock lock(mu_);
-  const std::string* key = &id;
-  if (id.empty()) {
-    auto d = default_ids_.find(organization_id);
-    if (d == default_ids_.end()) {
-      return nullptr;
-    }
-    key = &d->second;
+  auto d = default_ids_.find(organization_id);
+  if (d == default_ids_.end()) {
+    return nullptr;
   }
-  if (auto it = cache_.find(*key);
-      it != cache_.end() && it->second.organization_id == organization_id) {
-    return it->second.compiled;
-  }
-  return nullptr;
+  return cache_.find(organization_id, d->second);
 }
 
 Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compiled(
@@ -151,39 +172,50 @@ Result<std::shared_ptr<const CompiledPolicy>> PolicyService::compiled(
   if (auto hit = cached(organization_id, id)) {
     return hit;
   }
-  // Not known here. Another replica may have made it a moment ago, its announcement still on
-  // the way: read it through from the database before answering "not found", so that "create,
-  // then use" works behind a load balancer. Bounded, so that a stream of unknown ids costs at
-  // most kReadThroughsPerSecond queries a second, not one each.
-  if (!readThroughAllowed()) {
-    return notFound(id.empty() ? "the organization has no default policy"
-                               : "policy " + id + " not found");
-  }
-  if (id.empty()) {
-    AISAFE_RETURN_IF_ERROR(reloadOrganization(organization_id));
-  } else {
-    auto row = repo_.get(organization_id, id);
-    if (!row) {
-      return row.status();
-    }
-    AISAFE_TRY(auto fresh, compileRow(*row));
-    install(organization_id, std::move(fresh));
-  }
-  if (auto hit = cached(organization_id, id)) {
-    return hit;
-  }
-  return notFound(id.empty() ? "the organization has no default policy"
-                             : "policy " + id + " not found");
+  return readThrough(organization_id, id);
 }
 
-bool PolicyService::readThroughAllowed() {
-  const std::int64_t second = clock::nowMs() / 1000;
-  std::lock_guard lock(read_through_mu_);
-  if (second != read_through_second_) {
-    read_through_second_ = second;
-    read_throughs_ = 0;
+Result<std::shared_ptr<const CompiledPolicy>> PolicyService::readThrough(
+    const std::string& organization_id, const std::string& id) {
+  const auto not_found = [&] {
+    return notFound(id.empty() ? "the organization has no default policy"
+                               : "policy " + id + " not found");
+  };
+  // Unknown ids past the organization's budget cost no query; known ones are never refused
+  // here, so a burst of first uses after a restart is served in full.
+  if (misses_.exhausted(organization_id)) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    return not_found();
   }
-  return ++read_throughs_ <= kReadThroughsPerSecond;
+  auto row = id.empty() ? repo_.getDefault(organization_id) : repo_.get(organization_id, id);
+  if (!row) {
+    if (row.status().code() != StatusCode::kNotFound) {
+      return row.status();
+    }
+    misses_.charge(organization_id);
+    not_found_.fetch_add(1, std::memory_order_relaxed);
+    return not_found();
+  }
+  AISAFE_TRY(auto fresh, compileRow(*row));
+  loads_.fetch_add(1, std::memory_order_relaxed);
+  cache_.install(organization_id, fresh);
+  if (row->is_default) {
+    rememberDefault(organization_id, row->id);
+  }
+  // A newer version a write installed meanwhile wins; else what was just compiled.
+  if (auto hit = cache_.find(organization_id, row->id)) {
+    return hit;
+  }
+  return fresh;
+}
+
+PolicyCacheStats PolicyService::stats() const {
+  return PolicyCacheStats{.size = cache_.size(),
+                          .capacity = cache_.capacity(),
+                          .loads = loads_.load(std::memory_order_relaxed),
+                          .not_found = not_found_.load(std::memory_order_relaxed),
+                          .refused = refused_.load(std::memory_order_relaxed),
+                          .evictions = cache_.evictions()};
 }
 
 storage::PolicyRow PolicyService::newDefaultPolicyRow(const std::string& organization_id) {
@@ -201,8 +233,7 @@ storage::PolicyRow PolicyService::newDefaultPolicyRow(const std::string& organiz
 
 Status PolicyService::setDefault(const std::string& organization_id, const std::string& id) {
   AISAFE_RETURN_IF_ERROR(repo_.setDefault(organization_id, id));
-  std::unique_lock lock(mu_);
-  default_ids_[organization_id] = id;
+  rememberDefault(organization_id, id);
   return Status::ok();
 }
 
@@ -219,7 +250,7 @@ Result<StoredPolicy> PolicyService::create(const std::string& organization_id,
   // Compile before storing: a policy that cannot run is never saved.
   AISAFE_TRY(auto compiled, compilePolicy(row.id, 1, spec, *registry_));
   AISAFE_RETURN_IF_ERROR(repo_.create(row));
-  install(organization_id, std::move(compiled));
+  cache_.install(organization_id, std::move(compiled));
   notify({PolicyEvent::Kind::kCreated, organization_id, row.id, 1});
   return StoredPolicy{row.id,         organization_id, 1, false, row.created_at,
                       row.updated_at, std::move(spec)};
@@ -233,7 +264,7 @@ Result<StoredPolicy> PolicyService::update(const std::string& organization_id,
   AISAFE_TRY(auto row, repo_.update(organization_id, id, spec.name, json::serialize(toJson(spec))));
   auto compiled = std::make_shared<CompiledPolicy>(*checked);
   compiled->version = row.version;
-  install(organization_id, std::move(compiled));
+  cache_.install(organization_id, std::move(compiled));
   notify({PolicyEvent::Kind::kUpdated, organization_id, id, row.version});
   return fromRow(row);
 }
@@ -244,10 +275,7 @@ Status PolicyService::remove(const std::string& organization_id, const std::stri
     return Status(StatusCode::kConflict, "the default policy cannot be deleted; update it instead");
   }
   AISAFE_RETURN_IF_ERROR(repo_.remove(organization_id, id));
-  {
-    std::unique_lock lock(mu_);
-    cache_.erase(id);
-  }
+  cache_.erase(id);
   notify({PolicyEvent::Kind::kDeleted, organization_id, id, row.version});
   return Status::ok();
 }

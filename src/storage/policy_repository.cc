@@ -25,6 +25,23 @@ PolicyRow fromRow(const soci::row& r) {
   return p;
 }
 
+// No document: a change matters only to a replica that has the policy compiled, and that one
+// reads the document with get().
+constexpr const char* kSelectChanges =
+    "SELECT id, organization_id, current_version, is_default, deleted_at, updated_at "
+    "FROM policies";
+
+PolicyChangeRow changeFromRow(const soci::row& r) {
+  PolicyChangeRow c;
+  c.id = r.get<std::string>(0);
+  c.organization_id = r.get<std::string>(1);
+  c.version = r.get<int>(2);
+  c.is_default = r.get<int>(3) != 0;
+  c.deleted = r.get_indicator(4) != soci::i_null;
+  c.updated_at = r.get<long long>(5);
+  return c;
+}
+
 }  // namespace
 
 void PolicyRepository::insert(soci::session& s, const PolicyRow& row) {
@@ -57,8 +74,9 @@ Status PolicyRepository::setDefault(const std::string& organization_id, const st
     st.execute(true);
     affected = st.get_affected_rows();
     if (affected == 0) return;
-    s << "UPDATE policies SET is_default = 0 WHERE organization_id = :o AND id <> :id",
-        soci::use(organization_id), soci::use(id);
+    s << "UPDATE policies SET is_default = 0, updated_at = :t WHERE organization_id = :o AND "
+         "id <> :id AND is_default = 1",
+        soci::use(now), soci::use(organization_id), soci::use(id);
   }));
   if (affected == 0) {
     return notFound("policy " + id + " not found");
@@ -98,9 +116,10 @@ Status PolicyRepository::remove(const std::string& organization_id, const std::s
   long long affected = 0;
   const long long now = clock::nowMs();
   AISAFE_RETURN_IF_ERROR(db_.transaction([&](soci::session& s) {
-    soci::statement st = (s.prepare << "UPDATE policies SET deleted_at = :t WHERE id = :id AND "
-                                       "organization_id = :o AND deleted_at IS NULL",
-                          soci::use(now), soci::use(id), soci::use(organization_id));
+    soci::statement st =
+        (s.prepare << "UPDATE policies SET deleted_at = :t, updated_at = :u WHERE id = :id AND "
+                      "organization_id = :o AND deleted_at IS NULL",
+         soci::use(now), soci::use(now), soci::use(id), soci::use(organization_id));
     st.execute(true);
     affected = st.get_affected_rows();
     if (affected > 0) changed(s, {"policy.deleted", organization_id, id, "", 0});
@@ -141,13 +160,50 @@ Result<std::vector<PolicyRow>> PolicyRepository::list(const std::string& organiz
   return out;
 }
 
-Result<std::vector<PolicyRow>> PolicyRepository::listAll() {
-  std::vector<PolicyRow> out;
+Result<PolicyRow> PolicyRepository::getDefault(const std::string& organization_id) {
+  std::optional<PolicyRow> out;
   AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
     soci::rowset<soci::row> rows =
-        (s.prepare << std::string(kSelectCurrent) + " ORDER BY p.created_at, p.id");
+        (s.prepare << std::string(kSelectCurrent) +
+                          " AND p.organization_id = :o AND p.is_default = 1 ORDER BY p.id LIMIT 1",
+         soci::use(organization_id));
     for (const auto& r : rows) {
-      out.push_back(fromRow(r));
+      out = fromRow(r);
+    }
+  }));
+  if (!out) {
+    return notFound("organization " + organization_id + " has no default policy");
+  }
+  return *out;
+}
+
+Result<std::vector<PolicyChangeRow>> PolicyRepository::changedSince(std::int64_t since_ms) {
+  std::vector<PolicyChangeRow> out;
+  const long long since = since_ms;
+  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare << std::string(kSelectChanges) +
+                          " WHERE updated_at >= :since ORDER BY updated_at",
+         soci::use(since));
+    for (const auto& r : rows) {
+      out.push_back(changeFromRow(r));
+    }
+  }));
+  return out;
+}
+
+Result<std::vector<PolicyChangeRow>> PolicyRepository::changedSince(
+    const std::string& organization_id, std::int64_t since_ms) {
+  std::vector<PolicyChangeRow> out;
+  const long long since = since_ms;
+  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    soci::rowset<soci::row> rows =
+        (s.prepare
+             << std::string(kSelectChanges) +
+                    " WHERE organization_id = :o AND updated_at >= :since ORDER BY updated_at",
+         soci::use(organization_id), soci::use(since));
+    for (const auto& r : rows) {
+      out.push_back(changeFromRow(r));
     }
   }));
   return out;

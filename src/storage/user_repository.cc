@@ -100,10 +100,13 @@ Result<std::vector<UserRow>> UserRepository::listByOrganization(
   return out;
 }
 
-Result<std::int64_t> UserRepository::count() {
+Result<std::int64_t> UserRepository::countUpTo(std::int64_t limit) {
   long long n = 0;
-  AISAFE_RETURN_IF_ERROR(
-      db_.run([&](soci::session& s) { s << "SELECT COUNT(*) FROM users", soci::into(n); }));
+  const long long most = limit;
+  AISAFE_RETURN_IF_ERROR(db_.run([&](soci::session& s) {
+    s << "SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT :n) AS some_users", soci::use(most),
+        soci::into(n);
+  }));
   return static_cast<std::int64_t>(n);
 }
 

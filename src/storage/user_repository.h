@@ -36,7 +36,9 @@ class UserRepository {
   Result<UserRow> byEmail(const std::string& email);
   Result<UserRow> byId(const std::string& id);
   Result<std::vector<UserRow>> listByOrganization(const std::string& organization_id);
-  Result<std::int64_t> count();
+  // How many users there are, counting no further than `limit`: start-up asks "none? only the
+  // admin?", which must not cost a walk over every user.
+  Result<std::int64_t> countUpTo(std::int64_t limit);
   // Changes a member's role. kNotFound when the user is not in the organization; kConflict when
   // it would leave the organization without an owner (checked inside the transaction).
   Status updateRole(const std::string& organization_id, const std::string& user_id,

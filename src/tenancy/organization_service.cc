@@ -149,9 +149,9 @@ Result<storage::OrganizationRow> OrganizationService::create(
     first->organization_id = org.id;
     first->role = "owner";
   }
+  // Its default policy is compiled at its first validation, on whichever replica that is.
   AISAFE_RETURN_IF_ERROR(
       orgs_.create(org, policy::PolicyService::newDefaultPolicyRow(org.id), first));
-  AISAFE_RETURN_IF_ERROR(policies_.reloadOrganization(org.id));
   return org;
 }
 

@@ -32,6 +32,10 @@ storage::ValidationRecord AuditSink::toRecord(const DecisionEvent& event) {
   return record;
 }
 
-void AuditSink::record(const DecisionEvent& event) { writer_.enqueue(toRecord(event)); }
+void AuditSink::record(const DecisionEvent& event) {
+  if (!writer_.enqueue(toRecord(event)) && on_dropped_) {
+    on_dropped_();
+  }
+}
 
 }  // namespace aisafe::validation

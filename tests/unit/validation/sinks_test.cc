@@ -82,6 +82,19 @@ TEST_F(SinksTest, AuditQueuesOneRecordPerDecision) {
   EXPECT_EQ(written.size(), 2u);
 }
 
+TEST_F(SinksTest, AuditRecordsTheWriterRefusesAreHeard) {
+  storage::BatchWriter<storage::ValidationRecord> writer(
+      [](const std::vector<storage::ValidationRecord>&) { return Status::ok(); },
+      storage::BatchWriterOptions{});
+  writer.stop();  // refuses everything from now on, as a full queue does
+  int heard = 0;
+  AuditSink sink(writer, [&heard] { ++heard; });
+  sink.record(event());
+  sink.record(event());
+  EXPECT_EQ(heard, 2);
+  EXPECT_EQ(writer.dropped(), 2u);
+}
+
 TEST_F(SinksTest, MetricsCountDecisionsAndFindings) {
   telemetry::Registry registry;
   auto& validations = registry.counter("aisafe_validations_total", "v");

@@ -35,7 +35,7 @@ struct SharedPolicies {
     policy_repo = std::make_unique<storage::PolicyRepository>(*db);
     registry = *detect::Registry::builtins(detect::RuleSource(""));
     policies = std::make_unique<policy::PolicyService>(*policy_repo, registry);
-    ok = ok && policies->loadAll().isOk();
+    ok = ok && policies->warmUp("default").isOk();
   }
 
   testsupport::TempDir dir;
