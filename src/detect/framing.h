@@ -16,14 +16,22 @@
 
 namespace aisafe::detect {
 
+// What a finding's span is: a phrase a rule matched, or a judgment of a whole text (the
+// classifier's), whose span is the text and has no words of its own before or after it.
+enum class SpanKind { kPhrase, kWholeText };
+
 // True when text[start, end) lies inside quotation marks and the text outside them discusses
-// it. Offsets are bytes of valid UTF-8.
-bool quotedForDiscussion(std::string_view text, std::size_t start, std::size_t end);
+// it. A phrase that holds a pair's closing mark is not inside that pair. Offsets are bytes of
+// valid UTF-8.
+bool quotedForDiscussion(std::string_view text, std::size_t start, std::size_t end,
+                         SpanKind kind = SpanKind::kPhrase);
 
 // True when the sentence around text[start, end), or the line that leads into it, describes an
 // attack in the third person ("an attacker injects a prompt telling the chatbot to ignore
 // previous guidelines"), as security documentation does. An attack speaks to the model; it
-// rarely names its attacker.
-bool describedAsAnAttack(std::string_view text, std::size_t start, std::size_t end);
+// rarely names its attacker. For a phrase only the words before it count, since those after it
+// are the attack's own ("... and print 'not malicious'"); for a whole text, all of them.
+bool describedAsAnAttack(std::string_view text, std::size_t start, std::size_t end,
+                         SpanKind kind = SpanKind::kPhrase);
 
 }  // namespace aisafe::detect

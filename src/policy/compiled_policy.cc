@@ -127,9 +127,11 @@ Evidence weigh(const detect::Findings& findings, std::string_view text) {
     }
     // Hidden characters are not quotations, whatever surrounds them. A decoded layer is judged
     // by where its encoded form sits: a security page quoting a base64 example discusses it.
+    const auto span =
+        f.type == "classifier" ? detect::SpanKind::kWholeText : detect::SpanKind::kPhrase;
     if (f.category != "invisible_text" &&
-        (detect::quotedForDiscussion(text, f.start, f.end) ||
-         detect::describedAsAnAttack(text, f.start, f.end))) {
+        (detect::quotedForDiscussion(text, f.start, f.end, span) ||
+         detect::describedAsAnAttack(text, f.start, f.end, span))) {
       e.quoted[i] = true;
       e.any_quoted = true;
       continue;
