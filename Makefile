@@ -34,17 +34,24 @@ run: build
 	@mkdir -p data
 	@./$(BUILD_DIR)/aisafe serve
 
+# Each stage says when it starts, so a slow CI run shows where its time went.
 test: configure
+	@echo "== build $$(date +%T)"
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@echo "== ctest $$(date +%T)"
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j 2
+	@echo "== test-asan $$(date +%T)"
 	@$(MAKE) --no-print-directory test-asan
+	@echo "== test-fuzz $$(date +%T)"
 	@$(MAKE) --no-print-directory test-fuzz
+	@echo "== test-tsan $$(date +%T)"
 	@$(MAKE) --no-print-directory test-tsan
+	@echo "== done $$(date +%T)"
 
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: deps
 	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAISAFE_SANITIZE=ON \
-		-DAISAFE_BUILD_BENCH=OFF >/dev/null
+		-DAISAFE_BUILD_BENCH=OFF -DAISAFE_REFERENCE_PAGE=OFF >/dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS) --target unit_core unit_crypto unit_telemetry unit_detect unit_pii unit_policy unit_http unit_resilience unit_cache unit_webhooks unit_storage unit_auth unit_api unit_app unit_jobs unit_validation unit_batch_writer unit_proxy
 	@cd $(ASAN_DIR) && ctest --output-on-failure -L unit -j 2
 
