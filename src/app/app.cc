@@ -231,7 +231,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   AISAFE_TRY(s.webhook_worker, makeDeliveryWorker(s));  // a bad retry schedule stops the start
   AISAFE_RETURN_IF_ERROR(createJobs(s));
   createValidationService(s);
-  s.proxy = std::make_unique<proxy::Proxy>(proxySettings(config), *s.validation, *s.breakers);
+  s.model_calls = std::make_unique<ModelCallMetrics>(s.metrics_registry, s.config);
+  s.proxy = std::make_unique<proxy::Proxy>(proxySettings(config), *s.validation, *s.breakers,
+                                           s.model_calls.get());
   auto* audit = s.audit.get();
   s.metrics_registry.gauge("aisafe_audit_queue_depth", "Validation records waiting to be written",
                            [audit] { return static_cast<double>(audit->depth()); });
