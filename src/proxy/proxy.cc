@@ -251,10 +251,15 @@ boost::asio::awaitable<Response> Proxy::embeddings(RequestContext& ctx,
     co_return failure(ctx, answer.status());
   }
   if (status >= 200 && status < 300) {
-    // Parsed for its usage only: the answer passes as the bytes it came as.
-    if (auto answer_json = parseStrictObject(*answer)) {
-      call.response_model = modelOf(answer_json->get_object());
-      call.usage = openAiUsage(answer_json->get_object());
+    // Read for its usage only: the answer passes as the bytes it came as. The vectors are parsed
+    // only when usage is not where OpenAI puts it, last; the model is then unknown, and the
+    // metrics fall back to the one asked for.
+    call.usage = trailingOpenAiUsage(*answer);
+    if (!call.usage) {
+      if (auto answer_json = parseStrictObject(*answer)) {
+        call.response_model = modelOf(answer_json->get_object());
+        call.usage = openAiUsage(answer_json->get_object());
+      }
     }
   }
   report(ctx, call);

@@ -43,6 +43,40 @@ std::optional<TokenUsage> openAiUsage(const json::object& answer) {
   return usageOf(answer, "prompt_tokens", "completion_tokens");
 }
 
+std::optional<TokenUsage> trailingOpenAiUsage(std::string_view answer) {
+  constexpr std::string_view kKey = "\"usage\"";
+  constexpr std::string_view kSpace = " \t\r\n";
+  const std::size_t key = answer.rfind(kKey);
+  if (key == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::size_t at = answer.find_first_not_of(kSpace, key + kKey.size());
+  if (at == std::string_view::npos || answer[at] != ':') {
+    return std::nullopt;  // "usage" was a value, not a key
+  }
+  at = answer.find_first_not_of(kSpace, at + 1);
+  if (at == std::string_view::npos || answer[at] != '{') {
+    return std::nullopt;
+  }
+  json::stream_parser parser;
+  boost::system::error_code ec;
+  const std::size_t used = parser.write_some(answer.data() + at, answer.size() - at, ec);
+  if (ec || !parser.done()) {
+    return std::nullopt;
+  }
+  // Only the top-level object's closing brace may follow: a `usage` nested deeper, or not last,
+  // is not the answer's.
+  const std::string_view rest = answer.substr(at + used);
+  const std::size_t close = rest.find_first_not_of(kSpace);
+  if (close == std::string_view::npos || rest[close] != '}' ||
+      rest.find_first_not_of(kSpace, close + 1) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  json::object wrapper;
+  wrapper["usage"] = parser.release();
+  return openAiUsage(wrapper);
+}
+
 std::optional<TokenUsage> anthropicUsage(const json::object& answer) {
   return usageOf(answer, "input_tokens", "output_tokens");
 }

@@ -25,6 +25,13 @@ struct TokenUsage {
 // a non-negative integer: an upstream that reports nothing is recorded as reporting nothing.
 std::optional<TokenUsage> openAiUsage(const boost::json::object& answer);
 
+// OpenAI's `usage` read from an answer's raw bytes when it is the top-level object's last
+// member, as OpenAI writes it, without parsing the rest: an embeddings answer is mostly floats
+// (megabytes for a batch) that the proxy passes through as bytes, and parsing them all only to
+// count tokens would cost more than the rest of the request. nullopt when the last member is
+// not `usage` or does not parse; the caller then parses the whole answer.
+std::optional<TokenUsage> trailingOpenAiUsage(std::string_view answer);
+
 // Anthropic's `usage` of a message: input_tokens and output_tokens.
 std::optional<TokenUsage> anthropicUsage(const boost::json::object& answer);
 

@@ -33,6 +33,32 @@ TEST(UsageTest, ChatCompletionAndEmbeddingsUsage) {
   EXPECT_EQ(embeddings->completion_tokens, 0);
 }
 
+TEST(UsageTest, AnEmbeddingsAnswersUsageIsReadFromItsEndWithoutTheVectors) {
+  std::string answer = R"({"object":"list","data":[{"object":"embedding","index":0,"embedding":[)";
+  for (int i = 0; i < 1000; ++i) {
+    answer += i == 0 ? "0.125" : ",-0.5e-3";
+  }
+  answer += R"(]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":8,"total_tokens":8}}
+)";
+  auto usage = trailingOpenAiUsage(answer);
+  ASSERT_TRUE(usage.has_value());
+  EXPECT_EQ(usage->prompt_tokens, 8);
+  EXPECT_EQ(usage->completion_tokens, 0);
+  // Whatever it returns agrees with a whole parse.
+  EXPECT_EQ(openAiUsage(parse(answer))->prompt_tokens, 8);
+}
+
+TEST(UsageTest, UsageNotLastOrNotTopLevelIsLeftToTheWholeParse) {
+  EXPECT_FALSE(trailingOpenAiUsage(R"({"usage":{"prompt_tokens":8},"model":"m"})").has_value());
+  EXPECT_FALSE(trailingOpenAiUsage(R"({"usage":{"prompt_tokens":8},"model":"usage"})").has_value());
+  EXPECT_FALSE(trailingOpenAiUsage(R"({"data":[{"usage":{"prompt_tokens":8}}]})").has_value());
+  EXPECT_FALSE(trailingOpenAiUsage(R"({"x":{"usage":{"prompt_tokens":8}}})").has_value());
+  EXPECT_FALSE(trailingOpenAiUsage(R"({"usage":{"prompt_tokens":8})").has_value());
+  EXPECT_FALSE(trailingOpenAiUsage(R"({"usage":{"prompt_tokens":8}}})").has_value());
+  EXPECT_FALSE(trailingOpenAiUsage(R"({"usage":null})").has_value());
+  EXPECT_FALSE(trailingOpenAiUsage("").has_value());
+}
+
 TEST(UsageTest, AnthropicUsage) {
   auto usage =
       anthropicUsage(parse(R"({"type":"message","usage":{"input_tokens":20,"output_tokens":7}})"));
