@@ -122,7 +122,7 @@ boost::asio::awaitable<Response> Proxy::chatCompletions(RequestContext& ctx,
   const StreamUsageAsk usage_ask =
       streamed ? askForStreamUsage(body.get_object()) : StreamUsageAsk::kCallerAsked;
   // Unchanged, the bytes the caller sent go on: they are exactly what was scanned (plus
-  // stream_options, the one member the proxy may add).
+  // stream_options, the one member the proxy may add: decision 0025).
   std::string forward;
   if (request_outcome.redacted || usage_ask == StreamUsageAsk::kSetInOptions) {
     forward = http::serializeJson(body);
