@@ -91,6 +91,7 @@ proxy::ProxySettings proxySettings(const Config& config) {
   p.anthropic_api_key = config.proxy_anthropic_api_key;
   p.passthrough_auth = config.proxy_passthrough_auth;
   p.stream_holdback_bytes = config.proxy_stream_holdback_bytes;
+  p.ask_stream_usage = config.proxy_stream_usage;
   p.connect_timeout = std::chrono::milliseconds(config.proxy_connect_timeout_ms);
   p.first_byte_timeout = std::chrono::milliseconds(config.proxy_first_byte_timeout_ms);
   p.idle_timeout = std::chrono::milliseconds(config.proxy_idle_timeout_ms);
@@ -263,7 +264,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   AISAFE_TRY(s.webhook_worker, makeDeliveryWorker(s));  // a bad retry schedule stops the start
   AISAFE_RETURN_IF_ERROR(createJobs(s));
   createValidationService(s);
-  s.proxy = std::make_unique<proxy::Proxy>(proxySettings(config), *s.validation, *s.breakers);
+  s.model_calls = std::make_unique<ModelCallMetrics>(s.metrics_registry, s.config);
+  s.proxy = std::make_unique<proxy::Proxy>(proxySettings(config), *s.validation, *s.breakers,
+                                           s.model_calls.get());
   auto* audit = s.audit.get();
   s.metrics_registry.gauge("aisafe_audit_queue_depth", "Validation records waiting to be written",
                            [audit] { return static_cast<double>(audit->depth()); });

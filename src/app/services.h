@@ -16,6 +16,7 @@
 #include "jobs/job_monitor.h"
 #include "jobs/worker.h"
 #include "policy/policy_service.h"
+#include "app/model_call_metrics.h"
 #include "proxy/proxy.h"
 #include "resilience/circuit_breaker.h"
 #include "resilience/rate_limiter.h"
@@ -104,6 +105,7 @@ struct Services {
   // Every entry point that checks text calls it (app/validation_wiring.h); it reports to the
   // audit writer, the webhook events and the metrics above, so it is declared after them.
   std::unique_ptr<validation::ValidationService> validation;
+  std::unique_ptr<ModelCallMetrics> model_calls;  // the proxy's tokens and first-byte latency
   std::unique_ptr<proxy::Proxy> proxy;  // the model proxy's routes; uses validation
   // Background jobs (app/jobs_wiring.h); declared last, so they stop before what they use goes.
   std::unique_ptr<jobs::JobMonitor> job_monitor;

@@ -334,6 +334,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   }
   r.boolean("PROXY_PASSTHROUGH_AUTH", c.proxy_passthrough_auth);
   r.integer("PROXY_STREAM_HOLDBACK_BYTES", c.proxy_stream_holdback_bytes, 16, 1 << 20);
+  r.boolean("PROXY_STREAM_USAGE", c.proxy_stream_usage);
   r.integer("PROXY_CONNECT_TIMEOUT_MS", c.proxy_connect_timeout_ms, 10, 600'000);
   r.integer("PROXY_FIRST_BYTE_TIMEOUT_MS", c.proxy_first_byte_timeout_ms, 10, 3'600'000);
   r.integer("PROXY_IDLE_TIMEOUT_MS", c.proxy_idle_timeout_ms, 10, 3'600'000);

@@ -164,6 +164,7 @@ struct Config {
   std::string proxy_anthropic_api_key;            // sent to Anthropic as x-api-key; never logged
   bool proxy_passthrough_auth = false;            // callers' X-Upstream-Authorization goes upstream
   std::size_t proxy_stream_holdback_bytes = 256;  // streamed text held back for the scan
+  bool proxy_stream_usage = true;  // ask streamed chat completions for their token usage
   std::uint32_t proxy_connect_timeout_ms = 5'000;
   std::uint32_t proxy_first_byte_timeout_ms = 120'000;  // until the answer's head arrives
   std::uint32_t proxy_idle_timeout_ms = 60'000;         // between two pieces of an answer

@@ -9,6 +9,7 @@
 #include "proxy/scan_outcome.h"
 #include "proxy/scan_request.h"
 #include "proxy/strict_json.h"
+#include "proxy/usage.h"
 
 namespace aisafe::proxy {
 namespace json = boost::json;
@@ -104,15 +105,25 @@ boost::asio::awaitable<Response> Proxy::anthropicMessages(RequestContext& ctx,
   std::string forward =
       request_outcome.redacted ? http::serializeJson(body) : std::string(req.body());
 
+  ModelCall call{.provider = "anthropic",
+                 .operation = "chat",
+                 .request_model = modelOf(body.get_object())};
+  const auto sent = std::chrono::steady_clock::now();
   auto stream = co_await anthropic_.open("POST", "/v1/messages", std::move(forward), req);
   if (!stream) {
     co_return failure(ctx, stream.status());
   }
   const int status = (*stream)->status();
+  call.status = status;
+  call.first_byte_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
   anthropic_.recordStatus(status);
   auto answer = co_await (*stream)->readAll(settings_.max_response_bytes);
   if (!answer) {
     co_return failure(ctx, answer.status());
+  }
+  if (status < 200 || status >= 300) {
+    report(ctx, call);
   }
   if (status >= 500) {
     co_return upstreamServerError(ctx, status, *answer);
@@ -121,6 +132,12 @@ boost::asio::awaitable<Response> Proxy::anthropicMessages(RequestContext& ctx,
     co_return passUpstreamAnswer(**stream, std::move(*answer));
   }
   auto answer_json = parseStrictObject(*answer);
+  if (answer_json) {
+    // The tokens were spent whatever the answer's scan decides next.
+    call.response_model = modelOf(answer_json->get_object());
+    call.usage = anthropicUsage(answer_json->get_object());
+  }
+  report(ctx, call);
   auto answer_plan = answer_json ? planMessagesResponse(answer_json->get_object())
                                  : Result<ScanPlan>(answer_json.status());
   if (!answer_plan) {

@@ -33,13 +33,14 @@ class Relay {
  public:
   Relay(validation::ValidationService& service, http::RequestContext& ctx,
         const std::string& policy_id, http::OutboundStream& upstream, http::ResponseStream& out,
-        const StreamRelaySettings& settings)
+        const StreamRelaySettings& settings, StreamUsage& usage)
       : service_(service),
         ctx_(ctx),
         policy_id_(policy_id),
         upstream_(upstream),
         out_(out),
         settings_(settings),
+        usage_(usage),
         reader_(settings.max_event_bytes) {}
 
   boost::asio::awaitable<void> run() {
@@ -150,6 +151,9 @@ class Relay {
     }
     json::object& chunk = parsed->get_object();
     rememberIdentity(chunk);
+    if (readUsage(chunk)) {
+      co_return;  // the caller did not ask for the usage chunk: it was for the proxy
+    }
     json::value* choices = chunk.if_contains("choices");
     std::vector<std::int64_t> finishing;
     if (choices != nullptr && choices->is_array()) {
@@ -267,7 +271,26 @@ class Relay {
     }
   }
 
+  // Takes the chunk's usage; true when the chunk is to be dropped (a usage-only chunk the proxy
+  // asked for). With `strip`, the `usage: null` OpenAI adds to every other chunk goes too, so the
+  // caller sees the chunks it would have seen without include_usage.
+  bool readUsage(json::object& chunk) {
+    if (auto tokens = openAiUsage(chunk)) {
+      usage_.tokens = tokens;
+    }
+    return usage_.strip && removeStreamUsage(chunk);
+  }
+
   void rememberIdentity(const json::object& chunk) {
+    if (const auto* model = chunk.if_contains("model"); model != nullptr && model->is_string()) {
+      usage_.model = model->get_string();
+    }
+    // The chunks the relay makes look like the upstream's: with include_usage (the caller's),
+    // each carries "usage": null.
+    if (const auto* usage = chunk.if_contains("usage");
+        !usage_.strip && usage != nullptr && usage->is_null()) {
+      identity_["usage"] = nullptr;
+    }
     for (const char* key : {"id", "created", "model", "system_fingerprint"}) {
       if (const auto* v = chunk.if_contains(key)) {
         identity_[key] = *v;
@@ -360,6 +383,7 @@ class Relay {
   http::OutboundStream& upstream_;
   http::ResponseStream& out_;
   const StreamRelaySettings& settings_;
+  StreamUsage& usage_;
   SseReader reader_;
   std::vector<std::unique_ptr<StreamedText>> texts_;
   json::object identity_;
@@ -374,7 +398,8 @@ boost::asio::awaitable<http::Response> relayChatStream(validation::ValidationSer
                                                        const std::string& policy_id,
                                                        http::OutboundStream& upstream,
                                                        http::ResponseStream& out,
-                                                       const StreamRelaySettings& settings) {
+                                                       const StreamRelaySettings& settings,
+                                                       StreamUsage& usage) {
   http::Response head{bhttp::status::ok, 11};
   head.set(bhttp::field::content_type, "text/event-stream; charset=utf-8");
   head.set(bhttp::field::cache_control, "no-cache");
@@ -389,7 +414,7 @@ boost::asio::awaitable<http::Response> relayChatStream(validation::ValidationSer
     co_return observed;
   }
   out.onClientGone([&upstream] { upstream.close(); });
-  Relay relay(service, ctx, policy_id, upstream, out, settings);
+  Relay relay(service, ctx, policy_id, upstream, out, settings, usage);
   co_await relay.run();
   out.onClientGone(nullptr);  // `upstream` goes with the caller's frame
   co_return observed;

@@ -10,6 +10,7 @@
 #include "proxy/scan_outcome.h"
 #include "proxy/scan_request.h"
 #include "proxy/strict_json.h"
+#include "proxy/usage.h"
 
 namespace aisafe::proxy {
 namespace json = boost::json;
@@ -61,12 +62,17 @@ Response failure(const RequestContext& ctx, const Status& st) {
   return res;
 }
 
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 Proxy::Proxy(ProxySettings settings, validation::ValidationService& validation,
-             resilience::BreakerRegistry& breakers)
+             resilience::BreakerRegistry& breakers, ModelCallSink* calls)
     : settings_(std::move(settings)),
       validation_(validation),
+      calls_(calls),
       openai_(settings_,
               UpstreamConfig{.base_url = settings_.upstream_url,
                              .api_key = settings_.upstream_api_key,
@@ -111,27 +117,52 @@ boost::asio::awaitable<Response> Proxy::chatCompletions(RequestContext& ctx,
     ctx.decision = "block";
     co_return contentPolicyError(ctx, request_outcome, "request");
   }
-  // Unchanged, the bytes the caller sent go on: they are exactly what was scanned.
-  std::string forward =
-      request_outcome.redacted ? http::serializeJson(body) : std::string(req.body());
+  // A streamed answer reports its tokens only when asked (usage.h); asked after the scan, since
+  // the plan points into the body.
+  const StreamUsageAsk usage_ask = streamed && settings_.ask_stream_usage
+                                       ? askForStreamUsage(body.get_object())
+                                       : StreamUsageAsk::kCallerAsked;
+  // Unchanged, the bytes the caller sent go on: they are exactly what was scanned (plus
+  // stream_options, the one member the proxy may add: decision 0026).
+  std::string forward;
+  if (request_outcome.redacted || usage_ask == StreamUsageAsk::kSetInOptions) {
+    forward = http::serializeJson(body);
+  } else if (usage_ask == StreamUsageAsk::kAddedOptions) {
+    forward = withStreamUsageOption(req.body());
+  } else {
+    forward = std::string(req.body());
+  }
 
+  ModelCall call{.provider = "openai",
+                 .operation = "chat",
+                 .request_model = modelOf(body.get_object())};
+  const auto sent = std::chrono::steady_clock::now();
   auto stream = co_await openai_.open("POST", "/chat/completions", std::move(forward), req);
   if (!stream) {
     co_return failure(ctx, stream.status());
   }
   const int status = (*stream)->status();
+  call.status = status;
+  call.first_byte_seconds = secondsSince(sent);
   openai_.recordStatus(status);
   if (streamed && status == 200 &&
       (*stream)->header("Content-Type").find("text/event-stream") != std::string::npos) {
     ctx.decision = request_outcome.redacted ? "redact" : "allow";
     const StreamRelaySettings relay{.holdback_bytes = settings_.stream_holdback_bytes};
+    StreamUsage usage{.strip = usage_ask != StreamUsageAsk::kCallerAsked};
     Response relayed =
-        co_await relayChatStream(validation_, ctx, policy_id, **stream, *ctx.stream, relay);
+        co_await relayChatStream(validation_, ctx, policy_id, **stream, *ctx.stream, relay, usage);
+    call.response_model = std::move(usage.model);
+    call.usage = usage.tokens;
+    report(ctx, call);
     co_return relayed;
   }
   auto answer = co_await (*stream)->readAll(settings_.max_response_bytes);
   if (!answer) {
     co_return failure(ctx, answer.status());
+  }
+  if (status < 200 || status >= 300) {
+    report(ctx, call);
   }
   if (status >= 500) {
     co_return upstreamServerError(ctx, status, *answer);
@@ -142,10 +173,15 @@ boost::asio::awaitable<Response> Proxy::chatCompletions(RequestContext& ctx,
 
   auto answer_json = parseStrictObject(*answer);
   if (!answer_json) {
+    report(ctx, call);
     co_return openAiError(
         ctx, http::Status::bad_gateway, "upstream_error", "bad_upstream_answer",
         "the model API's answer is not a JSON object: " + answer_json.status().message());
   }
+  // The tokens were spent whatever the answer's scan decides next.
+  call.response_model = modelOf(answer_json->get_object());
+  call.usage = openAiUsage(answer_json->get_object());
+  report(ctx, call);
   auto answer_plan = planChatResponse(answer_json->get_object());
   if (!answer_plan) {
     co_return openAiError(
@@ -199,16 +235,35 @@ boost::asio::awaitable<Response> Proxy::embeddings(RequestContext& ctx,
   }
   // A redacted text is embedded with its placeholders: the secret never reaches the index.
   std::string forward = outcome.redacted ? http::serializeJson(body) : std::string(req.body());
+  ModelCall call{.provider = "openai",
+                 .operation = "embeddings",
+                 .request_model = modelOf(body.get_object())};
+  const auto sent = std::chrono::steady_clock::now();
   auto stream = co_await openai_.open("POST", "/embeddings", std::move(forward), req);
   if (!stream) {
     co_return failure(ctx, stream.status());
   }
   const int status = (*stream)->status();
+  call.status = status;
+  call.first_byte_seconds = secondsSince(sent);
   openai_.recordStatus(status);
   auto answer = co_await (*stream)->readAll(settings_.max_response_bytes);
   if (!answer) {
     co_return failure(ctx, answer.status());
   }
+  if (status >= 200 && status < 300) {
+    // Read for its usage only: the answer passes as the bytes it came as. The vectors are parsed
+    // only when usage is not where OpenAI puts it, last; the model is then unknown, and the
+    // metrics fall back to the one asked for.
+    call.usage = trailingOpenAiUsage(*answer);
+    if (!call.usage) {
+      if (auto answer_json = parseStrictObject(*answer)) {
+        call.response_model = modelOf(answer_json->get_object());
+        call.usage = openAiUsage(answer_json->get_object());
+      }
+    }
+  }
+  report(ctx, call);
   if (status >= 500) {
     co_return upstreamServerError(ctx, status, *answer);
   }
@@ -236,6 +291,13 @@ boost::asio::awaitable<Response> Proxy::listModels(RequestContext& ctx, const ht
     co_return upstreamServerError(ctx, status, *answer);
   }
   co_return passUpstreamAnswer(**stream, std::move(*answer));
+}
+
+void Proxy::report(const RequestContext& ctx, const ModelCall& call) const {
+  setGenAiAttributes(ctx, call);
+  if (calls_ != nullptr) {
+    calls_->record(ctx, call);
+  }
 }
 
 void addProxyRoutes(api::RouteHandlers& routes, const std::unique_ptr<Proxy>& proxy) {

@@ -15,6 +15,7 @@
 #include "api/route_handlers.h"
 #include "http/outbound_stream.h"
 #include "http/response.h"
+#include "proxy/model_call.h"
 #include "proxy/proxy_settings.h"
 #include "proxy/upstream.h"
 #include "resilience/circuit_breaker.h"
@@ -24,10 +25,11 @@ namespace aisafe::proxy {
 
 class Proxy {
  public:
-  // `validation` and `breakers` outlive the proxy. The upstreams' breakers are named
-  // "proxy:openai" and "proxy:anthropic".
+  // `validation`, `breakers` and `calls` outlive the proxy. The upstreams' breakers are named
+  // "proxy:openai" and "proxy:anthropic". `calls` is told of every upstream answer (model,
+  // tokens, first-byte latency; model_call.h); null: nobody is.
   Proxy(ProxySettings settings, validation::ValidationService& validation,
-        resilience::BreakerRegistry& breakers);
+        resilience::BreakerRegistry& breakers, ModelCallSink* calls = nullptr);
 
   // POST /v1/chat/completions. X-Aisafe-Policy names the policy (else the organization's default).
   boost::asio::awaitable<http::Response> chatCompletions(http::RequestContext& ctx,
@@ -47,8 +49,12 @@ class Proxy {
   const ProxySettings& settings() const { return settings_; }
 
  private:
+  // The span's GenAI attributes and the sink: once per upstream answer.
+  void report(const http::RequestContext& ctx, const ModelCall& call) const;
+
   const ProxySettings settings_;
   validation::ValidationService& validation_;
+  ModelCallSink* calls_;
   http::OutboundStreamClient client_;
   Upstream openai_;
   Upstream anthropic_;

@@ -16,6 +16,9 @@ struct ProxySettings {
   // PROXY_PASSTHROUGH_AUTH: a caller's X-Upstream-Authorization goes upstream as Authorization.
   bool passthrough_auth = false;
   std::size_t stream_holdback_bytes = 256;  // PROXY_STREAM_HOLDBACK_BYTES
+  // PROXY_STREAM_USAGE: ask streamed chat completions for their usage (decision 0026). Off for
+  // an OpenAI-compatible upstream that refuses stream_options; its streams then count no tokens.
+  bool ask_stream_usage = true;
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds first_byte_timeout{120'000};  // a long answer is computed first
   std::chrono::milliseconds idle_timeout{60'000};         // between two pieces of an answer

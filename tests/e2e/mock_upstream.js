@@ -2,7 +2,8 @@
 // enough of OpenAI's chat completions and embeddings and Anthropic's Messages protocols, records every request it
 // receives (method, path, headers, parsed body), and answers what the test scripted: a chat
 // completion or message (by default "Echo: " + the last user text), an error status, or a
-// stream of SSE chunks.
+// stream of SSE chunks. A streamed request with stream_options.include_usage gets what OpenAI
+// sends then: `"usage": null` on every chunk and a usage-only chunk before [DONE].
 import { createServer } from 'node:http';
 
 export function chatCompletion(content, extra = {}) {
@@ -32,6 +33,28 @@ export function chunk(content, finish = null) {
   };
 }
 
+// The SSE pieces of a scripted stream as OpenAI sends them when include_usage is set: whole
+// `data: {...}` events get `"usage": null`, and the usage chunk (`step.usage`, else 10 prompt and
+// 5 completion tokens) goes before `data: [DONE]`. Pieces that cut events are left as they are.
+function withStreamUsage(pieces, usage) {
+  const out = [];
+  for (const piece of pieces) {
+    const whole = /^data: (\{.*\})\n\n$/s.exec(piece);
+    if (piece === 'data: [DONE]\n\n') {
+      out.push(`data: ${JSON.stringify({
+        id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1700000000, model: 'mock-model',
+        choices: [], usage,
+      })}\n\n`);
+      out.push(piece);
+    } else if (whole) {
+      out.push(`data: ${JSON.stringify({ ...JSON.parse(whole[1]), usage: null })}\n\n`);
+    } else {
+      out.push(piece);
+    }
+  }
+  return out;
+}
+
 function lastUserText(body) {
   const user = [...(body?.messages ?? [])].reverse().find((m) => m.role === 'user');
   if (!user) return '';
@@ -41,8 +64,9 @@ function lastUserText(body) {
 
 export async function startMockUpstream() {
   const received = [];
-  // Each entry answers one request: {status, json} or {stream: [pieces...], delayMs, dropAt,
-  // stallAt} (drop the connection, or stop writing, before that piece). Empty: echo.
+  // Each entry answers one request: {status, json} or {stream: [pieces...], usage, delayMs,
+  // dropAt, stallAt} (drop the connection, or stop writing, before that piece; indices count
+  // the usage chunk when it was asked for). Empty: echo.
   const script = [];
   const server = createServer((req, res) => {
     let raw = '';
@@ -62,7 +86,10 @@ export async function startMockUpstream() {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         // Closed before the stream ended: the proxy hung up on us.
         res.on('close', () => { if (!res.writableFinished) step.closed = true; });
-        for (const [i, piece] of step.stream.entries()) {
+        const pieces = body?.stream_options?.include_usage === true
+          ? withStreamUsage(step.stream, step.usage ?? { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 })
+          : step.stream;
+        for (const [i, piece] of pieces.entries()) {
           if (res.destroyed) return;
           if (step.dropAt === i) {
             res.destroy();  // the connection drops mid-stream
