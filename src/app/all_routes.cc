@@ -35,6 +35,7 @@ api::RouteHandlers allRouteHandlers(Services& s) {
                              .default_organization_id = s.config.default_organization_id,
                              .redis = s.redis.get(),
                              .draining = s.draining,
+                             .ready_requires_database = s.config.ready_requires_database,
                              .metrics = s.metrics_registry,
                              .breakers = *s.breakers,
                              .cache = *s.cache});

@@ -226,6 +226,7 @@ Result<Config> loadConfig(const EnvLookup& env, const std::map<std::string, std:
   r.integer("MAX_CONNECTIONS", c.max_connections, 1, 1'000'000);
   r.integer("SHUTDOWN_GRACE_MS", c.shutdown_grace_ms, 0, 600'000);
   r.integer("SHUTDOWN_READY_DELAY_MS", c.shutdown_ready_delay_ms, 0, 600'000);
+  r.boolean("READY_REQUIRES_DATABASE", c.ready_requires_database);
   r.boolean("BATCH_WRITES", c.batch_writes);
   r.integer("POLICY_REFRESH_MS", c.policy_refresh_ms, 100, 3'600'000);
   r.integer("POLICY_CACHE_SIZE", c.policy_cache_size, 1, 10'000'000);

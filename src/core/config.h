@@ -41,6 +41,10 @@ struct Config {
   // After SIGTERM, /ready answers 503 "draining" this long while requests are still served, so a
   // load balancer takes the replica out before it stops accepting.
   std::uint32_t shutdown_ready_delay_ms = 0;
+  // Whether /ready fails while the database is unreachable. Off: the replica stays in the load
+  // balancer as "degraded", since validation answers from compiled policies and cached keys
+  // (decision 0027); on: it leaves, as for any missing dependency.
+  bool ready_requires_database = false;
 
   std::uint32_t policy_refresh_ms =
       2'000;  // replicas pick up each other's policy changes this often

@@ -31,11 +31,15 @@ void addOpsRoutes(RouteHandlers& routes, OpsRouteDeps deps) {
     if (draining) {
       checks["shutdown"] = "draining: this replica is stopping";
     }
-    const bool ready = db.isOk() && rules && policy && !draining;
+    // Without the database, validation still answers from the compiled policies and cached
+    // keys: the replica stays in rotation, degraded, unless told otherwise (decision 0027).
+    const bool serving = rules && policy && !draining;
+    const bool degraded = serving && !db.isOk() && !deps.ready_requires_database;
+    const bool ready = serving && (db.isOk() || degraded);
+    const char* status = draining ? "draining" : degraded ? "degraded" : ready ? "ready" : "not_ready";
     return http::jsonResponse(
         ready ? beasthttp::status::ok : beasthttp::status::service_unavailable,
-        json::object{{"status", ready ? "ready" : (draining ? "draining" : "not_ready")},
-                     {"checks", std::move(checks)}});
+        json::object{{"status", status}, {"checks", std::move(checks)}});
   });
   routes.handle("metrics", [deps](RequestContext&, const Request&) {
     Response res{beasthttp::status::ok, 11};

@@ -25,6 +25,7 @@ struct OpsRouteDeps {
   std::string default_organization_id;  // whose default policy must compile to be ready
   resilience::RedisClient* redis;       // null without REDIS_URL
   const std::atomic<bool>& draining;    // set on SIGTERM: /ready says so
+  bool ready_requires_database;         // READY_REQUIRES_DATABASE (decision 0027)
   telemetry::Registry& metrics;
   resilience::BreakerRegistry& breakers;
   cache::CacheManager& cache;
