@@ -279,8 +279,7 @@ void printResults(const std::vector<OriginResult>& results, SurfaceCounts Origin
                     100 * ratio(c.benign_blocked, c.benign), c.benign_blocked, c.benign);
       std::snprintf(flagged, sizeof flagged, "%5.2f%%", 100 * ratio(c.benign_flagged, c.benign));
       const SurfaceCounts* w = worst == nullptr ? nullptr : &(worst->*surface);
-      if (w == nullptr ||
-          ratio(c.benign_blocked, c.benign) > ratio(w->benign_blocked, w->benign)) {
+      if (w == nullptr || ratio(c.benign_blocked, c.benign) > ratio(w->benign_blocked, w->benign)) {
         worst = &r;
       }
     }
@@ -323,8 +322,9 @@ void printWithDocumentsRetrieved(const std::vector<OriginResult>& results) {
     }
   }
   if (attack_origins > 0) {
-    std::printf("mean attack recall with document-shaped rows scored as retrieved: %.1f%% blocked\n",
-                100 * recall_sum / static_cast<double>(attack_origins));
+    std::printf(
+        "mean attack recall with document-shaped rows scored as retrieved: %.1f%% blocked\n",
+        100 * recall_sum / static_cast<double>(attack_origins));
   }
 }
 

@@ -36,7 +36,10 @@ void addOpsRoutes(RouteHandlers& routes, OpsRouteDeps deps) {
     const bool serving = rules && policy && !draining;
     const bool degraded = serving && !db.isOk() && !deps.ready_requires_database;
     const bool ready = serving && (db.isOk() || degraded);
-    const char* status = draining ? "draining" : degraded ? "degraded" : ready ? "ready" : "not_ready";
+    const char* status = draining   ? "draining"
+                         : degraded ? "degraded"
+                         : ready    ? "ready"
+                                    : "not_ready";
     return http::jsonResponse(
         ready ? beasthttp::status::ok : beasthttp::status::service_unavailable,
         json::object{{"status", status}, {"checks", std::move(checks)}});

@@ -115,7 +115,8 @@ class InvisibleTextFactory final : public detect::DetectorFactory {
  public:
   std::string_view name() const override { return "invisible_text"; }
   std::string_view description() const override {
-    return "invisible characters used to smuggle instructions (tags, bidi controls, zero-width), and "
+    return "invisible characters used to smuggle instructions (tags, bidi controls, zero-width), "
+           "and "
            "words disguised with look-alike letters from other scripts";
   }
   Result<std::unique_ptr<const detect::Detector>> create(
